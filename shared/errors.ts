@@ -30,7 +30,12 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message?: string,
-    readonly options: { retryAfterSeconds?: number; headers?: Record<string, string> } = {},
+    readonly options: {
+      retryAfterSeconds?: number;
+      headers?: Record<string, string>;
+      /** Extra, non-personal fields for the error body (e.g. why a domain is refused). */
+      details?: Record<string, string>;
+    } = {},
   ) {
     super(message ?? ERRORS[code].message);
     this.status = ERRORS[code].status;

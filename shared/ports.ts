@@ -2,6 +2,7 @@
  * Ports: the small interfaces services depend on. Adapters in shared/adapters implement them over Azure;
  * fakes in test/support implement them in memory. Each method says what it promises.
  */
+import type { SignupFlow } from './domain/signupFlow';
 import type { QueueName } from './storageNames';
 
 export interface Clock {
@@ -79,4 +80,78 @@ export interface Directory {
 /** Graph answered 404 for an object that should exist (replication lag right after creation). */
 export class NotFoundYetError extends Error {
   override name = 'NotFoundYetError' as const;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// State (Azure Table Storage in production)
+
+
+/** Sign-up flows by id. `update` throws `ConcurrencyError` when the ETag no longer matches (a lost race). */
+export interface SignupStore {
+  create(flow: SignupFlow): Promise<Versioned<SignupFlow>>;
+  get(signupId: string): Promise<Versioned<SignupFlow> | undefined>;
+  update(flow: SignupFlow, etag: string): Promise<Versioned<SignupFlow>>;
+  /** Succeeds when the flow is already gone. */
+  delete(signupId: string): Promise<void>;
+}
+
+/** Per recipient address (keyed by its HMAC): the current flow and the recent code emails sent to it. */
+export interface AddressRecord {
+  addressKey: string;
+  currentSignupId?: string;
+  /** Epoch milliseconds of code emails sent in the last 24 hours, oldest first. */
+  sentAt: number[];
+}
+
+export interface AddressStore {
+  get(addressKey: string): Promise<Versioned<AddressRecord> | undefined>;
+  /** Makes `signupId` the address's current flow (last writer wins: the newest start supersedes). */
+  setCurrentSignup(addressKey: string, signupId: string): Promise<void>;
+  /** Conditional replace; throws `ConcurrencyError` on a lost race. */
+  update(record: AddressRecord, etag: string): Promise<Versioned<AddressRecord>>;
+  delete(addressKey: string): Promise<void>;
+}
+
+export interface RateLimit {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Fixed-window counters shared by every instance. `consume` counts one event against every limit, or
+ * none when any limit is exhausted (a refused attempt does not use up budget).
+ */
+export interface RateLimiter {
+  consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision>;
+  /** Current usage per limit name, for admin stats. */
+  peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>>;
+  delete(key: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Policy (who may sign up right now)
+
+export interface PausedDomain {
+  domain: string;
+  reason: string;
+  until?: string;
+}
+
+export interface SignupPolicy {
+  signupsPaused: boolean;
+  pauseReason?: string;
+  pauseUntil?: string;
+  organizationDomains: readonly string[];
+  allowedDomains: readonly string[];
+  blockedDomains: readonly string[];
+  pausedDomains: readonly PausedDomain[];
+  domainDailyCap?: number;
+}
+
+/** The policy in force; implementations may cache for a few seconds. */
+export interface PolicyProvider {
+  get(): Promise<SignupPolicy>;
 }

@@ -1,0 +1,26 @@
+import { app } from '@azure/functions';
+import { z } from 'zod';
+
+import { type Deps, deps } from '../shared/container';
+import { clientIp, json, readJsonBody } from '../shared/http';
+import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
+
+const ResendBody = z.strictObject({});
+
+export const makeSignupResend =
+  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  async (req, log) => {
+    await readJsonBody(req, ResendBody, { allowEmpty: true });
+    const resent = await d.signupService.resend(
+      { signupId: req.params.signupId ?? '', ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS) },
+      log,
+    );
+    return json(202, resent);
+  };
+
+app.http('signupResend', {
+  route: 'signups/{signupId}/resend',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: httpFunction((req, log, ctx) => makeSignupResend(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),
+});

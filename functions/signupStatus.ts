@@ -1,0 +1,17 @@
+import { app } from '@azure/functions';
+
+import { type Deps, deps } from '../shared/container';
+import { json } from '../shared/http';
+import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
+
+export const makeSignupStatus =
+  (d: Pick<Deps, 'signupService'>): AppHttpHandler =>
+  async (req) =>
+    json(200, await d.signupService.status(req.params.signupId ?? ''));
+
+app.http('signupStatus', {
+  route: 'signups/{signupId}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: httpFunction((req, log, ctx) => makeSignupStatus(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),
+});

@@ -1,0 +1,26 @@
+import { app } from '@azure/functions';
+import { z } from 'zod';
+
+import { type Deps, deps } from '../shared/container';
+import { clientIp, json, readJsonBody } from '../shared/http';
+import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
+
+const VerifyBody = z.strictObject({ code: z.string().max(32) });
+
+export const makeSignupVerify =
+  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  async (req, log) => {
+    const body = await readJsonBody(req, VerifyBody);
+    const verified = await d.signupService.verify(
+      { signupId: req.params.signupId ?? '', code: body.code, ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS) },
+      log,
+    );
+    return json(200, verified);
+  };
+
+app.http('signupVerify', {
+  route: 'signups/{signupId}/verify',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: httpFunction((req, log, ctx) => makeSignupVerify(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),
+});

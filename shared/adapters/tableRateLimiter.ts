@@ -1,0 +1,79 @@
+/**
+ * Fixed-window rate limits in Table Storage, one entity per key (hashed IP, hashed address or a budget
+ * name) so no partition is hot, updated with ETag-conditional writes and retried on lost races.
+ */
+import type { TableClient } from '@azure/data-tables';
+
+import type { RateDecision, RateLimit, RateLimiter } from '../ports';
+import { statusOf } from './storageClients';
+
+const ROW = 'limits';
+const MAX_RACES = 20;
+
+interface Window {
+  start: number;
+  count: number;
+}
+type Windows = Record<string, Window>;
+
+function windowStart(now: Date, limit: RateLimit): number {
+  const size = limit.windowSeconds * 1000;
+  return Math.floor(now.getTime() / size) * size;
+}
+
+function usage(windows: Windows, limit: RateLimit, now: Date): number {
+  const w = windows[limit.name];
+  return w && w.start === windowStart(now, limit) ? w.count : 0;
+}
+
+export class TableRateLimiter implements RateLimiter {
+  constructor(private readonly table: TableClient) {}
+
+  async consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision> {
+    for (let race = 0; race < MAX_RACES; race++) {
+      const { windows, etag } = await this.read(key);
+      const exhausted = limits.filter((l) => usage(windows, l, now) >= l.limit);
+      if (exhausted.length > 0) {
+        const retryAt = Math.max(...exhausted.map((l) => windowStart(now, l) + l.windowSeconds * 1000));
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) };
+      }
+      const next: Windows = {};
+      for (const l of limits) next[l.name] = { start: windowStart(now, l), count: usage(windows, l, now) + 1 };
+      const entity = { partitionKey: key, rowKey: ROW, windows: JSON.stringify(next) };
+      try {
+        if (etag) await this.table.updateEntity(entity, 'Replace', { etag });
+        else await this.table.createEntity(entity);
+        return { allowed: true };
+      } catch (error) {
+        const status = statusOf(error);
+        if (status !== 412 && status !== 409) throw error;
+        // Lost the race to another instance: back off a little (jittered) and re-read.
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1)));
+      }
+    }
+    throw new Error('Rate limiter: too much contention');
+  }
+
+  async peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>> {
+    const { windows } = await this.read(key);
+    return Object.fromEntries(limits.map((l) => [l.name, usage(windows, l, now)]));
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(key, ROW);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+
+  private async read(key: string): Promise<{ windows: Windows; etag?: string }> {
+    try {
+      const e = await this.table.getEntity<{ windows?: string }>(key, ROW);
+      return { windows: e.windows ? (JSON.parse(e.windows) as Windows) : {}, etag: e.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return { windows: {} };
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Table Storage adapters for flows and address records. Every replace carries the ETag that was read;
+ * a 412 becomes `ConcurrencyError` (a lost race, never success).
+ */
+import type { TableClient, TableEntityResult } from '@azure/data-tables';
+
+import type { SignupFlow } from '../domain/signupFlow';
+import { ConcurrencyError } from '../errors';
+import type { AddressRecord, AddressStore, SignupStore, Versioned } from '../ports';
+import { statusOf } from './storageClients';
+
+const ROW = 'flow';
+
+type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+/** Drops undefined fields and the Table system properties. */
+function toEntity(partitionKey: string, rowKey: string, value: object): Entity {
+  const entity: Entity = { partitionKey, rowKey };
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) entity[k] = v;
+  return entity;
+}
+
+function fromEntity<T>(entity: TableEntityResult<Record<string, unknown>>): T {
+  const { partitionKey: _pk, rowKey: _rk, etag: _etag, timestamp: _ts, ...rest } = entity;
+  return rest as T;
+}
+
+async function conditional<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (statusOf(error) === 412 || statusOf(error) === 409) throw new ConcurrencyError('Entity changed since it was read');
+    throw error;
+  }
+}
+
+async function getOrUndefined(client: TableClient, pk: string, rk: string) {
+  try {
+    return await client.getEntity<Record<string, unknown>>(pk, rk);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+async function deleteIfPresent(client: TableClient, pk: string, rk: string): Promise<void> {
+  try {
+    await client.deleteEntity(pk, rk);
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
+}
+
+export class TableSignupStore implements SignupStore {
+  constructor(private readonly table: TableClient) {}
+
+  async create(flow: SignupFlow): Promise<Versioned<SignupFlow>> {
+    const res = await conditional(() => this.table.createEntity(toEntity(flow.signupId, ROW, flow)));
+    return { value: flow, etag: res.etag ?? '' };
+  }
+
+  async get(signupId: string): Promise<Versioned<SignupFlow> | undefined> {
+    const entity = await getOrUndefined(this.table, signupId, ROW);
+    return entity ? { value: fromEntity<SignupFlow>(entity), etag: entity.etag } : undefined;
+  }
+
+  async update(flow: SignupFlow, etag: string): Promise<Versioned<SignupFlow>> {
+    const res = await conditional(() =>
+      this.table.updateEntity(toEntity(flow.signupId, ROW, flow), 'Replace', { etag }),
+    );
+    return { value: flow, etag: res.etag ?? '' };
+  }
+
+  delete(signupId: string): Promise<void> {
+    return deleteIfPresent(this.table, signupId, ROW);
+  }
+}
+
+const ADDRESS_ROW = 'address';
+
+export class TableAddressStore implements AddressStore {
+  constructor(private readonly table: TableClient) {}
+
+  async get(addressKey: string): Promise<Versioned<AddressRecord> | undefined> {
+    const entity = await getOrUndefined(this.table, addressKey, ADDRESS_ROW);
+    if (!entity) return undefined;
+    const sentAt = typeof entity.sentAt === 'string' ? (JSON.parse(entity.sentAt) as number[]) : [];
+    const currentSignupId = typeof entity.currentSignupId === 'string' ? entity.currentSignupId : undefined;
+    return { value: { addressKey, currentSignupId, sentAt }, etag: entity.etag };
+  }
+
+  async setCurrentSignup(addressKey: string, signupId: string): Promise<void> {
+    // Merge without an ETag on purpose: concurrent starts race and the last one is the current flow.
+    await this.table.upsertEntity({ partitionKey: addressKey, rowKey: ADDRESS_ROW, currentSignupId: signupId }, 'Merge');
+  }
+
+  async update(record: AddressRecord, etag: string): Promise<Versioned<AddressRecord>> {
+    const entity = {
+      partitionKey: record.addressKey,
+      rowKey: ADDRESS_ROW,
+      currentSignupId: record.currentSignupId,
+      sentAt: JSON.stringify(record.sentAt),
+    };
+    const res = await conditional(() => this.table.updateEntity(entity, 'Replace', { etag }));
+    return { value: record, etag: res.etag ?? '' };
+  }
+
+  delete(addressKey: string): Promise<void> {
+    return deleteIfPresent(this.table, addressKey, ADDRESS_ROW);
+  }
+}

@@ -1,0 +1,33 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+
+import { corsHeaders, toHttpResponse } from './http';
+import { createLogger, type Logger } from './log';
+
+export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
+export type AppHttpHandler = (req: HttpRequest, log: Logger, ctx: InvocationContext) => Promise<HttpResponseInit>;
+
+/**
+ * Wraps an HTTP handler: a structured logger carrying the invocation id as correlation id, CORS for the
+ * configured origins, and `toHttpResponse` for anything thrown.
+ */
+export function httpFunction(handler: AppHttpHandler, cors: () => readonly string[] = () => []): HttpHandler {
+  return async (req, ctx) => {
+    const log = createLogger(ctx, { function: ctx.functionName, correlationId: ctx.invocationId });
+    let response: HttpResponseInit;
+    try {
+      response = await handler(req, log, ctx);
+    } catch (error) {
+      response = toHttpResponse(error, log);
+    }
+    const extra = safeCors(req, cors);
+    return Object.keys(extra).length ? { ...response, headers: { ...(response.headers as object), ...extra } } : response;
+  };
+}
+
+function safeCors(req: HttpRequest, cors: () => readonly string[]): Record<string, string> {
+  try {
+    return corsHeaders(req, cors());
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Structured events: one JSON object per outcome, with a correlation id and only hashed or masked
+ * personal data (req 43–45). Never pass a code, a secret or a full address in `fields`.
+ */
+export type LogLevel = 'info' | 'warn' | 'error';
+export type LogFields = Record<string, string | number | boolean | undefined | null>;
+
+export interface Logger {
+  event(name: string, fields?: LogFields, level?: LogLevel): void;
+}
+
+export interface LogSink {
+  log(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+// Control characters in logged strings are escaped so a value cannot forge a log line (req 45).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+export function sanitizeForLog(value: string): string {
+  return value.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(0, 500);
+}
+
+export function createLogger(sink: LogSink, base: LogFields = {}): Logger {
+  return {
+    event(name, fields = {}, level = 'info') {
+      const record: Record<string, unknown> = { event: name, time: new Date().toISOString() };
+      for (const [k, v] of Object.entries({ ...base, ...fields })) {
+        if (v === undefined) continue;
+        record[k] = typeof v === 'string' ? sanitizeForLog(v) : v;
+      }
+      const line = JSON.stringify(record);
+      if (level === 'error') sink.error(line);
+      else if (level === 'warn') sink.warn(line);
+      else sink.log(line);
+    },
+  };
+}
+
+/** `jane.doe@contoso.com` → `j•••@contoso.com`: enough for a person to recognise, useless to a spammer. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '•••';
+  return `${email[0]}•••@${email.slice(at + 1)}`;
+}

@@ -1,0 +1,218 @@
+/**
+ * Start, verify, resend and status: the public half of the sign-up. Nothing here calls Graph or sends
+ * mail; it records intent and queues ids, so every class of address costs the same work (req 23–24).
+ */
+import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
+import { checkDomain } from '../domain/domainPolicy';
+import { parseEmailAddress } from '../domain/emailAddress';
+import {
+  codeExpiresAt,
+  effectiveStatus,
+  type FlowLimits,
+  newFlow,
+  resendAvailableAt,
+  type SignupFlow,
+  type SignupStatus,
+  transition,
+} from '../domain/signupFlow';
+import { AppError, isConcurrencyError } from '../errors';
+import { type Locale, negotiateLocale } from '../i18n';
+import { maskEmail, type Logger } from '../log';
+import type { AddressStore, Clock, PolicyProvider, QueuePublisher, RateLimiter, SignupStore, Versioned } from '../ports';
+import { QUEUES } from '../storageNames';
+
+export interface SignupSettings extends FlowLimits {
+  secret: string;
+  flowTtlHours: number;
+  ipStartsPerMinute: number;
+  ipStartsPerHour: number;
+  ipVerifiesPerMinute: number;
+  defaultLocale: Locale;
+  supportContact: string;
+}
+
+export interface SignupDeps {
+  signups: SignupStore;
+  addresses: AddressStore;
+  limiter: RateLimiter;
+  queue: QueuePublisher;
+  policy: PolicyProvider;
+  clock: Clock;
+  settings: SignupSettings;
+}
+
+export interface StartedSignup {
+  signupId: string;
+  status: 'pending_verification';
+  codeExpiresAt: string;
+  resendAvailableAt: string;
+}
+
+export interface SignupView {
+  signupId: string;
+  status: SignupStatus;
+  codeExpiresAt?: string;
+  resendAvailableAt?: string;
+  outcome?: string;
+  signInUrl?: string;
+  supportContact?: string;
+}
+
+/** Lost ETag races are retried; 50 parallel submissions need up to 50 rounds in the worst case. */
+const MAX_RACES = 100;
+
+export function makeSignupService(deps: SignupDeps) {
+  const { settings } = deps;
+
+  async function limitIp(kind: 'start' | 'verify', ip: string, log: Logger): Promise<void> {
+    const limits =
+      kind === 'start'
+        ? [
+            { name: 'minute', limit: settings.ipStartsPerMinute, windowSeconds: 60 },
+            { name: 'hour', limit: settings.ipStartsPerHour, windowSeconds: 3600 },
+          ]
+        : [{ name: 'minute', limit: settings.ipVerifiesPerMinute, windowSeconds: 60 }];
+    const ipKey = keyedHash(settings.secret, 'ip', ip);
+    const decision = await deps.limiter.consume(`${kind}-ip-${ipKey}`, limits, deps.clock.now());
+    if (!decision.allowed) {
+      log.event('rate_limited', { scope: `${kind}_per_ip`, ipHash: ipKey }, 'warn');
+      throw new AppError('rate_limited', undefined, { retryAfterSeconds: decision.retryAfterSeconds });
+    }
+  }
+
+  async function assertOpen(now: Date): Promise<void> {
+    const policy = await deps.policy.get();
+    const pausedUntil = policy.pauseUntil ? Date.parse(policy.pauseUntil) : Infinity;
+    if (policy.signupsPaused && now.getTime() < pausedUntil) {
+      throw new AppError('signups_paused', policy.pauseReason || undefined);
+    }
+  }
+
+  async function start(
+    input: { email: string; locale?: string; acceptLanguage?: string; ip: string; correlationId: string },
+    log: Logger,
+  ): Promise<StartedSignup> {
+    const now = deps.clock.now();
+    await assertOpen(now);
+    const address = parseEmailAddress(input.email);
+    const policy = await deps.policy.get();
+    const verdict = checkDomain(address, policy);
+    if (!verdict.allowed) {
+      log.event('domain_refused', { reason: verdict.reason, domain: address.domain });
+      throw new AppError('domain_not_allowed', verdict.message, { details: { reason: verdict.reason } });
+    }
+    await limitIp('start', input.ip, log);
+
+    const flow = newFlow({
+      signupId: newSignupId(),
+      email: address.display,
+      canonicalEmail: address.canonical,
+      addressKey: keyedHash(settings.secret, 'address', address.rateLimitKey),
+      domain: address.domain,
+      locale: negotiateLocale({
+        requested: input.locale,
+        acceptLanguage: input.acceptLanguage,
+        fallback: settings.defaultLocale,
+      }),
+      correlationId: input.correlationId,
+      now,
+      flowTtlHours: settings.flowTtlHours,
+    });
+    // The same three writes for every address, new, known or throttled: the email function decides
+    // later, out of band, whether and when a code goes out.
+    await deps.signups.create(flow);
+    await deps.addresses.setCurrentSignup(flow.addressKey, flow.signupId);
+    await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'verification_code' });
+    log.event('signup_started', { signupId: flow.signupId, address: maskEmail(flow.email), domain: flow.domain });
+    return {
+      signupId: flow.signupId,
+      status: 'pending_verification',
+      codeExpiresAt: codeExpiresAt(flow, settings),
+      resendAvailableAt: resendAvailableAt(flow, settings),
+    };
+  }
+
+  async function load(signupId: string): Promise<Versioned<SignupFlow>> {
+    const found = SIGNUP_ID_PATTERN.test(signupId) ? await deps.signups.get(signupId) : undefined;
+    if (!found) throw new AppError('signup_not_found');
+    return found;
+  }
+
+  /** Read–transition–conditional write, re-read on a lost race. */
+  async function update(
+    signupId: string,
+    apply: (flow: SignupFlow) => Promise<SignupFlow> | SignupFlow,
+  ): Promise<{ before: SignupFlow; after: SignupFlow }> {
+    for (let race = 0; race < MAX_RACES; race++) {
+      const { value: before, etag } = await load(signupId);
+      const after = await apply(before);
+      try {
+        await deps.signups.update(after, etag);
+        return { before, after };
+      } catch (error) {
+        if (!isConcurrencyError(error)) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 10));
+      }
+    }
+    throw new Error('Sign-up flow: too much contention');
+  }
+
+  async function verify(
+    input: { signupId: string; code: string; ip: string },
+    log: Logger,
+  ): Promise<{ signupId: string; status: 'verified' }> {
+    await limitIp('verify', input.ip, log);
+    let isCurrentFlow: boolean | undefined;
+    const { after } = await update(input.signupId, async (flow) => {
+      if (isCurrentFlow === undefined) {
+        const address = await deps.addresses.get(flow.addressKey);
+        isCurrentFlow = address?.value.currentSignupId === flow.signupId;
+      }
+      const matches = codeMatches(settings.secret, flow.signupId, input.code, flow.codeHash);
+      return transition(flow, { type: 'code_submitted', matches, isCurrentFlow }, deps.clock.now(), settings);
+    });
+    const fields = { signupId: after.signupId, correlationId: after.correlationId, address: maskEmail(after.email) };
+    if (after.status === 'verified') {
+      await deps.queue.send(QUEUES.provision, { signupId: after.signupId });
+      log.event('signup_verified', fields);
+      return { signupId: after.signupId, status: 'verified' };
+    }
+    if (after.lockedAt) log.event('signup_locked', { ...fields, failures: after.failedSubmissions }, 'warn');
+    else log.event('verify_failed', { ...fields, failures: after.failedSubmissions });
+    throw new AppError('invalid_code');
+  }
+
+  async function resend(
+    input: { signupId: string; ip: string },
+    log: Logger,
+  ): Promise<{ codeExpiresAt: string; resendAvailableAt: string }> {
+    await load(input.signupId); // 404 before spending the caller's rate limit on nothing
+    await limitIp('start', input.ip, log);
+    const { after } = await update(input.signupId, (flow) =>
+      transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
+    );
+    await deps.queue.send(QUEUES.email, { signupId: after.signupId, kind: 'verification_code' });
+    log.event('code_resend_requested', { signupId: after.signupId, correlationId: after.correlationId });
+    return { codeExpiresAt: codeExpiresAt(after, settings), resendAvailableAt: resendAvailableAt(after, settings) };
+  }
+
+  async function status(signupId: string): Promise<SignupView> {
+    const { value: flow } = await load(signupId);
+    const current = effectiveStatus(flow, deps.clock.now());
+    const view: SignupView = { signupId: flow.signupId, status: current };
+    if (current === 'pending_verification') {
+      view.codeExpiresAt = codeExpiresAt(flow, settings);
+      view.resendAvailableAt = resendAvailableAt(flow, settings);
+    }
+    if (current === 'ready') {
+      view.outcome = flow.outcome;
+      view.signInUrl = flow.signInUrl;
+    }
+    if (current === 'failed') view.supportContact = settings.supportContact;
+    return view;
+  }
+
+  return { start, verify, resend, status };
+}
+
+export type SignupService = ReturnType<typeof makeSignupService>;

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+
+import { newSignupId } from '../../shared/domain/codes';
+import { newFlow, type SignupFlow } from '../../shared/domain/signupFlow';
+import type { SignupSettings } from '../../shared/services/signupService';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123';
+
+export function uniqueEmail(domain = 'contoso-test.com'): string {
+  return `person.${randomBytes(4).toString('hex')}@${domain}`;
+}
+
+export function aSignup(overrides: Partial<SignupFlow> = {}, now = new Date('2026-11-25T12:00:00.000Z')): SignupFlow {
+  const email = overrides.email ?? uniqueEmail();
+  return {
+    ...newFlow({
+      signupId: newSignupId(),
+      email,
+      canonicalEmail: email.toLowerCase(),
+      addressKey: `addr-${randomBytes(6).toString('hex')}`,
+      domain: email.split('@')[1] ?? 'contoso-test.com',
+      locale: 'en',
+      correlationId: 'test-correlation',
+      now,
+      flowTtlHours: 24,
+    }),
+    ...overrides,
+  };
+}
+
+export function someSignupSettings(overrides: Partial<SignupSettings> = {}): SignupSettings {
+  return {
+    secret: TEST_SECRET,
+    codeTtlMinutes: 10,
+    codeMaxSubmissions: 5,
+    flowMaxFailures: 10,
+    resendCooldownSeconds: 60,
+    flowTtlHours: 24,
+    ipStartsPerMinute: 10,
+    ipStartsPerHour: 50,
+    ipVerifiesPerMinute: 30,
+    defaultLocale: 'en',
+    supportContact: 'help@contoso.example',
+    ...overrides,
+  };
+}
