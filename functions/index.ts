@@ -1,5 +1,9 @@
 // Entry point for the production bundle (scripts/package.ts): importing a module registers its functions.
+import './emailPoison';
+import './emailSender';
 import './health';
+import './provisioner';
+import './provisionPoison';
 import './signupResend';
 import './signupStart';
 import './signupStatus';

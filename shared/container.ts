@@ -2,13 +2,18 @@
  * The composition root: builds every adapter once per process, on first use, from the validated config.
  * Function files import `deps()`; tests build services from fakes instead.
  */
+import { AcsEmailSender } from './adapters/acsEmailSender';
 import { createAzureCredential } from './adapters/credential';
+import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
+import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
-import type { Clock } from './ports';
+import type { Clock, EmailSender } from './ports';
+import { makeEmailService } from './services/emailService';
+import { makeProvisioningService } from './services/provisioningService';
 import { policyFromConfig, StaticPolicyProvider } from './services/policy';
 import { makeSignupService, type SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
@@ -31,6 +36,22 @@ export function signupSettings(config: Config): SignupSettings {
   };
 }
 
+function createEmailSender(config: Config, credential: () => ReturnType<typeof createAzureCredential>): EmailSender {
+  if (config.EMAIL_TRANSPORT === 'smtp') {
+    return new SmtpEmailSender({
+      host: config.SMTP_HOST,
+      port: config.SMTP_PORT,
+      secure: config.SMTP_SECURE,
+      requireTLS: config.SMTP_REQUIRE_TLS,
+      auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
+      senderAddress: config.EMAIL_SENDER_ADDRESS,
+    });
+  }
+  return config.ACS_ENDPOINT
+    ? new AcsEmailSender({ endpoint: config.ACS_ENDPOINT, credential: credential(), senderAddress: config.EMAIL_SENDER_ADDRESS })
+    : new AcsEmailSender({ connectionString: config.ACS_CONNECTION_STRING ?? '', senderAddress: config.EMAIL_SENDER_ADDRESS });
+}
+
 function build() {
   const config = getConfig();
   const storage: StorageSettings = {
@@ -38,7 +59,9 @@ function build() {
     tableServiceUri: config.AzureWebJobsStorage__tableServiceUri,
     queueServiceUri: config.AzureWebJobsStorage__queueServiceUri,
   };
-  if (!storage.connectionString) storage.credential = createAzureCredential(config.AzureWebJobsStorage__clientId);
+  let azureCredential: ReturnType<typeof createAzureCredential> | undefined;
+  const credential = () => (azureCredential ??= createAzureCredential(config.AzureWebJobsStorage__clientId));
+  if (!storage.connectionString) storage.credential = credential();
   const table = (name: string) => createTableClient(storage, name);
 
   const signups = new TableSignupStore(table(TABLES.signups));
@@ -58,8 +81,57 @@ function build() {
     settings: signupSettings(config),
   });
 
+  const limits = signupSettings(config);
+  const emailService = makeEmailService({
+    signups,
+    addresses,
+    limiter,
+    clock,
+    sender: createEmailSender(config, credential),
+    settings: {
+      ...limits,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      recipientPerMinute: config.RECIPIENT_EMAILS_PER_MINUTE,
+      recipientPerHour: config.RECIPIENT_EMAILS_PER_HOUR,
+      recipientPerDay: config.RECIPIENT_EMAILS_PER_DAY,
+      budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      retentionDays: config.RETENTION_FINISHED_DAYS,
+      branding: {
+        organizationName: config.BRAND_ORGANIZATION_NAME,
+        logoUrl: config.BRAND_LOGO_URL,
+        accentColor: config.BRAND_ACCENT_COLOR,
+        supportContact: config.SUPPORT_CONTACT,
+        privacyUrl: config.PRIVACY_URL,
+      },
+    },
+  });
+
+  const directory = new GraphDirectory({
+    baseUrl: config.GRAPH_BASE_URL,
+    credential: config.GRAPH_STATIC_TOKEN ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN) : credential(),
+  });
+  const provisioningService = makeProvisioningService({
+    signups,
+    directory,
+    limiter,
+    queue,
+    clock,
+    settings: {
+      ...limits,
+      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      signInUrl: config.SIGN_IN_URL,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      replicationLagBudgetMs: 120_000,
+    },
+  });
+
   return {
     config,
+    emailService,
+    provisioningService,
+    directory,
     clock,
     signups,
     addresses,

@@ -22,6 +22,8 @@ function toEntity(partitionKey: string, rowKey: string, value: object): Entity {
 
 function fromEntity<T>(entity: TableEntityResult<Record<string, unknown>>): T {
   const { partitionKey: _pk, rowKey: _rk, etag: _etag, timestamp: _ts, ...rest } = entity;
+  // The service adds OData annotations (e.g. `odata.metadata`); they are not ours to write back.
+  for (const key of Object.keys(rest)) if (key.startsWith('odata.')) delete rest[key];
   return rest as T;
 }
 

@@ -59,6 +59,9 @@ export interface SignupFlow {
   lastError?: string;
   /** Set when the code email could not be delivered (poison queue). */
   emailFailedAt?: string;
+  /** When the account-ready or failure notice went out, so a redelivery does not send it twice. */
+  readyEmailedAt?: string;
+  failureEmailedAt?: string;
 }
 
 export interface FlowLimits {
@@ -77,6 +80,7 @@ export type FlowEvent =
   | { type: 'provisioned'; outcome: Outcome; signInUrl: string; directoryUserId?: string }
   | { type: 'provisioning_failed'; reason: string }
   | { type: 'email_failed' }
+  | { type: 'notice_emailed'; kind: 'account_ready' | 'signup_failed' }
   | { type: 'retry_requested' };
 
 const FINISHED: readonly SignupStatus[] = ['ready', 'failed', 'expired'];
@@ -225,6 +229,8 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
       return { ...flow, status: 'failed', lastError: event.reason, finishedAt: at };
     case 'email_failed':
       return { ...flow, emailFailedAt: at };
+    case 'notice_emailed':
+      return event.kind === 'account_ready' ? { ...flow, readyEmailedAt: at } : { ...flow, failureEmailedAt: at };
     case 'retry_requested':
       if (status !== 'failed') throw new AppError('conflict', 'Only a failed sign-up can be retried.');
       return { ...flow, status: 'verified', lastError: undefined, finishedAt: undefined };

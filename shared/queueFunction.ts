@@ -1,0 +1,40 @@
+import type { InvocationContext } from '@azure/functions';
+import type { z } from 'zod';
+
+import { createLogger, type Logger } from './log';
+import type { QueuePublisher } from './ports';
+import type { QueueName } from './storageNames';
+
+export type QueueOutcome = { action: string } | { action: 'requeue'; delaySeconds: number; reason: string };
+
+/**
+ * Wraps a queue handler: parses the untrusted payload with its schema (a malformed message is logged and
+ * dropped: no retry can fix it), logs with the message id, and turns a `requeue` outcome into a new
+ * message with a visibility delay, so waiting for a quota or Retry-After never burns a dequeue (req 52).
+ * Thrown errors propagate: the host retries and finally moves the message to the poison queue.
+ */
+export function queueFunction<S extends z.ZodType>(
+  queue: QueueName,
+  schema: S,
+  handle: (message: z.output<S>, log: Logger, ctx: InvocationContext) => Promise<QueueOutcome | void>,
+  publisher: () => QueuePublisher,
+) {
+  return async (payload: unknown, ctx: InvocationContext): Promise<void> => {
+    const log = createLogger(ctx, {
+      function: ctx.functionName,
+      messageId: String(ctx.triggerMetadata?.id ?? ''),
+      dequeueCount: Number(ctx.triggerMetadata?.dequeueCount ?? 0),
+    });
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      log.event('invalid_queue_message', { queue, issues: parsed.error.issues.length }, 'error');
+      return;
+    }
+    const outcome = await handle(parsed.data, log, ctx);
+    if (outcome && outcome.action === 'requeue' && 'delaySeconds' in outcome) {
+      await publisher().send(queue, parsed.data as Record<string, unknown>, {
+        visibilityDelaySeconds: Math.max(1, Math.min(outcome.delaySeconds, 7 * 24 * 3600)),
+      });
+    }
+  };
+}

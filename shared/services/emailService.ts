@@ -1,0 +1,235 @@
+/**
+ * The email function's service: issues codes and sends the code, account-ready and failure emails,
+ * exactly once per request, within the per-recipient caps and the global send budget (req 15–17, 22, 54).
+ */
+import { z } from 'zod';
+
+import { generateCode, hashCode } from '../domain/codes';
+import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../domain/signupFlow';
+import { type Branding, renderAccountReadyEmail, renderSignupFailedEmail, renderVerificationEmail } from '../email/templates';
+import { isConcurrencyError, isTransientError } from '../errors';
+import { type Locale, negotiateLocale } from '../i18n';
+import { maskEmail, type Logger } from '../log';
+import type { AddressRecord, AddressStore, Clock, EmailSender, RateLimiter, SignupStore, Versioned } from '../ports';
+
+export const EmailMessage = z.object({
+  signupId: z.string().min(1).max(64),
+  kind: z.enum(['verification_code', 'account_ready', 'signup_failed']).default('verification_code'),
+});
+export type EmailMessage = z.infer<typeof EmailMessage>;
+
+export interface EmailSettings extends FlowLimits {
+  secret: string;
+  publicBaseUrl: string;
+  recipientPerMinute: number;
+  recipientPerHour: number;
+  recipientPerDay: number;
+  budgetPerMinute: number;
+  budgetPerHour: number;
+  retentionDays: number;
+  defaultLocale: Locale;
+  branding: Branding;
+}
+
+export interface EmailDeps {
+  signups: SignupStore;
+  addresses: AddressStore;
+  limiter: RateLimiter;
+  sender: EmailSender;
+  clock: Clock;
+  settings: EmailSettings;
+}
+
+export type EmailOutcome =
+  | { action: 'sent' }
+  | { action: 'dropped'; reason: string }
+  | { action: 'requeue'; delaySeconds: number; reason: string };
+
+export const EMAIL_BUDGET_KEY = 'budget-email';
+const MAX_RACES = 20;
+const MINUTE = 60_000;
+const DAY = 24 * 3600_000;
+
+export function makeEmailService(deps: EmailDeps) {
+  const { settings } = deps;
+  const budgetLimits = [
+    { name: 'minute', limit: settings.budgetPerMinute, windowSeconds: 60 },
+    { name: 'hour', limit: settings.budgetPerHour, windowSeconds: 3600 },
+  ];
+
+  /** Takes one token from the budget shared by every instance; refused tokens are not counted. */
+  async function takeBudget(): Promise<number | undefined> {
+    const decision = await deps.limiter.consume(EMAIL_BUDGET_KEY, budgetLimits, deps.clock.now());
+    return decision.allowed ? undefined : decision.retryAfterSeconds;
+  }
+
+  const locale = (flow: SignupFlow) => negotiateLocale({ requested: flow.locale, fallback: settings.defaultLocale });
+
+  async function handle(message: EmailMessage, log: Logger): Promise<EmailOutcome> {
+    const outcome =
+      message.kind === 'verification_code' ? await sendCode(message.signupId, log) : await sendNotice(message, log);
+    if (outcome.action !== 'sent') {
+      log.event(outcome.action === 'requeue' ? 'email_deferred' : 'email_dropped', {
+        signupId: message.signupId,
+        kind: message.kind,
+        reason: outcome.reason,
+        delaySeconds: outcome.action === 'requeue' ? outcome.delaySeconds : undefined,
+      });
+    }
+    return outcome;
+  }
+
+  async function sendCode(signupId: string, log: Logger): Promise<EmailOutcome> {
+    for (let race = 0; race < MAX_RACES; race++) {
+      const stored = await deps.signups.get(signupId);
+      if (!stored) return { action: 'dropped', reason: 'not_found' };
+      const flow = stored.value;
+      const now = deps.clock.now();
+      if (effectiveStatus(flow, now) !== 'pending_verification') return { action: 'dropped', reason: 'finished' };
+      if (flow.emailedRequest >= flow.codeRequests) return { action: 'dropped', reason: 'already_sent' };
+      const address = await deps.addresses.get(flow.addressKey);
+      if (!address || address.value.currentSignupId !== signupId) return { action: 'dropped', reason: 'superseded' };
+
+      // Per-recipient caps, checked and reserved before the global budget so a flooded victim address
+      // never uses up anybody else's emails (req 15, 22).
+      const t = now.getTime();
+      const recent = address.value.sentAt.filter((s) => s > t - DAY);
+      const lastMinute = recent.filter((s) => s > t - MINUTE);
+      if (lastMinute.length >= settings.recipientPerMinute) {
+        return { action: 'requeue', delaySeconds: Math.ceil((Math.min(...lastMinute) + MINUTE - t) / 1000) + 1, reason: 'recipient_minute_cap' };
+      }
+      const lastHour = recent.filter((s) => s > t - 60 * MINUTE);
+      if (lastHour.length >= settings.recipientPerHour || recent.length >= settings.recipientPerDay) {
+        log.event('email_suppressed', { signupId, reason: 'recipient_cap', address: maskEmail(flow.email) }, 'warn');
+        return { action: 'dropped', reason: 'recipient_capped' };
+      }
+      let reserved: Versioned<AddressRecord>;
+      try {
+        reserved = await deps.addresses.update({ ...address.value, sentAt: [...recent, t] }, address.etag);
+      } catch (error) {
+        if (isConcurrencyError(error)) continue; // a duplicate delivery or a new start won the race
+        throw error;
+      }
+
+      const budgetWait = await takeBudget();
+      if (budgetWait !== undefined) {
+        await release(reserved, t);
+        return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
+      }
+
+      const code = generateCode();
+      const issued = transition(flow, { type: 'code_issued', codeHash: hashCode(settings.secret, signupId, code) }, now, settings);
+      try {
+        await deps.signups.update(issued, stored.etag);
+      } catch (error) {
+        await release(reserved, t);
+        if (isConcurrencyError(error)) continue;
+        throw error;
+      }
+
+      const email = renderVerificationEmail({
+        locale: locale(flow),
+        code,
+        expiresInMinutes: settings.codeTtlMinutes,
+        retentionDays: settings.retentionDays,
+        link: `${settings.publicBaseUrl.replace(/\/$/, '')}/#code=${code}&signup=${encodeURIComponent(signupId)}`,
+        branding: settings.branding,
+      });
+      try {
+        await deps.sender.send({ to: flow.email, ...email, idempotencyKey: `${signupId}:code:${issued.codeVersion}` });
+      } catch (error) {
+        await release(reserved, t);
+        if (isTransientError(error)) {
+          log.event('email_send_failed', { signupId, kind: 'verification_code', transient: true, error: error.kind }, 'warn');
+          return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
+        }
+        log.event('email_send_failed', { signupId, kind: 'verification_code', transient: false, error: errorName(error) }, 'error');
+        throw error;
+      }
+      await markFlow(signupId, (f) => transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings));
+      log.event('code_sent', {
+        signupId,
+        correlationId: flow.correlationId,
+        address: maskEmail(flow.email),
+        codeVersion: issued.codeVersion,
+      });
+      return { action: 'sent' };
+    }
+    throw new Error('Email: too much contention');
+  }
+
+  async function sendNotice(message: EmailMessage, log: Logger): Promise<EmailOutcome> {
+    const stored = await deps.signups.get(message.signupId);
+    if (!stored) return { action: 'dropped', reason: 'not_found' };
+    const flow = stored.value;
+    const wanted = message.kind === 'account_ready' ? 'ready' : 'failed';
+    if (flow.status !== wanted) return { action: 'dropped', reason: `status_${flow.status}` };
+    if ((message.kind === 'account_ready' ? flow.readyEmailedAt : flow.failureEmailedAt) !== undefined) {
+      return { action: 'dropped', reason: 'already_sent' };
+    }
+    const budgetWait = await takeBudget();
+    if (budgetWait !== undefined) return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
+    const email =
+      message.kind === 'account_ready'
+        ? renderAccountReadyEmail({
+            locale: locale(flow),
+            outcome: flow.outcome ?? 'guest_created',
+            signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
+            branding: settings.branding,
+          })
+        : renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding });
+    try {
+      await deps.sender.send({ to: flow.email, ...email, idempotencyKey: `${message.signupId}:${message.kind}` });
+    } catch (error) {
+      if (isTransientError(error)) {
+        log.event('email_send_failed', { signupId: message.signupId, kind: message.kind, transient: true }, 'warn');
+        return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
+      }
+      log.event('email_send_failed', { signupId: message.signupId, kind: message.kind, transient: false, error: errorName(error) }, 'error');
+      throw error;
+    }
+    const kind = message.kind === 'account_ready' ? 'account_ready' : 'signup_failed';
+    await markFlow(message.signupId, (f) => transition(f, { type: 'notice_emailed', kind }, deps.clock.now(), settings));
+    log.event('notice_sent', { signupId: message.signupId, kind: message.kind, address: maskEmail(flow.email) });
+    return { action: 'sent' };
+  }
+
+  /** A code email that did not go out gives its slot back, best effort (a lost race keeps it counted). */
+  async function release(reserved: Versioned<AddressRecord>, at: number): Promise<void> {
+    const sentAt = [...reserved.value.sentAt];
+    const i = sentAt.lastIndexOf(at);
+    if (i >= 0) sentAt.splice(i, 1);
+    try {
+      await deps.addresses.update({ ...reserved.value, sentAt }, reserved.etag);
+    } catch (error) {
+      if (!isConcurrencyError(error)) throw error;
+    }
+  }
+
+  async function markFlow(signupId: string, apply: (f: SignupFlow) => SignupFlow): Promise<void> {
+    for (let race = 0; race < MAX_RACES; race++) {
+      const stored = await deps.signups.get(signupId);
+      if (!stored) return;
+      try {
+        await deps.signups.update(apply(stored.value), stored.etag);
+        return;
+      } catch (error) {
+        if (!isConcurrencyError(error)) throw error;
+      }
+    }
+  }
+
+  /** Called from the poison queue: the email could not be sent after every retry. */
+  async function markEmailFailed(message: EmailMessage, log: Logger): Promise<void> {
+    await markFlow(message.signupId, (f) => transition(f, { type: 'email_failed' }, deps.clock.now(), settings));
+    log.event('poison_message', { queue: 'email', signupId: message.signupId, kind: message.kind }, 'error');
+  }
+
+  return { handle, markEmailFailed };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+export type EmailService = ReturnType<typeof makeEmailService>;

@@ -1,0 +1,215 @@
+/**
+ * The provisioner: turns a verified flow into an Entra B2B guest (or finds the existing account) and adds
+ * it to the access group. Safe under at-least-once delivery: every step re-reads what exists before
+ * writing, and Graph itself returns the existing guest when an invitation is replayed (req 49, 50, 58).
+ */
+import { z } from 'zod';
+
+import { effectiveStatus, type FlowLimits, type Outcome, type SignupFlow, transition } from '../domain/signupFlow';
+import { isAppError, isConcurrencyError, isTransientError } from '../errors';
+import { maskEmail, type Logger } from '../log';
+import { type Clock, type Directory, type DirectoryUser, NotFoundYetError, type QueuePublisher, type RateLimiter, type SignupStore } from '../ports';
+import { QUEUES } from '../storageNames';
+
+export const ProvisionMessage = z.object({ signupId: z.string().min(1).max(64) });
+export type ProvisionMessage = z.infer<typeof ProvisionMessage>;
+
+export interface ProvisioningSettings extends FlowLimits {
+  accessGroupId: string;
+  inviteRedirectUrl: string;
+  signInUrl: string;
+  graphWritesPerSecond: number;
+  /** How long a freshly created guest may stay invisible to the group API before we give up. */
+  replicationLagBudgetMs: number;
+}
+
+export interface ProvisioningDeps {
+  signups: SignupStore;
+  directory: Directory;
+  limiter: RateLimiter;
+  queue: QueuePublisher;
+  clock: Clock;
+  settings: ProvisioningSettings;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type ProvisionOutcome =
+  | { action: 'done'; outcome: Outcome }
+  | { action: 'dropped'; reason: string }
+  | { action: 'requeue'; delaySeconds: number; reason: string };
+
+export const GRAPH_BUDGET_KEY = 'budget-graph-writes';
+const MAX_RACES = 20;
+const IN_PROCESS_LAG_RETRIES_MS = [250, 500, 1000, 2000];
+
+export function makeProvisioningService(deps: ProvisioningDeps) {
+  const { settings } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+
+  /** One token of the shared Graph write budget; waits briefly in process, otherwise asks to re-queue. */
+  async function takeWriteToken(): Promise<number | undefined> {
+    for (let i = 0; i < 3; i++) {
+      const d = await deps.limiter.consume(GRAPH_BUDGET_KEY, [{ name: 'second', limit: settings.graphWritesPerSecond, windowSeconds: 1 }], deps.clock.now());
+      if (d.allowed) return undefined;
+      if (d.retryAfterSeconds > 1) return d.retryAfterSeconds;
+      await sleep(200 + Math.random() * 300);
+    }
+    return 1;
+  }
+
+  async function update(signupId: string, apply: (f: SignupFlow) => SignupFlow): Promise<SignupFlow | undefined> {
+    for (let race = 0; race < MAX_RACES; race++) {
+      const stored = await deps.signups.get(signupId);
+      if (!stored) return undefined;
+      const next = apply(stored.value);
+      try {
+        await deps.signups.update(next, stored.etag);
+        return next;
+      } catch (error) {
+        if (!isConcurrencyError(error)) throw error;
+      }
+    }
+    throw new Error('Provisioner: too much contention');
+  }
+
+  async function handle(message: ProvisionMessage, log: Logger): Promise<ProvisionOutcome> {
+    const stored = await deps.signups.get(message.signupId);
+    if (!stored) return dropped('not_found');
+    const status = effectiveStatus(stored.value, deps.clock.now());
+    if (status === 'ready' || status === 'failed') return dropped(`already_${status}`);
+    if (status !== 'verified' && status !== 'provisioning') return dropped(`not_verified_${status}`);
+
+    let flow: SignupFlow | undefined;
+    try {
+      flow = await update(message.signupId, (f) => transition(f, { type: 'provisioning_started' }, deps.clock.now(), settings));
+    } catch (error) {
+      if (isAppError(error) && error.code === 'conflict') return dropped('raced_to_finish');
+      throw error;
+    }
+    if (!flow) return dropped('not_found');
+    const fields = { signupId: flow.signupId, correlationId: flow.correlationId, address: maskEmail(flow.email) };
+
+    try {
+      const result = await provision(flow, log);
+      if (result.action !== 'done') {
+        log.event('provisioning_deferred', { ...fields, reason: result.reason, delaySeconds: result.delaySeconds });
+        return result;
+      }
+      return result.value;
+    } catch (error) {
+      if (isTransientError(error)) {
+        log.event(error.kind === 'throttled' ? 'graph_throttled' : 'graph_unavailable', { ...fields, retryAfterSeconds: error.retryAfterSeconds }, 'warn');
+        return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `graph_${error.kind}` };
+      }
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await update(message.signupId, (f) => ({ ...f, lastError: reason.slice(0, 500) })).catch(() => undefined);
+      log.event('provisioning_attempt_failed', { ...fields, error: reason }, 'error');
+      throw error;
+    }
+  }
+
+  type Step = { action: 'done'; value: ProvisionOutcome } | { action: 'requeue'; delaySeconds: number; reason: string };
+
+  async function provision(flow: SignupFlow, log: Logger): Promise<Step> {
+    const fields = { signupId: flow.signupId, correlationId: flow.correlationId, address: maskEmail(flow.email) };
+    let user: DirectoryUser | undefined = await deps.directory.findUserByEmail(flow.canonicalEmail);
+    let outcome: Outcome;
+    let signInUrl = settings.signInUrl;
+    let userId: string;
+
+    if (user?.userType === 'Member') {
+      return finish(flow, 'existing_member', settings.signInUrl, user.id, log);
+    }
+    // A pending guest found on a redelivery is most likely the one our earlier attempt invited: invite
+    // again (Graph returns the same user) to get its redeem link, instead of creating anything.
+    const resumeOurInvite = user !== undefined && flow.provisionAttempts > 1 && user.externalUserState === 'PendingAcceptance';
+    if (!user || resumeOurInvite) {
+      const wait = await takeWriteToken();
+      if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
+      try {
+        const invitation = await deps.directory.inviteGuest({
+          email: flow.canonicalEmail,
+          displayName: displayNameFor(flow.canonicalEmail),
+          redirectUrl: settings.inviteRedirectUrl,
+        });
+        userId = invitation.userId;
+        signInUrl = invitation.inviteRedeemUrl;
+        outcome = 'guest_created';
+        log.event('guest_invited', { ...fields, directoryUserId: userId });
+      } catch (error) {
+        if (isTransientError(error)) throw error;
+        // A 400 here usually means the address belongs to someone already (a member); look again.
+        user = await deps.directory.findUserByEmail(flow.canonicalEmail);
+        if (!user) throw error;
+        if (user.userType === 'Member') return finish(flow, 'existing_member', settings.signInUrl, user.id, log);
+        userId = user.id;
+        outcome = 'existing_guest';
+      }
+    } else {
+      userId = user.id;
+      outcome = 'existing_guest';
+    }
+
+    const added = await addToGroupAllowingLag(flow, userId);
+    if (added.action === 'requeue') return added;
+    return finish(flow, outcome, signInUrl, userId, log);
+  }
+
+  async function addToGroupAllowingLag(flow: SignupFlow, userId: string): Promise<{ action: 'ok' } | { action: 'requeue'; delaySeconds: number; reason: string }> {
+    for (const delay of [...IN_PROCESS_LAG_RETRIES_MS, -1]) {
+      const wait = await takeWriteToken();
+      if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
+      try {
+        await deps.directory.addToGroup(settings.accessGroupId, userId);
+        return { action: 'ok' };
+      } catch (error) {
+        if (!(error instanceof NotFoundYetError) && (error as { name?: string }).name !== 'NotFoundYetError') throw error;
+        if (delay < 0) break;
+        await sleep(delay);
+      }
+    }
+    // Still invisible: come back later, until the replication budget since the first attempt is spent.
+    const started = Date.parse(flow.provisioningStartedAt ?? flow.verifiedAt ?? flow.createdAt);
+    if (deps.clock.now().getTime() - started < settings.replicationLagBudgetMs) {
+      return { action: 'requeue', delaySeconds: 10, reason: 'replication_lag' };
+    }
+    throw new Error('The new guest did not become visible to the group API in time');
+  }
+
+  async function finish(flow: SignupFlow, outcome: Outcome, signInUrl: string, directoryUserId: string, log: Logger): Promise<Step> {
+    await update(flow.signupId, (f) => transition(f, { type: 'provisioned', outcome, signInUrl, directoryUserId }, deps.clock.now(), settings));
+    await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
+    log.event('signup_provisioned', { signupId: flow.signupId, correlationId: flow.correlationId, outcome, directoryUserId });
+    return { action: 'done', value: { action: 'done', outcome } };
+  }
+
+  /** Called from the poison queue after every retry failed: the flow ends `failed` and the person is told. */
+  async function markFailed(message: ProvisionMessage, log: Logger): Promise<void> {
+    const stored = await deps.signups.get(message.signupId);
+    if (!stored) return;
+    const status = stored.value.status;
+    if (status !== 'verified' && status !== 'provisioning') return;
+    const reason = stored.value.lastError ?? 'Provisioning failed after all retries';
+    const failed = await update(message.signupId, (f) =>
+      f.status === 'verified' || f.status === 'provisioning' ? transition(f, { type: 'provisioning_failed', reason }, deps.clock.now(), settings) : f,
+    );
+    if (failed?.status !== 'failed') return;
+    await deps.queue.send(QUEUES.email, { signupId: message.signupId, kind: 'signup_failed' });
+    log.event('poison_message', { queue: 'provision', signupId: message.signupId, reason }, 'error');
+    log.event('signup_failed', { signupId: message.signupId, correlationId: failed.correlationId, reason }, 'error');
+  }
+
+  return { handle, markFailed };
+}
+
+function dropped(reason: string): ProvisionOutcome {
+  return { action: 'dropped', reason };
+}
+
+/** "jane.doe@contoso.com" → "jane.doe (contoso.com)": readable in the directory, nothing invented. */
+export function displayNameFor(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, at)} (${email.slice(at + 1)})`.slice(0, 256);
+}
+
+export type ProvisioningService = ReturnType<typeof makeProvisioningService>;

@@ -1,0 +1,10 @@
+import { TableRateLimiter } from '../../shared/adapters/tableRateLimiter';
+import { TableAddressStore, TableSignupStore } from '../../shared/adapters/tableStores';
+import { freshTable } from '../support/azurite';
+import { describeStoreContract } from '../support/storeContract';
+
+describeStoreContract('Table Storage adapters on Azurite', async () => ({
+  signups: new TableSignupStore(await freshTable('signups')),
+  addresses: new TableAddressStore(await freshTable('addresses')),
+  limiter: new TableRateLimiter(await freshTable('limits')),
+}));

@@ -1,0 +1,103 @@
+/**
+ * The whole app wired to in-memory fakes with a fixed clock: services exactly as production builds them,
+ * only the ports differ. `deliverQueues()` plays the part of the queue triggers.
+ */
+import { InvocationContext } from '@azure/functions';
+
+import { createLogger } from '../../shared/log';
+import type { AddressStore, RateLimiter, SignupStore } from '../../shared/ports';
+import { makeEmailService } from '../../shared/services/emailService';
+import { makeProvisioningService } from '../../shared/services/provisioningService';
+import { makeSignupService, type SignupSettings } from '../../shared/services/signupService';
+import { QUEUES } from '../../shared/storageNames';
+import { someSignupSettings } from './builders';
+import {
+  CapturingSink,
+  emptyPolicy,
+  FixedClock,
+  FixedPolicy,
+  InMemoryAddressStore,
+  InMemoryQueue,
+  InMemoryRateLimiter,
+  InMemorySignupStore,
+} from './fakes';
+import { RecordingEmailSender } from './recordingEmailSender';
+
+export interface WorldOptions {
+  settings?: Partial<SignupSettings>;
+  signups?: SignupStore;
+  addresses?: AddressStore;
+  limiter?: RateLimiter;
+  budgetPerMinute?: number;
+  budgetPerHour?: number;
+}
+
+export function testWorld(options: WorldOptions = {}) {
+  const clock = new FixedClock();
+  const signups = options.signups ?? new InMemorySignupStore();
+  const addresses = options.addresses ?? new InMemoryAddressStore();
+  const limiter = options.limiter ?? new InMemoryRateLimiter();
+  const queue = new InMemoryQueue();
+  const policy = new FixedPolicy(emptyPolicy());
+  const sender = new RecordingEmailSender();
+  const sink = new CapturingSink();
+  const log = createLogger(sink);
+  const settings = someSignupSettings(options.settings);
+  const signupService = makeSignupService({ signups, addresses, limiter, queue, policy, clock, settings });
+  const emailService = makeEmailService({
+    signups,
+    addresses,
+    limiter,
+    sender,
+    clock,
+    settings: {
+      ...settings,
+      publicBaseUrl: 'https://signup.contoso.example',
+      recipientPerMinute: 1,
+      recipientPerHour: 5,
+      recipientPerDay: 10,
+      budgetPerMinute: options.budgetPerMinute ?? 30,
+      budgetPerHour: options.budgetPerHour ?? 100,
+      retentionDays: 30,
+      branding: { organizationName: 'Contoso', accentColor: '#0b5cad', supportContact: 'help@contoso.example' },
+    },
+  });
+
+  /** Runs every queued email message once (like the trigger), re-queuing deferred ones. */
+  async function deliverEmails(): Promise<void> {
+    for (const { message } of queue.take(QUEUES.email)) {
+      const outcome = await emailService.handle(message as never, log);
+      if (outcome.action === 'requeue') await queue.send(QUEUES.email, message, { visibilityDelaySeconds: outcome.delaySeconds });
+    }
+  }
+
+  /** The 6-digit code in the newest email to `address`. */
+  function latestCode(address: string): string {
+    const mails = sender.deliveredTo(address);
+    const text = mails[mails.length - 1]?.text ?? '';
+    const match = /\b(\d{6})\b/.exec(text);
+    if (!match?.[1]) throw new Error(`no code email for ${address}`);
+    return match[1];
+  }
+
+  const context = (functionName = 'test') => new InvocationContext({ functionName, logHandler: (_level, ...args) => sink.log(...args) });
+
+  return {
+    clock,
+    signups,
+    addresses,
+    limiter,
+    queue,
+    policy,
+    sender,
+    sink,
+    log,
+    settings,
+    signupService,
+    emailService,
+    makeProvisioningService,
+    deliverEmails,
+    latestCode,
+    context,
+  };
+}

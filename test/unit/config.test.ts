@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ConfigError, parseConfig, SETTINGS, settingsTable } from '../../shared/config';
+
+const root = path.join(__dirname, '..', '..');
+const example = JSON.parse(readFileSync(path.join(root, 'local.settings.example.json'), 'utf8')) as { Values: Record<string, string> };
+
+describe('configuration', () => {
+  test('local.settings.example.json lists every setting and is a working local configuration', () => {
+    for (const key of Object.keys(SETTINGS)) expect(Object.keys(example.Values)).toContain(key);
+    const config = parseConfig(example.Values);
+    expect(config.EMAIL_TRANSPORT).toBe('smtp');
+    expect(config.CODE_TTL_MINUTES).toBe(10);
+    expect(config.ORGANIZATION_DOMAINS).toEqual(['contoso.com']);
+  });
+
+  test('one error names every missing or invalid key', () => {
+    let error: unknown;
+    try {
+      parseConfig({ CODE_TTL_MINUTES: '2000', BRAND_ACCENT_COLOR: 'red', EMAIL_TRANSPORT: 'pigeon' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const key of ['CODE_HMAC_SECRET', 'GRAPH_ACCESS_GROUP_ID', 'CODE_TTL_MINUTES', 'BRAND_ACCENT_COLOR', 'EMAIL_TRANSPORT', 'AzureWebJobsStorage']) {
+      expect(message).toContain(key);
+    }
+  });
+
+  test('ACS needs an endpoint; a static Graph token is refused for the real Graph', () => {
+    const base = { ...example.Values, EMAIL_TRANSPORT: 'acs', ACS_ENDPOINT: '', GRAPH_BASE_URL: 'https://graph.microsoft.com' };
+    expect(() => parseConfig(base)).toThrow(/ACS_ENDPOINT.*GRAPH_STATIC_TOKEN|GRAPH_STATIC_TOKEN.*ACS_ENDPOINT/s);
+  });
+
+  test('an environment variable overrides the example value (empty means unset)', () => {
+    const config = parseConfig({ ...example.Values, CODE_TTL_MINUTES: '15', BRAND_LOGO_URL: '' });
+    expect(config.CODE_TTL_MINUTES).toBe(15);
+    expect(config.BRAND_LOGO_URL).toBeUndefined();
+  });
+
+  test('the README configuration table matches the schema', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const between = /<!-- settings:start -->\n([\s\S]*?)\n<!-- settings:end -->/.exec(readme)?.[1];
+    expect(between).toBe(settingsTable());
+  });
+});
