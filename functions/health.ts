@@ -17,7 +17,7 @@ export const makeHealth =
   };
 
 app.http('health', {
-  route: 'health',
+  route: 'api/health',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpFunction((req, log, ctx) => makeHealth(deps())(req, log, ctx)),

@@ -19,7 +19,7 @@ export const makeSignupResend =
   };
 
 app.http('signupResend', {
-  route: 'signups/{signupId}/resend',
+  route: 'api/signups/{signupId}/resend',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpFunction((req, log, ctx) => makeSignupResend(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),

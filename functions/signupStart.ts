@@ -28,7 +28,7 @@ export const makeSignupStart =
   };
 
 app.http('signupStart', {
-  route: 'signups',
+  route: 'api/signups',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpFunction((req, log, ctx) => makeSignupStart(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),

@@ -10,7 +10,7 @@ export const makeSignupStatus =
     json(200, await d.signupService.status(req.params.signupId ?? ''));
 
 app.http('signupStatus', {
-  route: 'signups/{signupId}',
+  route: 'api/signups/{signupId}',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: httpFunction((req, log, ctx) => makeSignupStatus(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),

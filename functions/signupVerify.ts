@@ -19,7 +19,7 @@ export const makeSignupVerify =
   };
 
 app.http('signupVerify', {
-  route: 'signups/{signupId}/verify',
+  route: 'api/signups/{signupId}/verify',
   methods: ['POST'],
   authLevel: 'anonymous',
   handler: httpFunction((req, log, ctx) => makeSignupVerify(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),

@@ -7,6 +7,7 @@ import { makeSignupVerify } from '../../functions/signupVerify';
 import { parseConfig } from '../../shared/config';
 import { httpFunction } from '../../shared/httpFunction';
 import { TEST_SECRET, uniqueEmail } from '../support/builders';
+import { assertMatchesOpenApi } from '../support/openapi';
 import { testWorld } from '../support/testWorld';
 
 const config = parseConfig({
@@ -38,10 +39,26 @@ function setup() {
       params: init.params,
     });
     const res = await handlers[name](req, world.context(name));
-    return { res, json: bodyOf(res) };
+    const json = bodyOf(res);
+    // Every real response in this file is checked against openapi.yaml.
+    const [method, template] = OPERATIONS[name];
+    if (res.status !== 500) assertMatchesOpenApi(template, method, res.status ?? 200, json);
+    return { res, json };
   };
   return { world, call };
 }
+
+const OPERATIONS = {
+  start: ['POST', '/api/signups'],
+  verify: ['POST', '/api/signups/{signupId}/verify'],
+  resend: ['POST', '/api/signups/{signupId}/resend'],
+  status: ['GET', '/api/signups/{signupId}'],
+} as const;
+
+test('the OpenAPI check rejects a body the contract does not allow', () => {
+  expect(() => assertMatchesOpenApi('/api/signups', 'POST', 202, { signupId: 'x', status: 'verified' })).toThrow();
+  expect(() => assertMatchesOpenApi('/api/signups', 'POST', 418, {})).toThrow(/no 418/);
+});
 
 function bodyOf(res: HttpResponseInit): any {
   return typeof res.body === 'string' && res.body.length ? JSON.parse(res.body) : undefined;
