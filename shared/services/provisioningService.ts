@@ -110,49 +110,55 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
 
   type Step = { action: 'done'; value: ProvisionOutcome } | { action: 'requeue'; delaySeconds: number; reason: string };
 
+  interface Account {
+    outcome: Outcome;
+    userId: string;
+    signInUrl: string;
+  }
+  type Requeue = { action: 'requeue'; delaySeconds: number; reason: string };
+
   async function provision(flow: SignupFlow, log: Logger): Promise<Step> {
-    const fields = { signupId: flow.signupId, correlationId: flow.correlationId, address: maskEmail(flow.email) };
-    let user: DirectoryUser | undefined = await deps.directory.findUserByEmail(flow.canonicalEmail);
-    let outcome: Outcome;
-    let signInUrl = settings.signInUrl;
-    let userId: string;
-
-    if (user?.userType === 'Member') {
-      return finish(flow, 'existing_member', settings.signInUrl, user.id, log);
+    const found = await deps.directory.findUserByEmail(flow.canonicalEmail);
+    const account = found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, log);
+    if ('action' in account) return account;
+    if (account.outcome !== 'existing_member') {
+      const added = await addToGroupAllowingLag(flow, account.userId);
+      if (added.action === 'requeue') return added;
     }
-    // A pending guest found on a redelivery is most likely the one our earlier attempt invited: invite
-    // again (Graph returns the same user) to get its redeem link, instead of creating anything.
-    const resumeOurInvite = user !== undefined && flow.provisionAttempts > 1 && user.externalUserState === 'PendingAcceptance';
-    if (!user || resumeOurInvite) {
-      const wait = await takeWriteToken();
-      if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
-      try {
-        const invitation = await deps.directory.inviteGuest({
-          email: flow.canonicalEmail,
-          displayName: displayNameFor(flow.canonicalEmail),
-          redirectUrl: settings.inviteRedirectUrl,
-        });
-        userId = invitation.userId;
-        signInUrl = invitation.inviteRedeemUrl;
-        outcome = 'guest_created';
-        log.event('guest_invited', { ...fields, directoryUserId: userId });
-      } catch (error) {
-        if (isTransientError(error)) throw error;
-        // A 400 here usually means the address belongs to someone already (a member); look again.
-        user = await deps.directory.findUserByEmail(flow.canonicalEmail);
-        if (!user) throw error;
-        if (user.userType === 'Member') return finish(flow, 'existing_member', settings.signInUrl, user.id, log);
-        userId = user.id;
-        outcome = 'existing_guest';
-      }
-    } else {
-      userId = user.id;
-      outcome = 'existing_guest';
-    }
+    return finish(flow, account, log);
+  }
 
-    const added = await addToGroupAllowingLag(flow, userId);
-    if (added.action === 'requeue') return added;
-    return finish(flow, outcome, signInUrl, userId, log);
+  const member = (user: DirectoryUser): Account => ({ outcome: 'existing_member', userId: user.id, signInUrl: settings.signInUrl });
+
+  async function guestAccount(flow: SignupFlow, found: DirectoryUser | undefined, log: Logger): Promise<Account | Requeue> {
+    // A pending guest found on a redelivery is most likely the one an earlier attempt invited: invite
+    // again (Graph answers with the same user) to get its redeem link, instead of creating anything.
+    const resumeOurInvite = flow.provisionAttempts > 1 && found?.externalUserState === 'PendingAcceptance';
+    if (found && !resumeOurInvite) return { outcome: 'existing_guest', userId: found.id, signInUrl: settings.signInUrl };
+
+    const wait = await takeWriteToken();
+    if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
+    const invite = async (): Promise<Account> => {
+      const invitation = await deps.directory.inviteGuest({
+        email: flow.canonicalEmail,
+        displayName: displayNameFor(flow.canonicalEmail),
+        redirectUrl: settings.inviteRedirectUrl,
+      });
+      log.event('guest_invited', { signupId: flow.signupId, correlationId: flow.correlationId, directoryUserId: invitation.userId });
+      return { outcome: 'guest_created', userId: invitation.userId, signInUrl: invitation.inviteRedeemUrl };
+    };
+    try {
+      return await invite();
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      // A conflict (the address is a member's) or a response lost after Graph created the guest: look
+      // again, and never create a second object (req 50).
+      const again = await deps.directory.findUserByEmail(flow.canonicalEmail);
+      if (!again) throw error;
+      if (again.userType === 'Member') return member(again);
+      if (again.externalUserState === 'PendingAcceptance') return invite();
+      return { outcome: 'existing_guest', userId: again.id, signInUrl: settings.signInUrl };
+    }
   }
 
   async function addToGroupAllowingLag(flow: SignupFlow, userId: string): Promise<{ action: 'ok' } | { action: 'requeue'; delaySeconds: number; reason: string }> {
@@ -176,7 +182,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     throw new Error('The new guest did not become visible to the group API in time');
   }
 
-  async function finish(flow: SignupFlow, outcome: Outcome, signInUrl: string, directoryUserId: string, log: Logger): Promise<Step> {
+  async function finish(flow: SignupFlow, account: Account, log: Logger): Promise<Step> {
+    const { outcome, signInUrl, userId: directoryUserId } = account;
     await update(flow.signupId, (f) => transition(f, { type: 'provisioned', outcome, signInUrl, directoryUserId }, deps.clock.now(), settings));
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
     log.event('signup_provisioned', { signupId: flow.signupId, correlationId: flow.correlationId, outcome, directoryUserId });

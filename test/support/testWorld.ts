@@ -21,6 +21,7 @@ import {
   InMemoryRateLimiter,
   InMemorySignupStore,
 } from './fakes';
+import { InMemoryDirectory } from './inMemoryDirectory';
 import { RecordingEmailSender } from './recordingEmailSender';
 
 export interface WorldOptions {
@@ -63,6 +64,47 @@ export function testWorld(options: WorldOptions = {}) {
     },
   });
 
+  const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
+  const sleeps: number[] = [];
+  const provisioningService = makeProvisioningService({
+    signups,
+    directory,
+    limiter,
+    queue,
+    clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock.advance(ms);
+    },
+    settings: {
+      ...settings,
+      accessGroupId: 'access-group',
+      inviteRedirectUrl: 'https://signup.contoso.example/',
+      signInUrl: 'https://myapplications.microsoft.com',
+      graphWritesPerSecond: 20,
+      replicationLagBudgetMs: 120_000,
+    },
+  });
+
+  /** Runs every queued provisioning message once, re-queuing deferred ones. */
+  async function deliverProvisioning() {
+    const outcomes = [];
+    for (const { message } of queue.take(QUEUES.provision)) {
+      const outcome = await provisioningService.handle(message as never, log);
+      if (outcome.action === 'requeue') await queue.send(QUEUES.provision, message, { visibilityDelaySeconds: outcome.delaySeconds });
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
+  /** Start → code email → verify: a flow waiting for the provisioner. */
+  async function verifiedSignup(email: string): Promise<string> {
+    const { signupId } = await signupService.start({ email, ip: '203.0.113.50', correlationId: 'c' }, log);
+    await deliverEmails();
+    await signupService.verify({ signupId, code: latestCode(email), ip: '203.0.113.50' }, log);
+    return signupId;
+  }
+
   /** Runs every queued email message once (like the trigger), re-queuing deferred ones. */
   async function deliverEmails(): Promise<void> {
     for (const { message } of queue.take(QUEUES.email)) {
@@ -95,7 +137,11 @@ export function testWorld(options: WorldOptions = {}) {
     settings,
     signupService,
     emailService,
-    makeProvisioningService,
+    directory,
+    sleeps,
+    provisioningService,
+    deliverProvisioning,
+    verifiedSignup,
     deliverEmails,
     latestCode,
     context,

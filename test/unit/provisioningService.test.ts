@@ -1,0 +1,112 @@
+import { TransientError } from '../../shared/errors';
+import { QUEUES } from '../../shared/storageNames';
+import { uniqueEmail } from '../support/builders';
+import { testWorld } from '../support/testWorld';
+
+describe('provisioning service', () => {
+  test('a new address → one guest invited without Microsoft mail, in the group, flow ready with the redeem link', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    const signupId = await world.verifiedSignup(email);
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
+    const [guest] = world.directory.usersWithAddress(email);
+    expect(guest?.userType).toBe('Guest');
+    expect(world.directory.membersOf('access-group')).toEqual([guest?.id]);
+    const flow = (await world.signups.get(signupId))!.value;
+    expect(flow).toMatchObject({ status: 'ready', outcome: 'guest_created', directoryUserId: guest?.id });
+    expect(flow.signInUrl).toBe(world.directory.invitations[0]?.inviteRedeemUrl);
+    expect(world.queue.on(QUEUES.email)).toContainEqual({ signupId, kind: 'account_ready' });
+    expect(world.directory.calls.map((c) => c.method)).toEqual(['findUserByEmail', 'inviteGuest', 'addToGroup']);
+  });
+
+  test('an existing guest is reused (no new object) and made a member of the group', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    const existing = world.directory.seedGuest(email, { externalUserState: 'Accepted' });
+    const signupId = await world.verifiedSignup(email);
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'existing_guest' }]);
+    expect(world.directory.usersWithAddress(email)).toHaveLength(1);
+    expect(world.directory.membersOf('access-group')).toEqual([existing.id]);
+    expect((await world.signups.get(signupId))!.value.signInUrl).toBe('https://myapplications.microsoft.com');
+  });
+
+  test('an existing member → existing_member, nothing created', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    world.directory.seedMember(email);
+    await world.verifiedSignup(email);
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'existing_member' }]);
+    expect(world.directory.callsTo('inviteGuest')).toHaveLength(0);
+    expect(world.directory.usersWithAddress(email)).toHaveLength(1);
+  });
+
+  test('the same message 10 times concurrently → one guest (req 49)', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    const signupId = await world.verifiedSignup(email);
+    world.queue.take(QUEUES.provision);
+    await Promise.allSettled(Array.from({ length: 10 }, () => world.provisioningService.handle({ signupId }, world.log)));
+    expect(world.directory.usersWithAddress(email)).toHaveLength(1);
+    expect((await world.signups.get(signupId))!.value.status).toBe('ready');
+  });
+
+  test('Graph 429 re-queues with Retry-After instead of retrying in process (req 52)', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    const signupId = await world.verifiedSignup(email);
+    world.directory.failNext('inviteGuest', new TransientError('throttled', 2, 'throttled'));
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'requeue', delaySeconds: 2, reason: 'graph_throttled' }]);
+    expect(world.queue.sent.find((m) => m.queue === QUEUES.provision)?.visibilityDelaySeconds).toBe(2);
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
+    expect(world.directory.usersWithAddress(email)).toHaveLength(1);
+    expect((await world.signups.get(signupId))!.value.status).toBe('ready');
+  });
+
+  test('a response lost after Graph created the guest is resolved by looking again, never by creating twice (req 50)', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    const signupId = await world.verifiedSignup(email);
+    world.directory.failNext('inviteGuest', () => new Error('socket hang up'), { afterEffect: true });
+    expect(await world.provisioningService.handle({ signupId }, world.log)).toEqual({ action: 'done', outcome: 'guest_created' });
+    expect(world.directory.usersWithAddress(email)).toHaveLength(1);
+    expect((await world.signups.get(signupId))!.value.signInUrl).toMatch(/redeem/);
+  });
+
+  test('a crash after the invitation: the redelivery finishes with the same guest and its redeem link (req 58)', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    const signupId = await world.verifiedSignup(email);
+    world.directory.failNext('addToGroup', () => new Error('process killed'));
+    await expect(world.provisioningService.handle({ signupId }, world.log)).rejects.toThrow('process killed');
+    expect(await world.provisioningService.handle({ signupId }, world.log)).toEqual({ action: 'done', outcome: 'guest_created' });
+    const [guest, ...others] = world.directory.usersWithAddress(email);
+    expect(others).toHaveLength(0);
+    expect(world.directory.membersOf('access-group')).toEqual([guest?.id]);
+    expect((await world.signups.get(signupId))!.value.signInUrl).toMatch(/redeem/);
+  });
+
+  test('replication lag: group add 404s for 3 s, then succeeds (req 51)', async () => {
+    const world = testWorld();
+    world.directory.replicationLagMs = 3000;
+    const email = uniqueEmail('fabrikam.com');
+    await world.verifiedSignup(email);
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
+    expect(world.sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3000);
+  });
+
+  test('a permanent failure ends in poison: flow failed with a reason and a signup_failed email (req 57)', async () => {
+    const world = testWorld();
+    const email = uniqueEmail('fabrikam.com');
+    const signupId = await world.verifiedSignup(email);
+    world.directory.failNext('inviteGuest', () => new Error('Graph 500 InternalServerError'), { times: 5 });
+    for (let i = 0; i < 5; i++) await expect(world.provisioningService.handle({ signupId }, world.log)).rejects.toThrow();
+    await world.provisioningService.markFailed({ signupId }, world.log);
+    const flow = (await world.signups.get(signupId))!.value;
+    expect(flow.status).toBe('failed');
+    expect(flow.lastError).toContain('Graph 500');
+    expect(world.queue.on(QUEUES.email)).toContainEqual({ signupId, kind: 'signup_failed' });
+    expect(world.sink.events().some((e) => e.event === 'poison_message')).toBe(true);
+    const status = await world.signupService.status(signupId);
+    expect(status).toMatchObject({ status: 'failed', supportContact: 'help@contoso.example' });
+  });
+});
