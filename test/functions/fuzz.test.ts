@@ -1,0 +1,59 @@
+/** Random bodies, content types and ids against every public endpoint: never a 5xx (issue 3, 9). */
+import { HttpRequest } from '@azure/functions';
+import fc from 'fast-check';
+
+import { makeSignupResend } from '../../functions/signupResend';
+import { makeSignupStart } from '../../functions/signupStart';
+import { makeSignupStatus } from '../../functions/signupStatus';
+import { makeSignupVerify } from '../../functions/signupVerify';
+import { parseConfig } from '../../shared/config';
+import { httpFunction } from '../../shared/httpFunction';
+import { TEST_SECRET } from '../support/builders';
+import { testWorld } from '../support/testWorld';
+
+const config = parseConfig({
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  CODE_HMAC_SECRET: TEST_SECRET,
+  GRAPH_ACCESS_GROUP_ID: 'group',
+  EMAIL_TRANSPORT: 'smtp',
+  TRUSTED_PROXY_HOPS: '1',
+});
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const world = testWorld({ settings: { ipStartsPerMinute: 1e5, ipStartsPerHour: 1e5, ipVerifiesPerMinute: 1e5 } });
+const d = { signupService: world.signupService, config };
+const handlers = {
+  start: httpFunction(makeSignupStart(d)),
+  verify: httpFunction(makeSignupVerify(d)),
+  resend: httpFunction(makeSignupResend(d)),
+  status: httpFunction(makeSignupStatus(d)),
+};
+
+const jsonValue = fc.jsonValue({ maxDepth: 3 });
+const body = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 300 }),
+  jsonValue.map((v) => JSON.stringify(v)),
+  fc.record({ email: fc.oneof(fc.emailAddress(), fc.string({ unit: 'grapheme' })), locale: fc.option(fc.string(), { nil: undefined }) }).map((v) => JSON.stringify(v)),
+  fc.record({ code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.string()) }).map((v) => JSON.stringify(v)),
+  fc.constant(''),
+  fc.nat(20_000).map((n) => JSON.stringify({ email: 'x'.repeat(n) })),
+);
+const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', '', 'APPLICATION/JSON');
+const signupId = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.base64String({ minLength: 24, maxLength: 24 }));
+
+test.each(Object.keys(handlers) as Array<keyof typeof handlers>)(`%s: ${RUNS} random requests, never a 5xx`, async (name) => {
+  await fc.assert(
+    fc.asyncProperty(body, contentType, signupId, fc.string({ maxLength: 60 }), async (b, ct, id, xff) => {
+      const req = new HttpRequest({
+        method: name === 'status' ? 'GET' : 'POST',
+        url: `http://localhost/api/signups/${encodeURIComponent(id)}`,
+        headers: ct ? { 'content-type': ct, 'x-forwarded-for': xff } : { 'x-forwarded-for': xff },
+        body: name === 'status' ? undefined : { string: b },
+        params: { signupId: id },
+      });
+      const res = await handlers[name](req, world.context(name));
+      expect(res.status).toBeLessThan(500);
+    }),
+    { numRuns: RUNS, seed: 20261125 },
+  );
+});
