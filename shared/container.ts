@@ -9,12 +9,14 @@ import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
+import { TableAuditLog } from './adapters/tableAudit';
+import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
 import { makeEmailService } from './services/emailService';
 import { makeProvisioningService } from './services/provisioningService';
-import { policyFromConfig, StaticPolicyProvider } from './services/policy';
+import { CachedPolicyProvider } from './services/policy';
 import { makeSignupService, type SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
 
@@ -68,8 +70,10 @@ function build() {
   const addresses = new TableAddressStore(table(TABLES.addresses));
   const limiter = new TableRateLimiter(table(TABLES.rateLimits));
   const queue = new StorageQueuePublisher((name) => createQueueClient(storage, name));
-  const policy = new StaticPolicyProvider(policyFromConfig(config));
   const clock = systemClock;
+  const policyStore = new TablePolicyStore(table(TABLES.policy));
+  const policy = new CachedPolicyProvider(policyStore, config, clock);
+  const auditLog = new TableAuditLog(table(TABLES.audit));
 
   const signupService = makeSignupService({
     signups,
@@ -77,6 +81,7 @@ function build() {
     limiter,
     queue,
     policy,
+    audit: auditLog,
     clock,
     settings: signupSettings(config),
   });
@@ -86,6 +91,7 @@ function build() {
     signups,
     addresses,
     limiter,
+    audit: auditLog,
     clock,
     sender: createEmailSender(config, credential),
     settings: {
@@ -116,6 +122,7 @@ function build() {
     directory,
     limiter,
     queue,
+    audit: auditLog,
     clock,
     settings: {
       ...limits,
@@ -138,6 +145,8 @@ function build() {
     limiter,
     queue,
     policy,
+    policyStore,
+    auditLog,
     signupService,
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {

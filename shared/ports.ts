@@ -155,3 +155,59 @@ export interface SignupPolicy {
 export interface PolicyProvider {
   get(): Promise<SignupPolicy>;
 }
+
+export interface PolicyStore {
+  /** The stored run-time policy, or undefined when an admin never saved one. */
+  get(): Promise<Versioned<StoredPolicy> | undefined>;
+  /** Conditional on `etag` (undefined = must not exist yet); throws `ConcurrencyError` on a lost race. */
+  put(policy: StoredPolicy, etag: string | undefined): Promise<Versioned<StoredPolicy>>;
+}
+
+/** What admins can change at run time (added on top of the settings' lists). */
+export interface StoredPolicy {
+  signupsPaused: boolean;
+  pauseReason?: string;
+  pauseUntil?: string;
+  allowedDomains: string[];
+  blockedDomains: string[];
+  domainDailyCap?: number;
+  pausedDomains: PausedDomain[];
+  updatedAt?: string;
+  updatedBy?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Audit trail
+
+export const AUDIT_EVENTS = [
+  'started',
+  'code_sent',
+  'verify_failed',
+  'locked',
+  'verified',
+  'provisioned',
+  'failed',
+  'erased',
+  'policy_changed',
+  'admin_retry',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENTS)[number];
+
+/** One audit row. Never a code or a full address: `addressHash` is the keyed hash used for limits. */
+export interface AuditEvent {
+  type: AuditEventType;
+  at: string;
+  actor: string;
+  signupId?: string;
+  correlationId?: string;
+  addressHash?: string;
+  domain?: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+/** Append-only event log; rows are only removed by retention or erasure. */
+export interface AuditLog {
+  append(event: AuditEvent): Promise<void>;
+  /** Events of one sign-up, oldest first. */
+  forSignup(signupId: string): Promise<AuditEvent[]>;
+}

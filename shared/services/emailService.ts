@@ -10,7 +10,8 @@ import { type Branding, renderAccountReadyEmail, renderSignupFailedEmail, render
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
-import type { AddressRecord, AddressStore, Clock, EmailSender, RateLimiter, SignupStore, Versioned } from '../ports';
+import type { AddressRecord, AddressStore, AuditLog, Clock, EmailSender, RateLimiter, SignupStore, Versioned } from '../ports';
+import { audit } from './audit';
 
 export const EmailMessage = z.object({
   signupId: z.string().min(1).max(64),
@@ -36,6 +37,7 @@ export interface EmailDeps {
   addresses: AddressStore;
   limiter: RateLimiter;
   sender: EmailSender;
+  audit: AuditLog;
   clock: Clock;
   settings: EmailSettings;
 }
@@ -147,6 +149,7 @@ export function makeEmailService(deps: EmailDeps) {
         throw error;
       }
       await markFlow(signupId, (f) => transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings));
+      await audit(deps.audit, log, 'code_sent', flow, deps.clock.now(), { details: { codeVersion: issued.codeVersion } });
       log.event('code_sent', {
         signupId,
         correlationId: flow.correlationId,

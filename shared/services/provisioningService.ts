@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { effectiveStatus, type FlowLimits, type Outcome, type SignupFlow, transition } from '../domain/signupFlow';
 import { isAppError, isConcurrencyError, isTransientError } from '../errors';
 import { maskEmail, type Logger } from '../log';
-import { type Clock, type Directory, type DirectoryUser, NotFoundYetError, type QueuePublisher, type RateLimiter, type SignupStore } from '../ports';
+import { type AuditLog, type Clock, type Directory, type DirectoryUser, NotFoundYetError, type QueuePublisher, type RateLimiter, type SignupStore } from '../ports';
 import { QUEUES } from '../storageNames';
+import { audit } from './audit';
 
 export const ProvisionMessage = z.object({ signupId: z.string().min(1).max(64) });
 export type ProvisionMessage = z.infer<typeof ProvisionMessage>;
@@ -28,6 +29,7 @@ export interface ProvisioningDeps {
   directory: Directory;
   limiter: RateLimiter;
   queue: QueuePublisher;
+  audit: AuditLog;
   clock: Clock;
   settings: ProvisioningSettings;
   sleep?: (ms: number) => Promise<void>;
@@ -186,6 +188,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     const { outcome, signInUrl, userId: directoryUserId } = account;
     await update(flow.signupId, (f) => transition(f, { type: 'provisioned', outcome, signInUrl, directoryUserId }, deps.clock.now(), settings));
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
+    await audit(deps.audit, log, 'provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } });
     log.event('signup_provisioned', { signupId: flow.signupId, correlationId: flow.correlationId, outcome, directoryUserId });
     return { action: 'done', value: { action: 'done', outcome } };
   }
@@ -202,6 +205,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     );
     if (failed?.status !== 'failed') return;
     await deps.queue.send(QUEUES.email, { signupId: message.signupId, kind: 'signup_failed' });
+    await audit(deps.audit, log, 'failed', failed, deps.clock.now(), { details: { reason: reason.slice(0, 200) } });
     log.event('poison_message', { queue: 'provision', signupId: message.signupId, reason }, 'error');
     log.event('signup_failed', { signupId: message.signupId, correlationId: failed.correlationId, reason }, 'error');
   }

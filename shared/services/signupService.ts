@@ -18,7 +18,8 @@ import {
 import { AppError, isConcurrencyError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
-import type { AddressStore, Clock, PolicyProvider, QueuePublisher, RateLimiter, SignupStore, Versioned } from '../ports';
+import type { AddressStore, AuditLog, Clock, PolicyProvider, QueuePublisher, RateLimiter, SignupStore, Versioned } from '../ports';
+import { audit } from './audit';
 import { QUEUES } from '../storageNames';
 
 export interface SignupSettings extends FlowLimits {
@@ -37,6 +38,7 @@ export interface SignupDeps {
   limiter: RateLimiter;
   queue: QueuePublisher;
   policy: PolicyProvider;
+  audit: AuditLog;
   clock: Clock;
   settings: SignupSettings;
 }
@@ -123,6 +125,7 @@ export function makeSignupService(deps: SignupDeps) {
     await deps.signups.create(flow);
     await deps.addresses.setCurrentSignup(flow.addressKey, flow.signupId);
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'verification_code' });
+    await audit(deps.audit, log, 'started', flow, now, { actor: 'recipient' });
     log.event('signup_started', { signupId: flow.signupId, address: maskEmail(flow.email), domain: flow.domain });
     return {
       signupId: flow.signupId,
@@ -174,11 +177,16 @@ export function makeSignupService(deps: SignupDeps) {
     const fields = { signupId: after.signupId, correlationId: after.correlationId, address: maskEmail(after.email) };
     if (after.status === 'verified') {
       await deps.queue.send(QUEUES.provision, { signupId: after.signupId });
+      await audit(deps.audit, log, 'verified', after, deps.clock.now(), { actor: 'recipient' });
       log.event('signup_verified', fields);
       return { signupId: after.signupId, status: 'verified' };
     }
-    if (after.lockedAt) log.event('signup_locked', { ...fields, failures: after.failedSubmissions }, 'warn');
-    else log.event('verify_failed', { ...fields, failures: after.failedSubmissions });
+    const locked = after.lockedAt !== undefined;
+    await audit(deps.audit, log, locked ? 'locked' : 'verify_failed', after, deps.clock.now(), {
+      actor: 'recipient',
+      details: { failures: after.failedSubmissions },
+    });
+    log.event(locked ? 'signup_locked' : 'verify_failed', { ...fields, failures: after.failedSubmissions }, locked ? 'warn' : 'info');
     throw new AppError('invalid_code');
   }
 

@@ -5,6 +5,8 @@ import type { LogSink } from '../../shared/log';
 import type {
   AddressRecord,
   AddressStore,
+  AuditEvent,
+  AuditLog,
   Clock,
   PolicyProvider,
   QueuePublisher,
@@ -163,5 +165,18 @@ export class CapturingSink implements LogSink {
         return [];
       }
     });
+  }
+}
+
+export class InMemoryAuditLog implements AuditLog {
+  readonly events: AuditEvent[] = [];
+  async append(event: AuditEvent) {
+    this.events.push(clone(event));
+  }
+  async forSignup(signupId: string) {
+    return this.events.filter((e) => e.signupId === signupId).map(clone);
+  }
+  types(signupId: string): string[] {
+    return this.events.filter((e) => e.signupId === signupId).map((e) => e.type);
   }
 }

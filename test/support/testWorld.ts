@@ -16,6 +16,7 @@ import {
   emptyPolicy,
   FixedClock,
   FixedPolicy,
+  InMemoryAuditLog,
   InMemoryAddressStore,
   InMemoryQueue,
   InMemoryRateLimiter,
@@ -42,14 +43,16 @@ export function testWorld(options: WorldOptions = {}) {
   const policy = new FixedPolicy(emptyPolicy());
   const sender = new RecordingEmailSender();
   const sink = new CapturingSink();
+  const audit = new InMemoryAuditLog();
   const log = createLogger(sink);
   const settings = someSignupSettings(options.settings);
-  const signupService = makeSignupService({ signups, addresses, limiter, queue, policy, clock, settings });
+  const signupService = makeSignupService({ signups, addresses, limiter, queue, policy, audit, clock, settings });
   const emailService = makeEmailService({
     signups,
     addresses,
     limiter,
     sender,
+    audit,
     clock,
     settings: {
       ...settings,
@@ -71,6 +74,7 @@ export function testWorld(options: WorldOptions = {}) {
     directory,
     limiter,
     queue,
+    audit,
     clock,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -133,6 +137,7 @@ export function testWorld(options: WorldOptions = {}) {
     policy,
     sender,
     sink,
+    audit,
     log,
     settings,
     signupService,

@@ -110,3 +110,18 @@ describe('provisioning service', () => {
     expect(status).toMatchObject({ status: 'failed', supportContact: 'help@contoso.example' });
   });
 });
+
+test('every state change of a journey has an audit row, without codes or addresses', async () => {
+  const world = testWorld();
+  const email = uniqueEmail('fabrikam.com');
+  const { signupId } = await world.signupService.start({ email, ip: '203.0.113.60', correlationId: 'c' }, world.log);
+  await world.deliverEmails();
+  const code = world.latestCode(email);
+  await world.signupService.verify({ signupId, code: code === '000000' ? '111111' : '000000', ip: 'x' }, world.log).catch(() => undefined);
+  await world.signupService.verify({ signupId, code, ip: 'x' }, world.log);
+  await world.deliverProvisioning();
+  expect(world.audit.types(signupId)).toEqual(['started', 'code_sent', 'verify_failed', 'verified', 'provisioned']);
+  const rows = JSON.stringify(world.audit.events);
+  expect(rows).not.toContain(email);
+  expect(rows).not.toContain(code);
+});
