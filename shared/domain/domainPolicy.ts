@@ -1,0 +1,160 @@
+/**
+ * Which email domains may self-sign-up (issue 3 "Domain policy", req 30).
+ *
+ * Order, first match wins:
+ *   1. the organisation's own domains → refused: those people already have an organisation account;
+ *   2. the admin's block list → refused;
+ *   3. the admin's allow list, when it is not empty → a listed domain is allowed, anything else refused.
+ *      An explicit allow entry wins over the built-in lists below: the admin knows the partner (and it is
+ *      the run-time fix for a false positive in a third-party list);
+ *   4. built-in disposable domains → refused;
+ *   5. built-in consumer (personal mail) domains → refused;
+ *   6. otherwise allowed.
+ * A listed domain matches itself and its subdomains (`mail.contoso.com` matches `contoso.com`); all
+ * comparisons use the lower-case ASCII (punycode) form. Messages are English; the page localises by
+ * `reason`.
+ */
+import { AppError } from '../errors';
+import consumerList from '../data/consumer-domains.json';
+import disposableList from '../data/disposable-domains.json';
+import { parseDomainName, type EmailAddress } from './emailAddress';
+
+export type DomainRefusal = 'consumer' | 'disposable' | 'organization' | 'blocked' | 'not_allowed';
+
+export interface DomainPolicyInput {
+  organizationDomains: readonly string[];
+  allowedDomains: readonly string[];
+  blockedDomains: readonly string[];
+  /** Shown in the `organization` message; defaults to "this organisation". */
+  organizationName?: string;
+}
+
+export type DomainVerdict = { allowed: true } | { allowed: false; reason: DomainRefusal; message: string };
+
+const WORK_ADDRESS_HINT = 'Please use your work email address — the one the protected file was shared with.';
+
+export const REFUSAL_MESSAGES: Readonly<Record<Exclude<DomainRefusal, 'organization'>, string>> = {
+  consumer: `Personal email addresses (like Gmail or Outlook.com) can’t be used. ${WORK_ADDRESS_HINT}`,
+  disposable: `Temporary or disposable email addresses can’t be used. ${WORK_ADDRESS_HINT}`,
+  blocked: `Addresses from this domain can’t be used to sign up here. ${WORK_ADDRESS_HINT}`,
+  not_allowed:
+    'Sign-up here is open only to addresses from invited partner organisations, and this address is not one of them. Please use the email address the protected file was shared with, or ask the person who shared it.',
+};
+
+export function organizationMessage(organizationName?: string): string {
+  const name = organizationName?.trim() || 'this organisation';
+  return `You already have an account with ${name}: sign in with your organisation account.`;
+}
+
+/**
+ * Personal-mail brands whose every registrable domain is a consumer service (`hotmail.com.ar`,
+ * `yahoo.co.jp`, `gmx.ch`…), so country variants missing from the list are still caught. Generic words
+ * such as `live`, `outlook` or `mail` are not here: other people own `live.xx` domains; the list covers
+ * Microsoft's.
+ */
+// prettier-ignore
+const CONSUMER_BRANDS: ReadonlySet<string> = new Set([
+  'gmail', 'googlemail', 'hotmail', 'yahoo', 'ymail', 'gmx', 'yandex', 'protonmail',
+]);
+
+const ALLOWED: DomainVerdict = { allowed: true };
+
+export function checkDomain(address: EmailAddress, policy: DomainPolicyInput): DomainVerdict {
+  const domain = address.domain;
+  if (matches(domain, policySet(policy.organizationDomains))) {
+    return { allowed: false, reason: 'organization', message: organizationMessage(policy.organizationName) };
+  }
+  if (matches(domain, policySet(policy.blockedDomains))) return refuse('blocked');
+  if (policy.allowedDomains.length > 0) {
+    return matches(domain, policySet(policy.allowedDomains)) ? ALLOWED : refuse('not_allowed');
+  }
+  const builtIn = builtInLists();
+  if (matches(domain, builtIn.disposable)) return refuse('disposable');
+  if (matches(domain, builtIn.consumer) || isConsumerBrand(address.registrableDomain))
+    return refuse('consumer');
+  return ALLOWED;
+}
+
+/**
+ * Normalises a domain an admin typed (config, admin API) exactly like address domains: trimmed, one
+ * leading '@' and one trailing dot dropped, lower-cased, IDNA-converted to ASCII, ICANN TLD and script
+ * checks. A bare public suffix (`xyz`, `co.uk`) is accepted so a whole ending can be blocked.
+ * Throws AppError('invalid_request') with a specific message.
+ */
+export function normalizeDomain(input: string): string {
+  const trimmed = input.trim().replace(/^@/, '').replace(/\.$/, '');
+  if (trimmed.includes('@'))
+    throw new AppError('invalid_request', 'Enter only the domain, like contoso.com, not an email address.');
+  if (trimmed.startsWith('*.')) {
+    throw new AppError('invalid_request', 'Enter the domain without “*.”: subdomains are always included.');
+  }
+  const parsed = parseDomainName(trimmed);
+  if (!parsed.ok) throw new AppError('invalid_request', parsed.message);
+  return parsed.domain.ascii;
+}
+
+function refuse(reason: Exclude<DomainRefusal, 'organization'>): DomainVerdict {
+  return { allowed: false, reason, message: REFUSAL_MESSAGES[reason] };
+}
+
+/** True when the domain or one of its parent domains is in the set: one Set lookup per label. */
+function matches(domain: string, listed: ReadonlySet<string>): boolean {
+  if (listed.size === 0) return false;
+  for (let candidate = domain; ;) {
+    if (listed.has(candidate)) return true;
+    const dot = candidate.indexOf('.');
+    if (dot < 0) return false;
+    candidate = candidate.slice(dot + 1);
+  }
+}
+
+function isConsumerBrand(registrableDomain: string): boolean {
+  const name = registrableDomain.slice(0, registrableDomain.indexOf('.'));
+  return CONSUMER_BRANDS.has(name);
+}
+
+// Policy lists come from config / the admin store and are normally the same array objects for a while;
+// normalising them is cached per array. Entries that fail normalisation (config should have rejected
+// them with normalizeDomain) are kept lower-cased: they cannot equal a valid address domain, so they
+// match nothing rather than breaking every sign-up.
+const policySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function policySet(list: readonly string[]): ReadonlySet<string> {
+  let set = policySets.get(list);
+  if (!set) {
+    set = new Set(list.map(normalizeLeniently).filter((entry) => entry !== ''));
+    policySets.set(list, set);
+  }
+  return set;
+}
+
+function normalizeLeniently(entry: string): string {
+  try {
+    return normalizeDomain(entry);
+  } catch {
+    return entry.trim().toLowerCase();
+  }
+}
+
+let builtIn: { consumer: ReadonlySet<string>; disposable: ReadonlySet<string> } | undefined;
+
+/** The built-in lists as Sets, built once on first use (~14,000 entries). */
+function builtInLists(): { consumer: ReadonlySet<string>; disposable: ReadonlySet<string> } {
+  builtIn ??= { consumer: new Set(consumerList.domains), disposable: new Set(disposableList.domains) };
+  return builtIn;
+}
+
+/** Versions of the built-in lists, for the admin page and logs. */
+export function builtInListInfo(): {
+  name: string;
+  count: number;
+  generated: string;
+  sources: { package: string; version: string }[];
+}[] {
+  return [consumerList, disposableList].map(({ name, count, generated, sources }) => ({
+    name,
+    count,
+    generated,
+    sources: sources.map(({ package: pkg, version }) => ({ package: pkg, version })),
+  }));
+}
