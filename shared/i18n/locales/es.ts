@@ -1,0 +1,119 @@
+import type { Messages } from './en';
+
+/** Spanish, neutral between Spain and Latin America. "Usted", as is usual between organisations. */
+export const es: Messages = {
+  'language.name': 'Español',
+  'language.label': 'Idioma',
+
+  'common.signIn': 'Iniciar sesión',
+  'common.support': '¿Necesita ayuda? Póngase en contacto con {support}.',
+  'common.privacy': 'Aviso de privacidad',
+  'common.next.heading': 'Próximos pasos',
+  'common.next.signIn': 'Seleccione «Iniciar sesión» y use esta misma dirección de correo electrónico.',
+  'common.next.passcode':
+    'Es posible que Microsoft le envíe por correo electrónico un código de un solo uso. Escríbalo para terminar de iniciar sesión.',
+  'common.next.reopen': 'Después, vuelva a abrir el archivo protegido.',
+  'common.next.delay':
+    'El acceso puede tardar unos minutos. Si el archivo todavía no se abre, espere unos minutos y vuelva a intentarlo.',
+  'common.ready.guestCreated.heading': 'Su cuenta de invitado está lista',
+  'common.ready.guestCreated.body':
+    '{organization} ha creado una cuenta de invitado para usted. Con ella puede abrir los archivos que se compartan con usted.',
+  'common.ready.existingGuest.heading': 'Ya tiene una cuenta de invitado',
+  'common.ready.existingGuest.body':
+    'Esta dirección de correo electrónico ya tiene una cuenta de invitado en {organization}. Úsela para abrir el archivo.',
+  'common.ready.existingMember.heading': 'Use la cuenta de su organización',
+  'common.ready.existingMember.body':
+    'Esta dirección de correo electrónico pertenece a una cuenta de {organization}, así que no necesita una cuenta de invitado. Inicie sesión con la cuenta de su organización y vuelva a abrir el archivo.',
+  'common.failed.heading': 'No hemos podido crear su cuenta',
+
+  'email.verification.subject': '{code} es su código para {organization}',
+  'email.verification.preheader':
+    'Escriba este código en la página de registro. Caduca en {minutes, plural, one {# minuto} other {# minutos}}.',
+  'email.verification.codeLabel': 'Su código de verificación',
+  'email.verification.instructions':
+    'Escriba este código en la página de registro de {organization} para confirmar su dirección de correo electrónico. Caduca en {minutes, plural, one {# minuto} other {# minutos}}.',
+  'email.verification.button': 'Abrir la página de registro',
+  'email.verification.linkNote':
+    'Al abrir la página solo se rellena el código por usted. No se confirma nada hasta que seleccione «Confirmar» en la página.',
+  'email.verification.ignore': 'Si no ha solicitado este código, ignore este correo: no pasará nada.',
+  'email.verification.retention':
+    'Conservamos su dirección de correo electrónico durante {days, plural, one {# día} other {# días}} como máximo para tramitar su registro y después la eliminamos.',
+
+  'email.ready.guestCreated.subject': 'Su cuenta de invitado en {organization} está lista',
+  'email.ready.existingGuest.subject': 'Ya tiene una cuenta de invitado en {organization}',
+  'email.ready.existingMember.subject': 'Use su cuenta de {organization} para abrir el archivo',
+
+  'email.failed.subject': 'No hemos podido completar su registro en {organization}',
+  'email.failed.body':
+    'Lo sentimos: algo ha fallado por nuestra parte al crear su cuenta de invitado. Póngase en contacto con {support}, que podrá ayudarle a abrir el archivo.',
+
+  'email.linkFallback': 'Si el botón no funciona, copie este enlace en su navegador:',
+  'email.reason':
+    'Recibe este correo porque esta dirección se introdujo en la página de registro de {organization} para archivos protegidos.',
+
+  'page.title': 'Abrir un archivo protegido de {organization}',
+  'page.intro':
+    'Alguien de {organization} ha compartido un archivo protegido con su dirección de correo electrónico del trabajo. Para abrirlo, necesita una cuenta de invitado. Confirme aquí su dirección de correo y se la crearemos.',
+  'page.progress': 'Paso {step} de {total}',
+  'page.working': 'Espere, por favor…',
+  'page.startAgain': 'Empezar de nuevo',
+  'page.tryAgain': 'Volver a intentarlo',
+
+  'page.email.heading': 'Escriba su dirección de correo electrónico del trabajo',
+  'page.email.label': 'Correo electrónico del trabajo',
+  'page.email.hint': 'Use la dirección con la que se compartió el archivo protegido.',
+  'page.email.submit': 'Enviarme un código',
+  'page.email.required': 'Escriba su dirección de correo electrónico.',
+  'page.email.privacy':
+    'Solo usamos su dirección de correo electrónico para enviarle un código y configurar su acceso.',
+
+  'page.code.heading': 'Revise su correo electrónico',
+  'page.code.sent': 'Hemos enviado un código de 6 dígitos a {email}.',
+  'page.code.label': 'Código de verificación',
+  'page.code.hint': 'Escriba los 6 dígitos del correo. También puede pegar el código completo.',
+  'page.code.submit': 'Confirmar',
+  'page.code.required': 'Escriba el código de 6 dígitos del correo.',
+  'page.code.prefilled': 'El código de su correo ya está escrito. Seleccione «Confirmar» para continuar.',
+  'page.code.junk':
+    '¿Todavía no le ha llegado el correo? Puede tardar un minuto. Revise también la carpeta de correo no deseado.',
+  'page.code.resend': 'Enviar un código nuevo',
+  'page.code.resendCountdown':
+    'Podrá pedir un código nuevo dentro de {seconds, plural, one {# segundo} other {# segundos}}.',
+  'page.code.resent': 'Le hemos enviado un código nuevo. Use el código del correo más reciente.',
+  'page.code.changeEmail': 'Usar otra dirección de correo electrónico',
+
+  'page.waiting.heading': 'Estamos configurando su acceso',
+  'page.waiting.body': 'Suele tardar menos de un minuto. Mantenga abierta esta página.',
+  'page.waiting.slow':
+    'Está tardando más de lo habitual. Mantenga abierta esta página: seguimos trabajando en ello.',
+
+  'error.invalid_email': 'Eso no parece una dirección de correo electrónico. Revísela y vuelva a intentarlo.',
+  'error.domain_not_allowed':
+    'Esta dirección de correo electrónico no se puede usar aquí. Use la dirección de correo de su trabajo.',
+  'error.domain_not_allowed.consumer':
+    'Aquí no se pueden usar direcciones de correo personales, como Gmail u Outlook.com. Use la dirección de correo de su trabajo.',
+  'error.domain_not_allowed.disposable':
+    'Aquí no se pueden usar direcciones de correo temporales. Use la dirección de correo de su trabajo.',
+  'error.domain_not_allowed.organization':
+    'Esta dirección pertenece a {organization}. No necesita registrarse: inicie sesión con la cuenta de su organización.',
+  'error.domain_not_allowed.blocked':
+    'Las direcciones de correo de este dominio no se pueden usar aquí. Use la dirección de correo de su trabajo o póngase en contacto con {support}.',
+  'error.domain_not_allowed.not_allowed':
+    'Solo algunas organizaciones pueden registrarse aquí, y esta dirección no es de ninguna de ellas. Use la dirección de correo del trabajo con la que se compartió el archivo o póngase en contacto con {support}.',
+  'error.invalid_request': 'Algo ha fallado en esta página. Vuelva a cargarla e inténtelo de nuevo.',
+  'error.invalid_code':
+    'Ese código no es correcto o ha caducado. Revise el correo más reciente o pida un código nuevo.',
+  'error.signup_not_found': 'Este registro ha caducado. Empiece de nuevo.',
+  'error.locked': 'Demasiados intentos. Por su seguridad, empiece de nuevo.',
+  'error.already_verified':
+    'Su dirección de correo electrónico ya está confirmada. Estamos configurando su acceso.',
+  'error.rate_limited':
+    'Demasiados intentos. Espere {seconds, plural, one {# segundo} other {# segundos}} y vuelva a intentarlo.',
+  'error.resend_too_soon': 'Acabamos de enviarle un código. Espere un momento antes de pedir otro.',
+  'error.signups_paused': 'Los registros están en pausa en este momento. Vuelva a intentarlo más tarde.',
+  'error.failed': 'No hemos podido crear su cuenta. Póngase en contacto con {support}.',
+  'error.network':
+    'No hemos podido conectar con el servicio. Compruebe su conexión a Internet y vuelva a intentarlo.',
+  'error.generic':
+    'Algo ha fallado. Vuelva a intentarlo. Si sigue ocurriendo, póngase en contacto con {support}.',
+};

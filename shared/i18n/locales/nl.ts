@@ -1,0 +1,117 @@
+import type { Messages } from './en';
+
+/** Dutch. "U", as is usual between organisations. "Registreren" is sign-up; "aanmelden" is sign-in. */
+export const nl: Messages = {
+  'language.name': 'Nederlands',
+  'language.label': 'Taal',
+
+  'common.signIn': 'Aanmelden',
+  'common.support': 'Hulp nodig? Neem contact op met {support}.',
+  'common.privacy': 'Privacyverklaring',
+  'common.next.heading': 'Wat gebeurt er nu?',
+  'common.next.signIn': 'Kies ‘Aanmelden’ en gebruik hetzelfde e-mailadres.',
+  'common.next.passcode':
+    'Microsoft stuurt u misschien een eenmalige code per e-mail. Vul die in om het aanmelden af te ronden.',
+  'common.next.reopen': 'Open daarna het beveiligde bestand opnieuw.',
+  'common.next.delay':
+    'Het kan een paar minuten duren voordat u toegang hebt. Gaat het bestand nog niet open? Wacht dan een paar minuten en probeer het opnieuw.',
+  'common.ready.guestCreated.heading': 'Uw gastaccount is klaar',
+  'common.ready.guestCreated.body':
+    '{organization} heeft een gastaccount voor u gemaakt. Daarmee kunt u de bestanden openen die met u worden gedeeld.',
+  'common.ready.existingGuest.heading': 'U hebt al een gastaccount',
+  'common.ready.existingGuest.body':
+    'Dit e-mailadres heeft al een gastaccount bij {organization}. Gebruik dat account om het bestand te openen.',
+  'common.ready.existingMember.heading': 'Gebruik uw organisatieaccount',
+  'common.ready.existingMember.body':
+    'Dit e-mailadres hoort bij een account van {organization}, dus u hebt geen gastaccount nodig. Meld u aan met uw organisatieaccount en open het bestand daarna opnieuw.',
+  'common.failed.heading': 'We konden uw account niet maken',
+
+  'email.verification.subject': '{code} is uw code voor {organization}',
+  'email.verification.preheader':
+    'Vul deze code in op de registratiepagina. De code verloopt over {minutes, plural, one {# minuut} other {# minuten}}.',
+  'email.verification.codeLabel': 'Uw verificatiecode',
+  'email.verification.instructions':
+    'Vul deze code in op de registratiepagina van {organization} om uw e-mailadres te bevestigen. De code verloopt over {minutes, plural, one {# minuut} other {# minuten}}.',
+  'email.verification.button': 'Registratiepagina openen',
+  'email.verification.linkNote':
+    'Als u de pagina opent, wordt alleen de code voor u ingevuld. Er wordt pas iets bevestigd als u daar ‘Bevestigen’ kiest.',
+  'email.verification.ignore': 'Hebt u deze code niet aangevraagd? Negeer deze e-mail dan: er gebeurt niets.',
+  'email.verification.retention':
+    'We bewaren uw e-mailadres maximaal {days, plural, one {# dag} other {# dagen}} om uw registratie af te handelen en verwijderen het daarna.',
+
+  'email.ready.guestCreated.subject': 'Uw gastaccount bij {organization} is klaar',
+  'email.ready.existingGuest.subject': 'U hebt al een gastaccount bij {organization}',
+  'email.ready.existingMember.subject': 'Gebruik uw account van {organization} om het bestand te openen',
+
+  'email.failed.subject': 'We konden uw registratie bij {organization} niet afronden',
+  'email.failed.body':
+    'Sorry, er ging bij ons iets mis bij het maken van uw gastaccount. Neem contact op met {support}: daar helpen ze u om het bestand te openen.',
+
+  'email.linkFallback': 'Werkt de knop niet? Kopieer deze link dan naar uw browser:',
+  'email.reason':
+    'U ontvangt deze e-mail omdat dit adres is ingevuld op de registratiepagina van {organization} voor beveiligde bestanden.',
+
+  'page.title': 'Een beveiligd bestand van {organization} openen',
+  'page.intro':
+    'Iemand bij {organization} heeft een beveiligd bestand gedeeld met uw zakelijke e-mailadres. Om het te openen hebt u een gastaccount nodig. Bevestig hier uw e-mailadres, dan regelen wij dat voor u.',
+  'page.progress': 'Stap {step} van {total}',
+  'page.working': 'Even geduld…',
+  'page.startAgain': 'Opnieuw beginnen',
+  'page.tryAgain': 'Opnieuw proberen',
+
+  'page.email.heading': 'Vul uw zakelijke e-mailadres in',
+  'page.email.label': 'Zakelijk e-mailadres',
+  'page.email.hint': 'Gebruik het adres waarmee het beveiligde bestand is gedeeld.',
+  'page.email.submit': 'Stuur mij een code',
+  'page.email.required': 'Vul uw e-mailadres in.',
+  'page.email.privacy':
+    'We gebruiken uw e-mailadres alleen om u een code te sturen en uw toegang te regelen.',
+
+  'page.code.heading': 'Kijk in uw mailbox',
+  'page.code.sent': 'We hebben een code van 6 cijfers gestuurd naar {email}.',
+  'page.code.label': 'Verificatiecode',
+  'page.code.hint': 'Vul de 6 cijfers uit de e-mail in. U kunt ook de hele code in één keer plakken.',
+  'page.code.submit': 'Bevestigen',
+  'page.code.required': 'Vul de code van 6 cijfers uit de e-mail in.',
+  'page.code.prefilled': 'De code uit uw e-mail is al ingevuld. Kies ‘Bevestigen’ om verder te gaan.',
+  'page.code.junk':
+    'Nog geen e-mail? Het kan een minuutje duren voordat die binnen is. Kijk ook in de map met ongewenste e-mail of spam.',
+  'page.code.resend': 'Nieuwe code sturen',
+  'page.code.resendCountdown':
+    'U kunt over {seconds, plural, one {# seconde} other {# seconden}} een nieuwe code aanvragen.',
+  'page.code.resent': 'We hebben u een nieuwe code gestuurd. Gebruik de code uit de nieuwste e-mail.',
+  'page.code.changeEmail': 'Een ander e-mailadres gebruiken',
+
+  'page.waiting.heading': 'We regelen uw toegang',
+  'page.waiting.body': 'Dit duurt meestal minder dan een minuut. Laat deze pagina open.',
+  'page.waiting.slow': 'Dit duurt langer dan normaal. Laat deze pagina open: we zijn er nog mee bezig.',
+
+  'error.invalid_email': 'Dit lijkt geen e-mailadres. Controleer het en probeer het opnieuw.',
+  'error.domain_not_allowed':
+    'Dit e-mailadres kan hier niet worden gebruikt. Gebruik uw zakelijke e-mailadres.',
+  'error.domain_not_allowed.consumer':
+    'Persoonlijke e-mailadressen, zoals Gmail of Outlook.com, kunnen hier niet worden gebruikt. Gebruik uw zakelijke e-mailadres.',
+  'error.domain_not_allowed.disposable':
+    'Tijdelijke e-mailadressen kunnen hier niet worden gebruikt. Gebruik uw zakelijke e-mailadres.',
+  'error.domain_not_allowed.organization':
+    'Dit adres hoort bij {organization}. U hoeft zich niet te registreren: meld u in plaats daarvan aan met uw organisatieaccount.',
+  'error.domain_not_allowed.blocked':
+    'E-mailadressen van dit domein kunnen hier niet worden gebruikt. Gebruik uw zakelijke e-mailadres of neem contact op met {support}.',
+  'error.domain_not_allowed.not_allowed':
+    'Alleen bepaalde organisaties kunnen zich hier registreren, en dit adres hoort bij geen van die organisaties. Gebruik het zakelijke e-mailadres waarmee het bestand is gedeeld, of neem contact op met {support}.',
+  'error.invalid_request': 'Er ging iets mis op deze pagina. Laad de pagina opnieuw en probeer het nog eens.',
+  'error.invalid_code':
+    'Die code is onjuist of verlopen. Kijk in de nieuwste e-mail of vraag een nieuwe code aan.',
+  'error.signup_not_found': 'Deze registratie is verlopen. Begin opnieuw.',
+  'error.locked': 'Te veel pogingen. Begin voor uw veiligheid opnieuw.',
+  'error.already_verified': 'Uw e-mailadres is al bevestigd. We regelen nu uw toegang.',
+  'error.rate_limited':
+    'Te veel pogingen. Wacht {seconds, plural, one {# seconde} other {# seconden}} en probeer het dan opnieuw.',
+  'error.resend_too_soon': 'We hebben u net een code gestuurd. Wacht even voordat u een nieuwe aanvraagt.',
+  'error.signups_paused': 'Registreren is op dit moment gepauzeerd. Probeer het later opnieuw.',
+  'error.failed': 'We konden uw account niet maken. Neem contact op met {support}.',
+  'error.network':
+    'We kunnen de dienst niet bereiken. Controleer uw internetverbinding en probeer het opnieuw.',
+  'error.generic':
+    'Er ging iets mis. Probeer het opnieuw. Blijft het misgaan? Neem dan contact op met {support}.',
+};
