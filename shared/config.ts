@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { normalizeDomain } from './domain/domainPolicy';
+
 /**
  * Every setting the app reads, in one place. The README table, local.settings.example.json and the Bicep
  * app settings are all checked against this list by tests, so adding a key here is the only way in.
@@ -286,6 +288,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const result = setting.schema.safeParse(value);
     if (result.success) out[key] = result.data;
     else problems.push(`${key} ${result.error.issues.map((i) => i.message).join(', ')}`);
+  }
+  for (const key of ['ORGANIZATION_DOMAINS', 'ALLOWED_DOMAINS', 'BLOCKED_DOMAINS'] as const) {
+    const domains = out[key];
+    if (!Array.isArray(domains)) continue;
+    out[key] = domains.map((d: string) => {
+      try {
+        return normalizeDomain(d);
+      } catch (error) {
+        problems.push(`${key} has an invalid domain "${d}": ${error instanceof Error ? error.message : String(error)}`);
+        return d;
+      }
+    });
   }
   if (!out.AzureWebJobsStorage && !(out.AzureWebJobsStorage__tableServiceUri && out.AzureWebJobsStorage__queueServiceUri)) {
     problems.push('AzureWebJobsStorage is not set (or set AzureWebJobsStorage__tableServiceUri and __queueServiceUri)');

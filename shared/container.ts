@@ -35,6 +35,7 @@ export function signupSettings(config: Config): SignupSettings {
     ipVerifiesPerMinute: config.IP_VERIFIES_PER_MINUTE,
     defaultLocale: config.DEFAULT_LOCALE,
     supportContact: config.SUPPORT_CONTACT,
+    organizationName: config.BRAND_ORGANIZATION_NAME,
   };
 }
 

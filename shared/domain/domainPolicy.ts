@@ -158,3 +158,8 @@ export function builtInListInfo(): {
     sources: sources.map(({ package: pkg, version }) => ({ package: pkg, version })),
   }));
 }
+
+/** True when `domain` (ASCII) is one of `listed` or a subdomain of one (admin-entered lists). */
+export function domainMatchesAny(domain: string, listed: readonly string[]): boolean {
+  return matches(domain, policySet(listed));
+}

@@ -3,7 +3,7 @@
  * mail; it records intent and queues ids, so every class of address costs the same work (req 23–24).
  */
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
-import { checkDomain } from '../domain/domainPolicy';
+import { checkDomain, domainMatchesAny } from '../domain/domainPolicy';
 import { parseEmailAddress } from '../domain/emailAddress';
 import {
   codeExpiresAt,
@@ -30,6 +30,7 @@ export interface SignupSettings extends FlowLimits {
   ipVerifiesPerMinute: number;
   defaultLocale: Locale;
   supportContact: string;
+  organizationName: string;
 }
 
 export interface SignupDeps {
@@ -98,12 +99,31 @@ export function makeSignupService(deps: SignupDeps) {
     await assertOpen(now);
     const address = parseEmailAddress(input.email);
     const policy = await deps.policy.get();
-    const verdict = checkDomain(address, policy);
+    const verdict = checkDomain(address, { ...policy, organizationName: settings.organizationName });
     if (!verdict.allowed) {
       log.event('domain_refused', { reason: verdict.reason, domain: address.domain });
       throw new AppError('domain_not_allowed', verdict.message, { details: { reason: verdict.reason } });
     }
+    const paused = policy.pausedDomains.find(
+      (p) => domainMatchesAny(address.domain, [p.domain]) && (!p.until || now.getTime() < Date.parse(p.until)),
+    );
+    if (paused) {
+      log.event('domain_refused', { reason: 'paused', domain: address.domain });
+      throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused' } });
+    }
     await limitIp('start', input.ip, log);
+    if (policy.domainDailyCap !== undefined) {
+      const cap = [{ name: 'day', limit: policy.domainDailyCap, windowSeconds: 86_400 }];
+      const decision = await deps.limiter.consume(`domain-${address.domain}`, cap, now);
+      if (!decision.allowed) {
+        log.event('domain_refused', { reason: 'capped', domain: address.domain }, 'warn');
+        throw new AppError(
+          'domain_not_allowed',
+          'Today’s sign-ups for this domain have reached the limit set by the administrator. Please try again tomorrow.',
+          { details: { reason: 'capped' } },
+        );
+      }
+    }
 
     const flow = newFlow({
       signupId: newSignupId(),

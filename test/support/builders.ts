@@ -41,6 +41,7 @@ export function someSignupSettings(overrides: Partial<SignupSettings> = {}): Sig
     ipVerifiesPerMinute: 30,
     defaultLocale: 'en',
     supportContact: 'help@contoso.example',
+    organizationName: 'Contoso',
     ...overrides,
   };
 }

@@ -34,6 +34,12 @@ describe('configuration', () => {
     expect(() => parseConfig(base)).toThrow(/ACS_ENDPOINT.*GRAPH_STATIC_TOKEN|GRAPH_STATIC_TOKEN.*ACS_ENDPOINT/s);
   });
 
+  test('domain lists are normalised (IDNA, case) and a typo fails at start-up', () => {
+    const config = parseConfig({ ...example.Values, BLOCKED_DOMAINS: ' Bücher.Example.COM , @fabrikam.com' });
+    expect(config.BLOCKED_DOMAINS).toEqual(['xn--bcher-kva.example.com', 'fabrikam.com']);
+    expect(() => parseConfig({ ...example.Values, ALLOWED_DOMAINS: 'contoso..com' })).toThrow(/ALLOWED_DOMAINS has an invalid domain/);
+  });
+
   test('an environment variable overrides the example value (empty means unset)', () => {
     const config = parseConfig({ ...example.Values, CODE_TTL_MINUTES: '15', BRAND_LOGO_URL: '' });
     expect(config.CODE_TTL_MINUTES).toBe(15);
