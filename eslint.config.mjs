@@ -16,7 +16,14 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@azure/data-tables', '@azure/storage-queue', '@azure/communication-email', '@azure/identity', '@microsoft/microsoft-graph-client*', 'nodemailer'],
+              group: [
+                '@azure/data-tables',
+                '@azure/storage-queue',
+                '@azure/communication-email',
+                '@azure/identity',
+                '@microsoft/microsoft-graph-client*',
+                'nodemailer',
+              ],
               message: 'Only shared/adapters may import Azure SDKs, Graph or nodemailer.',
             },
           ],

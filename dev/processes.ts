@@ -94,9 +94,21 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     '--disableTelemetry',
     // The queue SDK resolved on Node 20 sends an x-ms-version newer than some Azurite builds accept.
     '--skipApiVersionCheck',
-    '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
-    '--blobPort', String(blobPort), '--queuePort', String(queuePort), '--tablePort', String(tablePort),
-    ...(options.persistDir ? ['--location', options.persistDir] : ['--inMemoryPersistence', '--extentMemoryLimit', '256']),
+    '--blobHost',
+    '127.0.0.1',
+    '--queueHost',
+    '127.0.0.1',
+    '--tableHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(blobPort),
+    '--queuePort',
+    String(queuePort),
+    '--tablePort',
+    String(tablePort),
+    ...(options.persistDir
+      ? ['--location', options.persistDir]
+      : ['--inMemoryPersistence', '--extentMemoryLimit', '256']),
   ];
   const child = spawn(process.execPath, args, { stdio: options.stdio ?? 'ignore' });
   let exited = false;

@@ -13,4 +13,8 @@ export const emailPoison = queueFunction(
   () => deps().queue,
 );
 
-app.storageQueue('emailPoison', { queueName: QUEUES.emailPoison, connection: STORAGE_CONNECTION, handler: emailPoison });
+app.storageQueue('emailPoison', {
+  queueName: QUEUES.emailPoison,
+  connection: STORAGE_CONNECTION,
+  handler: emailPoison,
+});

@@ -13,4 +13,8 @@ export const emailSender = queueFunction(
   () => deps().queue,
 );
 
-app.storageQueue('emailSender', { queueName: QUEUES.email, connection: STORAGE_CONNECTION, handler: emailSender });
+app.storageQueue('emailSender', {
+  queueName: QUEUES.email,
+  connection: STORAGE_CONNECTION,
+  handler: emailSender,
+});

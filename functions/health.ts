@@ -11,8 +11,15 @@ export const makeHealth =
       await d.checkStorage();
       return json(200, { status: 'ok' });
     } catch (error) {
-      log.event('health_storage_unreachable', { error: error instanceof Error ? error.message : String(error) }, 'warn');
-      return json(503, { status: 'unavailable', error: { code: 'storage_unavailable', message: 'Storage is not reachable.' } });
+      log.event(
+        'health_storage_unreachable',
+        { error: error instanceof Error ? error.message : String(error) },
+        'warn',
+      );
+      return json(503, {
+        status: 'unavailable',
+        error: { code: 'storage_unavailable', message: 'Storage is not reachable.' },
+      });
     }
   };
 

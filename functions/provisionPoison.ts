@@ -13,4 +13,8 @@ export const provisionPoison = queueFunction(
   () => deps().queue,
 );
 
-app.storageQueue('provisionPoison', { queueName: QUEUES.provisionPoison, connection: STORAGE_CONNECTION, handler: provisionPoison });
+app.storageQueue('provisionPoison', {
+  queueName: QUEUES.provisionPoison,
+  connection: STORAGE_CONNECTION,
+  handler: provisionPoison,
+});

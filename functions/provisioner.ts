@@ -13,4 +13,8 @@ export const provisioner = queueFunction(
   () => deps().queue,
 );
 
-app.storageQueue('provisioner', { queueName: QUEUES.provision, connection: STORAGE_CONNECTION, handler: provisioner });
+app.storageQueue('provisioner', {
+  queueName: QUEUES.provision,
+  connection: STORAGE_CONNECTION,
+  handler: provisioner,
+});

@@ -22,5 +22,8 @@ app.http('signupResend', {
   route: 'api/signups/{signupId}/resend',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: httpFunction((req, log, ctx) => makeSignupResend(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),
+  handler: httpFunction(
+    (req, log, ctx) => makeSignupResend(deps())(req, log, ctx),
+    () => deps().config.CORS_ALLOWED_ORIGINS,
+  ),
 });

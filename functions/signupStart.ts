@@ -31,5 +31,8 @@ app.http('signupStart', {
   route: 'api/signups',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: httpFunction((req, log, ctx) => makeSignupStart(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),
+  handler: httpFunction(
+    (req, log, ctx) => makeSignupStart(deps())(req, log, ctx),
+    () => deps().config.CORS_ALLOWED_ORIGINS,
+  ),
 });

@@ -13,5 +13,8 @@ app.http('signupStatus', {
   route: 'api/signups/{signupId}',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: httpFunction((req, log, ctx) => makeSignupStatus(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),
+  handler: httpFunction(
+    (req, log, ctx) => makeSignupStatus(deps())(req, log, ctx),
+    () => deps().config.CORS_ALLOWED_ORIGINS,
+  ),
 });

@@ -12,7 +12,11 @@ export const makeSignupVerify =
   async (req, log) => {
     const body = await readJsonBody(req, VerifyBody);
     const verified = await d.signupService.verify(
-      { signupId: req.params.signupId ?? '', code: body.code, ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS) },
+      {
+        signupId: req.params.signupId ?? '',
+        code: body.code,
+        ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
+      },
       log,
     );
     return json(200, verified);
@@ -22,5 +26,8 @@ app.http('signupVerify', {
   route: 'api/signups/{signupId}/verify',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: httpFunction((req, log, ctx) => makeSignupVerify(deps())(req, log, ctx), () => deps().config.CORS_ALLOWED_ORIGINS),
+  handler: httpFunction(
+    (req, log, ctx) => makeSignupVerify(deps())(req, log, ctx),
+    () => deps().config.CORS_ALLOWED_ORIGINS,
+  ),
 });

@@ -7,18 +7,14 @@ import { normalizeDomain } from './domain/domainPolicy';
  * app settings are all checked against this list by tests, so adding a key here is the only way in.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z
-  .string()
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter((s) => s.length > 0),
-  );
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s.length > 0),
+);
 const httpUrl = z.url({ protocol: /^https?$/ });
 
 interface Setting {
@@ -151,7 +147,8 @@ export const SETTINGS = {
   BLOCKED_DOMAINS: {
     schema: list,
     default: '',
-    description: 'Domains (and their subdomains) refused in addition to the built-in consumer and disposable lists.',
+    description:
+      'Domains (and their subdomains) refused in addition to the built-in consumer and disposable lists.',
   },
   DEFAULT_LOCALE: {
     schema: z.enum(['en', 'de', 'fr', 'es', 'nl', 'ja', 'ar']),
@@ -182,7 +179,11 @@ export const SETTINGS = {
   SMTP_HOST: { schema: z.string().min(1), default: '127.0.0.1', description: 'SMTP relay host.' },
   SMTP_PORT: { schema: int(1, 65535), default: '1025', description: 'SMTP relay port.' },
   SMTP_SECURE: { schema: bool, default: 'false', description: 'Implicit TLS (usually port 465).' },
-  SMTP_REQUIRE_TLS: { schema: bool, default: 'false', description: 'Refuse to send unless STARTTLS succeeds.' },
+  SMTP_REQUIRE_TLS: {
+    schema: bool,
+    default: 'false',
+    description: 'Refuse to send unless STARTTLS succeeds.',
+  },
   SMTP_USER: { schema: z.string(), optional: true, description: 'SMTP user name, if the relay needs one.' },
   SMTP_PASSWORD: { schema: z.string(), optional: true, secret: true, description: 'SMTP password.' },
   EMAIL_BUDGET_PER_MINUTE: {
@@ -296,13 +297,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       try {
         return normalizeDomain(d);
       } catch (error) {
-        problems.push(`${key} has an invalid domain "${d}": ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          `${key} has an invalid domain "${d}": ${error instanceof Error ? error.message : String(error)}`,
+        );
         return d;
       }
     });
   }
-  if (!out.AzureWebJobsStorage && !(out.AzureWebJobsStorage__tableServiceUri && out.AzureWebJobsStorage__queueServiceUri)) {
-    problems.push('AzureWebJobsStorage is not set (or set AzureWebJobsStorage__tableServiceUri and __queueServiceUri)');
+  if (
+    !out.AzureWebJobsStorage &&
+    !(out.AzureWebJobsStorage__tableServiceUri && out.AzureWebJobsStorage__queueServiceUri)
+  ) {
+    problems.push(
+      'AzureWebJobsStorage is not set (or set AzureWebJobsStorage__tableServiceUri and __queueServiceUri)',
+    );
   }
   if (out.EMAIL_TRANSPORT === 'acs' && !out.ACS_ENDPOINT && !out.ACS_CONNECTION_STRING) {
     problems.push('ACS_ENDPOINT is not set (required when EMAIL_TRANSPORT is acs)');

@@ -39,7 +39,10 @@ export function signupSettings(config: Config): SignupSettings {
   };
 }
 
-function createEmailSender(config: Config, credential: () => ReturnType<typeof createAzureCredential>): EmailSender {
+function createEmailSender(
+  config: Config,
+  credential: () => ReturnType<typeof createAzureCredential>,
+): EmailSender {
   if (config.EMAIL_TRANSPORT === 'smtp') {
     return new SmtpEmailSender({
       host: config.SMTP_HOST,
@@ -51,8 +54,15 @@ function createEmailSender(config: Config, credential: () => ReturnType<typeof c
     });
   }
   return config.ACS_ENDPOINT
-    ? new AcsEmailSender({ endpoint: config.ACS_ENDPOINT, credential: credential(), senderAddress: config.EMAIL_SENDER_ADDRESS })
-    : new AcsEmailSender({ connectionString: config.ACS_CONNECTION_STRING ?? '', senderAddress: config.EMAIL_SENDER_ADDRESS });
+    ? new AcsEmailSender({
+        endpoint: config.ACS_ENDPOINT,
+        credential: credential(),
+        senderAddress: config.EMAIL_SENDER_ADDRESS,
+      })
+    : new AcsEmailSender({
+        connectionString: config.ACS_CONNECTION_STRING ?? '',
+        senderAddress: config.EMAIL_SENDER_ADDRESS,
+      });
 }
 
 function build() {
@@ -116,7 +126,9 @@ function build() {
 
   const directory = new GraphDirectory({
     baseUrl: config.GRAPH_BASE_URL,
-    credential: config.GRAPH_STATIC_TOKEN ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN) : credential(),
+    credential: config.GRAPH_STATIC_TOKEN
+      ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
+      : credential(),
   });
   const provisioningService = makeProvisioningService({
     signups,

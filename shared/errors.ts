@@ -6,11 +6,17 @@ export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is not valid.' },
   invalid_email: { status: 400, message: 'That does not look like an email address.' },
   domain_not_allowed: { status: 400, message: 'Addresses from this domain cannot sign up here.' },
-  invalid_code: { status: 400, message: 'That code is not valid. Check the latest email or ask for a new code.' },
+  invalid_code: {
+    status: 400,
+    message: 'That code is not valid. Check the latest email or ask for a new code.',
+  },
   unauthorized: { status: 401, message: 'A valid key is required.' },
   forbidden: { status: 403, message: 'You are not allowed to do this.' },
   not_found: { status: 404, message: 'Not found.' },
-  signup_not_found: { status: 404, message: 'This sign-up does not exist or has expired. Please start again.' },
+  signup_not_found: {
+    status: 404,
+    message: 'This sign-up does not exist or has expired. Please start again.',
+  },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   already_verified: { status: 409, message: 'This sign-up is already verified.' },
   conflict: { status: 409, message: 'The resource was changed by someone else. Try again.' },
@@ -83,5 +89,7 @@ export class ConcurrencyError extends Error {
 }
 
 export function isConcurrencyError(error: unknown): error is ConcurrencyError {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConcurrencyError';
+  return (
+    typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConcurrencyError'
+  );
 }

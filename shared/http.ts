@@ -31,7 +31,11 @@ export function errorResponse(error: AppError): HttpResponseInit {
   if (error.options.retryAfterSeconds !== undefined) {
     headers['Retry-After'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
   }
-  return json(error.status, { error: { code: error.code, message: error.message, ...error.options.details } }, headers);
+  return json(
+    error.status,
+    { error: { code: error.code, message: error.message, ...error.options.details } },
+    headers,
+  );
 }
 
 /** Known errors keep their code and status; anything else is logged and answered with a bare 500. */

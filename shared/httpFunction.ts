@@ -4,7 +4,11 @@ import { corsHeaders, toHttpResponse } from './http';
 import { createLogger, type Logger } from './log';
 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
-export type AppHttpHandler = (req: HttpRequest, log: Logger, ctx: InvocationContext) => Promise<HttpResponseInit>;
+export type AppHttpHandler = (
+  req: HttpRequest,
+  log: Logger,
+  ctx: InvocationContext,
+) => Promise<HttpResponseInit>;
 
 /**
  * Wraps an HTTP handler: a structured logger carrying the invocation id as correlation id, CORS for the
@@ -20,7 +24,9 @@ export function httpFunction(handler: AppHttpHandler, cors: () => readonly strin
       response = toHttpResponse(error, log);
     }
     const extra = safeCors(req, cors);
-    return Object.keys(extra).length ? { ...response, headers: { ...(response.headers as object), ...extra } } : response;
+    return Object.keys(extra).length
+      ? { ...response, headers: { ...(response.headers as object), ...extra } }
+      : response;
   };
 }
 

@@ -16,7 +16,6 @@ export interface LogSink {
 }
 
 // Control characters in logged strings are escaped so a value cannot forge a log line (req 45).
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 export function sanitizeForLog(value: string): string {
   return value.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(0, 500);

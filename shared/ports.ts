@@ -14,7 +14,11 @@ export type Versioned<T> = { value: T; etag: string };
 
 /** Publishes ids-only JSON messages to a storage queue, base64-encoded like the Functions host expects. */
 export interface QueuePublisher {
-  send(queue: QueueName, message: Record<string, unknown>, options?: { visibilityDelaySeconds?: number }): Promise<void>;
+  send(
+    queue: QueueName,
+    message: Record<string, unknown>,
+    options?: { visibilityDelaySeconds?: number },
+  ): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -84,7 +88,6 @@ export class NotFoundYetError extends Error {
 
 // ---------------------------------------------------------------------------------------------------------
 // State (Azure Table Storage in production)
-
 
 /** Sign-up flows by id. `update` throws `ConcurrencyError` when the ETag no longer matches (a lost race). */
 export interface SignupStore {

@@ -22,7 +22,7 @@ export function queueFunction<S extends z.ZodType>(
   return async (payload: unknown, ctx: InvocationContext): Promise<void> => {
     const log = createLogger(ctx, {
       function: ctx.functionName,
-      messageId: String(ctx.triggerMetadata?.id ?? ''),
+      messageId: typeof ctx.triggerMetadata?.id === 'string' ? ctx.triggerMetadata.id : undefined,
       dequeueCount: Number(ctx.triggerMetadata?.dequeueCount ?? 0),
     });
     const parsed = schema.safeParse(payload);

@@ -13,7 +13,8 @@ export interface StorageSettings {
   credential?: TokenCredential;
 }
 
-const isHttp = (cs: string) => /(TableEndpoint|QueueEndpoint)=http:/i.test(cs) || /DefaultEndpointsProtocol=http;/i.test(cs);
+const isHttp = (cs: string) =>
+  /(TableEndpoint|QueueEndpoint)=http:/i.test(cs) || /DefaultEndpointsProtocol=http;/i.test(cs);
 
 export function createTableClient(settings: StorageSettings, tableName: string): TableClient {
   if (settings.connectionString) {

@@ -10,10 +10,16 @@ import type { QueueName } from '../storageNames';
 export class StorageQueuePublisher implements QueuePublisher {
   constructor(private readonly clientFor: (queue: QueueName) => QueueClient) {}
 
-  async send(queue: QueueName, message: Record<string, unknown>, options: { visibilityDelaySeconds?: number } = {}) {
+  async send(
+    queue: QueueName,
+    message: Record<string, unknown>,
+    options: { visibilityDelaySeconds?: number } = {},
+  ) {
     const body = Buffer.from(JSON.stringify(message), 'utf8').toString('base64');
     await this.clientFor(queue).sendMessage(body, {
-      visibilityTimeout: options.visibilityDelaySeconds ? Math.ceil(options.visibilityDelaySeconds) : undefined,
+      visibilityTimeout: options.visibilityDelaySeconds
+        ? Math.ceil(options.visibilityDelaySeconds)
+        : undefined,
     });
   }
 }

@@ -42,7 +42,8 @@ export class TableAuditLog implements AuditLog {
         correlationId: row.correlationId as string | undefined,
         addressHash: row.addressHash as string | undefined,
         domain: row.domain as string | undefined,
-        details: typeof row.details === 'string' ? (JSON.parse(row.details) as AuditEvent['details']) : undefined,
+        details:
+          typeof row.details === 'string' ? (JSON.parse(row.details) as AuditEvent['details']) : undefined,
       });
     }
     return events;

@@ -24,10 +24,13 @@ export class TablePolicyStore implements PolicyStore {
   async put(policy: StoredPolicy, etag: string | undefined): Promise<Versioned<StoredPolicy>> {
     const entity = { partitionKey: PK, rowKey: RK, policy: JSON.stringify(policy) };
     try {
-      const res = etag ? await this.table.updateEntity(entity, 'Replace', { etag }) : await this.table.createEntity(entity);
+      const res = etag
+        ? await this.table.updateEntity(entity, 'Replace', { etag })
+        : await this.table.createEntity(entity);
       return { value: policy, etag: res.etag ?? '' };
     } catch (error) {
-      if (statusOf(error) === 412 || statusOf(error) === 409) throw new ConcurrencyError('The policy changed since it was read');
+      if (statusOf(error) === 412 || statusOf(error) === 409)
+        throw new ConcurrencyError('The policy changed since it was read');
       throw error;
     }
   }

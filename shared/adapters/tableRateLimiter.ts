@@ -35,10 +35,14 @@ export class TableRateLimiter implements RateLimiter {
       const exhausted = limits.filter((l) => usage(windows, l, now) >= l.limit);
       if (exhausted.length > 0) {
         const retryAt = Math.max(...exhausted.map((l) => windowStart(now, l) + l.windowSeconds * 1000));
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) };
+        return {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)),
+        };
       }
       const next: Windows = {};
-      for (const l of limits) next[l.name] = { start: windowStart(now, l), count: usage(windows, l, now) + 1 };
+      for (const l of limits)
+        next[l.name] = { start: windowStart(now, l), count: usage(windows, l, now) + 1 };
       const entity = { partitionKey: key, rowKey: ROW, windows: JSON.stringify(next) };
       try {
         if (etag) await this.table.updateEntity(entity, 'Replace', { etag });

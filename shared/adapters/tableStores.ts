@@ -31,7 +31,8 @@ async function conditional<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    if (statusOf(error) === 412 || statusOf(error) === 409) throw new ConcurrencyError('Entity changed since it was read');
+    if (statusOf(error) === 412 || statusOf(error) === 409)
+      throw new ConcurrencyError('Entity changed since it was read');
     throw error;
   }
 }
@@ -93,7 +94,10 @@ export class TableAddressStore implements AddressStore {
 
   async setCurrentSignup(addressKey: string, signupId: string): Promise<void> {
     // Merge without an ETag on purpose: concurrent starts race and the last one is the current flow.
-    await this.table.upsertEntity({ partitionKey: addressKey, rowKey: ADDRESS_ROW, currentSignupId: signupId }, 'Merge');
+    await this.table.upsertEntity(
+      { partitionKey: addressKey, rowKey: ADDRESS_ROW, currentSignupId: signupId },
+      'Merge',
+    );
   }
 
   async update(record: AddressRecord, etag: string): Promise<Versioned<AddressRecord>> {

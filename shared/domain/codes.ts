@@ -20,7 +20,12 @@ export function hashCode(secret: string, signupId: string, code: string): string
 }
 
 /** Constant-time comparison of a submitted code against the stored HMAC (req 12). */
-export function codeMatches(secret: string, signupId: string, submitted: string, storedHash: string | undefined): boolean {
+export function codeMatches(
+  secret: string,
+  signupId: string,
+  submitted: string,
+  storedHash: string | undefined,
+): boolean {
   const candidate = Buffer.from(hashCode(secret, signupId, normalizeSubmittedCode(submitted) ?? ''));
   const stored = Buffer.from(storedHash ?? '');
   // Compare equal-length buffers even when nothing is stored, so timing does not reveal that either.

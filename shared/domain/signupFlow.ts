@@ -176,7 +176,11 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
       };
     }
     case 'code_emailed':
-      return { ...flow, emailedRequest: Math.max(flow.emailedRequest, event.request), emailFailedAt: undefined };
+      return {
+        ...flow,
+        emailedRequest: Math.max(flow.emailedRequest, event.request),
+        emailFailedAt: undefined,
+      };
     case 'code_submitted': {
       if (PAST_VERIFICATION.includes(status)) throw new AppError('already_verified');
       if (status !== 'pending_verification') throw new AppError('signup_not_found');
@@ -230,7 +234,9 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
     case 'email_failed':
       return { ...flow, emailFailedAt: at };
     case 'notice_emailed':
-      return event.kind === 'account_ready' ? { ...flow, readyEmailedAt: at } : { ...flow, failureEmailedAt: at };
+      return event.kind === 'account_ready'
+        ? { ...flow, readyEmailedAt: at }
+        : { ...flow, failureEmailedAt: at };
     case 'retry_requested':
       if (status !== 'failed') throw new AppError('conflict', 'Only a failed sign-up can be retried.');
       return { ...flow, status: 'verified', lastError: undefined, finishedAt: undefined };

@@ -27,6 +27,10 @@ export async function audit(
   try {
     await log.append(event);
   } catch (error) {
-    logger.event('audit_write_failed', { type, signupId: flow?.signupId, error: error instanceof Error ? error.message : String(error) }, 'error');
+    logger.event(
+      'audit_write_failed',
+      { type, signupId: flow?.signupId, error: error instanceof Error ? error.message : String(error) },
+      'error',
+    );
   }
 }

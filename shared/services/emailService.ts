@@ -6,11 +6,25 @@ import { z } from 'zod';
 
 import { generateCode, hashCode } from '../domain/codes';
 import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../domain/signupFlow';
-import { type Branding, renderAccountReadyEmail, renderSignupFailedEmail, renderVerificationEmail } from '../email/templates';
+import {
+  type Branding,
+  renderAccountReadyEmail,
+  renderSignupFailedEmail,
+  renderVerificationEmail,
+} from '../email/templates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
-import type { AddressRecord, AddressStore, AuditLog, Clock, EmailSender, RateLimiter, SignupStore, Versioned } from '../ports';
+import type {
+  AddressRecord,
+  AddressStore,
+  AuditLog,
+  Clock,
+  EmailSender,
+  RateLimiter,
+  SignupStore,
+  Versioned,
+} from '../ports';
 import { audit } from './audit';
 
 export const EmailMessage = z.object({
@@ -65,11 +79,14 @@ export function makeEmailService(deps: EmailDeps) {
     return decision.allowed ? undefined : decision.retryAfterSeconds;
   }
 
-  const locale = (flow: SignupFlow) => negotiateLocale({ requested: flow.locale, fallback: settings.defaultLocale });
+  const locale = (flow: SignupFlow) =>
+    negotiateLocale({ requested: flow.locale, fallback: settings.defaultLocale });
 
   async function handle(message: EmailMessage, log: Logger): Promise<EmailOutcome> {
     const outcome =
-      message.kind === 'verification_code' ? await sendCode(message.signupId, log) : await sendNotice(message, log);
+      message.kind === 'verification_code'
+        ? await sendCode(message.signupId, log)
+        : await sendNotice(message, log);
     if (outcome.action !== 'sent') {
       log.event(outcome.action === 'requeue' ? 'email_deferred' : 'email_dropped', {
         signupId: message.signupId,
@@ -87,10 +104,12 @@ export function makeEmailService(deps: EmailDeps) {
       if (!stored) return { action: 'dropped', reason: 'not_found' };
       const flow = stored.value;
       const now = deps.clock.now();
-      if (effectiveStatus(flow, now) !== 'pending_verification') return { action: 'dropped', reason: 'finished' };
+      if (effectiveStatus(flow, now) !== 'pending_verification')
+        return { action: 'dropped', reason: 'finished' };
       if (flow.emailedRequest >= flow.codeRequests) return { action: 'dropped', reason: 'already_sent' };
       const address = await deps.addresses.get(flow.addressKey);
-      if (!address || address.value.currentSignupId !== signupId) return { action: 'dropped', reason: 'superseded' };
+      if (!address || address.value.currentSignupId !== signupId)
+        return { action: 'dropped', reason: 'superseded' };
 
       // Per-recipient caps, checked and reserved before the global budget so a flooded victim address
       // never uses up anybody else's emails (req 15, 22).
@@ -98,11 +117,19 @@ export function makeEmailService(deps: EmailDeps) {
       const recent = address.value.sentAt.filter((s) => s > t - DAY);
       const lastMinute = recent.filter((s) => s > t - MINUTE);
       if (lastMinute.length >= settings.recipientPerMinute) {
-        return { action: 'requeue', delaySeconds: Math.ceil((Math.min(...lastMinute) + MINUTE - t) / 1000) + 1, reason: 'recipient_minute_cap' };
+        return {
+          action: 'requeue',
+          delaySeconds: Math.ceil((Math.min(...lastMinute) + MINUTE - t) / 1000) + 1,
+          reason: 'recipient_minute_cap',
+        };
       }
       const lastHour = recent.filter((s) => s > t - 60 * MINUTE);
       if (lastHour.length >= settings.recipientPerHour || recent.length >= settings.recipientPerDay) {
-        log.event('email_suppressed', { signupId, reason: 'recipient_cap', address: maskEmail(flow.email) }, 'warn');
+        log.event(
+          'email_suppressed',
+          { signupId, reason: 'recipient_cap', address: maskEmail(flow.email) },
+          'warn',
+        );
         return { action: 'dropped', reason: 'recipient_capped' };
       }
       let reserved: Versioned<AddressRecord>;
@@ -120,7 +147,12 @@ export function makeEmailService(deps: EmailDeps) {
       }
 
       const code = generateCode();
-      const issued = transition(flow, { type: 'code_issued', codeHash: hashCode(settings.secret, signupId, code) }, now, settings);
+      const issued = transition(
+        flow,
+        { type: 'code_issued', codeHash: hashCode(settings.secret, signupId, code) },
+        now,
+        settings,
+      );
       try {
         await deps.signups.update(issued, stored.etag);
       } catch (error) {
@@ -138,18 +170,38 @@ export function makeEmailService(deps: EmailDeps) {
         branding: settings.branding,
       });
       try {
-        await deps.sender.send({ to: flow.email, ...email, idempotencyKey: `${signupId}:code:${issued.codeVersion}` });
+        await deps.sender.send({
+          to: flow.email,
+          ...email,
+          idempotencyKey: `${signupId}:code:${issued.codeVersion}`,
+        });
       } catch (error) {
         await release(reserved, t);
         if (isTransientError(error)) {
-          log.event('email_send_failed', { signupId, kind: 'verification_code', transient: true, error: error.kind }, 'warn');
-          return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
+          log.event(
+            'email_send_failed',
+            { signupId, kind: 'verification_code', transient: true, error: error.kind },
+            'warn',
+          );
+          return {
+            action: 'requeue',
+            delaySeconds: error.retryAfterSeconds,
+            reason: `transport_${error.kind}`,
+          };
         }
-        log.event('email_send_failed', { signupId, kind: 'verification_code', transient: false, error: errorName(error) }, 'error');
+        log.event(
+          'email_send_failed',
+          { signupId, kind: 'verification_code', transient: false, error: errorName(error) },
+          'error',
+        );
         throw error;
       }
-      await markFlow(signupId, (f) => transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings));
-      await audit(deps.audit, log, 'code_sent', flow, deps.clock.now(), { details: { codeVersion: issued.codeVersion } });
+      await markFlow(signupId, (f) =>
+        transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings),
+      );
+      await audit(deps.audit, log, 'code_sent', flow, deps.clock.now(), {
+        details: { codeVersion: issued.codeVersion },
+      });
       log.event('code_sent', {
         signupId,
         correlationId: flow.correlationId,
@@ -171,7 +223,8 @@ export function makeEmailService(deps: EmailDeps) {
       return { action: 'dropped', reason: 'already_sent' };
     }
     const budgetWait = await takeBudget();
-    if (budgetWait !== undefined) return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
+    if (budgetWait !== undefined)
+      return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
     const email =
       message.kind === 'account_ready'
         ? renderAccountReadyEmail({
@@ -182,18 +235,40 @@ export function makeEmailService(deps: EmailDeps) {
           })
         : renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding });
     try {
-      await deps.sender.send({ to: flow.email, ...email, idempotencyKey: `${message.signupId}:${message.kind}` });
+      await deps.sender.send({
+        to: flow.email,
+        ...email,
+        idempotencyKey: `${message.signupId}:${message.kind}`,
+      });
     } catch (error) {
       if (isTransientError(error)) {
-        log.event('email_send_failed', { signupId: message.signupId, kind: message.kind, transient: true }, 'warn');
-        return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
+        log.event(
+          'email_send_failed',
+          { signupId: message.signupId, kind: message.kind, transient: true },
+          'warn',
+        );
+        return {
+          action: 'requeue',
+          delaySeconds: error.retryAfterSeconds,
+          reason: `transport_${error.kind}`,
+        };
       }
-      log.event('email_send_failed', { signupId: message.signupId, kind: message.kind, transient: false, error: errorName(error) }, 'error');
+      log.event(
+        'email_send_failed',
+        { signupId: message.signupId, kind: message.kind, transient: false, error: errorName(error) },
+        'error',
+      );
       throw error;
     }
     const kind = message.kind === 'account_ready' ? 'account_ready' : 'signup_failed';
-    await markFlow(message.signupId, (f) => transition(f, { type: 'notice_emailed', kind }, deps.clock.now(), settings));
-    log.event('notice_sent', { signupId: message.signupId, kind: message.kind, address: maskEmail(flow.email) });
+    await markFlow(message.signupId, (f) =>
+      transition(f, { type: 'notice_emailed', kind }, deps.clock.now(), settings),
+    );
+    log.event('notice_sent', {
+      signupId: message.signupId,
+      kind: message.kind,
+      address: maskEmail(flow.email),
+    });
     return { action: 'sent' };
   }
 
@@ -224,7 +299,9 @@ export function makeEmailService(deps: EmailDeps) {
 
   /** Called from the poison queue: the email could not be sent after every retry. */
   async function markEmailFailed(message: EmailMessage, log: Logger): Promise<void> {
-    await markFlow(message.signupId, (f) => transition(f, { type: 'email_failed' }, deps.clock.now(), settings));
+    await markFlow(message.signupId, (f) =>
+      transition(f, { type: 'email_failed' }, deps.clock.now(), settings),
+    );
     log.event('poison_message', { queue: 'email', signupId: message.signupId, kind: message.kind }, 'error');
   }
 

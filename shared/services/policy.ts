@@ -9,7 +9,10 @@ export const EMPTY_STORED_POLICY: StoredPolicy = {
 };
 
 /** The organisation's settings with an admin's run-time policy layered on top. */
-export function effectivePolicy(config: Pick<Config, 'ORGANIZATION_DOMAINS' | 'ALLOWED_DOMAINS' | 'BLOCKED_DOMAINS'>, stored: StoredPolicy): SignupPolicy {
+export function effectivePolicy(
+  config: Pick<Config, 'ORGANIZATION_DOMAINS' | 'ALLOWED_DOMAINS' | 'BLOCKED_DOMAINS'>,
+  stored: StoredPolicy,
+): SignupPolicy {
   return {
     signupsPaused: stored.signupsPaused,
     pauseReason: stored.pauseReason,

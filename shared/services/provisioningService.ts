@@ -5,10 +5,25 @@
  */
 import { z } from 'zod';
 
-import { effectiveStatus, type FlowLimits, type Outcome, type SignupFlow, transition } from '../domain/signupFlow';
+import {
+  effectiveStatus,
+  type FlowLimits,
+  type Outcome,
+  type SignupFlow,
+  transition,
+} from '../domain/signupFlow';
 import { isAppError, isConcurrencyError, isTransientError } from '../errors';
 import { maskEmail, type Logger } from '../log';
-import { type AuditLog, type Clock, type Directory, type DirectoryUser, NotFoundYetError, type QueuePublisher, type RateLimiter, type SignupStore } from '../ports';
+import {
+  type AuditLog,
+  type Clock,
+  type Directory,
+  type DirectoryUser,
+  NotFoundYetError,
+  type QueuePublisher,
+  type RateLimiter,
+  type SignupStore,
+} from '../ports';
 import { QUEUES } from '../storageNames';
 import { audit } from './audit';
 
@@ -51,7 +66,11 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   /** One token of the shared Graph write budget; waits briefly in process, otherwise asks to re-queue. */
   async function takeWriteToken(): Promise<number | undefined> {
     for (let i = 0; i < 3; i++) {
-      const d = await deps.limiter.consume(GRAPH_BUDGET_KEY, [{ name: 'second', limit: settings.graphWritesPerSecond, windowSeconds: 1 }], deps.clock.now());
+      const d = await deps.limiter.consume(
+        GRAPH_BUDGET_KEY,
+        [{ name: 'second', limit: settings.graphWritesPerSecond, windowSeconds: 1 }],
+        deps.clock.now(),
+      );
       if (d.allowed) return undefined;
       if (d.retryAfterSeconds > 1) return d.retryAfterSeconds;
       await sleep(200 + Math.random() * 300);
@@ -59,7 +78,10 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     return 1;
   }
 
-  async function update(signupId: string, apply: (f: SignupFlow) => SignupFlow): Promise<SignupFlow | undefined> {
+  async function update(
+    signupId: string,
+    apply: (f: SignupFlow) => SignupFlow,
+  ): Promise<SignupFlow | undefined> {
     for (let race = 0; race < MAX_RACES; race++) {
       const stored = await deps.signups.get(signupId);
       if (!stored) return undefined;
@@ -83,34 +105,51 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
 
     let flow: SignupFlow | undefined;
     try {
-      flow = await update(message.signupId, (f) => transition(f, { type: 'provisioning_started' }, deps.clock.now(), settings));
+      flow = await update(message.signupId, (f) =>
+        transition(f, { type: 'provisioning_started' }, deps.clock.now(), settings),
+      );
     } catch (error) {
       if (isAppError(error) && error.code === 'conflict') return dropped('raced_to_finish');
       throw error;
     }
     if (!flow) return dropped('not_found');
-    const fields = { signupId: flow.signupId, correlationId: flow.correlationId, address: maskEmail(flow.email) };
+    const fields = {
+      signupId: flow.signupId,
+      correlationId: flow.correlationId,
+      address: maskEmail(flow.email),
+    };
 
     try {
       const result = await provision(flow, log);
       if (result.action !== 'done') {
-        log.event('provisioning_deferred', { ...fields, reason: result.reason, delaySeconds: result.delaySeconds });
+        log.event('provisioning_deferred', {
+          ...fields,
+          reason: result.reason,
+          delaySeconds: result.delaySeconds,
+        });
         return result;
       }
       return result.value;
     } catch (error) {
       if (isTransientError(error)) {
-        log.event(error.kind === 'throttled' ? 'graph_throttled' : 'graph_unavailable', { ...fields, retryAfterSeconds: error.retryAfterSeconds }, 'warn');
+        log.event(
+          error.kind === 'throttled' ? 'graph_throttled' : 'graph_unavailable',
+          { ...fields, retryAfterSeconds: error.retryAfterSeconds },
+          'warn',
+        );
         return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `graph_${error.kind}` };
       }
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await update(message.signupId, (f) => ({ ...f, lastError: reason.slice(0, 500) })).catch(() => undefined);
+      await update(message.signupId, (f) => ({ ...f, lastError: reason.slice(0, 500) })).catch(
+        () => undefined,
+      );
       log.event('provisioning_attempt_failed', { ...fields, error: reason }, 'error');
       throw error;
     }
   }
 
-  type Step = { action: 'done'; value: ProvisionOutcome } | { action: 'requeue'; delaySeconds: number; reason: string };
+  type Step =
+    { action: 'done'; value: ProvisionOutcome } | { action: 'requeue'; delaySeconds: number; reason: string };
 
   interface Account {
     outcome: Outcome;
@@ -130,13 +169,22 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     return finish(flow, account, log);
   }
 
-  const member = (user: DirectoryUser): Account => ({ outcome: 'existing_member', userId: user.id, signInUrl: settings.signInUrl });
+  const member = (user: DirectoryUser): Account => ({
+    outcome: 'existing_member',
+    userId: user.id,
+    signInUrl: settings.signInUrl,
+  });
 
-  async function guestAccount(flow: SignupFlow, found: DirectoryUser | undefined, log: Logger): Promise<Account | Requeue> {
+  async function guestAccount(
+    flow: SignupFlow,
+    found: DirectoryUser | undefined,
+    log: Logger,
+  ): Promise<Account | Requeue> {
     // A pending guest found on a redelivery is most likely the one an earlier attempt invited: invite
     // again (Graph answers with the same user) to get its redeem link, instead of creating anything.
     const resumeOurInvite = flow.provisionAttempts > 1 && found?.externalUserState === 'PendingAcceptance';
-    if (found && !resumeOurInvite) return { outcome: 'existing_guest', userId: found.id, signInUrl: settings.signInUrl };
+    if (found && !resumeOurInvite)
+      return { outcome: 'existing_guest', userId: found.id, signInUrl: settings.signInUrl };
 
     const wait = await takeWriteToken();
     if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
@@ -146,7 +194,11 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         displayName: displayNameFor(flow.canonicalEmail),
         redirectUrl: settings.inviteRedirectUrl,
       });
-      log.event('guest_invited', { signupId: flow.signupId, correlationId: flow.correlationId, directoryUserId: invitation.userId });
+      log.event('guest_invited', {
+        signupId: flow.signupId,
+        correlationId: flow.correlationId,
+        directoryUserId: invitation.userId,
+      });
       return { outcome: 'guest_created', userId: invitation.userId, signInUrl: invitation.inviteRedeemUrl };
     };
     try {
@@ -163,7 +215,10 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     }
   }
 
-  async function addToGroupAllowingLag(flow: SignupFlow, userId: string): Promise<{ action: 'ok' } | { action: 'requeue'; delaySeconds: number; reason: string }> {
+  async function addToGroupAllowingLag(
+    flow: SignupFlow,
+    userId: string,
+  ): Promise<{ action: 'ok' } | { action: 'requeue'; delaySeconds: number; reason: string }> {
     for (const delay of [...IN_PROCESS_LAG_RETRIES_MS, -1]) {
       const wait = await takeWriteToken();
       if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
@@ -171,7 +226,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         await deps.directory.addToGroup(settings.accessGroupId, userId);
         return { action: 'ok' };
       } catch (error) {
-        if (!(error instanceof NotFoundYetError) && (error as { name?: string }).name !== 'NotFoundYetError') throw error;
+        if (!(error instanceof NotFoundYetError) && (error as { name?: string }).name !== 'NotFoundYetError')
+          throw error;
         if (delay < 0) break;
         await sleep(delay);
       }
@@ -186,10 +242,19 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
 
   async function finish(flow: SignupFlow, account: Account, log: Logger): Promise<Step> {
     const { outcome, signInUrl, userId: directoryUserId } = account;
-    await update(flow.signupId, (f) => transition(f, { type: 'provisioned', outcome, signInUrl, directoryUserId }, deps.clock.now(), settings));
+    await update(flow.signupId, (f) =>
+      transition(f, { type: 'provisioned', outcome, signInUrl, directoryUserId }, deps.clock.now(), settings),
+    );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
-    await audit(deps.audit, log, 'provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } });
-    log.event('signup_provisioned', { signupId: flow.signupId, correlationId: flow.correlationId, outcome, directoryUserId });
+    await audit(deps.audit, log, 'provisioned', flow, deps.clock.now(), {
+      details: { outcome, directoryUserId },
+    });
+    log.event('signup_provisioned', {
+      signupId: flow.signupId,
+      correlationId: flow.correlationId,
+      outcome,
+      directoryUserId,
+    });
     return { action: 'done', value: { action: 'done', outcome } };
   }
 
@@ -201,13 +266,21 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     if (status !== 'verified' && status !== 'provisioning') return;
     const reason = stored.value.lastError ?? 'Provisioning failed after all retries';
     const failed = await update(message.signupId, (f) =>
-      f.status === 'verified' || f.status === 'provisioning' ? transition(f, { type: 'provisioning_failed', reason }, deps.clock.now(), settings) : f,
+      f.status === 'verified' || f.status === 'provisioning'
+        ? transition(f, { type: 'provisioning_failed', reason }, deps.clock.now(), settings)
+        : f,
     );
     if (failed?.status !== 'failed') return;
     await deps.queue.send(QUEUES.email, { signupId: message.signupId, kind: 'signup_failed' });
-    await audit(deps.audit, log, 'failed', failed, deps.clock.now(), { details: { reason: reason.slice(0, 200) } });
+    await audit(deps.audit, log, 'failed', failed, deps.clock.now(), {
+      details: { reason: reason.slice(0, 200) },
+    });
     log.event('poison_message', { queue: 'provision', signupId: message.signupId, reason }, 'error');
-    log.event('signup_failed', { signupId: message.signupId, correlationId: failed.correlationId, reason }, 'error');
+    log.event(
+      'signup_failed',
+      { signupId: message.signupId, correlationId: failed.correlationId, reason },
+      'error',
+    );
   }
 
   return { handle, markFailed };

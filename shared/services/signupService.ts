@@ -18,7 +18,16 @@ import {
 import { AppError, isConcurrencyError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
-import type { AddressStore, AuditLog, Clock, PolicyProvider, QueuePublisher, RateLimiter, SignupStore, Versioned } from '../ports';
+import type {
+  AddressStore,
+  AuditLog,
+  Clock,
+  PolicyProvider,
+  QueuePublisher,
+  RateLimiter,
+  SignupStore,
+  Versioned,
+} from '../ports';
 import { audit } from './audit';
 import { QUEUES } from '../storageNames';
 
@@ -105,7 +114,8 @@ export function makeSignupService(deps: SignupDeps) {
       throw new AppError('domain_not_allowed', verdict.message, { details: { reason: verdict.reason } });
     }
     const paused = policy.pausedDomains.find(
-      (p) => domainMatchesAny(address.domain, [p.domain]) && (!p.until || now.getTime() < Date.parse(p.until)),
+      (p) =>
+        domainMatchesAny(address.domain, [p.domain]) && (!p.until || now.getTime() < Date.parse(p.until)),
     );
     if (paused) {
       log.event('domain_refused', { reason: 'paused', domain: address.domain });
@@ -146,7 +156,11 @@ export function makeSignupService(deps: SignupDeps) {
     await deps.addresses.setCurrentSignup(flow.addressKey, flow.signupId);
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'verification_code' });
     await audit(deps.audit, log, 'started', flow, now, { actor: 'recipient' });
-    log.event('signup_started', { signupId: flow.signupId, address: maskEmail(flow.email), domain: flow.domain });
+    log.event('signup_started', {
+      signupId: flow.signupId,
+      address: maskEmail(flow.email),
+      domain: flow.domain,
+    });
     return {
       signupId: flow.signupId,
       status: 'pending_verification',
@@ -194,7 +208,11 @@ export function makeSignupService(deps: SignupDeps) {
       const matches = codeMatches(settings.secret, flow.signupId, input.code, flow.codeHash);
       return transition(flow, { type: 'code_submitted', matches, isCurrentFlow }, deps.clock.now(), settings);
     });
-    const fields = { signupId: after.signupId, correlationId: after.correlationId, address: maskEmail(after.email) };
+    const fields = {
+      signupId: after.signupId,
+      correlationId: after.correlationId,
+      address: maskEmail(after.email),
+    };
     if (after.status === 'verified') {
       await deps.queue.send(QUEUES.provision, { signupId: after.signupId });
       await audit(deps.audit, log, 'verified', after, deps.clock.now(), { actor: 'recipient' });
@@ -206,7 +224,11 @@ export function makeSignupService(deps: SignupDeps) {
       actor: 'recipient',
       details: { failures: after.failedSubmissions },
     });
-    log.event(locked ? 'signup_locked' : 'verify_failed', { ...fields, failures: after.failedSubmissions }, locked ? 'warn' : 'info');
+    log.event(
+      locked ? 'signup_locked' : 'verify_failed',
+      { ...fields, failures: after.failedSubmissions },
+      locked ? 'warn' : 'info',
+    );
     throw new AppError('invalid_code');
   }
 
@@ -221,7 +243,10 @@ export function makeSignupService(deps: SignupDeps) {
     );
     await deps.queue.send(QUEUES.email, { signupId: after.signupId, kind: 'verification_code' });
     log.event('code_resend_requested', { signupId: after.signupId, correlationId: after.correlationId });
-    return { codeExpiresAt: codeExpiresAt(after, settings), resendAvailableAt: resendAvailableAt(after, settings) };
+    return {
+      codeExpiresAt: codeExpiresAt(after, settings),
+      resendAvailableAt: resendAvailableAt(after, settings),
+    };
   }
 
   async function status(signupId: string): Promise<SignupView> {

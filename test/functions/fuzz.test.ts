@@ -20,7 +20,9 @@ const config = parseConfig({
 });
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
-const world = testWorld({ settings: { ipStartsPerMinute: 1e5, ipStartsPerHour: 1e5, ipVerifiesPerMinute: 1e5 } });
+const world = testWorld({
+  settings: { ipStartsPerMinute: 1e5, ipStartsPerHour: 1e5, ipVerifiesPerMinute: 1e5 },
+});
 const d = { signupService: world.signupService, config };
 const handlers = {
   start: httpFunction(makeSignupStart(d)),
@@ -33,27 +35,45 @@ const jsonValue = fc.jsonValue({ maxDepth: 3 });
 const body = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 300 }),
   jsonValue.map((v) => JSON.stringify(v)),
-  fc.record({ email: fc.oneof(fc.emailAddress(), fc.string({ unit: 'grapheme' })), locale: fc.option(fc.string(), { nil: undefined }) }).map((v) => JSON.stringify(v)),
+  fc
+    .record({
+      email: fc.oneof(fc.emailAddress(), fc.string({ unit: 'grapheme' })),
+      locale: fc.option(fc.string(), { nil: undefined }),
+    })
+    .map((v) => JSON.stringify(v)),
   fc.record({ code: fc.oneof(fc.stringMatching(/^\d{6}$/), fc.string()) }).map((v) => JSON.stringify(v)),
   fc.constant(''),
   fc.nat(20_000).map((n) => JSON.stringify({ email: 'x'.repeat(n) })),
 );
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', '', 'APPLICATION/JSON');
-const signupId = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.base64String({ minLength: 24, maxLength: 24 }));
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  '',
+  'APPLICATION/JSON',
+);
+const signupId = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.base64String({ minLength: 24, maxLength: 24 }),
+);
 
-test.each(Object.keys(handlers) as Array<keyof typeof handlers>)(`%s: ${RUNS} random requests, never a 5xx`, async (name) => {
-  await fc.assert(
-    fc.asyncProperty(body, contentType, signupId, fc.string({ maxLength: 60 }), async (b, ct, id, xff) => {
-      const req = new HttpRequest({
-        method: name === 'status' ? 'GET' : 'POST',
-        url: `http://localhost/api/signups/${encodeURIComponent(id)}`,
-        headers: ct ? { 'content-type': ct, 'x-forwarded-for': xff } : { 'x-forwarded-for': xff },
-        body: name === 'status' ? undefined : { string: b },
-        params: { signupId: id },
-      });
-      const res = await handlers[name](req, world.context(name));
-      expect(res.status).toBeLessThan(500);
-    }),
-    { numRuns: RUNS, seed: 20261125 },
-  );
-});
+test.each(Object.keys(handlers) as Array<keyof typeof handlers>)(
+  `%s: ${RUNS} random requests, never a 5xx`,
+  async (name) => {
+    await fc.assert(
+      fc.asyncProperty(body, contentType, signupId, fc.string({ maxLength: 60 }), async (b, ct, id, xff) => {
+        const req = new HttpRequest({
+          method: name === 'status' ? 'GET' : 'POST',
+          url: `http://localhost/api/signups/${encodeURIComponent(id)}`,
+          headers: ct ? { 'content-type': ct, 'x-forwarded-for': xff } : { 'x-forwarded-for': xff },
+          body: name === 'status' ? undefined : { string: b },
+          params: { signupId: id },
+        });
+        const res = await handlers[name](req, world.context(name));
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: RUNS, seed: 20261125 },
+    );
+  },
+);

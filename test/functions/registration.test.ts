@@ -5,7 +5,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
-const registered: Array<{ metadata: { name: string; bindings: Record<string, Record<string, unknown>> } }> = [];
+const registered: Array<{ metadata: { name: string; bindings: Record<string, Record<string, unknown>> } }> =
+  [];
 jest.mock(
   '@azure/functions-core',
   () => ({
@@ -27,10 +28,13 @@ beforeAll(() => {
 });
 
 const byName = (name: string) => registered.find((r) => r.metadata.name === name)?.metadata;
-const trigger = (name: string) => Object.values(byName(name)?.bindings ?? {}).find((b) => b.direction === 'in');
+const trigger = (name: string) =>
+  Object.values(byName(name)?.bindings ?? {}).find((b) => b.direction === 'in');
 
 test('functions/index.ts registers every function file exactly once, named after its file', () => {
-  expect(registered.map((r) => r.metadata.name).sort()).toEqual(files.map((f) => f.replace(/\.ts$/, '')).sort());
+  expect(registered.map((r) => r.metadata.name).sort()).toEqual(
+    files.map((f) => f.replace(/\.ts$/, '')).sort(),
+  );
 });
 
 test.each([

@@ -29,7 +29,13 @@ function setup() {
   };
   const call = async (
     name: keyof typeof handlers,
-    init: { method?: string; path?: string; body?: string; headers?: Record<string, string>; params?: Record<string, string> },
+    init: {
+      method?: string;
+      path?: string;
+      body?: string;
+      headers?: Record<string, string>;
+      params?: Record<string, string>;
+    },
   ) => {
     const req = new HttpRequest({
       method: init.method ?? 'POST',
@@ -56,10 +62,13 @@ const OPERATIONS = {
 } as const;
 
 test('the OpenAPI check rejects a body the contract does not allow', () => {
-  expect(() => assertMatchesOpenApi('/api/signups', 'POST', 202, { signupId: 'x', status: 'verified' })).toThrow();
+  expect(() =>
+    assertMatchesOpenApi('/api/signups', 'POST', 202, { signupId: 'x', status: 'verified' }),
+  ).toThrow();
   expect(() => assertMatchesOpenApi('/api/signups', 'POST', 418, {})).toThrow(/no 418/);
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked against openapi.yaml
 function bodyOf(res: HttpResponseInit): any {
   return typeof res.body === 'string' && res.body.length ? JSON.parse(res.body) : undefined;
 }
@@ -94,7 +103,10 @@ describe('POST /api/signups', () => {
 
   test('415 without application/json and 413 above 4 KiB (req 39)', async () => {
     const { call } = setup();
-    const plain = await call('start', { body: JSON.stringify({ email: uniqueEmail() }), headers: { 'content-type': 'text/plain' } });
+    const plain = await call('start', {
+      body: JSON.stringify({ email: uniqueEmail() }),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(plain.res.status).toBe(415);
     expect(plain.json.error.code).toBe('unsupported_media_type');
     const big = await call('start', { body: JSON.stringify({ email: 'a'.repeat(5000) }) });
@@ -106,19 +118,28 @@ describe('POST /api/signups', () => {
     const { call } = setup();
     for (let i = 0; i < 10; i++) {
       const forged = { 'x-forwarded-for': `10.0.0.${i}, 203.0.113.7` };
-      expect((await call('start', { body: JSON.stringify({ email: uniqueEmail() }), headers: forged })).res.status).toBe(202);
+      expect(
+        (await call('start', { body: JSON.stringify({ email: uniqueEmail() }), headers: forged })).res.status,
+      ).toBe(202);
     }
     const { res, json } = await call('start', { body: JSON.stringify({ email: uniqueEmail() }) });
     expect(res.status).toBe(429);
     expect(json.error.code).toBe('rate_limited');
     expect(Number(header(res, 'Retry-After'))).toBeGreaterThan(0);
-    const otherIp = await call('start', { body: JSON.stringify({ email: uniqueEmail() }), headers: { 'x-forwarded-for': '198.51.100.1' } });
+    const otherIp = await call('start', {
+      body: JSON.stringify({ email: uniqueEmail() }),
+      headers: { 'x-forwarded-for': '198.51.100.1' },
+    });
     expect(otherIp.res.status).toBe(202);
   });
 
   test('503 signups_paused while the kill switch is on', async () => {
     const { world, call } = setup();
-    world.policy.policy = { ...world.policy.policy, signupsPaused: true, pauseReason: 'Maintenance until noon.' };
+    world.policy.policy = {
+      ...world.policy.policy,
+      signupsPaused: true,
+      pauseReason: 'Maintenance until noon.',
+    };
     const { res, json } = await call('start', { body: JSON.stringify({ email: uniqueEmail() }) });
     expect(res.status).toBe(503);
     expect(json.error).toEqual({ code: 'signups_paused', message: 'Maintenance until noon.' });
@@ -136,11 +157,19 @@ describe('verify, resend and status', () => {
 
   test('a correct code answers 200 verified and queues provisioning once; again is 409', async () => {
     const { call, world, signupId, code } = await started();
-    const ok = await call('verify', { path: `signups/${signupId}/verify`, params: { signupId }, body: JSON.stringify({ code }) });
+    const ok = await call('verify', {
+      path: `signups/${signupId}/verify`,
+      params: { signupId },
+      body: JSON.stringify({ code }),
+    });
     expect(ok.res.status).toBe(200);
     expect(ok.json).toEqual({ signupId, status: 'verified' });
     expect(world.queue.on('signup-provision')).toEqual([{ signupId }]);
-    const again = await call('verify', { path: `signups/${signupId}/verify`, params: { signupId }, body: JSON.stringify({ code }) });
+    const again = await call('verify', {
+      path: `signups/${signupId}/verify`,
+      params: { signupId },
+      body: JSON.stringify({ code }),
+    });
     expect(again.res.status).toBe(409);
     expect(again.json.error.code).toBe('already_verified');
     const status = await call('status', { method: 'GET', path: `signups/${signupId}`, params: { signupId } });
@@ -155,7 +184,10 @@ describe('verify, resend and status', () => {
       expect(r.res.status).toBe(400);
       expect(r.json.error.code).toBe('invalid_code');
     }
-    const unknown = await call('verify', { params: { signupId: 'A'.repeat(24) }, body: JSON.stringify({ code }) });
+    const unknown = await call('verify', {
+      params: { signupId: 'A'.repeat(24) },
+      body: JSON.stringify({ code }),
+    });
     expect(unknown.res.status).toBe(404);
     expect(unknown.json.error.code).toBe('signup_not_found');
   });
@@ -193,7 +225,10 @@ describe('verify, resend and status', () => {
     const failing = httpFunction(async () => {
       throw new TypeError('boom');
     });
-    const res = await failing(new HttpRequest({ method: 'GET', url: 'http://localhost/api/x' }), world.context());
+    const res = await failing(
+      new HttpRequest({ method: 'GET', url: 'http://localhost/api/x' }),
+      world.context(),
+    );
     expect(res.status).toBe(500);
     expect(res.body).toBeUndefined();
     expect(world.sink.events().some((e) => e.event === 'unhandled_error' && e.message === 'boom')).toBe(true);

@@ -18,7 +18,10 @@ async function azuriteWorld() {
 
 async function startedFlow(world: Awaited<ReturnType<typeof azuriteWorld>>) {
   const email = uniqueEmail();
-  const { signupId } = await world.signupService.start({ email, ip: '203.0.113.9', correlationId: 'c' }, world.log);
+  const { signupId } = await world.signupService.start(
+    { email, ip: '203.0.113.9', correlationId: 'c' },
+    world.log,
+  );
   await world.deliverEmails();
   return { signupId, email, code: world.latestCode(email) };
 }
@@ -34,7 +37,9 @@ describe('sign-up on Azurite', () => {
     const world = await azuriteWorld();
     const { signupId, code } = await startedFlow(world);
     const outcomes = await Promise.all(
-      Array.from({ length: 50 }, () => outcomeOf(world.signupService.verify({ signupId, code, ip: '203.0.113.9' }, world.log))),
+      Array.from({ length: 50 }, () =>
+        outcomeOf(world.signupService.verify({ signupId, code, ip: '203.0.113.9' }, world.log)),
+      ),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'already_verified')).toBe(true);
@@ -46,14 +51,18 @@ describe('sign-up on Azurite', () => {
     const { signupId, code } = await startedFlow(world);
     const wrong = code === '000000' ? '111111' : '000000';
     const outcomes = await Promise.all(
-      Array.from({ length: 50 }, () => outcomeOf(world.signupService.verify({ signupId, code: wrong, ip: '203.0.113.9' }, world.log))),
+      Array.from({ length: 50 }, () =>
+        outcomeOf(world.signupService.verify({ signupId, code: wrong, ip: '203.0.113.9' }, world.log)),
+      ),
     );
     const flow = (await world.signups.get(signupId))!.value;
     expect(flow.failedSubmissions).toBe(10);
     expect(flow.status).toBe('expired');
     expect(outcomes.filter((o) => o === 'invalid_code')).toHaveLength(10);
     expect(outcomes.filter((o) => o === 'signup_not_found')).toHaveLength(40);
-    expect(await outcomeOf(world.signupService.verify({ signupId, code, ip: '203.0.113.9' }, world.log))).toBe('signup_not_found');
+    expect(
+      await outcomeOf(world.signupService.verify({ signupId, code, ip: '203.0.113.9' }, world.log)),
+    ).toBe('signup_not_found');
   });
 
   test('the 6th submission fails even when correct; a replayed correct code fails (req 4, 8)', async () => {
@@ -61,13 +70,29 @@ describe('sign-up on Azurite', () => {
     const first = await startedFlow(world);
     const wrong = first.code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) {
-      expect(await outcomeOf(world.signupService.verify({ signupId: first.signupId, code: wrong, ip: 'x' }, world.log))).toBe('invalid_code');
+      expect(
+        await outcomeOf(
+          world.signupService.verify({ signupId: first.signupId, code: wrong, ip: 'x' }, world.log),
+        ),
+      ).toBe('invalid_code');
     }
-    expect(await outcomeOf(world.signupService.verify({ signupId: first.signupId, code: first.code, ip: 'x' }, world.log))).toBe('invalid_code');
+    expect(
+      await outcomeOf(
+        world.signupService.verify({ signupId: first.signupId, code: first.code, ip: 'x' }, world.log),
+      ),
+    ).toBe('invalid_code');
 
     const second = await startedFlow(world);
-    expect(await outcomeOf(world.signupService.verify({ signupId: second.signupId, code: second.code, ip: 'x' }, world.log))).toBe('ok');
-    expect(await outcomeOf(world.signupService.verify({ signupId: second.signupId, code: second.code, ip: 'x' }, world.log))).toBe('already_verified');
+    expect(
+      await outcomeOf(
+        world.signupService.verify({ signupId: second.signupId, code: second.code, ip: 'x' }, world.log),
+      ),
+    ).toBe('ok');
+    expect(
+      await outcomeOf(
+        world.signupService.verify({ signupId: second.signupId, code: second.code, ip: 'x' }, world.log),
+      ),
+    ).toBe('already_verified');
   });
 
   test('a newer start for the same address supersedes the older flow’s code (req 6)', async () => {
@@ -77,7 +102,9 @@ describe('sign-up on Azurite', () => {
     await world.deliverEmails();
     const codeA = world.latestCode(email);
     await world.signupService.start({ email: email.toUpperCase(), ip: 'x', correlationId: 'c' }, world.log);
-    expect(await outcomeOf(world.signupService.verify({ signupId: a.signupId, code: codeA, ip: 'x' }, world.log))).toBe('invalid_code');
+    expect(
+      await outcomeOf(world.signupService.verify({ signupId: a.signupId, code: codeA, ip: 'x' }, world.log)),
+    ).toBe('invalid_code');
   });
 
   test('a burst of 40 starts from one IP with a limit of 10/min → exactly 10 accepted (req 16)', async () => {
@@ -88,7 +115,12 @@ describe('sign-up on Azurite', () => {
     });
     const outcomes = await Promise.all(
       Array.from({ length: 40 }, () =>
-        outcomeOf(world.signupService.start({ email: uniqueEmail(), ip: '198.51.100.77', correlationId: 'c' }, world.log)),
+        outcomeOf(
+          world.signupService.start(
+            { email: uniqueEmail(), ip: '198.51.100.77', correlationId: 'c' },
+            world.log,
+          ),
+        ),
       ),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(10);

@@ -10,7 +10,10 @@ export function uniqueEmail(domain = 'contoso-test.com'): string {
   return `person.${randomBytes(4).toString('hex')}@${domain}`;
 }
 
-export function aSignup(overrides: Partial<SignupFlow> = {}, now = new Date('2026-11-25T12:00:00.000Z')): SignupFlow {
+export function aSignup(
+  overrides: Partial<SignupFlow> = {},
+  now = new Date('2026-11-25T12:00:00.000Z'),
+): SignupFlow {
   const email = overrides.email ?? uniqueEmail();
   return {
     ...newFlow({

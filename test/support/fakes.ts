@@ -86,7 +86,8 @@ export class InMemoryRateLimiter implements RateLimiter {
   readonly windows = new Map<string, Record<string, { start: number; count: number }>>();
   async consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision> {
     const w = this.windows.get(key) ?? {};
-    const start = (l: RateLimit) => Math.floor(now.getTime() / (l.windowSeconds * 1000)) * l.windowSeconds * 1000;
+    const start = (l: RateLimit) =>
+      Math.floor(now.getTime() / (l.windowSeconds * 1000)) * l.windowSeconds * 1000;
     const used = (l: RateLimit) => (w[l.name]?.start === start(l) ? (w[l.name]?.count ?? 0) : 0);
     const exhausted = limits.filter((l) => used(l) >= l.limit);
     if (exhausted.length) {
@@ -120,8 +121,16 @@ export interface QueuedMessage {
 
 export class InMemoryQueue implements QueuePublisher {
   readonly sent: QueuedMessage[] = [];
-  async send(queue: QueueName, message: Record<string, unknown>, options: { visibilityDelaySeconds?: number } = {}) {
-    this.sent.push({ queue, message: clone(message), visibilityDelaySeconds: options.visibilityDelaySeconds });
+  async send(
+    queue: QueueName,
+    message: Record<string, unknown>,
+    options: { visibilityDelaySeconds?: number } = {},
+  ) {
+    this.sent.push({
+      queue,
+      message: clone(message),
+      visibilityDelaySeconds: options.visibilityDelaySeconds,
+    });
   }
   on(queue: QueueName): Record<string, unknown>[] {
     return this.sent.filter((m) => m.queue === queue).map((m) => m.message);

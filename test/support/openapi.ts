@@ -5,7 +5,10 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: Record<string, Record<string, unknown>> };
+type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: Record<string, Record<string, unknown>>;
+};
 
 const doc = parse(readFileSync(path.join(__dirname, '..', '..', 'openapi.yaml'), 'utf8')) as Doc;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -14,7 +17,10 @@ ajv.addSchema({ $id: 'openapi', components: doc.components });
 
 function resolveResponse(ref: unknown): { content?: Record<string, { schema: unknown }> } {
   const r = ref as { $ref?: string };
-  if (r.$ref) return doc.components.responses?.[r.$ref.split('/').pop()!] as { content?: Record<string, { schema: unknown }> };
+  if (r.$ref)
+    return doc.components.responses?.[r.$ref.split('/').pop()!] as {
+      content?: Record<string, { schema: unknown }>;
+    };
   return ref as { content?: Record<string, { schema: unknown }> };
 }
 
@@ -24,7 +30,12 @@ function rebase(schema: unknown): unknown {
 }
 
 /** Throws unless `body` is what openapi.yaml promises for this operation and status. */
-export function assertMatchesOpenApi(pathTemplate: string, method: string, status: number, body: unknown): void {
+export function assertMatchesOpenApi(
+  pathTemplate: string,
+  method: string,
+  status: number,
+  body: unknown,
+): void {
   const operation = doc.paths[pathTemplate]?.[method.toLowerCase()];
   if (!operation) throw new Error(`openapi.yaml has no ${method} ${pathTemplate}`);
   const response = operation.responses[String(status)];
@@ -35,5 +46,8 @@ export function assertMatchesOpenApi(pathTemplate: string, method: string, statu
     return;
   }
   const validate = ajv.compile(rebase(schema) as object);
-  if (!validate(body)) throw new Error(`${method} ${pathTemplate} ${status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body)}`);
+  if (!validate(body))
+    throw new Error(
+      `${method} ${pathTemplate} ${status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body)}`,
+    );
 }

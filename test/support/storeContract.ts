@@ -15,7 +15,10 @@ export function describeStoreContract(
       expect(read?.value).toEqual(flow);
       const updated = await signups.update({ ...flow, failedSubmissions: 1 }, created.etag);
       expect(updated.etag).not.toBe(created.etag);
-      await expect(signups.update({ ...flow, failedSubmissions: 2 }, created.etag)).rejects.toHaveProperty('name', 'ConcurrencyError');
+      await expect(signups.update({ ...flow, failedSubmissions: 2 }, created.etag)).rejects.toHaveProperty(
+        'name',
+        'ConcurrencyError',
+      );
       expect((await signups.get(flow.signupId))?.value.failedSubmissions).toBe(1);
       await expect(signups.create(flow)).rejects.toHaveProperty('name', 'ConcurrencyError');
     });
@@ -45,9 +48,16 @@ export function describeStoreContract(
       const rec = await addresses.get(key);
       expect(rec?.value).toEqual({ addressKey: key, currentSignupId: 'second', sentAt: [] });
       await addresses.update({ ...rec!.value, sentAt: [1, 2] }, rec!.etag);
-      await expect(addresses.update({ ...rec!.value, sentAt: [3] }, rec!.etag)).rejects.toHaveProperty('name', 'ConcurrencyError');
+      await expect(addresses.update({ ...rec!.value, sentAt: [3] }, rec!.etag)).rejects.toHaveProperty(
+        'name',
+        'ConcurrencyError',
+      );
       await addresses.setCurrentSignup(key, 'third');
-      expect((await addresses.get(key))?.value).toEqual({ addressKey: key, currentSignupId: 'third', sentAt: [1, 2] });
+      expect((await addresses.get(key))?.value).toEqual({
+        addressKey: key,
+        currentSignupId: 'third',
+        sentAt: [1, 2],
+      });
     });
 
     test('rate limiter: counts every limit, refuses without counting, opens in the next window', async () => {
@@ -72,7 +82,9 @@ export function describeStoreContract(
       const key = `burst-${Math.random().toString(16).slice(2)}`;
       const t = new Date('2026-11-25T12:00:10.000Z');
       const results = await Promise.all(
-        Array.from({ length: 40 }, () => limiter.consume(key, [{ name: 'm', limit: 25, windowSeconds: 60 }], t)),
+        Array.from({ length: 40 }, () =>
+          limiter.consume(key, [{ name: 'm', limit: 25, windowSeconds: 60 }], t),
+        ),
       );
       expect(results.filter((r) => r.allowed)).toHaveLength(25);
     });

@@ -46,7 +46,16 @@ export function testWorld(options: WorldOptions = {}) {
   const audit = new InMemoryAuditLog();
   const log = createLogger(sink);
   const settings = someSignupSettings(options.settings);
-  const signupService = makeSignupService({ signups, addresses, limiter, queue, policy, audit, clock, settings });
+  const signupService = makeSignupService({
+    signups,
+    addresses,
+    limiter,
+    queue,
+    policy,
+    audit,
+    clock,
+    settings,
+  });
   const emailService = makeEmailService({
     signups,
     addresses,
@@ -63,7 +72,11 @@ export function testWorld(options: WorldOptions = {}) {
       budgetPerMinute: options.budgetPerMinute ?? 30,
       budgetPerHour: options.budgetPerHour ?? 100,
       retentionDays: 30,
-      branding: { organizationName: 'Contoso', accentColor: '#0b5cad', supportContact: 'help@contoso.example' },
+      branding: {
+        organizationName: 'Contoso',
+        accentColor: '#0b5cad',
+        supportContact: 'help@contoso.example',
+      },
     },
   });
 
@@ -95,7 +108,8 @@ export function testWorld(options: WorldOptions = {}) {
     const outcomes = [];
     for (const { message } of queue.take(QUEUES.provision)) {
       const outcome = await provisioningService.handle(message as never, log);
-      if (outcome.action === 'requeue') await queue.send(QUEUES.provision, message, { visibilityDelaySeconds: outcome.delaySeconds });
+      if (outcome.action === 'requeue')
+        await queue.send(QUEUES.provision, message, { visibilityDelaySeconds: outcome.delaySeconds });
       outcomes.push(outcome);
     }
     return outcomes;
@@ -113,7 +127,8 @@ export function testWorld(options: WorldOptions = {}) {
   async function deliverEmails(): Promise<void> {
     for (const { message } of queue.take(QUEUES.email)) {
       const outcome = await emailService.handle(message as never, log);
-      if (outcome.action === 'requeue') await queue.send(QUEUES.email, message, { visibilityDelaySeconds: outcome.delaySeconds });
+      if (outcome.action === 'requeue')
+        await queue.send(QUEUES.email, message, { visibilityDelaySeconds: outcome.delaySeconds });
     }
   }
 
@@ -126,7 +141,8 @@ export function testWorld(options: WorldOptions = {}) {
     return match[1];
   }
 
-  const context = (functionName = 'test') => new InvocationContext({ functionName, logHandler: (_level, ...args) => sink.log(...args) });
+  const context = (functionName = 'test') =>
+    new InvocationContext({ functionName, logHandler: (_level, ...args) => sink.log(...args) });
 
   return {
     clock,

@@ -6,7 +6,10 @@ import { testWorld } from '../support/testWorld';
 test('10^4 wrong codes against one flow from 10^4 IPs → zero successes; the flow locks after 10 failures (req 9)', async () => {
   const world = testWorld();
   const email = uniqueEmail();
-  const { signupId } = await world.signupService.start({ email, ip: '203.0.113.1', correlationId: 'c' }, world.log);
+  const { signupId } = await world.signupService.start(
+    { email, ip: '203.0.113.1', correlationId: 'c' },
+    world.log,
+  );
   await world.deliverEmails();
   const code = world.latestCode(email);
   const outcomes = new Map<string, number>();
@@ -26,21 +29,28 @@ test('10^4 wrong codes against one flow from 10^4 IPs → zero successes; the fl
   const flow = (await world.signups.get(signupId))!.value;
   expect(flow).toMatchObject({ status: 'expired', failedSubmissions: 10 });
   // Even the right code cannot open a locked flow.
-  await expect(world.signupService.verify({ signupId, code, ip: '203.0.113.1' }, world.log)).rejects.toMatchObject({ code: 'signup_not_found' });
+  await expect(
+    world.signupService.verify({ signupId, code, ip: '203.0.113.1' }, world.log),
+  ).rejects.toMatchObject({ code: 'signup_not_found' });
   expect(world.audit.types(signupId).filter((t) => t === 'locked')).toHaveLength(1);
 });
 
 test('30 verifies per minute per IP: the 31st is rate limited before any flow is touched (req 16)', async () => {
   const world = testWorld();
   const email = uniqueEmail();
-  const { signupId } = await world.signupService.start({ email, ip: '203.0.113.1', correlationId: 'c' }, world.log);
+  const { signupId } = await world.signupService.start(
+    { email, ip: '203.0.113.1', correlationId: 'c' },
+    world.log,
+  );
   const codes = [];
   for (let i = 0; i < 31; i++) {
     codes.push(
-      await world.signupService.verify({ signupId: 'x'.repeat(24), code: '000000', ip: '198.51.100.9' }, world.log).then(
-        () => 'ok',
-        (e: unknown) => (isAppError(e) ? e.code : 'unexpected'),
-      ),
+      await world.signupService
+        .verify({ signupId: 'x'.repeat(24), code: '000000', ip: '198.51.100.9' }, world.log)
+        .then(
+          () => 'ok',
+          (e: unknown) => (isAppError(e) ? e.code : 'unexpected'),
+        ),
     );
   }
   expect(codes.slice(0, 30).every((c) => c === 'signup_not_found')).toBe(true);
@@ -55,7 +65,11 @@ test('log scrub: a whole journey logs no code, no full address and no secret (re
   const code = world.latestCode(email);
   await world.deliverProvisioning();
   await world.deliverEmails();
-  const everything = [...world.sink.lines, JSON.stringify(world.audit.events), JSON.stringify(world.queue.sent)].join('\n');
+  const everything = [
+    ...world.sink.lines,
+    JSON.stringify(world.audit.events),
+    JSON.stringify(world.queue.sent),
+  ].join('\n');
   expect(everything).toContain(signupId);
   expect(everything).not.toContain(code);
   expect(everything.toLowerCase()).not.toContain(email.toLowerCase());

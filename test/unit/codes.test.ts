@@ -1,4 +1,12 @@
-import { codeMatches, generateCode, hashCode, keyedHash, newSignupId, normalizeSubmittedCode, SIGNUP_ID_PATTERN } from '../../shared/domain/codes';
+import {
+  codeMatches,
+  generateCode,
+  hashCode,
+  keyedHash,
+  newSignupId,
+  normalizeSubmittedCode,
+  SIGNUP_ID_PATTERN,
+} from '../../shared/domain/codes';
 import { TEST_SECRET } from '../support/builders';
 
 describe('codes', () => {

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { ConfigError, parseConfig, SETTINGS, settingsTable } from '../../shared/config';
 
 const root = path.join(__dirname, '..', '..');
-const example = JSON.parse(readFileSync(path.join(root, 'local.settings.example.json'), 'utf8')) as { Values: Record<string, string> };
+const example = JSON.parse(readFileSync(path.join(root, 'local.settings.example.json'), 'utf8')) as {
+  Values: Record<string, string>;
+};
 
 describe('configuration', () => {
   test('local.settings.example.json lists every setting and is a working local configuration', () => {
@@ -24,20 +26,36 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    for (const key of ['CODE_HMAC_SECRET', 'GRAPH_ACCESS_GROUP_ID', 'CODE_TTL_MINUTES', 'BRAND_ACCENT_COLOR', 'EMAIL_TRANSPORT', 'AzureWebJobsStorage']) {
+    for (const key of [
+      'CODE_HMAC_SECRET',
+      'GRAPH_ACCESS_GROUP_ID',
+      'CODE_TTL_MINUTES',
+      'BRAND_ACCENT_COLOR',
+      'EMAIL_TRANSPORT',
+      'AzureWebJobsStorage',
+    ]) {
       expect(message).toContain(key);
     }
   });
 
   test('ACS needs an endpoint; a static Graph token is refused for the real Graph', () => {
-    const base = { ...example.Values, EMAIL_TRANSPORT: 'acs', ACS_ENDPOINT: '', GRAPH_BASE_URL: 'https://graph.microsoft.com' };
-    expect(() => parseConfig(base)).toThrow(/ACS_ENDPOINT.*GRAPH_STATIC_TOKEN|GRAPH_STATIC_TOKEN.*ACS_ENDPOINT/s);
+    const base = {
+      ...example.Values,
+      EMAIL_TRANSPORT: 'acs',
+      ACS_ENDPOINT: '',
+      GRAPH_BASE_URL: 'https://graph.microsoft.com',
+    };
+    expect(() => parseConfig(base)).toThrow(
+      /ACS_ENDPOINT.*GRAPH_STATIC_TOKEN|GRAPH_STATIC_TOKEN.*ACS_ENDPOINT/s,
+    );
   });
 
   test('domain lists are normalised (IDNA, case) and a typo fails at start-up', () => {
     const config = parseConfig({ ...example.Values, BLOCKED_DOMAINS: ' Bücher.Example.COM , @fabrikam.com' });
     expect(config.BLOCKED_DOMAINS).toEqual(['xn--bcher-kva.example.com', 'fabrikam.com']);
-    expect(() => parseConfig({ ...example.Values, ALLOWED_DOMAINS: 'contoso..com' })).toThrow(/ALLOWED_DOMAINS has an invalid domain/);
+    expect(() => parseConfig({ ...example.Values, ALLOWED_DOMAINS: 'contoso..com' })).toThrow(
+      /ALLOWED_DOMAINS has an invalid domain/,
+    );
   });
 
   test('an environment variable overrides the example value (empty means unset)', () => {

@@ -41,7 +41,9 @@ describe('email service', () => {
     const { signupId } = await start(world, email);
     world.queue.take(QUEUES.email);
     const outcomes = await Promise.all(
-      Array.from({ length: 10 }, () => world.emailService.handle({ signupId, kind: 'verification_code' }, world.log)),
+      Array.from({ length: 10 }, () =>
+        world.emailService.handle({ signupId, kind: 'verification_code' }, world.log),
+      ),
     );
     expect(outcomes.filter((o) => o.action === 'sent')).toHaveLength(1);
     expect(world.sender.deliveredTo(email)).toHaveLength(1);
@@ -61,7 +63,9 @@ describe('email service', () => {
     expect(world.sender.deliveredTo(email)).toHaveLength(0);
     // The failed attempt gave its per-recipient slot back, so the retry is not held for a minute.
     world.clock.advance(7_000);
-    expect(await world.emailService.handle({ signupId, kind: 'verification_code' }, world.log)).toEqual({ action: 'sent' });
+    expect(await world.emailService.handle({ signupId, kind: 'verification_code' }, world.log)).toEqual({
+      action: 'sent',
+    });
     expect(world.sender.deliveredTo(email)).toHaveLength(1);
   });
 
@@ -71,7 +75,9 @@ describe('email service', () => {
     for (const e of emails) await start(world, e);
     world.sender.failNext(5, () => new TransientError('smtp down', 30, 'unavailable'));
     await world.deliverEmails();
-    expect(world.queue.sent.filter((m) => m.queue === QUEUES.email && m.visibilityDelaySeconds === 30)).toHaveLength(5);
+    expect(
+      world.queue.sent.filter((m) => m.queue === QUEUES.email && m.visibilityDelaySeconds === 30),
+    ).toHaveLength(5);
     world.clock.advance(30_000);
     await world.deliverEmails();
     for (const e of emails) expect(world.sender.deliveredTo(e)).toHaveLength(1);
@@ -80,7 +86,8 @@ describe('email service', () => {
   test('1,000 starts for one address in a burst, then an hour of redeliveries → at most 5 emails (req 22)', async () => {
     const world = testWorld({ settings: { ipStartsPerMinute: 100_000, ipStartsPerHour: 100_000 } });
     const email = uniqueEmail();
-    for (let i = 0; i < 1000; i++) await start(world, i % 2 ? email : email.toUpperCase(), `198.51.100.${i % 250}`);
+    for (let i = 0; i < 1000; i++)
+      await start(world, i % 2 ? email : email.toUpperCase(), `198.51.100.${i % 250}`);
     for (let minute = 0; minute < 60; minute++) {
       await world.deliverEmails();
       world.clock.advance(61_000);
@@ -103,7 +110,11 @@ describe('email service', () => {
   });
 
   test('a backlog of 200 respects the global budget per minute; the rest waits in the queue (req 17)', async () => {
-    const world = testWorld({ budgetPerMinute: 30, budgetPerHour: 100, settings: { ipStartsPerMinute: 1000, ipStartsPerHour: 1000 } });
+    const world = testWorld({
+      budgetPerMinute: 30,
+      budgetPerHour: 100,
+      settings: { ipStartsPerMinute: 1000, ipStartsPerHour: 1000 },
+    });
     for (let i = 0; i < 200; i++) await start(world);
     await world.deliverEmails();
     expect(world.sender.delivered).toHaveLength(30);
@@ -118,15 +129,24 @@ describe('email service', () => {
     const email = uniqueEmail();
     const first = await start(world, email);
     await start(world, email);
-    expect(await world.emailService.handle({ signupId: first.signupId, kind: 'verification_code' }, world.log)).toEqual({
+    expect(
+      await world.emailService.handle({ signupId: first.signupId, kind: 'verification_code' }, world.log),
+    ).toEqual({
       action: 'dropped',
       reason: 'superseded',
     });
-    expect(await world.emailService.handle({ signupId: 'unknown-unknown-unknown0', kind: 'verification_code' }, world.log)).toEqual({
+    expect(
+      await world.emailService.handle(
+        { signupId: 'unknown-unknown-unknown0', kind: 'verification_code' },
+        world.log,
+      ),
+    ).toEqual({
       action: 'dropped',
       reason: 'not_found',
     });
-    expect(await world.emailService.handle({ signupId: first.signupId, kind: 'account_ready' }, world.log)).toEqual({
+    expect(
+      await world.emailService.handle({ signupId: first.signupId, kind: 'account_ready' }, world.log),
+    ).toEqual({
       action: 'dropped',
       reason: 'status_pending_verification',
     });

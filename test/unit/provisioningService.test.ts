@@ -16,7 +16,11 @@ describe('provisioning service', () => {
     expect(flow).toMatchObject({ status: 'ready', outcome: 'guest_created', directoryUserId: guest?.id });
     expect(flow.signInUrl).toBe(world.directory.invitations[0]?.inviteRedeemUrl);
     expect(world.queue.on(QUEUES.email)).toContainEqual({ signupId, kind: 'account_ready' });
-    expect(world.directory.calls.map((c) => c.method)).toEqual(['findUserByEmail', 'inviteGuest', 'addToGroup']);
+    expect(world.directory.calls.map((c) => c.method)).toEqual([
+      'findUserByEmail',
+      'inviteGuest',
+      'addToGroup',
+    ]);
   });
 
   test('an existing guest is reused (no new object) and made a member of the group', async () => {
@@ -45,7 +49,9 @@ describe('provisioning service', () => {
     const email = uniqueEmail('fabrikam.com');
     const signupId = await world.verifiedSignup(email);
     world.queue.take(QUEUES.provision);
-    await Promise.allSettled(Array.from({ length: 10 }, () => world.provisioningService.handle({ signupId }, world.log)));
+    await Promise.allSettled(
+      Array.from({ length: 10 }, () => world.provisioningService.handle({ signupId }, world.log)),
+    );
     expect(world.directory.usersWithAddress(email)).toHaveLength(1);
     expect((await world.signups.get(signupId))!.value.status).toBe('ready');
   });
@@ -55,7 +61,9 @@ describe('provisioning service', () => {
     const email = uniqueEmail('fabrikam.com');
     const signupId = await world.verifiedSignup(email);
     world.directory.failNext('inviteGuest', new TransientError('throttled', 2, 'throttled'));
-    expect(await world.deliverProvisioning()).toEqual([{ action: 'requeue', delaySeconds: 2, reason: 'graph_throttled' }]);
+    expect(await world.deliverProvisioning()).toEqual([
+      { action: 'requeue', delaySeconds: 2, reason: 'graph_throttled' },
+    ]);
     expect(world.queue.sent.find((m) => m.queue === QUEUES.provision)?.visibilityDelaySeconds).toBe(2);
     expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
     expect(world.directory.usersWithAddress(email)).toHaveLength(1);
@@ -67,7 +75,10 @@ describe('provisioning service', () => {
     const email = uniqueEmail('fabrikam.com');
     const signupId = await world.verifiedSignup(email);
     world.directory.failNext('inviteGuest', () => new Error('socket hang up'), { afterEffect: true });
-    expect(await world.provisioningService.handle({ signupId }, world.log)).toEqual({ action: 'done', outcome: 'guest_created' });
+    expect(await world.provisioningService.handle({ signupId }, world.log)).toEqual({
+      action: 'done',
+      outcome: 'guest_created',
+    });
     expect(world.directory.usersWithAddress(email)).toHaveLength(1);
     expect((await world.signups.get(signupId))!.value.signInUrl).toMatch(/redeem/);
   });
@@ -78,7 +89,10 @@ describe('provisioning service', () => {
     const signupId = await world.verifiedSignup(email);
     world.directory.failNext('addToGroup', () => new Error('process killed'));
     await expect(world.provisioningService.handle({ signupId }, world.log)).rejects.toThrow('process killed');
-    expect(await world.provisioningService.handle({ signupId }, world.log)).toEqual({ action: 'done', outcome: 'guest_created' });
+    expect(await world.provisioningService.handle({ signupId }, world.log)).toEqual({
+      action: 'done',
+      outcome: 'guest_created',
+    });
     const [guest, ...others] = world.directory.usersWithAddress(email);
     expect(others).toHaveLength(0);
     expect(world.directory.membersOf('access-group')).toEqual([guest?.id]);
@@ -99,7 +113,8 @@ describe('provisioning service', () => {
     const email = uniqueEmail('fabrikam.com');
     const signupId = await world.verifiedSignup(email);
     world.directory.failNext('inviteGuest', () => new Error('Graph 500 InternalServerError'), { times: 5 });
-    for (let i = 0; i < 5; i++) await expect(world.provisioningService.handle({ signupId }, world.log)).rejects.toThrow();
+    for (let i = 0; i < 5; i++)
+      await expect(world.provisioningService.handle({ signupId }, world.log)).rejects.toThrow();
     await world.provisioningService.markFailed({ signupId }, world.log);
     const flow = (await world.signups.get(signupId))!.value;
     expect(flow.status).toBe('failed');
@@ -114,13 +129,24 @@ describe('provisioning service', () => {
 test('every state change of a journey has an audit row, without codes or addresses', async () => {
   const world = testWorld();
   const email = uniqueEmail('fabrikam.com');
-  const { signupId } = await world.signupService.start({ email, ip: '203.0.113.60', correlationId: 'c' }, world.log);
+  const { signupId } = await world.signupService.start(
+    { email, ip: '203.0.113.60', correlationId: 'c' },
+    world.log,
+  );
   await world.deliverEmails();
   const code = world.latestCode(email);
-  await world.signupService.verify({ signupId, code: code === '000000' ? '111111' : '000000', ip: 'x' }, world.log).catch(() => undefined);
+  await world.signupService
+    .verify({ signupId, code: code === '000000' ? '111111' : '000000', ip: 'x' }, world.log)
+    .catch(() => undefined);
   await world.signupService.verify({ signupId, code, ip: 'x' }, world.log);
   await world.deliverProvisioning();
-  expect(world.audit.types(signupId)).toEqual(['started', 'code_sent', 'verify_failed', 'verified', 'provisioned']);
+  expect(world.audit.types(signupId)).toEqual([
+    'started',
+    'code_sent',
+    'verify_failed',
+    'verified',
+    'provisioned',
+  ]);
   const rows = JSON.stringify(world.audit.events);
   expect(rows).not.toContain(email);
   expect(rows).not.toContain(code);

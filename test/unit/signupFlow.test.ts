@@ -1,14 +1,29 @@
 import { hashCode } from '../../shared/domain/codes';
-import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../../shared/domain/signupFlow';
+import {
+  effectiveStatus,
+  type FlowLimits,
+  type SignupFlow,
+  transition,
+} from '../../shared/domain/signupFlow';
 import { isAppError } from '../../shared/errors';
 import { aSignup, TEST_SECRET } from '../support/builders';
 
-const limits: FlowLimits = { codeTtlMinutes: 10, codeMaxSubmissions: 5, flowMaxFailures: 10, resendCooldownSeconds: 60 };
+const limits: FlowLimits = {
+  codeTtlMinutes: 10,
+  codeMaxSubmissions: 5,
+  flowMaxFailures: 10,
+  resendCooldownSeconds: 60,
+};
 const t0 = new Date('2026-11-25T12:00:00.000Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
 function issued(flow = aSignup({}, t0)): SignupFlow {
-  return transition(flow, { type: 'code_issued', codeHash: hashCode(TEST_SECRET, flow.signupId, '123456') }, t0, limits);
+  return transition(
+    flow,
+    { type: 'code_issued', codeHash: hashCode(TEST_SECRET, flow.signupId, '123456') },
+    t0,
+    limits,
+  );
 }
 const submit = (flow: SignupFlow, matches: boolean, when = at(1), isCurrentFlow = true) =>
   transition(flow, { type: 'code_submitted', matches, isCurrentFlow }, when, limits);
@@ -98,8 +113,15 @@ describe('signup flow transitions', () => {
       limits,
     );
     expect(ready).toMatchObject({ status: 'ready', outcome: 'guest_created', directoryUserId: 'u1' });
-    expect(errorCode(() => transition(ready, { type: 'provisioning_started' }, at(4), limits))).toBe('conflict');
-    const failed = transition(provisioning, { type: 'provisioning_failed', reason: 'graph 500' }, at(3), limits);
+    expect(errorCode(() => transition(ready, { type: 'provisioning_started' }, at(4), limits))).toBe(
+      'conflict',
+    );
+    const failed = transition(
+      provisioning,
+      { type: 'provisioning_failed', reason: 'graph 500' },
+      at(3),
+      limits,
+    );
     expect(failed.status).toBe('failed');
     expect(transition(failed, { type: 'retry_requested' }, at(5), limits).status).toBe('verified');
   });
