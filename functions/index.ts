@@ -2,6 +2,7 @@
 import './emailPoison';
 import './emailSender';
 import './health';
+import './landingPage';
 import './provisioner';
 import './provisionPoison';
 import './signupResend';

@@ -31,10 +31,17 @@ const byName = (name: string) => registered.find((r) => r.metadata.name === name
 const trigger = (name: string) =>
   Object.values(byName(name)?.bindings ?? {}).find((b) => b.direction === 'in');
 
-test('functions/index.ts registers every function file exactly once, named after its file', () => {
-  expect(registered.map((r) => r.metadata.name).sort()).toEqual(
-    files.map((f) => f.replace(/\.ts$/, '')).sort(),
-  );
+test('functions/index.ts registers every function of every file in functions/, each file named after one of them', () => {
+  const fromIndex = registered.map((r) => r.metadata.name).sort();
+  registered.length = 0;
+  jest.isolateModules(() => {
+    for (const file of files) require(path.join(functionsDir, file));
+  });
+  const fromFiles = registered.map((r) => r.metadata.name).sort();
+  expect(fromIndex).toEqual(fromFiles);
+  expect(new Set(fromIndex).size).toBe(fromIndex.length);
+  for (const file of files) expect(fromIndex).toContain(file.replace(/\.ts$/, ''));
+  registered.push(...[]);
 });
 
 test.each([

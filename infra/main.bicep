@@ -1,0 +1,409 @@
+// rms-signup: everything one resource group needs for a keyless, least-privilege deployment.
+//
+//   az group create -n <rg> -l <region>
+//   az deployment group create -g <rg> -f infra/main.bicep -p @infra/operator.parameters.json
+//
+// infra/deploy.sh runs these steps (and packaging, zip deployment and a smoke check). docs/DEPLOY.md explains
+// each parameter, the Entra rights the Graph part needs and the tenant settings only an administrator can make.
+//
+// Resources: user-assigned identity; storage (tables, queues incl. poison queues, deployment container);
+// Key Vault (CODE_HMAC_SECRET); Log Analytics + Application Insights + alerts; ACS Email; Flex Consumption
+// Function App; optionally, through the Microsoft Graph extension, Graph app roles and the access group.
+
+targetScope = 'resourceGroup'
+
+// ---------------------------------------------------------------- environment
+
+@minLength(2)
+@maxLength(12)
+@description('Short name of this environment (letters, digits, hyphens), e.g. prod or test. Part of every resource name.')
+param environmentName string = 'prod'
+
+@description('Region for all regional resources. Must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+param location string = resourceGroup().location
+
+@description('Extra tags for every resource.')
+param extraTags object = {}
+
+// ---------------------------------------------------------------- branding and policy
+
+@description('Organisation name shown on the page and in emails (BRAND_ORGANIZATION_NAME).')
+param organizationName string = 'Contoso'
+
+@description('Logo image URL, https (BRAND_LOGO_URL). Empty: no logo.')
+param logoUrl string = ''
+
+@description('Accent colour #rrggbb with 4.5:1 contrast on white (BRAND_ACCENT_COLOR).')
+param accentColor string = '#0b5cad'
+
+@description('Support email address or URL shown when something fails (SUPPORT_CONTACT).')
+param supportContact string = 'it-support@contoso.example'
+
+@description('Privacy notice URL (PRIVACY_URL). Empty: no link.')
+param privacyUrl string = ''
+
+@allowed([
+  'en'
+  'de'
+  'fr'
+  'es'
+  'nl'
+  'ja'
+  'ar'
+])
+@description('Language used when neither the page nor the browser names a supported one (DEFAULT_LOCALE).')
+param defaultLocale string = 'en'
+
+@description('The organisation\'s own verified domains; their users are told to sign in instead (ORGANIZATION_DOMAINS).')
+param organizationDomains array = []
+
+@description('If not empty, only these domains and their subdomains may sign up (ALLOWED_DOMAINS).')
+param allowedDomains array = []
+
+@description('Domains refused in addition to the built-in consumer and disposable lists (BLOCKED_DOMAINS).')
+param blockedDomains array = []
+
+@description('Origins allowed to call the API from a browser (CORS_ALLOWED_ORIGINS). Empty: same origin only.')
+param corsAllowedOrigins array = []
+
+@description('Custom host name of the landing page, e.g. signup.contoso.com (bind it to the app separately). Empty: the app\'s default host name.')
+param publicHostname string = ''
+
+// ---------------------------------------------------------------- Microsoft Entra / Graph
+
+@description('Object id of the existing group the sensitivity labels grant (GRAPH_ACCESS_GROUP_ID). It must be a Microsoft 365 group: labels cannot grant security groups without mail, and Graph cannot add members to mail-enabled security groups. Ignored when createAccessGroup is true.')
+param accessGroupId string = ''
+
+@description('Create the access group, a private Microsoft 365 group, with the Graph extension (needs Groups Administrator or User Administrator in Entra ID).')
+param createAccessGroup bool = false
+
+@description('uniqueName (immutable alternate key) of the group created when createAccessGroup is true.')
+param accessGroupUniqueName string = 'rms-signup-${toLower(environmentName)}-guests'
+
+@description('Display name of the group created when createAccessGroup is true.')
+param accessGroupDisplayName string = '${organizationName} RMS sign-up guests'
+
+@description('Object ids of users who own the created group.')
+param accessGroupOwnerIds array = []
+
+@description('Grant User.Invite.All, User.Read.All and GroupMember.ReadWrite.All to the app identity with the Graph extension (needs Privileged Role Administrator). False: grant them with az rest (docs/DEPLOY.md).')
+param grantGraphPermissions bool = true
+
+@description('Where Microsoft sends a guest after redeeming the invitation (INVITE_REDIRECT_URL).')
+param inviteRedirectUrl string = 'https://myapplications.microsoft.com'
+
+@description('Sign-in link given to existing guests and members (SIGN_IN_URL).')
+param signInUrl string = 'https://myapplications.microsoft.com'
+
+@description('If set, admin calls also need this Entra app role (ADMIN_REQUIRED_ROLE).')
+param adminRequiredRole string = ''
+
+@description('Microsoft Graph endpoint (GRAPH_BASE_URL); change only for a national cloud.')
+param graphBaseUrl string = 'https://graph.microsoft.com'
+
+@minValue(1)
+@maxValue(20)
+@description('Shared Graph write budget per second for all instances (GRAPH_WRITES_PER_SECOND). Graph allows 20/s per app and tenant and 60/s per tenant for all apps together; 10 leaves room for other apps and retries.')
+param graphWritesPerSecond int = 10
+
+// ---------------------------------------------------------------- email (Azure Communication Services)
+
+@description('Where ACS stores email data at rest, e.g. Europe, United States, UK, Germany, Switzerland.')
+param emailDataLocation string = 'Europe'
+
+@description('Custom sender domain, e.g. signup.contoso.com. Empty: only the Azure-managed domain (test quota: 5/min, 10/h).')
+param customEmailDomain string = ''
+
+@description('True once the DNS records from the output emailDnsRecordsToAdd are published and verified; then mail is sent from the custom domain.')
+param customEmailDomainVerified bool = false
+
+@description('Local part of the sender address on the custom domain.')
+param senderUsername string = 'DoNotReply'
+
+@description('Display name in the From header.')
+param senderDisplayName string = '${organizationName} sign-up'
+
+@allowed([
+  'custom'
+  'builtin'
+])
+@description('Role that lets the identity send mail: custom (least privilege) or builtin (Communication and Email Service Owner).')
+param acsSenderRoleMode string = 'custom'
+
+@minValue(1)
+@description('Global emails per minute (EMAIL_BUDGET_PER_MINUTE). Defaults to the ACS quota of the domain in use.')
+param emailBudgetPerMinute int = (!empty(customEmailDomain) && customEmailDomainVerified) ? 30 : 5
+
+@minValue(1)
+@description('Global emails per hour (EMAIL_BUDGET_PER_HOUR). Defaults to the ACS quota of the domain in use.')
+param emailBudgetPerHour int = (!empty(customEmailDomain) && customEmailDomainVerified) ? 100 : 10
+
+// ---------------------------------------------------------------- CODE_HMAC_SECRET
+
+@description('Write CODE_HMAC_SECRET to Key Vault in this deployment. deploy.sh sets false when the secret exists; true on a later run ROTATES the key (pending codes and keyed address hashes stop matching).')
+param createCodeHmacSecret bool = true
+
+@secure()
+@description('Your own value for CODE_HMAC_SECRET (at least 32 characters). Empty: a random value is generated.')
+param codeHmacSecret string = ''
+
+@secure()
+@description('Do not set. Random default (two GUIDs, 244 random bits) used when codeHmacSecret is empty.')
+param generatedCodeHmacSecret string = '${newGuid()}${newGuid()}'
+
+// ---------------------------------------------------------------- scale
+
+@minValue(1)
+@maxValue(1000)
+@description('Flex Consumption instance cap for the whole app (req 59). See modules/functionApp.bicep for why 5; use 40 in regions that reject lower values.')
+param maximumInstanceCount int = 5
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@minValue(0)
+@description('Per-instance HTTP concurrency; 0 keeps the platform default.')
+param httpPerInstanceConcurrency int = 0
+
+@minValue(0)
+@description('Always-ready instances for the HTTP functions (faster first response, billed while idle; req 64).')
+param alwaysReadyHttpInstances int = 0
+
+// ---------------------------------------------------------------- monitoring
+
+@description('Email address for alerts. Empty: alerts show in the portal only.')
+param alertEmailAddress string = ''
+
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+@minValue(0)
+@description('Failed executions (5xx or unhandled) tolerated per 15 minutes before the failure alert fires.')
+param functionFailureThreshold int = 2
+
+// ---------------------------------------------------------------- escape hatch
+
+@description('Extra or overriding app settings, e.g. { "CODE_TTL_MINUTES": "15" }. Names must come from the README settings table.')
+param settingOverrides object = {}
+
+// ================================================================ names
+
+var env = toLower(environmentName)
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, env))
+var tags = union({ 'azd-env-name': environmentName, application: 'rms-signup' }, extraTags)
+var names = {
+  identity: 'id-rms-${env}-${resourceToken}'
+  storage: 'st${resourceToken}'
+  keyVault: 'kv-rms-${resourceToken}'
+  logAnalytics: 'log-rms-${env}-${resourceToken}'
+  appInsights: 'appi-rms-${env}-${resourceToken}'
+  actionGroup: 'ag-rms-${env}-${resourceToken}'
+  emailService: 'ecs-rms-${env}-${resourceToken}'
+  communication: 'acs-rms-${env}-${resourceToken}'
+  plan: 'plan-rms-${env}-${resourceToken}'
+  functionApp: 'func-rms-${env}-${resourceToken}'
+}
+var deploymentContainerName = 'app-package'
+var codeHmacSecretName = 'code-hmac-secret'
+var deployGraph = grantGraphPermissions || createAccessGroup
+
+// ================================================================ resources
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: names.identity
+  location: location
+  tags: tags
+}
+
+module storage 'modules/storage.bicep' = {
+  name: '${deployment().name}-storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    principalId: identity.properties.principalId
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: '${deployment().name}-keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    principalId: identity.properties.principalId
+    secretName: codeHmacSecretName
+    writeSecret: createCodeHmacSecret
+    secretValue: empty(codeHmacSecret) ? generatedCodeHmacSecret : codeHmacSecret
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: '${deployment().name}-monitoring'
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: names.logAnalytics
+    appInsightsName: names.appInsights
+    actionGroupName: names.actionGroup
+    principalId: identity.properties.principalId
+    alertEmailAddress: alertEmailAddress
+    retentionInDays: logRetentionInDays
+    functionFailureThreshold: functionFailureThreshold
+  }
+}
+
+module email 'modules/email.bicep' = {
+  name: '${deployment().name}-email'
+  params: {
+    emailServiceName: names.emailService
+    communicationServiceName: names.communication
+    tags: tags
+    dataLocation: emailDataLocation
+    customDomainName: customEmailDomain
+    customDomainVerified: customEmailDomainVerified
+    senderUsername: senderUsername
+    senderDisplayName: senderDisplayName
+    principalId: identity.properties.principalId
+    senderRoleMode: acsSenderRoleMode
+  }
+}
+
+module graph 'modules/graph.bicep' = if (deployGraph) {
+  name: '${deployment().name}-graph'
+  params: {
+    principalId: identity.properties.principalId
+    grantGraphPermissions: grantGraphPermissions
+    createAccessGroup: createAccessGroup
+    accessGroupUniqueName: accessGroupUniqueName
+    accessGroupDisplayName: accessGroupDisplayName
+    accessGroupOwnerIds: accessGroupOwnerIds
+  }
+}
+
+var effectiveAccessGroupId = createAccessGroup ? graph.outputs.accessGroupId : accessGroupId
+
+// Every setting in shared/config.ts whose scope is not `local` is set here or in modules/functionApp.bicep
+// (infraDrift.test.ts fails otherwise). An empty value means "use the default in shared/config.ts", so
+// tuning values have one source of truth; override them with settingOverrides.
+// drift:app-settings (test/unit/infraDrift.test.ts reads the keys of the next object)
+var applicationSettings = {
+  CODE_HMAC_SECRET: keyVault.outputs.hmacKeyVaultReference
+  CODE_TTL_MINUTES: ''
+  CODE_MAX_SUBMISSIONS: ''
+  FLOW_MAX_FAILURES: ''
+  FLOW_TTL_HOURS: ''
+  RESEND_COOLDOWN_SECONDS: ''
+  RECIPIENT_EMAILS_PER_MINUTE: ''
+  RECIPIENT_EMAILS_PER_HOUR: ''
+  RECIPIENT_EMAILS_PER_DAY: ''
+  IP_STARTS_PER_MINUTE: ''
+  IP_STARTS_PER_HOUR: ''
+  IP_VERIFIES_PER_MINUTE: ''
+  TRUSTED_PROXY_HOPS: '1' // the App Service front end appends exactly one X-Forwarded-For entry
+  CORS_ALLOWED_ORIGINS: join(corsAllowedOrigins, ',')
+  ORGANIZATION_DOMAINS: join(organizationDomains, ',')
+  ALLOWED_DOMAINS: join(allowedDomains, ',')
+  BLOCKED_DOMAINS: join(blockedDomains, ',')
+  DEFAULT_LOCALE: defaultLocale
+  EMAIL_TRANSPORT: 'acs'
+  EMAIL_SENDER_ADDRESS: email.outputs.senderAddress
+  ACS_ENDPOINT: email.outputs.endpoint
+  ACS_CONNECTION_STRING: '' // ACS local auth is disabled: the managed identity sends
+  SMTP_HOST: '' // SMTP_* are read only when EMAIL_TRANSPORT is smtp
+  SMTP_PORT: ''
+  SMTP_SECURE: ''
+  SMTP_REQUIRE_TLS: ''
+  SMTP_USER: ''
+  SMTP_PASSWORD: ''
+  EMAIL_BUDGET_PER_MINUTE: string(emailBudgetPerMinute)
+  EMAIL_BUDGET_PER_HOUR: string(emailBudgetPerHour)
+  BRAND_ORGANIZATION_NAME: organizationName
+  BRAND_LOGO_URL: logoUrl
+  BRAND_ACCENT_COLOR: accentColor
+  SUPPORT_CONTACT: supportContact
+  PRIVACY_URL: privacyUrl
+  GRAPH_BASE_URL: graphBaseUrl
+  GRAPH_ACCESS_GROUP_ID: effectiveAccessGroupId
+  INVITE_REDIRECT_URL: inviteRedirectUrl
+  SIGN_IN_URL: signInUrl
+  GRAPH_WRITES_PER_SECOND: string(graphWritesPerSecond)
+  RETENTION_FINISHED_DAYS: ''
+  RETENTION_AUDIT_DAYS: ''
+  ADMIN_REQUIRED_ROLE: adminRequiredRole
+}
+
+module functionApp 'modules/functionApp.bicep' = {
+  name: '${deployment().name}-functionApp'
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: tags
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    alwaysReadyHttpInstances: alwaysReadyHttpInstances
+    publicHostname: publicHostname
+    applicationSettings: applicationSettings
+    settingOverrides: settingOverrides
+  }
+}
+
+// ================================================================ outputs
+
+var usesCustomDomain = !empty(customEmailDomain)
+var operatorTodoItems = [
+  {
+    when: empty(effectiveAccessGroupId)
+    text: 'GRAPH_ACCESS_GROUP_ID is empty, so the app refuses to start: redeploy with accessGroupId=<object id of the Microsoft 365 group the sensitivity labels grant>, or createAccessGroup=true.'
+  }
+  {
+    when: !grantGraphPermissions
+    text: 'Grant User.Invite.All, User.Read.All and GroupMember.ReadWrite.All to principal ${identity.properties.principalId} (docs/DEPLOY.md, "Granting Graph permissions without the extension").'
+  }
+  {
+    when: usesCustomDomain && !customEmailDomainVerified
+    text: 'Publish the DNS records in emailDnsRecordsToAdd for ${customEmailDomain}, start verification, then redeploy with customEmailDomainVerified=true. Until then mail comes from the Azure-managed domain (5/min, 10/h).'
+  }
+  {
+    when: !usesCustomDomain
+    text: 'Mail is sent from the Azure-managed domain, limited to 5 per minute and 10 per hour: add customEmailDomain for production.'
+  }
+  {
+    when: empty(alertEmailAddress)
+    text: 'No alert email receiver: set alertEmailAddress to be told about poison messages, failures and throttling.'
+  }
+  {
+    when: true
+    text: 'Tenant prerequisites (a tenant administrator): email one-time passcode for guests on; guest invitations not limited to admins; Conditional Access lets guests reach Microsoft Rights Management Services; sensitivity labels grant the access group. See docs/DEPLOY.md.'
+  }
+]
+
+output landingPageUrl string = functionApp.outputs.publicBaseUrl
+output functionAppName string = functionApp.outputs.name
+output functionAppHostName string = functionApp.outputs.defaultHostName
+output resourceGroupName string = resourceGroup().name
+output senderAddress string = email.outputs.senderAddress
+output emailDnsRecordsToAdd object = email.outputs.customDomainDnsRecords
+output emailServiceName string = names.emailService
+output keyVaultName string = keyVault.outputs.name
+output hmacKeyName string = codeHmacSecretName
+output identityPrincipalId string = identity.properties.principalId
+output identityClientId string = identity.properties.clientId
+output accessGroupId string = effectiveAccessGroupId
+output alertRules array = monitoring.outputs.alertRuleNames
+output operatorTodo array = map(filter(operatorTodoItems, item => item.when), item => item.text)

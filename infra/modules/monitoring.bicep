@@ -1,0 +1,201 @@
+// Log Analytics + workspace-based Application Insights (Entra-only ingestion), an action group and the
+// alert rules operators need (security-limits.md §6 req 46, 57).
+//
+// Why log-search alerts rather than metric alerts: Storage queue metrics (QueueMessageCount) exist only per
+// account, not per queue, so "poison queue depth > 0" cannot be expressed as a metric alert. Instead the
+// rules search the app's structured log lines (shared/log.ts writes one JSON object per event through
+// context.log; App Insights stores it in AppTraces.Message) and the Functions host's own warning when it
+// moves a message to a `-poison` queue. Each rule runs every 5 minutes over the workspace.
+
+param location string
+param tags object
+param logAnalyticsName string
+param appInsightsName string
+param actionGroupName string
+
+@description('Principal id of the app identity (gets Monitoring Metrics Publisher for Entra-authenticated ingestion).')
+param principalId string
+
+@description('Where alert emails go. Empty: alerts fire in the portal only.')
+param alertEmailAddress string
+
+@minValue(30)
+@maxValue(730)
+param retentionInDays int = 30
+
+@description('Failed function executions (server-side errors) tolerated per 15 minutes before alerting.')
+@minValue(0)
+param functionFailureThreshold int = 2
+
+var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
+var hasActionGroup = !empty(alertEmailAddress)
+var actionGroupIds = hasActionGroup ? [resourceId('Microsoft.Insights/actionGroups', actionGroupName)] : []
+
+// KQL for one structured event. The `contains` pre-filter keeps the parse cheap; the exact comparison on the
+// parsed `event` field avoids matching the name inside other text.
+var eventQueryTemplate = '''
+AppTraces
+| where Message contains '__EVENT__'
+| extend evt = tostring(parse_json(Message)['event'])
+| where evt == '__EVENT__'
+'''
+
+var poisonQuery = '''
+AppTraces
+| where Message contains 'poison_message' or Message contains 'MaxDequeueCount'
+| extend evt = tostring(parse_json(Message)['event'])
+| where evt == 'poison_message' or Message contains 'MaxDequeueCount'
+'''
+
+// HTTP 4xx (rate limits, validation) are expected outcomes, not failures: count 5xx and non-HTTP failures.
+var functionFailureQuery = '''
+AppRequests
+| where Success == false
+| extend code = toint(ResultCode)
+| where isnull(code) or code >= 500 or code < 100
+'''
+
+var alertRules = [
+  {
+    name: 'poison-message'
+    displayName: 'rms-signup: message moved to a poison queue'
+    description: 'A queue message failed maxDequeueCount times (host.json) and reached signup-email-poison or signup-provision-poison. Inspect it; never replay without checking idempotency (req 57).'
+    severity: 1
+    query: poisonQuery
+    threshold: 0
+    windowSize: 'PT5M'
+  }
+  {
+    name: 'function-failures'
+    displayName: 'rms-signup: function executions failing'
+    description: 'Function executions ended in an unhandled error or a 5xx response.'
+    severity: 2
+    query: functionFailureQuery
+    threshold: functionFailureThreshold
+    windowSize: 'PT15M'
+  }
+  {
+    name: 'email-send-failed'
+    displayName: 'rms-signup: verification emails failing'
+    description: 'ACS rejected or failed a send (email_send_failed), e.g. quota (429), sender not linked, or a 403 from a missing role.'
+    severity: 2
+    query: replace(eventQueryTemplate, '__EVENT__', 'email_send_failed')
+    threshold: 0
+    windowSize: 'PT15M'
+  }
+  {
+    name: 'graph-throttled'
+    displayName: 'rms-signup: Microsoft Graph throttling'
+    description: 'Microsoft Graph answered 429 to the provisioner (graph_throttled). Guests are still created after Retry-After, but sustained throttling means the write budget is too high for this tenant.'
+    severity: 3
+    query: replace(eventQueryTemplate, '__EVENT__', 'graph_throttled')
+    threshold: 0
+    windowSize: 'PT15M'
+  }
+]
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
+  name: logAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: retentionInDays
+    features: {
+      disableLocalAuth: true // no workspace shared keys; App Insights ingests with Entra ID
+    }
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: appInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+    IngestionMode: 'LogAnalytics'
+    DisableLocalAuth: true // telemetry only with an Entra token (APPLICATIONINSIGHTS_AUTHENTICATION_STRING)
+  }
+}
+
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, principalId, monitoringMetricsPublisherRoleId)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = if (hasActionGroup) {
+  name: actionGroupName
+  location: 'Global'
+  tags: tags
+  properties: {
+    groupShortName: 'rmssignup'
+    enabled: true
+    emailReceivers: [
+      {
+        name: 'operators'
+        emailAddress: alertEmailAddress
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
+  for rule in alertRules: {
+    name: '${appInsightsName}-${rule.name}'
+    location: location
+    tags: tags
+    kind: 'LogAlert'
+    properties: {
+      displayName: rule.displayName
+      description: rule.description
+      severity: rule.severity
+      enabled: true
+      scopes: [
+        workspace.id
+      ]
+      evaluationFrequency: 'PT5M'
+      windowSize: rule.windowSize
+      criteria: {
+        allOf: [
+          {
+            query: rule.query
+            timeAggregation: 'Count'
+            operator: 'GreaterThan'
+            threshold: rule.threshold
+            failingPeriods: {
+              numberOfEvaluationPeriods: 1
+              minFailingPeriodsToAlert: 1
+            }
+          }
+        ]
+      }
+      autoMitigate: true
+      // The AppTraces/AppRequests tables exist only after the first telemetry arrives; without this a
+      // fresh deployment would fail validating the queries.
+      skipQueryValidation: true
+      actions: {
+        actionGroups: actionGroupIds
+      }
+    }
+    dependsOn: [
+      appInsights
+      actionGroup
+    ]
+  }
+]
+
+output appInsightsId string = appInsights.id
+output appInsightsName string = appInsights.name
+output connectionString string = appInsights.properties.ConnectionString
+output workspaceId string = workspace.id
+output alertRuleNames array = [for (rule, i) in alertRules: alerts[i].name]

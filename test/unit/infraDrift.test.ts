@@ -1,0 +1,617 @@
+/**
+ * Keeps infra/ and the code in step: every setting the code reads (shared/config.ts, scope not `local`) is
+ * set by the Bicep app settings and nothing else is; every queue and table the code uses is declared; the
+ * roles the identity needs are assigned; alert rules watch events the code really logs. Bicep cannot be
+ * compiled here, so the checks work on the Bicep text with a small lexer that skips comments and strings.
+ *
+ * `checkInfraDrift` is pure and exported; the last tests prove it fails on a removed setting, queue or role.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ZodType } from 'zod';
+import { SETTINGS } from '../../shared/config';
+import { QUEUES, TABLES } from '../../shared/storageNames';
+
+const root = path.resolve(__dirname, '..', '..');
+const infraDir = path.join(root, 'infra');
+
+export interface BicepFile {
+  /** Path relative to infra/, e.g. `modules/storage.bicep`. */
+  path: string;
+  text: string;
+}
+
+export interface SettingSpec {
+  scope?: 'all' | 'azure' | 'local';
+  secret?: boolean;
+  schema: ZodType;
+}
+
+export interface DriftInput {
+  files: BicepFile[];
+  settings: Record<string, SettingSpec>;
+  queues: readonly string[];
+  tables: readonly string[];
+  /** Event names the code logs (`log.event('name', ...)`). */
+  codeEvents: ReadonlySet<string>;
+}
+
+/** Settings the Functions host (not shared/config.ts) reads, which the Bicep may set. */
+export const HOST_SETTINGS = [
+  /^AzureWebJobsStorage__(?:credential|clientId|blobServiceUri|queueServiceUri|tableServiceUri)$/,
+  /^APPLICATIONINSIGHTS_(?:CONNECTION_STRING|AUTHENTICATION_STRING)$/,
+];
+
+/** Rejected or ignored on Flex Consumption (Learn: "Flex Consumption plan deprecations"). */
+export const FLEX_FORBIDDEN_SETTINGS = [
+  'FUNCTIONS_WORKER_RUNTIME',
+  'FUNCTIONS_EXTENSION_VERSION',
+  'WEBSITE_RUN_FROM_PACKAGE',
+  'WEBSITE_CONTENTSHARE',
+  'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+  'WEBSITE_NODE_DEFAULT_VERSION',
+  'SCM_DO_BUILD_DURING_DEPLOYMENT',
+  'ENABLE_ORYX_BUILD',
+  'WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT',
+  'WEBSITE_TIME_ZONE',
+];
+
+/** Built-in roles the app identity needs (Azure built-in roles reference). */
+export const REQUIRED_ROLES: Record<string, string> = {
+  'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+  'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+  'Communication and Email Service Owner': '09976791-48a7-449e-bb21-39d1a415f350',
+};
+
+/** The actions Microsoft documents for a custom role that sends ACS email with an Entra identity. */
+export const ACS_SENDER_ACTIONS = [
+  'Microsoft.Communication/CommunicationServices/Read',
+  'Microsoft.Communication/CommunicationServices/Write',
+  'Microsoft.Communication/EmailServices/write',
+];
+
+// ------------------------------------------------------------------------------------------ lexer
+
+/**
+ * Same length as `text`, with comments and the contents of string literals (interpolations included)
+ * blanked out, newlines kept. Brackets and keys can then be found with plain scanning.
+ */
+export function maskBicep(text: string): string {
+  const out = text.split('');
+  const blank = (i: number) => {
+    if (out[i] !== '\n') out[i] = ' ';
+  };
+  const skipString = (start: number): number => {
+    // start is at the opening quote
+    let j = start + 1;
+    while (j < text.length) {
+      const c = text[j];
+      if (c === '\\') {
+        blank(j);
+        blank(j + 1);
+        j += 2;
+      } else if (c === "'") {
+        return j + 1;
+      } else if (c === '$' && text[j + 1] === '{') {
+        blank(j);
+        blank(j + 1);
+        j = skipInterpolation(j + 2);
+      } else {
+        blank(j);
+        j += 1;
+      }
+    }
+    return j;
+  };
+  const skipInterpolation = (start: number): number => {
+    let depth = 1;
+    let k = start;
+    while (k < text.length) {
+      const c = text[k];
+      if (c === "'") {
+        const end = skipString(k);
+        for (let m = k; m < end; m += 1) blank(m);
+        k = end;
+        continue;
+      }
+      if (c === '{') depth += 1;
+      if (c === '}') depth -= 1;
+      blank(k);
+      k += 1;
+      if (depth === 0) return k;
+    }
+    return k;
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('//', i)) {
+      while (i < text.length && text[i] !== '\n') blank(i++);
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      while (i < stop) blank(i++);
+    } else if (text.startsWith("'''", i)) {
+      const end = text.indexOf("'''", i + 3);
+      const stop = end === -1 ? text.length : end + 3;
+      for (let k = i + 3; k < stop - 3; k += 1) blank(k);
+      i = stop;
+    } else if (text[i] === "'") {
+      i = skipString(i);
+    } else {
+      i += 1;
+    }
+  }
+  return out.join('');
+}
+
+const OPEN: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
+const CLOSE = new Set(Object.values(OPEN));
+
+/** Index just past the bracket that closes the one at `openAt` (in masked text), or -1. */
+function matchingClose(masked: string, openAt: number): number {
+  const stack: string[] = [];
+  for (let i = openAt; i < masked.length; i += 1) {
+    const c = masked[i] ?? '';
+    if (OPEN[c]) stack.push(OPEN[c]);
+    else if (CLOSE.has(c)) {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** Problems with bracket balance: unclosed, unexpected or mismatched brackets. */
+export function bracketProblems(file: BicepFile): string[] {
+  const masked = maskBicep(file.text);
+  const stack: { c: string; line: number }[] = [];
+  const problems: string[] = [];
+  let line = 1;
+  for (const c of masked) {
+    if (c === '\n') line += 1;
+    else if (OPEN[c]) stack.push({ c: OPEN[c], line });
+    else if (CLOSE.has(c)) {
+      const top = stack.pop();
+      if (!top || top.c !== c) problems.push(`${file.path}:${line}: unexpected '${c}'`);
+    }
+  }
+  for (const open of stack) problems.push(`${file.path}:${open.line}: bracket never closed`);
+  return problems;
+}
+
+export interface AppSetting {
+  name: string;
+  file: string;
+  /** Source text of the value (comment stripped). */
+  value: string;
+  /** The string when the value is a plain literal without interpolation; otherwise undefined. */
+  literal?: string;
+}
+
+const LITERAL = /^'((?:[^'\\$]|\\.|\$(?!\{))*)'$/;
+const unescape = (s: string) =>
+  s.replace(/\\(.)/g, (_m: string, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+
+/** Keys and values of every object variable marked `drift:app-settings` in a comment line above it. */
+export function appSettingsOf(file: BicepFile): AppSetting[] {
+  const masked = maskBicep(file.text);
+  const settings: AppSetting[] = [];
+  let from = 0;
+  for (;;) {
+    const marker = file.text.indexOf('drift:app-settings', from);
+    if (marker === -1) break;
+    from = marker + 1;
+    const decl = /\bvar\s+\w+\s*=\s*\{/g;
+    decl.lastIndex = marker;
+    const m = decl.exec(masked);
+    if (!m) continue;
+    const open = m.index + m[0].length - 1;
+    const close = matchingClose(masked, open);
+    if (close === -1) continue;
+    // Walk the object's lines; a key sits at the start of a line at nesting depth 1.
+    let depth = 0;
+    let lineStart = open + 1;
+    for (let i = open; i < close; i += 1) {
+      const c = masked[i] ?? '';
+      if (i > open && c === '\n') {
+        lineStart = i + 1;
+        continue;
+      }
+      if (i === lineStart && depth === 1) {
+        const lineEnd = masked.indexOf('\n', i) === -1 ? close : Math.min(masked.indexOf('\n', i), close - 1);
+        const original = file.text.slice(i, lineEnd);
+        const key = /^\s*(?:([A-Za-z_][A-Za-z0-9_]*)|'([^']*)')\s*:\s*/.exec(original);
+        if (key) {
+          const maskedLine = masked.slice(i, lineEnd);
+          const valueEnd = maskedLine.trimEnd().length; // trailing comment is blank in the masked text
+          const value = original.slice(key[0].length, valueEnd).trim();
+          const lit = LITERAL.exec(value);
+          settings.push({
+            name: key[1] ?? key[2] ?? '',
+            file: file.path,
+            value,
+            literal: lit ? unescape(lit[1] ?? '') : undefined,
+          });
+        }
+      }
+      if (OPEN[c]) depth += 1;
+      else if (CLOSE.has(c)) depth -= 1;
+    }
+  }
+  return settings;
+}
+
+/** String items of `var <name> = [ ... ]` in any file. */
+export function arrayVar(files: BicepFile[], name: string): string[] | undefined {
+  for (const file of files) {
+    const masked = maskBicep(file.text);
+    const decl = new RegExp(`\\bvar\\s+${name}\\s*=\\s*\\[`).exec(masked);
+    if (!decl) continue;
+    const open = decl.index + decl[0].length - 1;
+    const close = matchingClose(masked, open);
+    const body = file.text.slice(open + 1, close - 1);
+    return [...body.matchAll(/'([^'\\]*)'/g)].map((m) => m[1] ?? '');
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------ checks
+
+/** Every drift problem between infra/*.bicep and the code; empty when they agree. */
+export function checkInfraDrift(input: DriftInput): string[] {
+  const problems: string[] = [];
+  const all = input.files.map((f) => maskBicep(f.text)).join('\n');
+  const allText = input.files.map((f) => f.text).join('\n');
+
+  // App settings -------------------------------------------------------------------------------
+  const settings = input.files.flatMap(appSettingsOf);
+  if (settings.length === 0) problems.push('no object marked drift:app-settings found in infra/');
+  const seen = new Map<string, string>();
+  for (const s of settings) {
+    const before = seen.get(s.name);
+    if (before) problems.push(`app setting ${s.name} is set twice (${before} and ${s.file})`);
+    seen.set(s.name, s.file);
+  }
+  for (const [name, spec] of Object.entries(input.settings)) {
+    if (spec.scope !== 'local' && !seen.has(name))
+      problems.push(`app setting ${name} (shared/config.ts) is not set by infra/`);
+  }
+  for (const s of settings) {
+    const spec = input.settings[s.name];
+    if (FLEX_FORBIDDEN_SETTINGS.includes(s.name)) {
+      problems.push(`app setting ${s.name} must not be set on Flex Consumption`);
+    } else if (!spec) {
+      if (!HOST_SETTINGS.some((re) => re.test(s.name))) {
+        problems.push(
+          `app setting ${s.name} (${s.file}) is neither in shared/config.ts nor a known host setting`,
+        );
+      }
+    } else if (spec.scope === 'local') {
+      problems.push(`app setting ${s.name} is local-only (scope: local) and must not be set in Azure`);
+    } else if (spec.secret) {
+      if (s.literal !== '' && !/keyvault/i.test(s.value)) {
+        problems.push(`secret app setting ${s.name} must be empty or a Key Vault reference, not ${s.value}`);
+      }
+    } else if (s.literal !== undefined && s.literal !== '') {
+      const parsed = spec.schema.safeParse(s.literal);
+      if (!parsed.success)
+        problems.push(`app setting ${s.name} = '${s.literal}' is invalid for shared/config.ts`);
+    }
+  }
+
+  // Queues and tables ----------------------------------------------------------------------------
+  const lists: [string, string, readonly string[], string][] = [
+    ['queueNames', 'queue', input.queues, 'Microsoft.Storage/storageAccounts/queueServices/queues'],
+    ['tableNames', 'table', input.tables, 'Microsoft.Storage/storageAccounts/tableServices/tables'],
+  ];
+  for (const [varName, kind, codeNames, type] of lists) {
+    const declared = arrayVar(input.files, varName);
+    if (!declared) {
+      problems.push(`var ${varName} not found in infra/`);
+      continue;
+    }
+    for (const n of codeNames)
+      if (!declared.includes(n))
+        problems.push(`${kind} ${n} (shared/storageNames.ts) has no resource in infra/`);
+    for (const n of declared)
+      if (!codeNames.includes(n))
+        problems.push(`${kind} ${n} is declared in infra/ but not used by the code`);
+    const loop = new RegExp(
+      `resource\\s+\\w+\\s+'${type.replace(/\//g, '\\/')}@[^']+'\\s*=\\s*\\[\\s*for\\s+\\w+\\s+in\\s+${varName}\\s*:`,
+    );
+    if (!loop.test(allText)) problems.push(`no ${type} resource loop over ${varName}`);
+  }
+
+  // Roles ------------------------------------------------------------------------------------
+  if (!/'Microsoft\.Authorization\/roleAssignments@/.test(allText))
+    problems.push('no role assignments in infra/');
+  for (const [role, id] of Object.entries(REQUIRED_ROLES)) {
+    if (!allText.includes(id)) problems.push(`role ${role} (${id}) is not assigned in infra/`);
+  }
+  for (const action of ACS_SENDER_ACTIONS) {
+    if (!allText.includes(`'${action}'`)) problems.push(`custom ACS sender role lacks action ${action}`);
+  }
+
+  // Alerts watch events the code logs ------------------------------------------------------------
+  const alertEvents = new Set<string>();
+  for (const m of allText.matchAll(/replace\(\s*\w+\s*,\s*'__EVENT__'\s*,\s*'([a-z_]+)'\s*\)/g))
+    alertEvents.add(m[1] ?? '');
+  for (const m of allText.matchAll(/evt == '([a-z_]+)'/g)) alertEvents.add(m[1] ?? '');
+  if (alertEvents.size === 0) problems.push('no alert rule on a structured log event found in infra/');
+  for (const e of alertEvents) {
+    if (!input.codeEvents.has(e)) problems.push(`alert rule watches event ${e}, which the code never logs`);
+  }
+  for (const required of ['poison_message', 'email_send_failed', 'graph_throttled']) {
+    if (!alertEvents.has(required)) problems.push(`no alert rule on ${required} events`);
+  }
+
+  if (!all.includes('allowSharedKeyAccess')) problems.push('storage does not set allowSharedKeyAccess');
+  return problems;
+}
+
+/** Syntax smoke test for text we cannot compile: brackets, API versions, modules, extension use. */
+export function checkBicepStructure(files: BicepFile[], bicepConfig: unknown): string[] {
+  const problems = files.flatMap(bracketProblems);
+  const names = new Set(files.map((f) => f.path));
+  for (const file of files) {
+    const masked = maskBicep(file.text);
+    for (const m of file.text.matchAll(/^\s*resource\s+\w+\s+'([^'@]+)@([^']+)'/gm)) {
+      if (!masked.slice(m.index).trimStart().startsWith('resource')) continue; // inside a comment
+      const [, type = '', version = ''] = m;
+      const ok = type.startsWith('Microsoft.Graph/')
+        ? version === 'v1.0'
+        : /^\d{4}-\d{2}-\d{2}$/.test(version);
+      if (!ok) problems.push(`${file.path}: ${type}@${version} is not a stable API version`);
+    }
+    for (const m of file.text.matchAll(/^\s*module\s+\w+\s+'([^']+)'/gm)) {
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), m[1] ?? ''));
+      if (!names.has(target)) problems.push(`${file.path}: module ${m[1] ?? ''} does not exist`);
+    }
+    const usesGraph = /'Microsoft\.Graph\//.test(file.text);
+    const declares = /^extension\s+microsoftGraphV1\s*$/m.test(file.text);
+    if (usesGraph !== declares)
+      problems.push(
+        `${file.path}: Microsoft.Graph resources and 'extension microsoftGraphV1' must go together`,
+      );
+  }
+  const ext = (bicepConfig as { extensions?: Record<string, string> }).extensions?.microsoftGraphV1 ?? '';
+  if (!/^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:\d+\.\d+\.\d+$/.test(ext)) {
+    problems.push(
+      `bicepconfig.json: extensions.microsoftGraphV1 is not a pinned Graph v1.0 extension (${ext})`,
+    );
+  }
+  return problems;
+}
+
+// ------------------------------------------------------------------------------------------ inputs
+
+function listFiles(dir: string, ext: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'node_modules' ? [] : listFiles(full, ext);
+    return name.endsWith(ext) ? [full] : [];
+  });
+}
+
+function readBicep(): BicepFile[] {
+  return listFiles(infraDir, '.bicep').map((full) => ({
+    path: path.relative(infraDir, full).split(path.sep).join('/'),
+    text: readFileSync(full, 'utf8'),
+  }));
+}
+
+function codeEvents(): Set<string> {
+  const events = new Set<string>();
+  for (const dir of ['shared', 'functions']) {
+    for (const file of listFiles(path.join(root, dir), '.ts')) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\.event\(\s*['"]([a-z_]+)['"]/g))
+        events.add(m[1] ?? '');
+      // log.event(kind === 'throttled' ? 'graph_throttled' : ...): names chosen in a ternary
+      for (const m of readFileSync(file, 'utf8').matchAll(
+        /\.event\(\s*[^,)]*\?\s*'([a-z_]+)'\s*:\s*'([a-z_]+)'/g,
+      )) {
+        events.add(m[1] ?? '');
+        events.add(m[2] ?? '');
+      }
+    }
+  }
+  return events;
+}
+
+function realInput(): DriftInput {
+  return {
+    files: readBicep(),
+    settings: SETTINGS,
+    queues: Object.values(QUEUES),
+    tables: Object.values(TABLES),
+    codeEvents: codeEvents(),
+  };
+}
+
+function withFile(input: DriftInput, filePath: string, edit: (text: string) => string): DriftInput {
+  let changed = false;
+  const files = input.files.map((f) => {
+    if (f.path !== filePath) return f;
+    const text = edit(f.text);
+    changed = text !== f.text;
+    return { ...f, text };
+  });
+  if (!changed) throw new Error(`edit of ${filePath} changed nothing`);
+  return { ...input, files };
+}
+
+// ------------------------------------------------------------------------------------------ tests
+
+describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames.ts)', () => {
+  const input = realInput();
+
+  it('finds the Bicep files it checks', () => {
+    expect(input.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([
+        'main.bicep',
+        'modules/storage.bicep',
+        'modules/functionApp.bicep',
+        'modules/graph.bicep',
+      ]),
+    );
+  });
+
+  it('sets every Azure app setting the code reads, and nothing unknown, forbidden or invalid', () => {
+    expect(checkInfraDrift(input)).toEqual([]);
+  });
+
+  it('reads the app settings of both marked objects, with literal values where there are any', () => {
+    const settings = input.files.flatMap(appSettingsOf);
+    const byName = new Map(settings.map((s) => [s.name, s]));
+    expect(byName.get('EMAIL_TRANSPORT')?.literal).toBe('acs');
+    expect(byName.get('TRUSTED_PROXY_HOPS')?.literal).toBe('1');
+    expect(byName.get('GRAPH_BASE_URL')?.value).toBe('graphBaseUrl');
+    expect(byName.get('AzureWebJobsStorage__credential')?.literal).toBe('managedidentity');
+    expect(byName.get('CODE_HMAC_SECRET')?.value).toMatch(/KeyVault/i);
+    expect(byName.has('AzureWebJobsStorage')).toBe(false); // the connection-string form is local only
+    const azureSettings = Object.values(SETTINGS as unknown as Record<string, SettingSpec>).filter(
+      (s) => s.scope !== 'local',
+    );
+    const hostOnly = settings.filter((s) => !(s.name in SETTINGS)).map((s) => s.name);
+    expect(hostOnly.sort()).toEqual([
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'AzureWebJobsStorage__blobServiceUri',
+      'AzureWebJobsStorage__credential',
+    ]);
+    expect(settings).toHaveLength(azureSettings.length + hostOnly.length);
+  });
+
+  it('declares the Bicep structure correctly as far as a text check can tell', () => {
+    const config: unknown = JSON.parse(readFileSync(path.join(infraDir, 'bicepconfig.json'), 'utf8'));
+    expect(checkBicepStructure(input.files, config)).toEqual([]);
+  });
+
+  it('caps queue concurrency so worst-case Graph calls stay bounded (req 59)', () => {
+    const host = JSON.parse(readFileSync(path.join(root, 'host.json'), 'utf8')) as {
+      extensions: { queues: { batchSize: number; newBatchThreshold: number } };
+    };
+    expect(host.extensions.queues.batchSize).toBeLessThanOrEqual(4);
+    expect(host.extensions.queues.newBatchThreshold).toBeLessThanOrEqual(2);
+    const main = input.files.find((f) => f.path === 'main.bicep')?.text ?? '';
+    const cap = /param maximumInstanceCount int = (\d+)/.exec(main);
+    expect(Number(cap?.[1])).toBeGreaterThan(0);
+    expect(Number(cap?.[1])).toBeLessThanOrEqual(5);
+  });
+
+  describe('the detector itself', () => {
+    it('fails, naming the setting, when an app setting is removed from the Bicep', () => {
+      const broken = withFile(input, 'main.bicep', (t) => t.replace(/^\s*SIGN_IN_URL: signInUrl\n/m, ''));
+      expect(checkInfraDrift(broken)).toEqual([
+        'app setting SIGN_IN_URL (shared/config.ts) is not set by infra/',
+      ]);
+    });
+
+    it('fails on an app setting the code does not know, and on Flex-forbidden ones', () => {
+      const broken = withFile(input, 'main.bicep', (t) =>
+        t.replace(
+          '  EMAIL_TRANSPORT: ',
+          "  MYSTERY_SETTING: 'x'\n  FUNCTIONS_WORKER_RUNTIME: 'node'\n  EMAIL_TRANSPORT: ",
+        ),
+      );
+      expect(checkInfraDrift(broken)).toEqual([
+        'app setting MYSTERY_SETTING (main.bicep) is neither in shared/config.ts nor a known host setting',
+        'app setting FUNCTIONS_WORKER_RUNTIME must not be set on Flex Consumption',
+      ]);
+    });
+
+    it('fails on a literal value the config schema rejects, and on a plain-text secret', () => {
+      const broken = withFile(input, 'main.bicep', (t) =>
+        t
+          .replace("TRUSTED_PROXY_HOPS: '1'", "TRUSTED_PROXY_HOPS: 'one'")
+          .replace("SMTP_PASSWORD: ''", "SMTP_PASSWORD: 'hunter2'"),
+      );
+      expect(checkInfraDrift(broken)).toEqual([
+        "app setting TRUSTED_PROXY_HOPS = 'one' is invalid for shared/config.ts",
+        "secret app setting SMTP_PASSWORD must be empty or a Key Vault reference, not 'hunter2'",
+      ]);
+    });
+
+    it('fails when a queue or table the code uses has no resource', () => {
+      const broken = withFile(input, 'modules/storage.bicep', (t) =>
+        t.replace(/^\s*'signup-provision-poison'\n/m, '').replace(/^\s*'audit'\n/m, ''),
+      );
+      expect(checkInfraDrift(broken)).toEqual([
+        'queue signup-provision-poison (shared/storageNames.ts) has no resource in infra/',
+        'table audit (shared/storageNames.ts) has no resource in infra/',
+      ]);
+    });
+
+    it('fails when a required role is no longer assigned', () => {
+      const broken = withFile(input, 'modules/storage.bicep', (t) =>
+        t.replace('974c5e8b-45b9-4653-ba55-5f855dd0fb88', 'removed'),
+      );
+      expect(checkInfraDrift(broken)).toEqual([
+        'role Storage Queue Data Contributor (974c5e8b-45b9-4653-ba55-5f855dd0fb88) is not assigned in infra/',
+      ]);
+    });
+
+    it('fails when an alert watches an event the code never logs', () => {
+      const broken = {
+        ...input,
+        codeEvents: new Set([...input.codeEvents].filter((e) => e !== 'graph_throttled')),
+      };
+      expect(checkInfraDrift(broken)).toEqual([
+        'alert rule watches event graph_throttled, which the code never logs',
+      ]);
+    });
+
+    it('reports preview API versions, missing modules and a Graph resource without the extension', () => {
+      const files: BicepFile[] = [
+        {
+          path: 'main.bicep',
+          text: [
+            "module m 'modules/missing.bicep' = {",
+            '}',
+            "resource a 'Microsoft.Web/sites@2024-01-01-preview' = {",
+            '}',
+            "// resource b 'Microsoft.Web/sites@2099-preview' = {",
+            "resource g 'Microsoft.Graph/groups@v1.0' = {",
+            '}',
+          ].join('\n'),
+        },
+      ];
+      expect(
+        checkBicepStructure(files, { extensions: { microsoftGraphV1: 'br:example.com/graph:latest' } }),
+      ).toEqual([
+        'main.bicep: Microsoft.Web/sites@2024-01-01-preview is not a stable API version',
+        'main.bicep: module modules/missing.bicep does not exist',
+        "main.bicep: Microsoft.Graph resources and 'extension microsoftGraphV1' must go together",
+        'bicepconfig.json: extensions.microsoftGraphV1 is not a pinned Graph v1.0 extension (br:example.com/graph:latest)',
+      ]);
+    });
+
+    it('ignores keys in comments and strings, and reports unbalanced brackets', () => {
+      const file: BicepFile = {
+        path: 'x.bicep',
+        text: [
+          '// drift:app-settings',
+          'var s = {',
+          "  A: 'a // not a comment' // B: 'nope'",
+          "  C: '${empty(x) ? '}' : 'y'}'",
+          '  /* D: 1 */',
+          '  E: {',
+          '    F: 1',
+          '  }',
+          '}',
+          'var broken = [',
+        ].join('\n'),
+      };
+      expect(appSettingsOf(file).map((s) => [s.name, s.literal])).toEqual([
+        ['A', 'a // not a comment'],
+        ['C', undefined],
+        ['E', undefined],
+      ]);
+      expect(bracketProblems(file)).toEqual(['x.bicep:10: bracket never closed']);
+    });
+  });
+});
