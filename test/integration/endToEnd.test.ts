@@ -1,0 +1,114 @@
+/**
+ * The compiled app on the dev host with Azurite, a real SMTP server and the Graph emulator over HTTP:
+ * the journeys of issues 4 and 5 end to end.
+ */
+import { api, codeIn, startTestStack, type TestStack, waitFor } from '../support/stack';
+
+jest.setTimeout(120_000);
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+let counter = 0;
+const newAddress = () => `e2e.${Date.now().toString(36)}.${counter++}@fabrikam.com`;
+
+async function signUp(email: string) {
+  const started = await api(stack, 'POST', '/api/signups', { email, locale: 'en' });
+  expect(started.status).toBe(202);
+  const signupId = started.json.signupId as string;
+  const mail = await stack.smtp.waitFor((m) => m.to.includes(email) && /code/i.test(m.subject), 10_000);
+  return { signupId, mail, code: codeIn(mail.text) };
+}
+
+async function untilFinished(signupId: string) {
+  return waitFor(
+    async () => {
+      const s = await api(stack, 'GET', `/api/signups/${signupId}`);
+      return ['ready', 'failed'].includes(s.json.status) ? s.json : undefined;
+    },
+    60_000,
+    'the flow to finish',
+  );
+}
+
+const graphUsers = async (email: string) => {
+  const res = await fetch(`${stack.graph.url}/v1.0/users?$filter=mail eq '${email}'`, {
+    headers: { authorization: 'Bearer test' },
+  });
+  return ((await res.json()) as { value: Array<{ id: string; userType: string }> }).value;
+};
+
+test('a new address: code email over SMTP → verify → one guest in the group → ready with the redeem link → account email', async () => {
+  const email = newAddress();
+  const { signupId, mail, code } = await signUp(email);
+  expect(mail.subject).toContain(code);
+  expect(mail.messageId).toMatch(/@/);
+
+  const verified = await api(stack, 'POST', `/api/signups/${signupId}/verify`, { code });
+  expect(verified).toMatchObject({ status: 200, json: { signupId, status: 'verified' } });
+
+  const done = await untilFinished(signupId);
+  expect(done).toMatchObject({ status: 'ready', outcome: 'guest_created' });
+  expect(done.signInUrl).toContain(stack.graph.url);
+  const users = await graphUsers(email);
+  expect(users).toHaveLength(1);
+  const members = await fetch(`${stack.graph.url}/v1.0/groups/${stack.settings.GRAPH_ACCESS_GROUP_ID}/members`, {
+    headers: { authorization: 'Bearer test' },
+  });
+  expect(((await members.json()) as { value: Array<{ id: string }> }).value.map((m) => m.id)).toContain(users[0]!.id);
+  await stack.smtp.waitFor((m) => m.to.includes(email) && m.text.includes(done.signInUrl as string), 15_000);
+});
+
+test('existing guest → existing_guest without a new object; existing member → existing_member, nothing created', async () => {
+  const guest = newAddress();
+  const member = newAddress();
+  const seed = (body: unknown) =>
+    fetch(`${stack.graph.url}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await seed({ userType: 'Guest', mail: guest })).status).toBeLessThan(300);
+  expect((await seed({ userType: 'Member', mail: member })).status).toBeLessThan(300);
+  for (const [email, outcome] of [
+    [guest, 'existing_guest'],
+    [member, 'existing_member'],
+  ] as const) {
+    const { signupId, code } = await signUp(email);
+    expect((await api(stack, 'POST', `/api/signups/${signupId}/verify`, { code })).status).toBe(200);
+    expect(await untilFinished(signupId)).toMatchObject({ status: 'ready', outcome });
+    expect(await graphUsers(email)).toHaveLength(1);
+  }
+});
+
+test('Graph answers 503 three times on invitations → still exactly one guest', async () => {
+  const email = newAddress();
+  await fetch(`${stack.graph.url}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'POST', path: '/v1.0/invitations', status: 503, times: 3, retryAfterSeconds: 1 }),
+  });
+  const { signupId, code } = await signUp(email);
+  await api(stack, 'POST', `/api/signups/${signupId}/verify`, { code });
+  expect(await untilFinished(signupId)).toMatchObject({ status: 'ready', outcome: 'guest_created' });
+  expect(await graphUsers(email)).toHaveLength(1);
+});
+
+test('SMTP refuses connections for a while → the code email arrives once it is back', async () => {
+  const email = newAddress();
+  await stack.smtp.pause('refuse');
+  const started = await api(stack, 'POST', '/api/signups', { email });
+  expect(started.status).toBe(202);
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(stack.smtp.messages.filter((m) => m.to.includes(email))).toHaveLength(0);
+  await stack.smtp.resume();
+  const mail = await stack.smtp.waitFor((m) => m.to.includes(email), 60_000);
+  expect(codeIn(mail.text)).toMatch(/^\d{6}$/);
+});
+
+test('health answers 200 once storage is reachable', async () => {
+  const res = await api(stack, 'GET', '/api/health');
+  expect(res).toMatchObject({ status: 200, json: { status: 'ok' } });
+  expect(res.headers.get('cache-control')).toBe('no-store');
+});
