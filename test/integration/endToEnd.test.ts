@@ -57,10 +57,15 @@ test('a new address: code email over SMTP → verify → one guest in the group 
   expect(done.signInUrl).toContain(stack.graph.url);
   const users = await graphUsers(email);
   expect(users).toHaveLength(1);
-  const members = await fetch(`${stack.graph.url}/v1.0/groups/${stack.settings.GRAPH_ACCESS_GROUP_ID}/members`, {
-    headers: { authorization: 'Bearer test' },
-  });
-  expect(((await members.json()) as { value: Array<{ id: string }> }).value.map((m) => m.id)).toContain(users[0]!.id);
+  const members = await fetch(
+    `${stack.graph.url}/v1.0/groups/${stack.settings.GRAPH_ACCESS_GROUP_ID}/members`,
+    {
+      headers: { authorization: 'Bearer test' },
+    },
+  );
+  expect(((await members.json()) as { value: Array<{ id: string }> }).value.map((m) => m.id)).toContain(
+    users[0]!.id,
+  );
   await stack.smtp.waitFor((m) => m.to.includes(email) && m.text.includes(done.signInUrl as string), 15_000);
 });
 
@@ -68,7 +73,11 @@ test('existing guest → existing_guest without a new object; existing member �
   const guest = newAddress();
   const member = newAddress();
   const seed = (body: unknown) =>
-    fetch(`${stack.graph.url}/_emulator/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${stack.graph.url}/_emulator/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   expect((await seed({ userType: 'Guest', mail: guest })).status).toBeLessThan(300);
   expect((await seed({ userType: 'Member', mail: member })).status).toBeLessThan(300);
   for (const [email, outcome] of [
@@ -87,7 +96,13 @@ test('Graph answers 503 three times on invitations → still exactly one guest',
   await fetch(`${stack.graph.url}/_emulator/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'POST', path: '/v1.0/invitations', status: 503, times: 3, retryAfterSeconds: 1 }),
+    body: JSON.stringify({
+      method: 'POST',
+      path: '/v1.0/invitations',
+      status: 503,
+      times: 3,
+      retryAfterSeconds: 1,
+    }),
   });
   const { signupId, code } = await signUp(email);
   await api(stack, 'POST', `/api/signups/${signupId}/verify`, { code });

@@ -3,7 +3,8 @@
  * constants, so two stacks must not share one), an in-process SMTP catcher, the Graph emulator and the
  * dev Functions host serving the compiled app from dist/ (run `npm run build` first; `npm test` does).
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { TableServiceClient } from '@azure/data-tables';
@@ -39,10 +40,33 @@ export function assertBuilt(): void {
   }
 }
 
-export async function startTestStack(overrides: Record<string, string> = {}): Promise<TestStack> {
+/**
+ * An app root that is the repository's build with a different host.json (e.g. a 1 s visibility timeout
+ * so a poison test takes seconds, not minutes): dist/ and node_modules/ are symlinks.
+ */
+function appRootWithQueues(queues: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rms-app-'));
+  const hostJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'host.json'), 'utf8')) as {
+    extensions: { queues: object };
+  };
+  hostJson.extensions.queues = { ...hostJson.extensions.queues, ...queues };
+  writeFileSync(path.join(dir, 'host.json'), JSON.stringify(hostJson));
+  copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
+  symlinkSync(path.join(REPO_ROOT, 'dist'), path.join(dir, 'dist'), 'dir');
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+export async function startTestStack(
+  overrides: Record<string, string> = {},
+  options: { queues?: Record<string, unknown> } = {},
+): Promise<TestStack> {
   assertBuilt();
+  const appRoot = options.queues ? appRootWithQueues(options.queues) : REPO_ROOT;
   const azurite = await startAzurite();
-  const tables = TableServiceClient.fromConnectionString(azurite.connectionString, { allowInsecureConnection: true });
+  const tables = TableServiceClient.fromConnectionString(azurite.connectionString, {
+    allowInsecureConnection: true,
+  });
   const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
   await Promise.all([
     ...Object.values(TABLES).map((t) => tables.createTable(t)),
@@ -65,7 +89,7 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
   };
   const makeHost = () =>
     createLocalHost({
-      appRoot: REPO_ROOT,
+      appRoot,
       port: 0,
       functionKey: ADMIN_KEY,
       storageConnectionString: azurite.connectionString,
@@ -97,7 +121,11 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
   return stack;
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
