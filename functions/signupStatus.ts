@@ -6,8 +6,8 @@ import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 export const makeSignupStatus =
   (d: Pick<Deps, 'signupService'>): AppHttpHandler =>
-  async (req) =>
-    json(200, await d.signupService.status(req.params.signupId ?? ''));
+  async (req, log) =>
+    json(200, await d.signupService.status(req.params.signupId ?? '', log));
 
 app.http('signupStatus', {
   route: 'api/signups/{signupId}',

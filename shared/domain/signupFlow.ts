@@ -50,6 +50,8 @@ export interface SignupFlow {
   lockedAt?: string;
 
   verifiedAt?: string;
+  /** Last time a status read re-queued provisioning for a flow left `verified` (see signupService). */
+  provisionKickedAt?: string;
   provisioningStartedAt?: string;
   provisionAttempts: number;
   finishedAt?: string;

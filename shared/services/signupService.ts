@@ -72,6 +72,7 @@ export interface SignupView {
 
 /** Lost ETag races are retried; 50 parallel submissions need up to 50 rounds in the worst case. */
 const MAX_RACES = 100;
+const STUCK_AFTER_MS = 60_000;
 
 export function makeSignupService(deps: SignupDeps) {
   const { settings } = deps;
@@ -249,9 +250,36 @@ export function makeSignupService(deps: SignupDeps) {
     };
   }
 
-  async function status(signupId: string): Promise<SignupView> {
-    const { value: flow } = await load(signupId);
-    const current = effectiveStatus(flow, deps.clock.now());
+  /**
+   * A flow can be left `verified` with no provisioning message if the process died between the verified
+   * write and the enqueue. The page polls status while it waits, so a status read of such a flow (older
+   * than a minute, kicked at most once a minute, guarded by the ETag) queues provisioning again.
+   */
+  async function kickStuckProvisioning(stored: Versioned<SignupFlow>, now: Date, log: Logger): Promise<void> {
+    const flow = stored.value;
+    const minuteAgo = now.getTime() - STUCK_AFTER_MS;
+    if (flow.status !== 'verified' || Date.parse(flow.verifiedAt ?? flow.createdAt) > minuteAgo) return;
+    if (flow.provisionKickedAt && Date.parse(flow.provisionKickedAt) > minuteAgo) return;
+    try {
+      await deps.signups.update({ ...flow, provisionKickedAt: now.toISOString() }, stored.etag);
+    } catch (error) {
+      if (isConcurrencyError(error)) return; // someone else moved it on, or kicked it
+      throw error;
+    }
+    await deps.queue.send(QUEUES.provision, { signupId: flow.signupId });
+    log.event(
+      'provisioning_requeued',
+      { signupId: flow.signupId, correlationId: flow.correlationId },
+      'warn',
+    );
+  }
+
+  async function status(signupId: string, log?: Logger): Promise<SignupView> {
+    const stored = await load(signupId);
+    const flow = stored.value;
+    const now = deps.clock.now();
+    if (log) await kickStuckProvisioning(stored, now, log);
+    const current = effectiveStatus(flow, now);
     const view: SignupView = { signupId: flow.signupId, status: current };
     if (current === 'pending_verification') {
       view.codeExpiresAt = codeExpiresAt(flow, settings);

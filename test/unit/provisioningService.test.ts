@@ -151,3 +151,18 @@ test('every state change of a journey has an audit row, without codes or address
   expect(rows).not.toContain(email);
   expect(rows).not.toContain(code);
 });
+
+test('a flow left verified without a provisioning message is re-queued by a status read after a minute, once a minute', async () => {
+  const world = testWorld();
+  const email = uniqueEmail('fabrikam.com');
+  const signupId = await world.verifiedSignup(email);
+  world.queue.take(QUEUES.provision); // the message was lost with the process that wrote `verified`
+  await world.signupService.status(signupId, world.log);
+  expect(world.queue.on(QUEUES.provision)).toHaveLength(0);
+  world.clock.advance(61_000);
+  await world.signupService.status(signupId, world.log);
+  await world.signupService.status(signupId, world.log);
+  expect(world.queue.on(QUEUES.provision)).toEqual([{ signupId }]);
+  await world.deliverProvisioning();
+  expect((await world.signupService.status(signupId, world.log)).status).toBe('ready');
+});
