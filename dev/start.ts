@@ -185,6 +185,8 @@ async function main(): Promise<void> {
         SMTP_PORT: String(smtpPort),
         GRAPH_BASE_URL: graph?.url ?? `http://${HOST}:${graphPort}`,
         PUBLIC_BASE_URL: publicUrl,
+        // After redeeming the emulator's invitation, come back to the local landing page.
+        INVITE_REDIRECT_URL: `${publicUrl}/`,
       },
       { EMAIL_TRANSPORT: 'smtp', GRAPH_STATIC_TOKEN: 'dev-token' },
     );
