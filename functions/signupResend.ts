@@ -20,7 +20,7 @@ export const makeSignupResend =
 
 app.http('signupResend', {
   route: 'api/signups/{signupId}/resend',
-  methods: ['POST'],
+  methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupResend(deps())(req, log, ctx),

@@ -29,7 +29,7 @@ export const makeSignupStart =
 
 app.http('signupStart', {
   route: 'api/signups',
-  methods: ['POST'],
+  methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupStart(deps())(req, log, ctx),

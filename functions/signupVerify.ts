@@ -24,7 +24,7 @@ export const makeSignupVerify =
 
 app.http('signupVerify', {
   route: 'api/signups/{signupId}/verify',
-  methods: ['POST'],
+  methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupVerify(deps())(req, log, ctx),

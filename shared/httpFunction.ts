@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 
-import { corsHeaders, toHttpResponse } from './http';
+import { API_HEADERS, corsHeaders, toHttpResponse } from './http';
 import { createLogger, type Logger } from './log';
 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
@@ -19,7 +19,11 @@ export function httpFunction(handler: AppHttpHandler, cors: () => readonly strin
     const log = createLogger(ctx, { function: ctx.functionName, correlationId: ctx.invocationId });
     let response: HttpResponseInit;
     try {
-      response = await handler(req, log, ctx);
+      // A CORS preflight: answered here, with CORS headers only for a configured origin.
+      response =
+        req.method === 'OPTIONS'
+          ? { status: 204, headers: { ...API_HEADERS } }
+          : await handler(req, log, ctx);
     } catch (error) {
       response = toHttpResponse(error, log);
     }

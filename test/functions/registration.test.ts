@@ -45,9 +45,9 @@ test('functions/index.ts registers every function of every file in functions/, e
 });
 
 test.each([
-  ['signupStart', 'api/signups', ['POST']],
-  ['signupVerify', 'api/signups/{signupId}/verify', ['POST']],
-  ['signupResend', 'api/signups/{signupId}/resend', ['POST']],
+  ['signupStart', 'api/signups', ['POST', 'OPTIONS']],
+  ['signupVerify', 'api/signups/{signupId}/verify', ['POST', 'OPTIONS']],
+  ['signupResend', 'api/signups/{signupId}/resend', ['POST', 'OPTIONS']],
   ['signupStatus', 'api/signups/{signupId}', ['GET']],
   ['health', 'api/health', ['GET']],
 ])('%s is an anonymous HTTP trigger on %s %j', (name, route, methods) => {

@@ -133,6 +133,27 @@ describe('POST /api/signups', () => {
     expect(otherIp.res.status).toBe(202);
   });
 
+  test('CORS: only a configured origin gets CORS headers; never *, never null (req 38)', async () => {
+    const { world } = setup();
+    const allowed = ['https://portal.contoso.example'];
+    const start = httpFunction(
+      makeSignupStart({ signupService: world.signupService, config }),
+      () => allowed,
+    );
+    const preflight = (origin: string) =>
+      start(
+        new HttpRequest({ method: 'OPTIONS', url: 'http://localhost/api/signups', headers: { origin } }),
+        world.context(),
+      );
+    const ok = await preflight('https://portal.contoso.example');
+    expect(ok.status).toBe(204);
+    expect(header(ok, 'Access-Control-Allow-Origin')).toBe('https://portal.contoso.example');
+    for (const origin of ['https://evil.example', 'null', '*']) {
+      const refused = await preflight(origin);
+      expect(header(refused, 'Access-Control-Allow-Origin')).toBeUndefined();
+    }
+  });
+
   test('503 signups_paused while the kill switch is on', async () => {
     const { world, call } = setup();
     world.policy.policy = {
