@@ -1,0 +1,145 @@
+/**
+ * The sign-up API as the page uses it (issue 3 contract). Every call resolves to a result, never throws:
+ * network failures and unexpected answers become `network` / `generic` errors the page can word kindly.
+ */
+
+export type SignupStatus =
+  'pending_verification' | 'verified' | 'provisioning' | 'ready' | 'failed' | 'expired';
+export type Outcome = 'guest_created' | 'existing_guest' | 'existing_member';
+
+export interface Started {
+  signupId: string;
+  status: 'pending_verification';
+  codeExpiresAt: string;
+  resendAvailableAt: string;
+}
+
+export interface Resent {
+  codeExpiresAt: string;
+  resendAvailableAt: string;
+}
+
+export interface StatusView {
+  signupId: string;
+  status: SignupStatus;
+  codeExpiresAt?: string;
+  resendAvailableAt?: string;
+  outcome?: Outcome;
+  signInUrl?: string;
+  supportContact?: string;
+}
+
+export interface ApiError {
+  /** The API's error code, or `network` (no answer) / `generic` (an answer we do not understand). */
+  code: string;
+  status: number;
+  message: string;
+  reason?: string;
+  retryAfterSeconds?: number;
+}
+
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; error: ApiError };
+
+const TIMEOUT_MS = 20_000;
+
+export class SignupApi {
+  /** Server clock minus ours, from the Date header, so countdowns do not depend on the phone's clock. */
+  private offsetMs = 0;
+
+  constructor(private readonly fetcher: typeof fetch = (input, init) => fetch(input, init)) {}
+
+  /** "Now" on the server's clock. */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  start(email: string, locale: string): Promise<ApiResult<Started>> {
+    return this.request<Started>('POST', '/api/signups', { email, locale });
+  }
+
+  verify(signupId: string, code: string): Promise<ApiResult<{ signupId: string; status: 'verified' }>> {
+    return this.request('POST', `/api/signups/${encodeURIComponent(signupId)}/verify`, { code });
+  }
+
+  resend(signupId: string): Promise<ApiResult<Resent>> {
+    return this.request<Resent>('POST', `/api/signups/${encodeURIComponent(signupId)}/resend`, {});
+  }
+
+  status(signupId: string): Promise<ApiResult<StatusView>> {
+    return this.request<StatusView>('GET', `/api/signups/${encodeURIComponent(signupId)}`);
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await this.fetcher(path, {
+        method,
+        headers:
+          body === undefined
+            ? { Accept: 'application/json' }
+            : { Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: controller.signal,
+      });
+    } catch {
+      return { ok: false, error: { code: 'network', status: 0, message: '' } };
+    } finally {
+      clearTimeout(timer);
+    }
+    this.calibrate(response.headers.get('date'));
+
+    let payload: unknown;
+    try {
+      payload = await response.json();
+    } catch {
+      payload = undefined;
+    }
+    if (response.ok && typeof payload === 'object' && payload !== null) {
+      return { ok: true, status: response.status, data: payload as T };
+    }
+    return { ok: false, error: toApiError(response, payload) };
+  }
+
+  private calibrate(dateHeader: string | null): void {
+    const serverTime = dateHeader ? Date.parse(dateHeader) : NaN;
+    // The header has whole seconds: ignore differences smaller than that.
+    if (Number.isFinite(serverTime) && Math.abs(serverTime - Date.now()) > 1500)
+      this.offsetMs = serverTime - Date.now();
+    else if (Number.isFinite(serverTime)) this.offsetMs = 0;
+  }
+}
+
+function toApiError(response: Response, payload: unknown): ApiError {
+  const error =
+    typeof payload === 'object' &&
+    payload !== null &&
+    typeof (payload as { error?: unknown }).error === 'object'
+      ? ((payload as { error: Record<string, unknown> }).error ?? {})
+      : {};
+  const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : undefined);
+  return {
+    code: text(error.code) ?? 'generic',
+    status: response.status,
+    message: text(error.message) ?? '',
+    reason: text(error.reason),
+    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+  };
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Math.min(Number(value.trim()), 86_400);
+  const date = Date.parse(value);
+  if (!Number.isFinite(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Poll delays for the waiting step: 1 s, 2 s, 3 s … then every 5 s. */
+export function pollDelayMs(attempt: number): number {
+  return Math.min(attempt + 1, 5) * 1000;
+}
