@@ -141,6 +141,7 @@ export async function api(
   route: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test code reads arbitrary JSON bodies
 ): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(`${stack.url}${route}`, {
     method,
