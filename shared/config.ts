@@ -321,7 +321,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   for (const [key, setting] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
     // An unresolved Key Vault reference arrives as its literal text: never use that as a secret.
     if (setting.secret && typeof env[key] === 'string' && env[key].startsWith('@Microsoft.KeyVault(')) {
-      problems.push(`${key} is an unresolved Key Vault reference (check the app's identity and Key Vault access)`);
+      problems.push(
+        `${key} is an unresolved Key Vault reference (check the app's identity and Key Vault access)`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -315,8 +315,8 @@ describeWithChromium(
       await page.waitForSelector('.alert');
       expect(await page.textContent('.alert')).toContain('Sign-ups are paused at the moment');
       expect(await page.textContent('.alert')).toContain('Maintenance until 18:00 UTC.');
-    // The page was re-rendered, but keyboard focus is back on the button that was pressed.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email-submit');
+      // The page was re-rendered, but keyboard focus is back on the button that was pressed.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('email-submit');
       await page.waitForFunction(() =>
         (document.querySelector('[role="alert"]')?.textContent ?? '').includes('paused'),
       );

@@ -60,7 +60,9 @@ describe('configuration', () => {
 
   test('an unresolved Key Vault reference is refused instead of becoming a predictable secret', () => {
     const ref = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/code-hmac/)';
-    expect(() => parseConfig({ ...example.Values, CODE_HMAC_SECRET: ref })).toThrow(/CODE_HMAC_SECRET is an unresolved Key Vault reference/);
+    expect(() => parseConfig({ ...example.Values, CODE_HMAC_SECRET: ref })).toThrow(
+      /CODE_HMAC_SECRET is an unresolved Key Vault reference/,
+    );
   });
 
   test('an environment variable overrides the example value (empty means unset)', () => {
@@ -77,7 +79,12 @@ describe('configuration', () => {
       table
         .split('\n')
         .filter((line) => line.trim().startsWith('|') && !/^\|[\s|:-]+\|$/.test(line.trim()))
-        .map((line) => line.split('|').map((c) => c.trim()).join('|'));
+        .map((line) =>
+          line
+            .split('|')
+            .map((c) => c.trim())
+            .join('|'),
+        );
     expect(cells(between)).toEqual(cells(settingsTable()));
   });
 });
