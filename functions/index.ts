@@ -1,10 +1,18 @@
 // Entry point for the production bundle (scripts/package.ts): importing a module registers its functions.
+import './adminPolicyGet';
+import './adminPolicyPut';
+import './adminSignupDelete';
+import './adminSignupGet';
+import './adminSignupRetry';
+import './adminSignupsList';
+import './adminStats';
 import './emailPoison';
 import './emailSender';
 import './health';
 import './landingPage';
 import './provisioner';
 import './provisionPoison';
+import './retention';
 import './signupResend';
 import './signupStart';
 import './signupStatus';

@@ -5,6 +5,7 @@
 import { AcsEmailSender } from './adapters/acsEmailSender';
 import { createAzureCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
+import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
@@ -14,9 +15,11 @@ import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
+import { makeAdminService } from './services/adminService';
 import { makeEmailService } from './services/emailService';
 import { makeProvisioningService } from './services/provisioningService';
 import { CachedPolicyProvider } from './services/policy';
+import { makeRetentionService } from './services/retentionService';
 import { makeSignupService, type SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
 
@@ -161,6 +164,37 @@ function build() {
     policyStore,
     auditLog,
     signupService,
+    adminService: makeAdminService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      queues: new StorageQueueInspector((name) => createQueueClient(storage, name)),
+      policyStore,
+      audit: auditLog,
+      directory,
+      clock,
+      settings: {
+        ...limits,
+        secret: config.CODE_HMAC_SECRET,
+        organizationDomains: config.ORGANIZATION_DOMAINS,
+        allowedDomains: config.ALLOWED_DOMAINS,
+        blockedDomains: config.BLOCKED_DOMAINS,
+        emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+        emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+        graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      },
+      // This instance serves the new policy at once; the others within the provider's 5 s cache.
+      onPolicyChanged: () => policy.invalidate(),
+    }),
+    retentionService: makeRetentionService({
+      signups,
+      addresses,
+      limiter,
+      audit: auditLog,
+      clock,
+      settings: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
+    }),
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {
       await signups.get('health-probe-000000000000');

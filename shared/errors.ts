@@ -20,6 +20,10 @@ export const ERRORS = {
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   already_verified: { status: 409, message: 'This sign-up is already verified.' },
   conflict: { status: 409, message: 'The resource was changed by someone else. Try again.' },
+  precondition_failed: {
+    status: 412,
+    message: 'It changed since you read it (If-Match does not match the ETag). Read it again and retry.',
+  },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send JSON with Content-Type: application/json.' },
   rate_limited: { status: 429, message: 'Too many requests. Please wait a moment and try again.' },

@@ -96,6 +96,36 @@ export interface SignupStore {
   update(flow: SignupFlow, etag: string): Promise<Versioned<SignupFlow>>;
   /** Succeeds when the flow is already gone. */
   delete(signupId: string): Promise<void>;
+  /**
+   * One page of flows matching `query`, in storage order (by signupId: ids are random, so there is no
+   * time order without an index). Pass the returned token back for the next page; no token = last page.
+   * A page may hold fewer than `top` items while a token is still returned (server-side filters).
+   */
+  list(query: SignupQuery): Promise<Page<Versioned<SignupFlow>>>;
+  /** Deletes only if the ETag still matches; false when the flow changed or is already gone. */
+  deleteIfUnchanged(signupId: string, etag: string): Promise<boolean>;
+}
+
+/** A page of a listing and the opaque token for the next one (absent on the last page). */
+export interface Page<T> {
+  items: T[];
+  continuationToken?: string;
+}
+
+export interface SignupQuery {
+  /** Effective status: `expired` includes pending flows past `expiresAt`, `pending_verification` excludes them. */
+  status?: SignupFlow['status'];
+  /** Exact (normalised, ASCII) domain. */
+  domain?: string;
+  /** createdAt ≥ createdFrom (ISO). */
+  createdFrom?: string;
+  /** createdAt < createdTo (ISO). */
+  createdTo?: string;
+  /** Evaluates effective status. */
+  now: Date;
+  /** At most this many items (1–1000). */
+  top: number;
+  continuationToken?: string;
 }
 
 /** Per recipient address (keyed by its HMAC): the current flow and the recent code emails sent to it. */
@@ -113,6 +143,10 @@ export interface AddressStore {
   /** Conditional replace; throws `ConcurrencyError` on a lost race. */
   update(record: AddressRecord, etag: string): Promise<Versioned<AddressRecord>>;
   delete(addressKey: string): Promise<void>;
+  /** One page of every address record (retention); token semantics as `SignupStore.list`. */
+  list(options: { top: number; continuationToken?: string }): Promise<Page<Versioned<AddressRecord>>>;
+  /** Deletes only if the ETag still matches (a concurrent start keeps the record); false otherwise. */
+  deleteIfUnchanged(addressKey: string, etag: string): Promise<boolean>;
 }
 
 export interface RateLimit {
@@ -132,6 +166,17 @@ export interface RateLimiter {
   /** Current usage per limit name, for admin stats. */
   peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>>;
   delete(key: string): Promise<void>;
+  /** One page of every counter entity with its windows (retention); token semantics as `SignupStore.list`. */
+  list(options: { top: number; continuationToken?: string }): Promise<Page<StoredRateWindows>>;
+  /** Deletes only if the ETag still matches (a concurrent consume keeps it); false otherwise. */
+  deleteIfUnchanged(key: string, etag: string): Promise<boolean>;
+}
+
+/** A counter entity as stored: window start (epoch ms) and count per limit name. */
+export interface StoredRateWindows {
+  key: string;
+  windows: Record<string, { start: number; count: number }>;
+  etag: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -206,6 +251,11 @@ export interface AuditEvent {
   addressHash?: string;
   domain?: string;
   details?: Record<string, string | number | boolean>;
+  /**
+   * For the rows of an erased sign-up: a keyed hash of its signupId, which replaces the id (an admin who
+   * knows the id can find the tombstone; the table alone links to nobody).
+   */
+  subjectHash?: string;
 }
 
 /** Append-only event log; rows are only removed by retention or erasure. */
@@ -213,4 +263,22 @@ export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
   /** Events of one sign-up, oldest first. */
   forSignup(signupId: string): Promise<AuditEvent[]>;
+  /** Events recorded under a subject hash (an erased sign-up's tombstone), oldest first. */
+  forSubject(subjectHash: string): Promise<AuditEvent[]>;
+  /**
+   * Erasure: rewrites every row of the sign-up as `{type, at, actor}` under `subjectHash` and deletes
+   * the originals (no signupId, address hash, domain, correlation id or details remain). Idempotent;
+   * resolves the number of rows rewritten.
+   */
+  eraseSignup(signupId: string, subjectHash: string): Promise<number>;
+  /** Retention: deletes every row whose `at` is before `cutoff`; resolves how many. */
+  deleteOlderThan(cutoff: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Queues (admin stats)
+
+export interface QueueInspector {
+  /** Approximate number of messages in the queue; 0 when the queue does not exist. */
+  approximateDepth(queue: QueueName): Promise<number>;
 }

@@ -2,10 +2,11 @@
  * Fixed-window rate limits in Table Storage, one entity per key (hashed IP, hashed address or a budget
  * name) so no partition is hot, updated with ETag-conditional writes and retried on lost races.
  */
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 
-import type { RateDecision, RateLimit, RateLimiter } from '../ports';
+import type { Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
 import { statusOf } from './storageClients';
+import { deleteIfUnchanged, queryPage } from './tablePaging';
 
 const ROW = 'limits';
 const MAX_RACES = 20;
@@ -69,6 +70,22 @@ export class TableRateLimiter implements RateLimiter {
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
     }
+  }
+
+  async list(options: { top: number; continuationToken?: string }): Promise<Page<StoredRateWindows>> {
+    const page = await queryPage(this.table, { filter: odata`RowKey eq ${ROW}`, ...options });
+    return {
+      items: page.items.map((e) => ({
+        key: e.partitionKey ?? '',
+        windows: typeof e.windows === 'string' ? (JSON.parse(e.windows) as Windows) : {},
+        etag: e.etag,
+      })),
+      continuationToken: page.continuationToken,
+    };
+  }
+
+  deleteIfUnchanged(key: string, etag: string): Promise<boolean> {
+    return deleteIfUnchanged(this.table, key, ROW, etag);
   }
 
   private async read(key: string): Promise<{ windows: Windows; etag?: string }> {

@@ -2,12 +2,13 @@
  * Table Storage adapters for flows and address records. Every replace carries the ETag that was read;
  * a 412 becomes `ConcurrencyError` (a lost race, never success).
  */
-import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 
 import type { SignupFlow } from '../domain/signupFlow';
 import { ConcurrencyError } from '../errors';
-import type { AddressRecord, AddressStore, SignupStore, Versioned } from '../ports';
+import type { AddressRecord, AddressStore, Page, SignupQuery, SignupStore, Versioned } from '../ports';
 import { statusOf } from './storageClients';
+import { deleteIfUnchanged, queryPage } from './tablePaging';
 
 const ROW = 'flow';
 
@@ -77,6 +78,42 @@ export class TableSignupStore implements SignupStore {
   delete(signupId: string): Promise<void> {
     return deleteIfPresent(this.table, signupId, ROW);
   }
+
+  async list(query: SignupQuery): Promise<Page<Versioned<SignupFlow>>> {
+    const page = await queryPage(this.table, {
+      filter: signupFilter(query),
+      top: query.top,
+      continuationToken: query.continuationToken,
+    });
+    return {
+      items: page.items.map((e) => ({ value: fromEntity<SignupFlow>(e), etag: e.etag })),
+      continuationToken: page.continuationToken,
+    };
+  }
+
+  deleteIfUnchanged(signupId: string, etag: string): Promise<boolean> {
+    return deleteIfUnchanged(this.table, signupId, ROW, etag);
+  }
+}
+
+/**
+ * The server-side filter for a listing. ISO timestamps (all written by `toISOString`) compare correctly
+ * as strings; the effective status of a pending flow depends on `expiresAt`, so that is filtered too.
+ */
+export function signupFilter(query: SignupQuery): string {
+  const now = query.now.toISOString();
+  const clauses = [odata`RowKey eq ${ROW}`];
+  if (query.status === 'expired') {
+    clauses.push(odata`(status eq 'expired' or (status eq 'pending_verification' and expiresAt le ${now}))`);
+  } else if (query.status === 'pending_verification') {
+    clauses.push(odata`status eq 'pending_verification' and expiresAt gt ${now}`);
+  } else if (query.status) {
+    clauses.push(odata`status eq ${query.status}`);
+  }
+  if (query.domain) clauses.push(odata`domain eq ${query.domain}`);
+  if (query.createdFrom) clauses.push(odata`createdAt ge ${query.createdFrom}`);
+  if (query.createdTo) clauses.push(odata`createdAt lt ${query.createdTo}`);
+  return clauses.join(' and ');
 }
 
 const ADDRESS_ROW = 'address';
@@ -86,10 +123,7 @@ export class TableAddressStore implements AddressStore {
 
   async get(addressKey: string): Promise<Versioned<AddressRecord> | undefined> {
     const entity = await getOrUndefined(this.table, addressKey, ADDRESS_ROW);
-    if (!entity) return undefined;
-    const sentAt = typeof entity.sentAt === 'string' ? (JSON.parse(entity.sentAt) as number[]) : [];
-    const currentSignupId = typeof entity.currentSignupId === 'string' ? entity.currentSignupId : undefined;
-    return { value: { addressKey, currentSignupId, sentAt }, etag: entity.etag };
+    return entity ? addressFrom(entity) : undefined;
   }
 
   async setCurrentSignup(addressKey: string, signupId: string): Promise<void> {
@@ -114,4 +148,19 @@ export class TableAddressStore implements AddressStore {
   delete(addressKey: string): Promise<void> {
     return deleteIfPresent(this.table, addressKey, ADDRESS_ROW);
   }
+
+  async list(options: { top: number; continuationToken?: string }): Promise<Page<Versioned<AddressRecord>>> {
+    const page = await queryPage(this.table, { filter: odata`RowKey eq ${ADDRESS_ROW}`, ...options });
+    return { items: page.items.map(addressFrom), continuationToken: page.continuationToken };
+  }
+
+  deleteIfUnchanged(addressKey: string, etag: string): Promise<boolean> {
+    return deleteIfUnchanged(this.table, addressKey, ADDRESS_ROW, etag);
+  }
+}
+
+function addressFrom(entity: TableEntityResult<Record<string, unknown>>): Versioned<AddressRecord> {
+  const sentAt = typeof entity.sentAt === 'string' ? (JSON.parse(entity.sentAt) as number[]) : [];
+  const currentSignupId = typeof entity.currentSignupId === 'string' ? entity.currentSignupId : undefined;
+  return { value: { addressKey: entity.partitionKey ?? '', currentSignupId, sentAt }, etag: entity.etag };
 }

@@ -241,6 +241,12 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
         : { ...flow, failureEmailedAt: at };
     case 'retry_requested':
       if (status !== 'failed') throw new AppError('conflict', 'Only a failed sign-up can be retried.');
-      return { ...flow, status: 'verified', lastError: undefined, finishedAt: undefined };
+      return {
+        ...flow,
+        status: 'verified',
+        lastError: undefined,
+        finishedAt: undefined,
+        provisioningStartedAt: undefined,
+      };
   }
 }

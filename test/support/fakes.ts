@@ -1,6 +1,6 @@
 /** In-memory implementations of the storage ports: classes, not mocks, with the same ETag semantics. */
-import type { SignupFlow } from '../../shared/domain/signupFlow';
-import { ConcurrencyError } from '../../shared/errors';
+import { effectiveStatus, type SignupFlow } from '../../shared/domain/signupFlow';
+import { AppError, ConcurrencyError } from '../../shared/errors';
 import type { LogSink } from '../../shared/log';
 import type {
   AddressRecord,
@@ -8,13 +8,19 @@ import type {
   AuditEvent,
   AuditLog,
   Clock,
+  Page,
   PolicyProvider,
+  PolicyStore,
+  QueueInspector,
   QueuePublisher,
   RateDecision,
   RateLimit,
   RateLimiter,
   SignupPolicy,
+  SignupQuery,
   SignupStore,
+  StoredPolicy,
+  StoredRateWindows,
   Versioned,
 } from '../../shared/ports';
 import type { QueueName } from '../../shared/storageNames';
@@ -58,6 +64,52 @@ export class InMemorySignupStore implements SignupStore {
   async delete(signupId: string) {
     this.rows.delete(signupId);
   }
+  async list(query: SignupQuery): Promise<Page<Versioned<SignupFlow>>> {
+    return pageOf(this.rows, query, (v) => matchesQuery(v.value, query));
+  }
+  async deleteIfUnchanged(signupId: string, etag: string) {
+    if (this.rows.get(signupId)?.etag !== etag) return false;
+    return this.rows.delete(signupId);
+  }
+}
+
+/** The same selection the Table filter makes (shared/adapters/tableStores.ts `signupFilter`). */
+function matchesQuery(flow: SignupFlow, query: SignupQuery): boolean {
+  if (query.status && effectiveStatus(flow, query.now) !== query.status) return false;
+  if (query.domain && flow.domain !== query.domain) return false;
+  if (query.createdFrom && flow.createdAt < query.createdFrom) return false;
+  if (query.createdTo && flow.createdAt >= query.createdTo) return false;
+  return true;
+}
+
+/** Key-ordered pages like Table Storage; the token is the last key returned (base64url). */
+function pageOf<T>(
+  rows: Map<string, T>,
+  options: { top: number; continuationToken?: string },
+  keep: (row: T) => boolean = () => true,
+): Page<T> {
+  let after = '';
+  if (options.continuationToken) {
+    const decoded = /^[A-Za-z0-9_-]+$/.test(options.continuationToken)
+      ? Buffer.from(options.continuationToken, 'base64url').toString('utf8')
+      : '';
+    if (!decoded.startsWith('k:')) throw new AppError('invalid_request', 'continuationToken is not valid.');
+    after = decoded.slice(2);
+  }
+  const keys = [...rows.keys()].filter((k) => k > after).sort();
+  const items: T[] = [];
+  let last: string | undefined;
+  for (const key of keys) {
+    if (items.length >= options.top) break;
+    const row = rows.get(key)!;
+    last = key;
+    if (keep(row)) items.push(clone(row));
+  }
+  const more = last !== undefined && keys.indexOf(last) < keys.length - 1;
+  return {
+    items,
+    continuationToken: more ? Buffer.from(`k:${last!}`, 'utf8').toString('base64url') : undefined,
+  };
 }
 
 export class InMemoryAddressStore implements AddressStore {
@@ -80,10 +132,18 @@ export class InMemoryAddressStore implements AddressStore {
   async delete(addressKey: string) {
     this.rows.delete(addressKey);
   }
+  async list(options: { top: number; continuationToken?: string }) {
+    return pageOf(this.rows, options);
+  }
+  async deleteIfUnchanged(addressKey: string, etag: string) {
+    if (this.rows.get(addressKey)?.etag !== etag) return false;
+    return this.rows.delete(addressKey);
+  }
 }
 
 export class InMemoryRateLimiter implements RateLimiter {
   readonly windows = new Map<string, Record<string, { start: number; count: number }>>();
+  private readonly etags = new Map<string, string>();
   async consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision> {
     const w = this.windows.get(key) ?? {};
     const start = (l: RateLimit) =>
@@ -97,6 +157,7 @@ export class InMemoryRateLimiter implements RateLimiter {
     const next: Record<string, { start: number; count: number }> = {};
     for (const l of limits) next[l.name] = { start: start(l), count: used(l) + 1 };
     this.windows.set(key, next);
+    this.etags.set(key, nextEtag());
     return { allowed: true };
   }
   async peek(key: string, limits: readonly RateLimit[], now: Date) {
@@ -110,6 +171,22 @@ export class InMemoryRateLimiter implements RateLimiter {
   }
   async delete(key: string) {
     this.windows.delete(key);
+  }
+  async list(options: { top: number; continuationToken?: string }): Promise<Page<StoredRateWindows>> {
+    const rows = new Map(
+      [...this.windows].map(([key, windows]) => [key, { key, windows, etag: this.etagOf(key) }]),
+    );
+    return pageOf(rows, options);
+  }
+  async deleteIfUnchanged(key: string, etag: string) {
+    if (!this.windows.has(key) || this.etagOf(key) !== etag) return false;
+    return this.windows.delete(key);
+  }
+  /** Entities written directly by tests get an ETag on first sight. */
+  private etagOf(key: string): string {
+    let etag = this.etags.get(key);
+    if (!etag) this.etags.set(key, (etag = nextEtag()));
+    return etag;
   }
 }
 
@@ -182,10 +259,50 @@ export class InMemoryAuditLog implements AuditLog {
   async append(event: AuditEvent) {
     this.events.push(clone(event));
   }
+  /** Oldest first, like the table's time-ordered row keys. */
   async forSignup(signupId: string) {
-    return this.events.filter((e) => e.signupId === signupId).map(clone);
+    return byTime(this.events.filter((e) => e.signupId === signupId));
+  }
+  async forSubject(subjectHash: string) {
+    return byTime(this.events.filter((e) => e.signupId === undefined && e.subjectHash === subjectHash));
+  }
+  async eraseSignup(signupId: string, subjectHash: string) {
+    let rewritten = 0;
+    for (const [i, e] of this.events.entries()) {
+      if (e.signupId !== signupId) continue;
+      this.events[i] = { type: e.type, at: e.at, actor: e.actor, subjectHash };
+      rewritten++;
+    }
+    return rewritten;
+  }
+  async deleteOlderThan(cutoff: Date) {
+    const keep = this.events.filter((e) => e.at >= cutoff.toISOString());
+    const deleted = this.events.length - keep.length;
+    this.events.splice(0, this.events.length, ...keep);
+    return deleted;
   }
   types(signupId: string): string[] {
     return this.events.filter((e) => e.signupId === signupId).map((e) => e.type);
+  }
+}
+
+const byTime = (events: AuditEvent[]) => events.map(clone).sort((a, b) => a.at.localeCompare(b.at));
+
+export class InMemoryPolicyStore implements PolicyStore {
+  current?: Versioned<StoredPolicy>;
+  async get() {
+    return this.current ? clone(this.current) : undefined;
+  }
+  async put(policy: StoredPolicy, etag: string | undefined) {
+    if (this.current?.etag !== etag) throw new ConcurrencyError('The policy changed since it was read');
+    this.current = { value: clone(policy), etag: nextEtag() };
+    return clone(this.current);
+  }
+}
+
+export class InMemoryQueueInspector implements QueueInspector {
+  readonly depths = new Map<QueueName, number>();
+  async approximateDepth(queue: QueueName) {
+    return this.depths.get(queue) ?? 0;
   }
 }

@@ -1,6 +1,23 @@
 /** One contract for the storage ports, run against the in-memory fakes and the Table adapters. */
-import type { AddressStore, RateLimiter, SignupStore } from '../../shared/ports';
-import { aSignup } from './builders';
+import type { AddressStore, AuditEvent, AuditLog, Page, RateLimiter, SignupStore } from '../../shared/ports';
+import { aSignup, uniqueEmail } from './builders';
+
+/** Reads every page; fails on a duplicate so paging bugs cannot hide behind a set comparison. */
+async function readAll<T>(
+  next: (token: string | undefined) => Promise<Page<T>>,
+  key: (item: T) => string,
+): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await next(token);
+    keys.push(...page.items.map(key));
+    if (page.continuationToken !== undefined) expect(page.continuationToken).toMatch(/^[A-Za-z0-9_-]+$/);
+    token = page.continuationToken;
+  } while (token);
+  expect(new Set(keys).size).toBe(keys.length);
+  return keys.sort();
+}
 
 export function describeStoreContract(
   name: string,
@@ -77,6 +94,115 @@ export function describeStoreContract(
       expect((await limiter.consume(key, limits, nextMinute)).allowed).toBe(false);
     });
 
+    test('list: filters by effective status, domain and creation time; pages with tokens, no duplicates or gaps', async () => {
+      const { signups } = await make();
+      const now = new Date('2026-11-25T12:00:00.000Z');
+      const flows = Array.from({ length: 23 }, (_, i) => {
+        const domain = i % 2 === 0 ? 'fabrikam.com' : 'northwindtraders.com';
+        const created = new Date(now.getTime() - i * 3_600_000); // i hours ago; 24 h lifetime
+        return aSignup(
+          {
+            domain,
+            email: uniqueEmail(domain),
+            ...(i % 5 === 4 ? { status: 'ready' as const, finishedAt: now.toISOString() } : {}),
+          },
+          created,
+        );
+      });
+      // A fresh 'expired' one: past its lifetime without a write.
+      flows.push(aSignup({ domain: 'fabrikam.com' }, new Date(now.getTime() - 30 * 3_600_000)));
+      for (const f of flows) await signups.create(f);
+      const ids = (pred: (f: (typeof flows)[number], i: number) => boolean) =>
+        flows
+          .filter(pred)
+          .map((f) => f.signupId)
+          .sort();
+      const all = (
+        query: Omit<Parameters<SignupStore['list']>[0], 'top' | 'continuationToken' | 'now'>,
+        top = 4,
+      ) =>
+        readAll(
+          (token) => signups.list({ ...query, now, top, continuationToken: token }),
+          (v) => v.value.signupId,
+        );
+
+      expect(await all({})).toEqual(ids(() => true));
+      expect(await all({ domain: 'fabrikam.com' })).toEqual(ids((f) => f.domain === 'fabrikam.com'));
+      expect(await all({ status: 'ready' })).toEqual(ids((f) => f.status === 'ready'));
+      expect(await all({ status: 'expired' })).toEqual(ids((_f, i) => i === 23));
+      expect(await all({ status: 'pending_verification', domain: 'northwindtraders.com' })).toEqual(
+        ids((f, i) => i < 23 && f.status === 'pending_verification' && f.domain === 'northwindtraders.com'),
+      );
+      const from = new Date(now.getTime() - 5 * 3_600_000).toISOString();
+      const to = new Date(now.getTime() - 2 * 3_600_000).toISOString();
+      expect(await all({ createdFrom: from, createdTo: to }, 1)).toEqual(
+        ids((f) => f.createdAt >= from && f.createdAt < to),
+      );
+      const first = await signups.list({ now, top: 3 });
+      expect(first.items.length).toBeLessThanOrEqual(3);
+      expect(first.items[0]?.etag).toEqual(expect.any(String));
+      await expect(signups.list({ now, top: 3, continuationToken: 'not a token!' })).rejects.toMatchObject({
+        code: 'invalid_request',
+      });
+    });
+
+    test('deleteIfUnchanged: a stale ETag keeps the flow (false); the current one deletes it; gone → false', async () => {
+      const { signups } = await make();
+      const flow = aSignup();
+      const created = await signups.create(flow);
+      const updated = await signups.update({ ...flow, failedSubmissions: 1 }, created.etag);
+      expect(await signups.deleteIfUnchanged(flow.signupId, created.etag)).toBe(false);
+      expect(await signups.get(flow.signupId)).toBeDefined();
+      expect(await signups.deleteIfUnchanged(flow.signupId, updated.etag)).toBe(true);
+      expect(await signups.get(flow.signupId)).toBeUndefined();
+      expect(await signups.deleteIfUnchanged(flow.signupId, updated.etag)).toBe(false);
+    });
+
+    test('address records: listed across pages; deleteIfUnchanged respects a concurrent start', async () => {
+      const { addresses } = await make();
+      const keys = Array.from({ length: 7 }, (_, i) => `addr-${i}-${Math.random().toString(16).slice(2)}`);
+      for (const k of keys) await addresses.setCurrentSignup(k, `flow-${k}`);
+      expect(
+        await readAll(
+          (token) => addresses.list({ top: 3, continuationToken: token }),
+          (v) => v.value.addressKey,
+        ),
+      ).toEqual([...keys].sort());
+      const page = await addresses.list({ top: 7 });
+      const item = page.items.find((i) => i.value.addressKey === keys[0])!;
+      expect(item.value).toEqual({ addressKey: keys[0], currentSignupId: `flow-${keys[0]}`, sentAt: [] });
+      await addresses.setCurrentSignup(keys[0]!, 'a-newer-flow');
+      expect(await addresses.deleteIfUnchanged(keys[0]!, item.etag)).toBe(false);
+      const fresh = await addresses.get(keys[0]!);
+      expect(await addresses.deleteIfUnchanged(keys[0]!, fresh!.etag)).toBe(true);
+      expect(await addresses.get(keys[0]!)).toBeUndefined();
+    });
+
+    test('rate limiter: counters listed with their windows; deleteIfUnchanged respects a concurrent consume', async () => {
+      const { limiter } = await make();
+      const t = new Date('2026-11-25T12:00:10.000Z');
+      const keys = Array.from({ length: 5 }, (_, i) => `lim-${i}-${Math.random().toString(16).slice(2)}`);
+      for (const k of keys) await limiter.consume(k, [{ name: 'minute', limit: 5, windowSeconds: 60 }], t);
+      expect(
+        await readAll(
+          (token) => limiter.list({ top: 2, continuationToken: token }),
+          (c) => c.key,
+        ),
+      ).toEqual([...keys].sort());
+      const listed = (await limiter.list({ top: 5 })).items.find((c) => c.key === keys[0])!;
+      expect(listed.windows).toEqual({ minute: { start: Date.parse('2026-11-25T12:00:00.000Z'), count: 1 } });
+      await limiter.consume(keys[0]!, [{ name: 'minute', limit: 5, windowSeconds: 60 }], t);
+      expect(await limiter.deleteIfUnchanged(keys[0]!, listed.etag)).toBe(false);
+      expect(await limiter.peek(keys[0]!, [{ name: 'minute', limit: 5, windowSeconds: 60 }], t)).toEqual({
+        minute: 2,
+      });
+      const again = (await limiter.list({ top: 5 })).items.find((c) => c.key === keys[0])!;
+      expect(await limiter.deleteIfUnchanged(keys[0]!, again.etag)).toBe(true);
+      expect(await limiter.peek(keys[0]!, [{ name: 'minute', limit: 5, windowSeconds: 60 }], t)).toEqual({
+        minute: 0,
+      });
+    });
+
     test('rate limiter: 40 concurrent consumers of a limit of 25 → exactly 25 allowed', async () => {
       const { limiter } = await make();
       const key = `burst-${Math.random().toString(16).slice(2)}`;
@@ -87,6 +213,69 @@ export function describeStoreContract(
         ),
       );
       expect(results.filter((r) => r.allowed)).toHaveLength(25);
+    });
+  });
+}
+
+/** The audit log port: append, read back per sign-up, erase into a tombstone, delete by age. */
+export function describeAuditContract(name: string, make: () => Promise<AuditLog>) {
+  describe(`audit log contract: ${name}`, () => {
+    const event = (overrides: Partial<AuditEvent>): AuditEvent => ({
+      type: 'started',
+      at: '2026-11-25T12:00:00.000Z',
+      actor: 'recipient',
+      ...overrides,
+    });
+
+    test('events of one sign-up come back oldest first with every field', async () => {
+      const audit = await make();
+      const signupId = aSignup().signupId;
+      const started = event({ signupId, correlationId: 'c1', addressHash: 'h1', domain: 'fabrikam.com' });
+      const verified = event({
+        signupId,
+        type: 'verified',
+        at: '2026-11-25T12:01:00.000Z',
+        details: { failures: 0, ok: true, note: 'x' },
+      });
+      await audit.append(verified);
+      await audit.append(started);
+      await audit.append(event({ signupId: aSignup().signupId }));
+      await audit.append(event({ type: 'policy_changed', actor: 'alice', details: { reason: 'r' } }));
+      expect(await audit.forSignup(signupId)).toEqual([started, verified]);
+    });
+
+    test('eraseSignup keeps only type, time and actor under the subject hash; idempotent', async () => {
+      const audit = await make();
+      const signupId = aSignup().signupId;
+      await audit.append(
+        event({ signupId, correlationId: 'corr-secret', addressHash: 'hash-secret', domain: 'fabrikam.com' }),
+      );
+      await audit.append(
+        event({
+          signupId,
+          type: 'provisioned',
+          at: '2026-11-25T12:02:00.000Z',
+          actor: 'system',
+          details: { directoryUserId: 'u1' },
+        }),
+      );
+      expect(await audit.eraseSignup(signupId, 'subject-1')).toBe(2);
+      expect(await audit.eraseSignup(signupId, 'subject-1')).toBe(0);
+      expect(await audit.forSignup(signupId)).toEqual([]);
+      expect(await audit.forSubject('subject-1')).toEqual([
+        { type: 'started', at: '2026-11-25T12:00:00.000Z', actor: 'recipient', subjectHash: 'subject-1' },
+        { type: 'provisioned', at: '2026-11-25T12:02:00.000Z', actor: 'system', subjectHash: 'subject-1' },
+      ]);
+    });
+
+    test('deleteOlderThan removes rows strictly before the cutoff and says how many', async () => {
+      const audit = await make();
+      const signupId = aSignup().signupId;
+      await audit.append(event({ signupId, at: '2026-05-01T00:00:00.000Z' }));
+      await audit.append(event({ type: 'policy_changed', at: '2026-05-02T00:00:00.000Z' }));
+      await audit.append(event({ signupId, type: 'verified', at: '2026-05-03T00:00:00.000Z' }));
+      expect(await audit.deleteOlderThan(new Date('2026-05-03T00:00:00.000Z'))).toBe(2);
+      expect((await audit.forSignup(signupId)).map((e) => e.type)).toEqual(['verified']);
     });
   });
 }

@@ -1,0 +1,161 @@
+/**
+ * Retention: what is kept, and for how long. Run daily by the `retention` timer. The selection rules are
+ * pure functions of a record and the clock (unit-tested with a fixed clock); the run pages through each
+ * table and deletes what is due with the ETag it read, so a record that changed meanwhile is kept.
+ *
+ *   never-verified flow   deleted once past `expiresAt` (FLOW_TTL_HOURS after start, 24 h by default)
+ *   finished flow         ready, failed, or locked: RETENTION_FINISHED_DAYS after it finished
+ *   address record        once its current flow is gone and its last code email is a day old
+ *   rate-limit counter    once every window in it has ended (no limit uses a window over a day)
+ *   audit row             RETENTION_AUDIT_DAYS after the event
+ */
+import type { SignupFlow } from '../domain/signupFlow';
+import type { Logger } from '../log';
+import type {
+  AddressRecord,
+  AddressStore,
+  AuditLog,
+  Clock,
+  Page,
+  RateLimiter,
+  SignupStore,
+  StoredRateWindows,
+} from '../ports';
+
+export interface RetentionSettings {
+  finishedDays: number;
+  auditDays: number;
+}
+
+export interface RetentionDeps {
+  signups: SignupStore;
+  addresses: AddressStore;
+  limiter: RateLimiter;
+  audit: AuditLog;
+  clock: Clock;
+  settings: RetentionSettings;
+}
+
+export interface RetentionReport {
+  flowsDeleted: number;
+  addressesDeleted: number;
+  limitsDeleted: number;
+  auditRowsDeleted: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The longest rate-limit window any caller uses (the per-domain daily cap). Counters do not store their
+ * window length, so a counter whose every window started this long ago has certainly ended. A new limit
+ * with a longer window must raise this.
+ */
+export const MAX_RATE_WINDOW_MS = DAY_MS;
+
+/** Per-recipient send history is kept a day: the longest per-recipient cap (RECIPIENT_EMAILS_PER_DAY). */
+export const ADDRESS_HISTORY_MS = DAY_MS;
+
+/** When a flow may be deleted, or undefined while it must be kept (in progress). */
+export function flowDeletableAt(flow: SignupFlow, settings: RetentionSettings): number | undefined {
+  switch (flow.status) {
+    case 'pending_verification':
+      return Date.parse(flow.expiresAt);
+    case 'ready':
+    case 'failed':
+    case 'expired': {
+      const finished = flow.finishedAt ?? flow.lockedAt ?? flow.expiresAt;
+      return Date.parse(finished) + settings.finishedDays * DAY_MS;
+    }
+    case 'verified':
+    case 'provisioning':
+      return undefined;
+  }
+}
+
+export function flowIsDue(flow: SignupFlow, now: Date, settings: RetentionSettings): boolean {
+  const at = flowDeletableAt(flow, settings);
+  return at !== undefined && now.getTime() >= at;
+}
+
+export function addressIsDue(record: AddressRecord, currentFlowExists: boolean, now: Date): boolean {
+  return !currentFlowExists && record.sentAt.every((t) => t <= now.getTime() - ADDRESS_HISTORY_MS);
+}
+
+export function limitIsDue(windows: StoredRateWindows['windows'], now: Date): boolean {
+  return Object.values(windows).every((w) => w.start + MAX_RATE_WINDOW_MS <= now.getTime());
+}
+
+export function auditCutoff(now: Date, settings: RetentionSettings): Date {
+  return new Date(now.getTime() - settings.auditDays * DAY_MS);
+}
+
+const PAGE = 1000;
+
+async function forEachPage<T>(
+  list: (token: string | undefined) => Promise<Page<T>>,
+  visit: (item: T) => Promise<void>,
+): Promise<void> {
+  let token: string | undefined;
+  do {
+    const page = await list(token);
+    for (const item of page.items) await visit(item);
+    token = page.continuationToken;
+  } while (token);
+}
+
+export function makeRetentionService(deps: RetentionDeps) {
+  const { settings } = deps;
+
+  async function run(log: Logger): Promise<RetentionReport> {
+    const now = deps.clock.now();
+    const report: RetentionReport = {
+      flowsDeleted: 0,
+      addressesDeleted: 0,
+      limitsDeleted: 0,
+      auditRowsDeleted: 0,
+    };
+
+    // Flows first, so address records whose flow goes now are collected in the same run.
+    await forEachPage(
+      (token) => deps.signups.list({ now, top: PAGE, continuationToken: token }),
+      async ({ value, etag }) => {
+        if (flowIsDue(value, now, settings) && (await deps.signups.deleteIfUnchanged(value.signupId, etag)))
+          report.flowsDeleted++;
+      },
+    );
+
+    await forEachPage(
+      (token) => deps.addresses.list({ top: PAGE, continuationToken: token }),
+      async ({ value, etag }) => {
+        const exists =
+          value.currentSignupId !== undefined &&
+          (await deps.signups.get(value.currentSignupId)) !== undefined;
+        // ETag-conditional: a start racing this run re-points the record and keeps it.
+        if (
+          addressIsDue(value, exists, now) &&
+          (await deps.addresses.deleteIfUnchanged(value.addressKey, etag))
+        )
+          report.addressesDeleted++;
+      },
+    );
+
+    await forEachPage(
+      (token) => deps.limiter.list({ top: PAGE, continuationToken: token }),
+      async (counter) => {
+        if (
+          limitIsDue(counter.windows, now) &&
+          (await deps.limiter.deleteIfUnchanged(counter.key, counter.etag))
+        )
+          report.limitsDeleted++;
+      },
+    );
+
+    report.auditRowsDeleted = await deps.audit.deleteOlderThan(auditCutoff(now, settings));
+    log.event('retention_completed', { ...report });
+    return report;
+  }
+
+  return { run };
+}
+
+export type RetentionService = ReturnType<typeof makeRetentionService>;

@@ -1,0 +1,360 @@
+/**
+ * The admin HTTP functions with real HttpRequest objects over the in-memory world; every response is
+ * checked against openapi.yaml. The function key itself is the host's job (see adminRegistration and
+ * integration/adminHost tests); here: the role check, validation, status codes and bodies.
+ */
+import { HttpRequest, type HttpResponseInit } from '@azure/functions';
+
+import { makeAdminPolicyGet } from '../../functions/adminPolicyGet';
+import { makeAdminPolicyPut } from '../../functions/adminPolicyPut';
+import { makeAdminSignupDelete } from '../../functions/adminSignupDelete';
+import { makeAdminSignupGet } from '../../functions/adminSignupGet';
+import { makeAdminSignupRetry } from '../../functions/adminSignupRetry';
+import { makeAdminSignupsList } from '../../functions/adminSignupsList';
+import { makeAdminStats } from '../../functions/adminStats';
+import { makeSignupStart } from '../../functions/signupStart';
+import { parseConfig } from '../../shared/config';
+import { httpFunction } from '../../shared/httpFunction';
+import { makeAdminService } from '../../shared/services/adminService';
+import { CachedPolicyProvider } from '../../shared/services/policy';
+import { makeSignupService } from '../../shared/services/signupService';
+import { QUEUES } from '../../shared/storageNames';
+import { TEST_SECRET, uniqueEmail } from '../support/builders';
+import { InMemoryPolicyStore, InMemoryQueueInspector } from '../support/fakes';
+import { assertMatchesOpenApi } from '../support/openapi';
+import { testWorld } from '../support/testWorld';
+
+const ROLE = 'SignupAdmin';
+
+// Response bodies are checked against openapi.yaml first; reading them loosely afterwards is fine.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+function configWith(extra: Record<string, string> = {}) {
+  return parseConfig({
+    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    CODE_HMAC_SECRET: TEST_SECRET,
+    GRAPH_ACCESS_GROUP_ID: 'group',
+    EMAIL_TRANSPORT: 'smtp',
+    TRUSTED_PROXY_HOPS: '1',
+    ORGANIZATION_DOMAINS: 'contoso.com',
+    ...extra,
+  });
+}
+
+const OPERATIONS = {
+  policyGet: ['GET', '/api/admin/policy', makeAdminPolicyGet],
+  policyPut: ['PUT', '/api/admin/policy', makeAdminPolicyPut],
+  list: ['GET', '/api/admin/signups', makeAdminSignupsList],
+  get: ['GET', '/api/admin/signups/{signupId}', makeAdminSignupGet],
+  retry: ['POST', '/api/admin/signups/{signupId}/retry', makeAdminSignupRetry],
+  erase: ['DELETE', '/api/admin/signups/{signupId}', makeAdminSignupDelete],
+  stats: ['GET', '/api/admin/stats', makeAdminStats],
+} as const;
+type Operation = keyof typeof OPERATIONS;
+
+function setup(settings: Record<string, string> = {}) {
+  const config = configWith(settings);
+  const world = testWorld();
+  const policyStore = new InMemoryPolicyStore();
+  const policy = new CachedPolicyProvider(policyStore, config, world.clock);
+  const adminService = makeAdminService({
+    ...world,
+    queues: new InMemoryQueueInspector(),
+    policyStore,
+    settings: {
+      ...world.settings,
+      organizationDomains: config.ORGANIZATION_DOMAINS,
+      allowedDomains: config.ALLOWED_DOMAINS,
+      blockedDomains: config.BLOCKED_DOMAINS,
+      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+    },
+    onPolicyChanged: () => policy.invalidate(),
+  });
+  const signupService = makeSignupService({ ...world, policy });
+  const start = httpFunction(makeSignupStart({ signupService, config }));
+
+  const call = async (
+    op: Operation,
+    init: { query?: string; body?: unknown; headers?: Record<string, string>; signupId?: string } = {},
+  ): Promise<{ res: HttpResponseInit; json: Json }> => {
+    const [method, template, make] = OPERATIONS[op];
+    const path = template.replace('{signupId}', init.signupId ?? '');
+    const req = new HttpRequest({
+      method,
+      url: `http://localhost${path}${init.query ? `?${init.query}` : ''}`,
+      headers: {
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
+      body:
+        init.body === undefined
+          ? undefined
+          : { string: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) },
+      params: init.signupId === undefined ? {} : { signupId: init.signupId },
+    });
+    const res = await httpFunction(make({ adminService, config }))(req, world.context(op));
+    const json = typeof res.body === 'string' && res.body.length ? JSON.parse(res.body) : undefined;
+    expect(res.status).not.toBe(500);
+    assertMatchesOpenApi(template, method, res.status ?? 200, json);
+    return { res, json };
+  };
+  const startSignup = async (email = uniqueEmail('fabrikam.com')) => {
+    const req = new HttpRequest({
+      method: 'POST',
+      url: 'http://localhost/api/signups',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+      body: { string: JSON.stringify({ email }) },
+    });
+    const res = await start(req, world.context('signupStart'));
+    return { status: res.status, json: JSON.parse(typeof res.body === 'string' ? res.body : '{}') };
+  };
+  return { world, call, startSignup, policyStore };
+}
+
+function principal(roles: string[], options: { name?: string; roleTyp?: boolean } = {}): string {
+  const roleTyp = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role';
+  return Buffer.from(
+    JSON.stringify({
+      auth_typ: 'aad',
+      claims: [
+        { typ: 'name', val: 'Alice Admin' },
+        { typ: 'preferred_username', val: options.name ?? 'alice@contoso.com' },
+        ...roles.map((val) => ({ typ: options.roleTyp ? roleTyp : 'roles', val })),
+      ],
+      name_typ: 'preferred_username',
+      role_typ: roleTyp,
+    }),
+  ).toString('base64');
+}
+
+const header = (res: HttpResponseInit, name: string) => (res.headers as Record<string, string>)[name];
+
+describe('ADMIN_REQUIRED_ROLE', () => {
+  const everyCall: [Operation, Parameters<ReturnType<typeof setup>['call']>[1]][] = [
+    ['policyGet', {}],
+    ['policyPut', { body: { signupsPaused: true } }],
+    ['list', {}],
+    ['get', { signupId: 'A'.repeat(24) }],
+    ['retry', { signupId: 'A'.repeat(24) }],
+    ['erase', { signupId: 'A'.repeat(24) }],
+    ['stats', {}],
+  ];
+
+  test.each(everyCall)(
+    '%s: no principal, a principal without the role, or a forged header → 403 forbidden, nothing changed',
+    async (op, init) => {
+      const { call, policyStore } = setup({ ADMIN_REQUIRED_ROLE: ROLE });
+      const variants: Record<string, string>[] = [
+        {},
+        { 'x-ms-client-principal': principal(['Reader']) },
+        { 'x-ms-client-principal': 'not base64 json' },
+      ];
+      for (const headers of variants) {
+        const { res, json } = await call(op, { ...init, headers });
+        expect(res.status).toBe(403);
+        expect(json.error.code).toBe('forbidden');
+      }
+      expect(policyStore.current).toBeUndefined();
+    },
+  );
+
+  test('with the role (as a `roles` claim or under role_typ) → 200, and the audit names the principal', async () => {
+    const { call, world } = setup({ ADMIN_REQUIRED_ROLE: ROLE });
+    expect(
+      (await call('stats', { headers: { 'x-ms-client-principal': principal([ROLE]) } })).res.status,
+    ).toBe(200);
+    expect(
+      (await call('stats', { headers: { 'x-ms-client-principal': principal([ROLE], { roleTyp: true }) } }))
+        .res.status,
+    ).toBe(200);
+    const put = await call('policyPut', {
+      body: { signupsPaused: true, reason: 'incident' },
+      headers: { 'x-ms-client-principal': principal(['Reader', ROLE], { name: 'bob@contoso.com' }) },
+    });
+    expect(put.res.status).toBe(200);
+    expect(world.audit.events.find((e) => e.type === 'policy_changed')).toMatchObject({
+      actor: 'bob@contoso.com',
+      details: { reason: 'incident' },
+    });
+  });
+
+  test('without the setting, the key alone is enough and the actor is function-key', async () => {
+    const { call, world } = setup();
+    expect((await call('policyPut', { body: { signupsPaused: false } })).res.status).toBe(200);
+    expect(world.audit.events.at(-1)).toMatchObject({ type: 'policy_changed', actor: 'function-key' });
+  });
+});
+
+describe('policy', () => {
+  test('GET → 200 with ETag; PUT pauses start (503 with the reason) and resumes it', async () => {
+    const { call, startSignup } = setup();
+    const before = await call('policyGet');
+    expect(before.res.status).toBe(200);
+    expect(before.json.etag).toBeNull();
+    expect(before.json.settings.organizationDomains).toEqual(['contoso.com']);
+
+    const put = await call('policyPut', {
+      body: { signupsPaused: true, pauseReason: 'Maintenance until 14:00 UTC.' },
+    });
+    expect(put.res.status).toBe(200);
+    expect(header(put.res, 'ETag')).toBe(put.json.etag);
+    expect(header(put.res, 'Cache-Control')).toBe('no-store');
+    expect(await startSignup()).toEqual({
+      status: 503,
+      json: { error: { code: 'signups_paused', message: 'Maintenance until 14:00 UTC.' } },
+    });
+
+    const got = await call('policyGet');
+    expect(header(got.res, 'ETag')).toBe(put.json.etag);
+    expect(got.json.effective.pausedNow).toBe(true);
+    await call('policyPut', { body: { signupsPaused: false }, headers: { 'if-match': got.json.etag } });
+    expect((await startSignup()).status).toBe(202);
+  });
+
+  test("a paused domain is refused by start with the admin's reason", async () => {
+    const { call, startSignup } = setup();
+    await call('policyPut', {
+      body: {
+        signupsPaused: false,
+        pausedDomains: [{ domain: 'fabrikam.com', reason: 'Paused while we review Fabrikam access.' }],
+      },
+    });
+    expect(await startSignup(uniqueEmail('fabrikam.com'))).toEqual({
+      status: 400,
+      json: {
+        error: {
+          code: 'domain_not_allowed',
+          message: 'Paused while we review Fabrikam access.',
+          reason: 'paused',
+        },
+      },
+    });
+    expect((await startSignup(uniqueEmail('northwindtraders.com'))).status).toBe(202);
+  });
+
+  test.each([
+    ['signupsPaused', { signupsPaused: 'yes' }],
+    ['signupsPaused', {}],
+    ['extra', { signupsPaused: true, extra: 1 }],
+    ['pauseReason', { signupsPaused: true, pauseReason: 'x'.repeat(501) }],
+    ['pauseUntil', { signupsPaused: true, pauseUntil: 'tomorrow' }],
+    ['domainDailyCap', { signupsPaused: false, domainDailyCap: 0 }],
+    ['domainDailyCap', { signupsPaused: false, domainDailyCap: 1.5 }],
+    ['pausedDomains.0.reason', { signupsPaused: false, pausedDomains: [{ domain: 'fabrikam.com' }] }],
+    [
+      'blockedDomains[1]: "bad domain"',
+      { signupsPaused: false, blockedDomains: ['fabrikam.com', 'bad domain'] },
+    ],
+    ['pauseReason', { signupsPaused: true, pauseReason: 'line\nbreak' }],
+  ])('PUT with an invalid %s → 400 invalid_request naming it', async (field, body) => {
+    const { call } = setup();
+    const { res, json } = await call('policyPut', { body });
+    expect(res.status).toBe(400);
+    expect(json.error.code).toBe('invalid_request');
+    expect(json.error.message).toContain(field);
+  });
+
+  test('PUT with a stale If-Match → 412 precondition_failed; without JSON → 415', async () => {
+    const { call } = setup();
+    const first = await call('policyPut', { body: { signupsPaused: false } });
+    await call('policyPut', { body: { signupsPaused: true } });
+    const stale = await call('policyPut', {
+      body: { signupsPaused: false },
+      headers: { 'if-match': first.json.etag },
+    });
+    expect(stale.res.status).toBe(412);
+    expect(stale.json.error.code).toBe('precondition_failed');
+    const plain = await call('policyPut', {
+      body: 'signupsPaused=true',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(plain.res.status).toBe(415);
+  });
+});
+
+describe('signups', () => {
+  test('list → 200 masked items; query parameters are validated (and ?code= is allowed)', async () => {
+    const { call, startSignup } = setup();
+    const email = uniqueEmail('fabrikam.com');
+    await startSignup(email);
+    const { res, json } = await call('list', {
+      query: 'status=pending_verification&domain=Fabrikam.com&top=10&code=the-key',
+    });
+    expect(res.status).toBe(200);
+    expect(json.items).toHaveLength(1);
+    expect(json.items[0].address).toBe('p•••@fabrikam.com');
+    expect(JSON.stringify(json)).not.toContain(email);
+    for (const query of [
+      'status=done',
+      'top=201',
+      'top=0',
+      'from=yesterday',
+      'sort=desc',
+      'continuationToken=%%%',
+    ]) {
+      const bad = await call('list', { query });
+      expect([bad.res.status, bad.json.error.code]).toEqual([400, 'invalid_request']);
+    }
+  });
+
+  test('get → 200 with audit events; unknown → 404', async () => {
+    const { call, startSignup } = setup();
+    const { json: started } = await startSignup();
+    const { res, json } = await call('get', { signupId: started.signupId });
+    expect(res.status).toBe(200);
+    expect(json.events.map((e: { type: string }) => e.type)).toEqual(['started']);
+    expect((await call('get', { signupId: 'A'.repeat(24) })).res.status).toBe(404);
+  });
+
+  test('retry → 202 for a failed sign-up (queued), again → 202 retried false; a pending one → 409', async () => {
+    const { call, world, startSignup } = setup();
+    const signupId = await world.verifiedSignup(uniqueEmail('fabrikam.com'));
+    world.queue.take(QUEUES.provision);
+    world.directory.failNext('inviteGuest', new Error('Graph 500'));
+    await expect(world.provisioningService.handle({ signupId }, world.log)).rejects.toThrow();
+    await world.provisioningService.markFailed({ signupId }, world.log);
+    const first = await call('retry', { signupId });
+    expect([first.res.status, first.json]).toEqual([202, { signupId, status: 'verified', retried: true }]);
+    const again = await call('retry', { signupId });
+    expect([again.res.status, again.json.retried]).toEqual([202, false]);
+    const { json: pending } = await startSignup();
+    const conflict = await call('retry', { signupId: pending.signupId });
+    expect([conflict.res.status, conflict.json.error.code]).toEqual([409, 'conflict']);
+  });
+
+  test('DELETE → 204 without a body; again → 404; deleteGuest must be a boolean', async () => {
+    const { call, startSignup, world } = setup();
+    const { json: started } = await startSignup();
+    const bad = await call('erase', { signupId: started.signupId, query: 'deleteGuest=yes' });
+    expect(bad.res.status).toBe(400);
+    const done = await call('erase', { signupId: started.signupId, query: 'deleteGuest=false' });
+    expect(done.res.status).toBe(204);
+    expect(done.res.body).toBeUndefined();
+    expect(header(done.res, 'Cache-Control')).toBe('no-store');
+    expect(await world.signups.get(started.signupId)).toBeUndefined();
+    expect((await call('erase', { signupId: started.signupId })).res.status).toBe(404);
+  });
+
+  test('deleteGuest=true on an existing guest → 409 and nothing erased', async () => {
+    const { call, world } = setup();
+    const email = uniqueEmail('fabrikam.com');
+    world.directory.seedGuest(email);
+    const signupId = await world.verifiedSignup(email);
+    await world.deliverProvisioning();
+    const { res, json } = await call('erase', { signupId, query: 'deleteGuest=true' });
+    expect([res.status, json.error.code]).toEqual([409, 'conflict']);
+    expect(await world.signups.get(signupId)).toBeDefined();
+  });
+});
+
+test('stats → 200 in the documented shape', async () => {
+  const { call, startSignup } = setup();
+  await startSignup();
+  const { res, json } = await call('stats');
+  expect(res.status).toBe(200);
+  expect(json.last24h.total).toBe(1);
+  expect(json.topDomains).toEqual([{ domain: 'fabrikam.com', count: 1 }]);
+});

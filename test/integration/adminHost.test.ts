@@ -1,0 +1,218 @@
+/**
+ * The admin API through the dev Functions host (dev/host.ts), which enforces authLevel `function` like
+ * the Azure host: the admin functions and sign-up start are bundled from source (scripts/package.ts, so
+ * no stale dist/ matters), served on a free port over a private in-memory Azurite.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { TableServiceClient } from '@azure/data-tables';
+import { QueueServiceClient } from '@azure/storage-queue';
+
+import { createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost } from '../../dev/host';
+import { type AzuriteInstance, startAzurite } from '../../dev/processes';
+import { readLocalSettingsValues } from '../../dev/settings';
+import { run } from '../../scripts/admin';
+import { buildPackage } from '../../scripts/package';
+import { QUEUES, TABLES } from '../../shared/storageNames';
+import { uniqueEmail } from '../support/builders';
+
+const ROOT = path.join(__dirname, '..', '..');
+const ROLE = 'SignupAdmin';
+const ENTRY = [
+  'adminPolicyGet',
+  'adminPolicyPut',
+  'adminSignupsList',
+  'adminSignupGet',
+  'adminSignupRetry',
+  'adminSignupDelete',
+  'adminStats',
+  'retention',
+  'signupStart',
+]
+  .map((f) => `import './functions/${f}';`)
+  .join('\n');
+
+const ROUTES: [string, string][] = [
+  ['GET', '/api/admin/policy'],
+  ['PUT', '/api/admin/policy'],
+  ['GET', '/api/admin/signups'],
+  ['GET', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA'],
+  ['POST', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA/retry'],
+  ['DELETE', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA'],
+  ['GET', '/api/admin/stats'],
+];
+
+let work: string;
+let appRoot: string;
+let azurite: AzuriteInstance;
+const hosts: LocalHost[] = [];
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'rms-admin-host-'));
+  const built = await buildPackage({
+    rootDir: ROOT,
+    outDir: path.join(work, 'app'),
+    zipPath: null,
+    entrySource: ENTRY,
+    minify: false,
+    webDir: path.join(work, 'no-web'),
+  });
+  appRoot = built.outDir;
+  azurite = await startAzurite();
+  const tables = TableServiceClient.fromConnectionString(azurite.connectionString, {
+    allowInsecureConnection: true,
+  });
+  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  await Promise.all([
+    ...Object.values(TABLES).map((t) => tables.createTable(t)),
+    ...Object.values(QUEUES).map((q) => queues.getQueueClient(q).createIfNotExists()),
+  ]);
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.stop()));
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function startHost(settings: Record<string, string> = {}): Promise<LocalHost> {
+  const host = createLocalHost({
+    appRoot,
+    port: 0,
+    functionKey: DEFAULT_FUNCTION_KEY,
+    storageConnectionString: azurite.connectionString,
+    env: {
+      ...readLocalSettingsValues(ROOT),
+      EMAIL_TRANSPORT: 'smtp',
+      TRUSTED_PROXY_HOPS: '1',
+      ADMIN_REQUIRED_ROLE: '',
+      ...settings,
+    },
+    log: () => undefined,
+    shutdownTimeoutMs: 3000,
+  });
+  hosts.push(host);
+  await host.start();
+  return host;
+}
+
+const principal = (roles: string[]) =>
+  Buffer.from(
+    JSON.stringify({
+      auth_typ: 'aad',
+      claims: [
+        { typ: 'preferred_username', val: 'alice@contoso.com' },
+        ...roles.map((val) => ({ typ: 'roles', val })),
+      ],
+      name_typ: 'preferred_username',
+      role_typ: 'roles',
+    }),
+  ).toString('base64');
+
+const send = (
+  host: LocalHost,
+  method: string,
+  route: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+) =>
+  fetch(`${host.url}${route}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+test('the documented local key is the dev host default', () => {
+  expect(DEFAULT_FUNCTION_KEY).toBe('dev-function-key');
+});
+
+test('without the key (or with a wrong one) every admin route is 401; with it the API answers', async () => {
+  const host = await startHost();
+  for (const [method, route] of ROUTES) {
+    const body = method === 'PUT' ? { signupsPaused: true } : undefined;
+    expect([method, route, (await send(host, method, route, {}, body)).status]).toEqual([method, route, 401]);
+    expect([
+      method,
+      route,
+      (await send(host, method, route, { 'x-functions-key': 'wrong-key' }, body)).status,
+    ]).toEqual([method, route, 401]);
+  }
+  const stats = await send(host, 'GET', '/api/admin/stats', { 'x-functions-key': 'dev-function-key' });
+  expect(stats.status).toBe(200);
+  expect(await stats.json()).toMatchObject({
+    last24h: { total: 0 },
+    queueDepths: { 'signup-email-poison': 0, 'signup-provision-poison': 0 },
+  });
+  expect((await send(host, 'GET', '/api/admin/policy?code=dev-function-key')).status).toBe(200);
+  // Nothing changed through the refused PUTs.
+  expect(
+    ((await (await send(host, 'GET', '/api/admin/policy?code=dev-function-key')).json()) as { etag: unknown })
+      .etag,
+  ).toBeNull();
+}, 60_000);
+
+test('a PUT through the host pauses start on that instance at once (503), and resuming reopens it', async () => {
+  const host = await startHost();
+  const key = { 'x-functions-key': 'dev-function-key' };
+  const start = () => send(host, 'POST', '/api/signups', {}, { email: uniqueEmail('fabrikam.com') });
+  expect((await start()).status).toBe(202);
+  const put = await send(host, 'PUT', '/api/admin/policy', key, {
+    signupsPaused: true,
+    pauseReason: 'Back soon.',
+    reason: 'test',
+  });
+  expect(put.status).toBe(200);
+  const etag = put.headers.get('etag');
+  expect(etag).toBeTruthy();
+  const paused = await start();
+  expect(paused.status).toBe(503);
+  expect(await paused.json()).toEqual({ error: { code: 'signups_paused', message: 'Back soon.' } });
+  expect(
+    (await send(host, 'PUT', '/api/admin/policy', { ...key, 'if-match': etag! }, { signupsPaused: false }))
+      .status,
+  ).toBe(200);
+  expect((await start()).status).toBe(202);
+}, 60_000);
+
+test('with ADMIN_REQUIRED_ROLE: the key alone or a principal without the role → 403; with the role → 200', async () => {
+  const host = await startHost({ ADMIN_REQUIRED_ROLE: ROLE });
+  const key = { 'x-functions-key': 'dev-function-key' };
+  for (const [method, route] of ROUTES) {
+    const body = method === 'PUT' ? { signupsPaused: true } : undefined;
+    expect([route, (await send(host, method, route, {}, body)).status]).toEqual([route, 401]);
+    expect([route, (await send(host, method, route, key, body)).status]).toEqual([route, 403]);
+    expect([
+      route,
+      (await send(host, method, route, { ...key, 'x-ms-client-principal': principal(['Reader']) }, body))
+        .status,
+    ]).toEqual([route, 403]);
+  }
+  const allowed = { ...key, 'x-ms-client-principal': principal([ROLE]) };
+  expect((await send(host, 'GET', '/api/admin/stats', allowed)).status).toBe(200);
+  expect((await send(host, 'GET', '/api/admin/policy', allowed)).status).toBe(200);
+}, 60_000);
+
+test('the CLI against the host: pause, policy get --json, resume, stats (default key, RMS_SIGNUP_URL)', async () => {
+  const host = await startHost();
+  const out: string[] = [];
+  const err: string[] = [];
+  const cli = (...argv: string[]) =>
+    run(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { RMS_SIGNUP_URL: host.url }, fetch });
+  expect(await cli('pause', '--reason', 'Closed for the audit.')).toBe(0);
+  out.length = 0;
+  expect(await cli('policy', 'get', '--json')).toBe(0);
+  expect(JSON.parse(out.join('\n'))).toMatchObject({
+    policy: { signupsPaused: true, pauseReason: 'Closed for the audit.', updatedBy: 'function-key' },
+    effective: { pausedNow: true },
+  });
+  expect(await cli('resume')).toBe(0);
+  out.length = 0;
+  expect(await cli('stats')).toBe(0);
+  expect(out.join('\n')).toMatch(/signup-provision-poison\s+0/);
+  expect(err).toEqual([]);
+}, 60_000);
