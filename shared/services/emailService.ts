@@ -17,6 +17,7 @@ import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
 import type {
   AddressRecord,
+  OutgoingEmail,
   AddressStore,
   AuditLog,
   Clock,
@@ -169,33 +170,13 @@ export function makeEmailService(deps: EmailDeps) {
         link: `${settings.publicBaseUrl.replace(/\/$/, '')}/#code=${code}&signup=${encodeURIComponent(signupId)}`,
         branding: settings.branding,
       });
-      try {
-        await deps.sender.send({
-          to: flow.email,
-          ...email,
-          idempotencyKey: `${signupId}:code:${issued.codeVersion}`,
-        });
-      } catch (error) {
-        await release(reserved, t);
-        if (isTransientError(error)) {
-          log.event(
-            'email_send_failed',
-            { signupId, kind: 'verification_code', transient: true, error: error.kind },
-            'warn',
-          );
-          return {
-            action: 'requeue',
-            delaySeconds: error.retryAfterSeconds,
-            reason: `transport_${error.kind}`,
-          };
-        }
-        log.event(
-          'email_send_failed',
-          { signupId, kind: 'verification_code', transient: false, error: errorName(error) },
-          'error',
-        );
-        throw error;
-      }
+      const failed = await deliver(
+        { to: flow.email, ...email, idempotencyKey: `${signupId}:code:${issued.codeVersion}` },
+        { signupId, kind: 'verification_code' },
+        log,
+        () => release(reserved, t),
+      );
+      if (failed) return failed;
       await markFlow(signupId, (f) =>
         transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings),
       );
@@ -234,32 +215,12 @@ export function makeEmailService(deps: EmailDeps) {
             branding: settings.branding,
           })
         : renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding });
-    try {
-      await deps.sender.send({
-        to: flow.email,
-        ...email,
-        idempotencyKey: `${message.signupId}:${message.kind}`,
-      });
-    } catch (error) {
-      if (isTransientError(error)) {
-        log.event(
-          'email_send_failed',
-          { signupId: message.signupId, kind: message.kind, transient: true },
-          'warn',
-        );
-        return {
-          action: 'requeue',
-          delaySeconds: error.retryAfterSeconds,
-          reason: `transport_${error.kind}`,
-        };
-      }
-      log.event(
-        'email_send_failed',
-        { signupId: message.signupId, kind: message.kind, transient: false, error: errorName(error) },
-        'error',
-      );
-      throw error;
-    }
+    const failed = await deliver(
+      { to: flow.email, ...email, idempotencyKey: `${message.signupId}:${message.kind}` },
+      message,
+      log,
+    );
+    if (failed) return failed;
     const kind = message.kind === 'account_ready' ? 'account_ready' : 'signup_failed';
     await markFlow(message.signupId, (f) =>
       transition(f, { type: 'notice_emailed', kind }, deps.clock.now(), settings),
@@ -270,6 +231,32 @@ export function makeEmailService(deps: EmailDeps) {
       address: maskEmail(flow.email),
     });
     return { action: 'sent' };
+  }
+
+  /**
+   * Sends one email. A transient transport failure (throttling, outage) becomes a re-queue with the
+   * transport's delay; a permanent one is logged and thrown so the host retries and finally poisons it.
+   */
+  async function deliver(
+    email: OutgoingEmail,
+    about: EmailMessage,
+    log: Logger,
+    onFailure: () => Promise<void> = async () => undefined,
+  ): Promise<EmailOutcome | undefined> {
+    try {
+      await deps.sender.send(email);
+      return undefined;
+    } catch (error) {
+      await onFailure();
+      const transient = isTransientError(error);
+      log.event(
+        'email_send_failed',
+        { ...about, transient, error: transient ? error.kind : errorName(error) },
+        transient ? 'warn' : 'error',
+      );
+      if (!transient) throw error;
+      return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
+    }
   }
 
   /** A code email that did not go out gives its slot back, best effort (a lost race keeps it counted). */

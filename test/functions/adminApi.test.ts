@@ -13,14 +13,12 @@ import { makeAdminSignupRetry } from '../../functions/adminSignupRetry';
 import { makeAdminSignupsList } from '../../functions/adminSignupsList';
 import { makeAdminStats } from '../../functions/adminStats';
 import { makeSignupStart } from '../../functions/signupStart';
-import { parseConfig } from '../../shared/config';
 import { httpFunction } from '../../shared/httpFunction';
-import { makeAdminService } from '../../shared/services/adminService';
 import { CachedPolicyProvider } from '../../shared/services/policy';
 import { makeSignupService } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
-import { TEST_SECRET, uniqueEmail } from '../support/builders';
-import { InMemoryPolicyStore, InMemoryQueueInspector } from '../support/fakes';
+import { testConfig, uniqueEmail } from '../support/builders';
+import { InMemoryPolicyStore } from '../support/fakes';
 import { assertMatchesOpenApi } from '../support/openapi';
 import { testWorld } from '../support/testWorld';
 
@@ -31,15 +29,7 @@ const ROLE = 'SignupAdmin';
 type Json = any;
 
 function configWith(extra: Record<string, string> = {}) {
-  return parseConfig({
-    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-    CODE_HMAC_SECRET: TEST_SECRET,
-    GRAPH_ACCESS_GROUP_ID: 'group',
-    EMAIL_TRANSPORT: 'smtp',
-    TRUSTED_PROXY_HOPS: '1',
-    ORGANIZATION_DOMAINS: 'contoso.com',
-    ...extra,
-  });
+  return testConfig({ ORGANIZATION_DOMAINS: 'contoso.com', ...extra });
 }
 
 const OPERATIONS = {
@@ -58,21 +48,11 @@ function setup(settings: Record<string, string> = {}) {
   const world = testWorld();
   const policyStore = new InMemoryPolicyStore();
   const policy = new CachedPolicyProvider(policyStore, config, world.clock);
-  const adminService = makeAdminService({
-    ...world,
-    queues: new InMemoryQueueInspector(),
+  const adminService = world.makeAdmin({
     policyStore,
-    settings: {
-      ...world.settings,
-      organizationDomains: config.ORGANIZATION_DOMAINS,
-      allowedDomains: config.ALLOWED_DOMAINS,
-      blockedDomains: config.BLOCKED_DOMAINS,
-      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
-      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
-      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-    },
+    lists: config,
     onPolicyChanged: () => policy.invalidate(),
-  });
+  }).service;
   const signupService = makeSignupService({ ...world, policy });
   const start = httpFunction(makeSignupStart({ signupService, config }));
 

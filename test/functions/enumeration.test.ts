@@ -2,18 +2,11 @@
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 
 import { makeSignupStart } from '../../functions/signupStart';
-import { parseConfig } from '../../shared/config';
 import { httpFunction } from '../../shared/httpFunction';
-import { TEST_SECRET, uniqueEmail } from '../support/builders';
+import { testConfig, uniqueEmail } from '../support/builders';
 import { testWorld } from '../support/testWorld';
 
-const config = parseConfig({
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-  CODE_HMAC_SECRET: TEST_SECRET,
-  GRAPH_ACCESS_GROUP_ID: 'group',
-  EMAIL_TRANSPORT: 'smtp',
-  TRUSTED_PROXY_HOPS: '1',
-});
+const config = testConfig();
 
 const shape = (res: HttpResponseInit) => ({
   status: res.status,

@@ -4,19 +4,12 @@ import { makeSignupResend } from '../../functions/signupResend';
 import { makeSignupStart } from '../../functions/signupStart';
 import { makeSignupStatus } from '../../functions/signupStatus';
 import { makeSignupVerify } from '../../functions/signupVerify';
-import { parseConfig } from '../../shared/config';
 import { httpFunction } from '../../shared/httpFunction';
-import { TEST_SECRET, uniqueEmail } from '../support/builders';
+import { testConfig, uniqueEmail } from '../support/builders';
 import { assertMatchesOpenApi } from '../support/openapi';
 import { testWorld } from '../support/testWorld';
 
-const config = parseConfig({
-  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
-  CODE_HMAC_SECRET: TEST_SECRET,
-  GRAPH_ACCESS_GROUP_ID: 'group',
-  EMAIL_TRANSPORT: 'smtp',
-  TRUSTED_PROXY_HOPS: '1',
-});
+const config = testConfig();
 
 function setup() {
   const world = testWorld();

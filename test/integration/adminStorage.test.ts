@@ -14,20 +14,13 @@ import { TableRateLimiter } from '../../shared/adapters/tableRateLimiter';
 import { TableAddressStore, TableSignupStore } from '../../shared/adapters/tableStores';
 import { systemClock } from '../../shared/container';
 import { isAppError } from '../../shared/errors';
-import { createLogger } from '../../shared/log';
 import type { Clock, PolicyStore } from '../../shared/ports';
-import { erasedSubject, makeAdminService } from '../../shared/services/adminService';
-import { makeEmailService } from '../../shared/services/emailService';
+import { erasedSubject } from '../../shared/services/adminService';
 import { CachedPolicyProvider } from '../../shared/services/policy';
-import { makeProvisioningService } from '../../shared/services/provisioningService';
-import { makeRetentionService } from '../../shared/services/retentionService';
-import { makeSignupService } from '../../shared/services/signupService';
-import { QUEUES } from '../../shared/storageNames';
 import { azuriteConnectionString, freshTable } from '../support/azurite';
-import { aSignup, someSignupSettings, uniqueEmail } from '../support/builders';
-import { CapturingSink, FixedClock, InMemoryQueue, InMemoryQueueInspector } from '../support/fakes';
-import { InMemoryDirectory } from '../support/inMemoryDirectory';
-import { RecordingEmailSender } from '../support/recordingEmailSender';
+import { aSignup, uniqueEmail } from '../support/builders';
+import { FixedClock } from '../support/fakes';
+import { testWorld } from '../support/testWorld';
 import { describeAuditContract } from '../support/storeContract';
 
 describeAuditContract('Table Storage on Azurite', async () => new TableAuditLog(await freshTable('audit')));
@@ -40,127 +33,24 @@ const LISTS = {
 
 /** The services exactly as the container wires them, over fresh Azurite tables, with fakes only at the edges. */
 async function azuriteApp(clock: Clock = new FixedClock(), policyStore?: PolicyStore) {
-  const signups = new TableSignupStore(await freshTable('signups'));
-  const addresses = new TableAddressStore(await freshTable('addresses'));
-  const limiter = new TableRateLimiter(await freshTable('limits'));
-  const audit = new TableAuditLog(await freshTable('audit'));
   const policies = policyStore ?? new TablePolicyStore(await freshTable('policy'));
   const policy = new CachedPolicyProvider(policies, LISTS, clock);
-  const queue = new InMemoryQueue();
-  const sender = new RecordingEmailSender();
-  const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
-  const sink = new CapturingSink();
-  const log = createLogger(sink);
-  const settings = someSignupSettings({
-    ipStartsPerMinute: 10_000,
-    ipStartsPerHour: 10_000,
-    ipVerifiesPerMinute: 10_000,
-  });
-  const signupService = makeSignupService({
-    signups,
-    addresses,
-    limiter,
-    queue,
+  const world = testWorld({
+    // A real-time clock still has FixedClock's shape, so the world's helpers type-check.
+    clock: clock instanceof FixedClock ? clock : Object.assign(new FixedClock(), { now: () => clock.now() }),
+    signups: new TableSignupStore(await freshTable('signups')),
+    addresses: new TableAddressStore(await freshTable('addresses')),
+    limiter: new TableRateLimiter(await freshTable('limits')),
+    audit: new TableAuditLog(await freshTable('audit')),
     policy,
-    audit,
-    clock,
-    settings,
+    settings: { ipStartsPerMinute: 10_000, ipStartsPerHour: 10_000, ipVerifiesPerMinute: 10_000 },
   });
-  const emailService = makeEmailService({
-    signups,
-    addresses,
-    limiter,
-    sender,
-    audit,
-    clock,
-    settings: {
-      ...settings,
-      publicBaseUrl: 'https://signup.contoso.example',
-      recipientPerMinute: 1,
-      recipientPerHour: 5,
-      recipientPerDay: 10,
-      budgetPerMinute: 30,
-      budgetPerHour: 100,
-      retentionDays: 30,
-      branding: {
-        organizationName: 'Contoso',
-        accentColor: '#0b5cad',
-        supportContact: 'help@contoso.example',
-      },
-    },
-  });
-  const provisioningService = makeProvisioningService({
-    signups,
-    directory,
-    limiter,
-    queue,
-    audit,
-    clock,
-    sleep: async () => undefined,
-    settings: {
-      ...settings,
-      accessGroupId: 'access-group',
-      inviteRedirectUrl: 'https://signup.contoso.example/',
-      signInUrl: 'https://myapplications.microsoft.com',
-      graphWritesPerSecond: 20,
-      replicationLagBudgetMs: 120_000,
-    },
-  });
-  const adminService = makeAdminService({
-    signups,
-    addresses,
-    limiter,
-    queue,
-    queues: new InMemoryQueueInspector(),
+  const admin = world.makeAdmin({
     policyStore: policies,
-    audit,
-    directory,
-    clock,
-    settings: {
-      ...settings,
-      organizationDomains: LISTS.ORGANIZATION_DOMAINS,
-      allowedDomains: LISTS.ALLOWED_DOMAINS,
-      blockedDomains: LISTS.BLOCKED_DOMAINS,
-      emailBudgetPerMinute: 30,
-      emailBudgetPerHour: 100,
-      graphWritesPerSecond: 20,
-    },
+    lists: LISTS,
     onPolicyChanged: () => policy.invalidate(),
   });
-  const retentionService = makeRetentionService({
-    signups,
-    addresses,
-    limiter,
-    audit,
-    clock,
-    settings: { finishedDays: 30, auditDays: 180 },
-  });
-
-  async function deliver() {
-    for (const { message } of queue.take(QUEUES.email)) await emailService.handle(message as never, log);
-    for (const { message } of queue.take(QUEUES.provision))
-      await provisioningService.handle(message as never, log);
-  }
-  const latestCode = (address: string) =>
-    /\b(\d{6})\b/.exec(sender.deliveredTo(address).at(-1)?.text ?? '')?.[1] ?? '';
-  return {
-    signups,
-    addresses,
-    limiter,
-    audit,
-    policies,
-    policy,
-    queue,
-    sender,
-    directory,
-    log,
-    settings,
-    signupService,
-    adminService,
-    retentionService,
-    deliver,
-    latestCode,
-  };
+  return { ...world, policies, policy, adminService: admin.service };
 }
 
 /** Every row of every table in the account, as JSON (tables other test files drop meanwhile are skipped). */

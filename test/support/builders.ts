@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { type Config, parseConfig } from '../../shared/config';
 import { newSignupId } from '../../shared/domain/codes';
 import { newFlow, type SignupFlow } from '../../shared/domain/signupFlow';
 import type { SignupSettings } from '../../shared/services/signupService';
@@ -47,4 +48,16 @@ export function someSignupSettings(overrides: Partial<SignupSettings> = {}): Sig
     organizationName: 'Contoso',
     ...overrides,
   };
+}
+
+/** A valid configuration for function tests (no I/O happens with it: services are wired to fakes). */
+export function testConfig(extra: Record<string, string> = {}): Config {
+  return parseConfig({
+    AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+    CODE_HMAC_SECRET: TEST_SECRET,
+    GRAPH_ACCESS_GROUP_ID: 'group',
+    EMAIL_TRANSPORT: 'smtp',
+    TRUSTED_PROXY_HOPS: '1',
+    ...extra,
+  });
 }

@@ -5,9 +5,18 @@
 import { InvocationContext } from '@azure/functions';
 
 import { createLogger } from '../../shared/log';
-import type { AddressStore, RateLimiter, SignupStore } from '../../shared/ports';
+import type {
+  AddressStore,
+  AuditLog,
+  PolicyProvider,
+  PolicyStore,
+  RateLimiter,
+  SignupStore,
+} from '../../shared/ports';
+import { makeAdminService } from '../../shared/services/adminService';
 import { makeEmailService } from '../../shared/services/emailService';
 import { makeProvisioningService } from '../../shared/services/provisioningService';
+import { makeRetentionService } from '../../shared/services/retentionService';
 import { makeSignupService, type SignupSettings } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
 import { someSignupSettings } from './builders';
@@ -18,7 +27,9 @@ import {
   FixedPolicy,
   InMemoryAuditLog,
   InMemoryAddressStore,
+  InMemoryPolicyStore,
   InMemoryQueue,
+  InMemoryQueueInspector,
   InMemoryRateLimiter,
   InMemorySignupStore,
 } from './fakes';
@@ -30,12 +41,23 @@ export interface WorldOptions {
   signups?: SignupStore;
   addresses?: AddressStore;
   limiter?: RateLimiter;
+  audit?: AuditLog;
+  /** What start reads; default a `FixedPolicy` the test can change (`world.policy.policy = …`). */
+  policy?: PolicyProvider;
+  clock?: FixedClock;
   budgetPerMinute?: number;
   budgetPerHour?: number;
 }
 
-export function testWorld(options: WorldOptions = {}) {
-  const clock = new FixedClock();
+/** The settings-level domain lists an admin service reports beside the run-time policy. */
+export interface SettingsLists {
+  ORGANIZATION_DOMAINS: readonly string[];
+  ALLOWED_DOMAINS: readonly string[];
+  BLOCKED_DOMAINS: readonly string[];
+}
+
+export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
+  const clock = options.clock ?? new FixedClock();
   const signups = options.signups ?? new InMemorySignupStore();
   const addresses = options.addresses ?? new InMemoryAddressStore();
   const limiter = options.limiter ?? new InMemoryRateLimiter();
@@ -43,7 +65,7 @@ export function testWorld(options: WorldOptions = {}) {
   const policy = new FixedPolicy(emptyPolicy());
   const sender = new RecordingEmailSender();
   const sink = new CapturingSink();
-  const audit = new InMemoryAuditLog();
+  const audit = (options.audit ?? new InMemoryAuditLog()) as A;
   const log = createLogger(sink);
   const settings = someSignupSettings(options.settings);
   const signupService = makeSignupService({
@@ -51,7 +73,7 @@ export function testWorld(options: WorldOptions = {}) {
     addresses,
     limiter,
     queue,
-    policy,
+    policy: options.policy ?? policy,
     audit,
     clock,
     settings,
@@ -102,6 +124,46 @@ export function testWorld(options: WorldOptions = {}) {
       replicationLagBudgetMs: 120_000,
     },
   });
+
+  const retentionService = makeRetentionService({
+    signups,
+    addresses,
+    limiter,
+    audit,
+    clock,
+    settings: { finishedDays: 30, auditDays: 180 },
+  });
+
+  /** The admin service over this world's stores, with its own policy store and settings-level lists. */
+  function makeAdmin(
+    admin: { policyStore?: PolicyStore; lists?: SettingsLists; onPolicyChanged?: () => void } = {},
+  ) {
+    const lists = admin.lists ?? { ORGANIZATION_DOMAINS: [], ALLOWED_DOMAINS: [], BLOCKED_DOMAINS: [] };
+    const policyStore = admin.policyStore ?? new InMemoryPolicyStore();
+    const queues = new InMemoryQueueInspector();
+    const service = makeAdminService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      queues,
+      policyStore,
+      audit,
+      directory,
+      clock,
+      settings: {
+        ...settings,
+        organizationDomains: lists.ORGANIZATION_DOMAINS,
+        allowedDomains: lists.ALLOWED_DOMAINS,
+        blockedDomains: lists.BLOCKED_DOMAINS,
+        emailBudgetPerMinute: options.budgetPerMinute ?? 30,
+        emailBudgetPerHour: options.budgetPerHour ?? 100,
+        graphWritesPerSecond: 20,
+      },
+      onPolicyChanged: admin.onPolicyChanged,
+    });
+    return { service, policyStore, queues };
+  }
 
   /** Runs every queued provisioning message once, re-queuing deferred ones. */
   async function deliverProvisioning() {
@@ -161,7 +223,15 @@ export function testWorld(options: WorldOptions = {}) {
     directory,
     sleeps,
     provisioningService,
+    retentionService,
+    makeAdmin,
     deliverProvisioning,
+    /** Emails, then provisioning, then the emails provisioning queued. */
+    deliver: async () => {
+      await deliverEmails();
+      await deliverProvisioning();
+      await deliverEmails();
+    },
     verifiedSignup,
     deliverEmails,
     latestCode,

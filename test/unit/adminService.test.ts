@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../shared/errors';
 import type { AuditEvent, SignupPolicy } from '../../shared/ports';
-import { erasedSubject, makeAdminService, type PolicyInput } from '../../shared/services/adminService';
+import { erasedSubject, type PolicyInput } from '../../shared/services/adminService';
 import { EMAIL_BUDGET_KEY } from '../../shared/services/emailService';
 import { CachedPolicyProvider } from '../../shared/services/policy';
 import { makeSignupService } from '../../shared/services/signupService';
@@ -13,7 +13,6 @@ import { aSignup, TEST_SECRET, uniqueEmail } from '../support/builders';
 import {
   InMemoryAddressStore,
   InMemoryPolicyStore,
-  InMemoryQueueInspector,
   InMemoryRateLimiter,
   InMemorySignupStore,
 } from '../support/fakes';
@@ -28,31 +27,14 @@ const SETTINGS_LISTS = {
 function adminWorld() {
   const world = testWorld();
   const policyStore = new InMemoryPolicyStore();
-  const queues = new InMemoryQueueInspector();
   /** Two instances of the app: A serves the admin call, B only reads the policy through its cache. */
   const providerA = new CachedPolicyProvider(policyStore, SETTINGS_LISTS, world.clock);
   const providerB = new CachedPolicyProvider(policyStore, SETTINGS_LISTS, world.clock);
   const startService = (policy: CachedPolicyProvider) =>
     makeSignupService({ ...world, policy, audit: world.audit, settings: world.settings });
-  const admin = makeAdminService({
-    signups: world.signups,
-    addresses: world.addresses,
-    limiter: world.limiter,
-    queue: world.queue,
-    queues,
+  const { service: admin, queues } = world.makeAdmin({
     policyStore,
-    audit: world.audit,
-    directory: world.directory,
-    clock: world.clock,
-    settings: {
-      ...world.settings,
-      organizationDomains: SETTINGS_LISTS.ORGANIZATION_DOMAINS,
-      allowedDomains: SETTINGS_LISTS.ALLOWED_DOMAINS,
-      blockedDomains: SETTINGS_LISTS.BLOCKED_DOMAINS,
-      emailBudgetPerMinute: 30,
-      emailBudgetPerHour: 100,
-      graphWritesPerSecond: 20,
-    },
+    lists: SETTINGS_LISTS,
     onPolicyChanged: () => providerA.invalidate(),
   });
   let ip = 0;
