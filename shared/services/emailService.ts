@@ -241,7 +241,7 @@ export function makeEmailService(deps: EmailDeps) {
     email: OutgoingEmail,
     about: EmailMessage,
     log: Logger,
-    onFailure: () => Promise<void> = async () => undefined,
+    onFailure: () => Promise<void> = () => Promise.resolve(),
   ): Promise<EmailOutcome | undefined> {
     try {
       await deps.sender.send(email);
