@@ -16,7 +16,7 @@ import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
 import { makeAdminService } from './services/adminService';
-import { makeEmailService } from './services/emailService';
+import { type EmailSettings, makeEmailService } from './services/emailService';
 import { makeProvisioningService } from './services/provisioningService';
 import { CachedPolicyProvider } from './services/policy';
 import { makeRetentionService } from './services/retentionService';
@@ -39,6 +39,26 @@ export function signupSettings(config: Config): SignupSettings {
     defaultLocale: config.DEFAULT_LOCALE,
     supportContact: config.SUPPORT_CONTACT,
     organizationName: config.BRAND_ORGANIZATION_NAME,
+  };
+}
+
+export function emailSettings(config: Config): EmailSettings {
+  return {
+    ...signupSettings(config),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    recipientPerMinute: config.RECIPIENT_EMAILS_PER_MINUTE,
+    recipientPerHour: config.RECIPIENT_EMAILS_PER_HOUR,
+    recipientPerDay: config.RECIPIENT_EMAILS_PER_DAY,
+    budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+    budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+    retentionDays: config.RETENTION_FINISHED_DAYS,
+    branding: {
+      organizationName: config.BRAND_ORGANIZATION_NAME,
+      logoUrl: config.BRAND_LOGO_URL,
+      accentColor: config.BRAND_ACCENT_COLOR,
+      supportContact: config.SUPPORT_CONTACT,
+      privacyUrl: config.PRIVACY_URL,
+    },
   };
 }
 
@@ -108,23 +128,7 @@ function build() {
     audit: auditLog,
     clock,
     sender: createEmailSender(config, credential),
-    settings: {
-      ...limits,
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-      recipientPerMinute: config.RECIPIENT_EMAILS_PER_MINUTE,
-      recipientPerHour: config.RECIPIENT_EMAILS_PER_HOUR,
-      recipientPerDay: config.RECIPIENT_EMAILS_PER_DAY,
-      budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
-      budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
-      retentionDays: config.RETENTION_FINISHED_DAYS,
-      branding: {
-        organizationName: config.BRAND_ORGANIZATION_NAME,
-        logoUrl: config.BRAND_LOGO_URL,
-        accentColor: config.BRAND_ACCENT_COLOR,
-        supportContact: config.SUPPORT_CONTACT,
-        privacyUrl: config.PRIVACY_URL,
-      },
-    },
+    settings: emailSettings(config),
   });
 
   const directory = new GraphDirectory({
