@@ -153,12 +153,14 @@ export interface RateLimit {
   name: string;
   limit: number;
   windowSeconds: number;
+  /** No span of `windowSeconds` may hold more than `limit` events (quotas); default: aligned windows. */
+  sliding?: boolean;
 }
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Fixed-window counters shared by every instance. `consume` counts one event against every limit, or
+ * Counters shared by every instance (fixed or sliding windows, see shared/domain/rateWindows.ts). `consume` counts one event against every limit, or
  * none when any limit is exhausted (a refused attempt does not use up budget).
  */
 export interface RateLimiter {
@@ -175,7 +177,7 @@ export interface RateLimiter {
 /** A counter entity as stored: window start (epoch ms) and count per limit name. */
 export interface StoredRateWindows {
   key: string;
-  windows: Record<string, { start: number; count: number }>;
+  windows: Record<string, { start: number; count: number; log?: number[] }>;
   etag: string;
 }
 

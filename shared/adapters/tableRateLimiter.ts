@@ -1,9 +1,10 @@
 /**
- * Fixed-window rate limits in Table Storage, one entity per key (hashed IP, hashed address or a budget
+ * Rate limits in Table Storage (window arithmetic in shared/domain/rateWindows.ts), one entity per key (hashed IP, hashed address or a budget
  * name) so no partition is hot, updated with ETag-conditional writes and retried on lost races.
  */
 import { odata, type TableClient } from '@azure/data-tables';
 
+import { decide, type RateWindows as Windows, usage } from '../domain/rateWindows';
 import type { Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
 import { statusOf } from './storageClients';
 import { deleteIfUnchanged, queryPage } from './tablePaging';
@@ -11,39 +12,14 @@ import { deleteIfUnchanged, queryPage } from './tablePaging';
 const ROW = 'limits';
 const MAX_RACES = 20;
 
-interface Window {
-  start: number;
-  count: number;
-}
-type Windows = Record<string, Window>;
-
-function windowStart(now: Date, limit: RateLimit): number {
-  const size = limit.windowSeconds * 1000;
-  return Math.floor(now.getTime() / size) * size;
-}
-
-function usage(windows: Windows, limit: RateLimit, now: Date): number {
-  const w = windows[limit.name];
-  return w && w.start === windowStart(now, limit) ? w.count : 0;
-}
-
 export class TableRateLimiter implements RateLimiter {
   constructor(private readonly table: TableClient) {}
 
   async consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision> {
     for (let race = 0; race < MAX_RACES; race++) {
       const { windows, etag } = await this.read(key);
-      const exhausted = limits.filter((l) => usage(windows, l, now) >= l.limit);
-      if (exhausted.length > 0) {
-        const retryAt = Math.max(...exhausted.map((l) => windowStart(now, l) + l.windowSeconds * 1000));
-        return {
-          allowed: false,
-          retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)),
-        };
-      }
-      const next: Windows = {};
-      for (const l of limits)
-        next[l.name] = { start: windowStart(now, l), count: usage(windows, l, now) + 1 };
+      const { decision, next } = decide(windows, limits, now);
+      if (!next) return decision;
       const entity = { partitionKey: key, rowKey: ROW, windows: JSON.stringify(next) };
       try {
         if (etag) await this.table.updateEntity(entity, 'Replace', { etag });

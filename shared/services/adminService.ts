@@ -36,9 +36,9 @@ import type {
 } from '../ports';
 import { QUEUES, type QueueName } from '../storageNames';
 import { audit } from './audit';
-import { EMAIL_BUDGET_KEY } from './emailService';
+import { EMAIL_BUDGET_KEY, emailBudgetLimits } from './emailService';
 import { effectivePolicy, EMPTY_STORED_POLICY } from './policy';
-import { GRAPH_BUDGET_KEY } from './provisioningService';
+import { GRAPH_BUDGET_KEY, graphWriteLimits } from './provisioningService';
 
 export interface AdminSettings extends FlowLimits {
   secret: string;
@@ -506,14 +506,11 @@ export function makeAdminService(deps: AdminDeps) {
       .sort((a, b) => b.count - a.count || a.domain.localeCompare(b.domain))
       .slice(0, 10);
 
-    const emailLimits = [
-      { name: 'minute', limit: settings.emailBudgetPerMinute, windowSeconds: 60 },
-      { name: 'hour', limit: settings.emailBudgetPerHour, windowSeconds: 3600 },
-    ];
+    const emailLimits = emailBudgetLimits(settings.emailBudgetPerMinute, settings.emailBudgetPerHour);
     const emailUsed = await deps.limiter.peek(EMAIL_BUDGET_KEY, emailLimits, now);
     const graphUsed = await deps.limiter.peek(
       GRAPH_BUDGET_KEY,
-      [{ name: 'second', limit: settings.graphWritesPerSecond, windowSeconds: 1 }],
+      graphWriteLimits(settings.graphWritesPerSecond),
       now,
     );
 

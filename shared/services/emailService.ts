@@ -18,6 +18,7 @@ import { maskEmail, type Logger } from '../log';
 import type {
   AddressRecord,
   OutgoingEmail,
+  RateLimit,
   AddressStore,
   AuditLog,
   Clock,
@@ -63,16 +64,21 @@ export type EmailOutcome =
   | { action: 'requeue'; delaySeconds: number; reason: string };
 
 export const EMAIL_BUDGET_KEY = 'budget-email';
+
+/** The global send budget: sliding, because ACS counts its quota over any minute and any hour. */
+export function emailBudgetLimits(perMinute: number, perHour: number): RateLimit[] {
+  return [
+    { name: 'minute', limit: perMinute, windowSeconds: 60, sliding: true },
+    { name: 'hour', limit: perHour, windowSeconds: 3600, sliding: true },
+  ];
+}
 const MAX_RACES = 20;
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
 
 export function makeEmailService(deps: EmailDeps) {
   const { settings } = deps;
-  const budgetLimits = [
-    { name: 'minute', limit: settings.budgetPerMinute, windowSeconds: 60 },
-    { name: 'hour', limit: settings.budgetPerHour, windowSeconds: 3600 },
-  ];
+  const budgetLimits = emailBudgetLimits(settings.budgetPerMinute, settings.budgetPerHour);
 
   /** Takes one token from the budget shared by every instance; refused tokens are not counted. */
   async function takeBudget(): Promise<number | undefined> {

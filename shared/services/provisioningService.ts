@@ -21,6 +21,7 @@ import {
   type DirectoryUser,
   NotFoundYetError,
   type QueuePublisher,
+  type RateLimit,
   type RateLimiter,
   type SignupStore,
 } from '../ports';
@@ -56,6 +57,11 @@ export type ProvisionOutcome =
   | { action: 'requeue'; delaySeconds: number; reason: string };
 
 export const GRAPH_BUDGET_KEY = 'budget-graph-writes';
+
+/** The shared Graph write budget: sliding, so no second ever holds more than the limit. */
+export function graphWriteLimits(perSecond: number): RateLimit[] {
+  return [{ name: 'second', limit: perSecond, windowSeconds: 1, sliding: true }];
+}
 const MAX_RACES = 20;
 const IN_PROCESS_LAG_RETRIES_MS = [250, 500, 1000, 2000];
 
@@ -68,7 +74,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     for (let i = 0; i < 3; i++) {
       const d = await deps.limiter.consume(
         GRAPH_BUDGET_KEY,
-        [{ name: 'second', limit: settings.graphWritesPerSecond, windowSeconds: 1 }],
+        graphWriteLimits(settings.graphWritesPerSecond),
         deps.clock.now(),
       );
       if (d.allowed) return undefined;

@@ -1,4 +1,5 @@
 /** In-memory implementations of the storage ports: classes, not mocks, with the same ETag semantics. */
+import { decide, type RateWindows, usage } from '../../shared/domain/rateWindows';
 import { effectiveStatus, type SignupFlow } from '../../shared/domain/signupFlow';
 import { AppError, ConcurrencyError } from '../../shared/errors';
 import type { LogSink } from '../../shared/log';
@@ -142,32 +143,19 @@ export class InMemoryAddressStore implements AddressStore {
 }
 
 export class InMemoryRateLimiter implements RateLimiter {
-  readonly windows = new Map<string, Record<string, { start: number; count: number }>>();
+  readonly windows = new Map<string, RateWindows>();
   private readonly etags = new Map<string, string>();
   async consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision> {
-    const w = this.windows.get(key) ?? {};
-    const start = (l: RateLimit) =>
-      Math.floor(now.getTime() / (l.windowSeconds * 1000)) * l.windowSeconds * 1000;
-    const used = (l: RateLimit) => (w[l.name]?.start === start(l) ? (w[l.name]?.count ?? 0) : 0);
-    const exhausted = limits.filter((l) => used(l) >= l.limit);
-    if (exhausted.length) {
-      const retryAt = Math.max(...exhausted.map((l) => start(l) + l.windowSeconds * 1000));
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) };
+    const { decision, next } = decide(this.windows.get(key) ?? {}, limits, now);
+    if (next) {
+      this.windows.set(key, next);
+      this.etags.set(key, nextEtag());
     }
-    const next: Record<string, { start: number; count: number }> = {};
-    for (const l of limits) next[l.name] = { start: start(l), count: used(l) + 1 };
-    this.windows.set(key, next);
-    this.etags.set(key, nextEtag());
-    return { allowed: true };
+    return decision;
   }
   async peek(key: string, limits: readonly RateLimit[], now: Date) {
     const w = this.windows.get(key) ?? {};
-    return Object.fromEntries(
-      limits.map((l) => {
-        const s = Math.floor(now.getTime() / (l.windowSeconds * 1000)) * l.windowSeconds * 1000;
-        return [l.name, w[l.name]?.start === s ? (w[l.name]?.count ?? 0) : 0];
-      }),
-    );
+    return Object.fromEntries(limits.map((l) => [l.name, usage(w, l, now)]));
   }
   async delete(key: string) {
     this.windows.delete(key);

@@ -203,6 +203,19 @@ export function describeStoreContract(
       });
     });
 
+    test('sliding limit: no span of the window ever holds more than the limit, across window boundaries (req 17)', async () => {
+      const { limiter } = await make();
+      const key = `sliding-${Math.random().toString(16).slice(2)}`;
+      const limits = [{ name: 'minute', limit: 3, windowSeconds: 60, sliding: true }];
+      const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + s * 1000);
+      // Three events late in one aligned minute: a fixed window would allow three more at 12:01:00.
+      for (const s of [50, 55, 58]) expect((await limiter.consume(key, limits, at(s))).allowed).toBe(true);
+      expect(await limiter.consume(key, limits, at(61))).toEqual({ allowed: false, retryAfterSeconds: 49 });
+      expect((await limiter.consume(key, limits, at(110))).allowed).toBe(true);
+      expect((await limiter.consume(key, limits, at(111))).allowed).toBe(false);
+      expect(await limiter.peek(key, limits, at(111))).toEqual({ minute: 3 });
+    });
+
     test('rate limiter: 40 concurrent consumers of a limit of 25 → exactly 25 allowed', async () => {
       const { limiter } = await make();
       const key = `burst-${Math.random().toString(16).slice(2)}`;

@@ -5,7 +5,7 @@
 import { AppError } from '../../shared/errors';
 import type { AuditEvent, SignupPolicy } from '../../shared/ports';
 import { erasedSubject, type PolicyInput } from '../../shared/services/adminService';
-import { EMAIL_BUDGET_KEY } from '../../shared/services/emailService';
+import { EMAIL_BUDGET_KEY, emailBudgetLimits } from '../../shared/services/emailService';
 import { CachedPolicyProvider } from '../../shared/services/policy';
 import { makeSignupService } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
@@ -486,14 +486,7 @@ describe('stats', () => {
     await seed('fabrikam.com', 30); // pending for 30 h → expired
     await seed('northwindtraders.com', 48, { status: 'failed' });
     await seed('northwindtraders.com', 31 * 24); // outside 30 days
-    await w.limiter.consume(
-      EMAIL_BUDGET_KEY,
-      [
-        { name: 'minute', limit: 30, windowSeconds: 60 },
-        { name: 'hour', limit: 100, windowSeconds: 3600 },
-      ],
-      w.clock.now(),
-    );
+    await w.limiter.consume(EMAIL_BUDGET_KEY, emailBudgetLimits(30, 100), w.clock.now());
     w.queues.depths.set(QUEUES.provisionPoison, 3);
 
     const stats = await w.admin.stats(w.log);

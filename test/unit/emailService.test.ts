@@ -124,6 +124,26 @@ describe('email service', () => {
     expect(world.sender.delivered).toHaveLength(60);
   });
 
+  test('no sliding minute ever holds more sends than the budget, across minute boundaries (req 17)', async () => {
+    const world = testWorld({
+      budgetPerMinute: 30,
+      budgetPerHour: 1000,
+      settings: { ipStartsPerMinute: 1000, ipStartsPerHour: 1000 },
+    });
+    world.clock.set(new Date('2026-11-25T12:00:45.000Z')); // a backlog arriving late in an aligned minute
+    const sentAt: number[] = [];
+    for (let i = 0; i < 120; i++) await start(world);
+    for (let tick = 0; tick < 24; tick++) {
+      const before = world.sender.delivered.length;
+      await world.deliverEmails();
+      for (let i = before; i < world.sender.delivered.length; i++) sentAt.push(world.clock.now().getTime());
+      world.clock.advance(5_000);
+    }
+    expect(sentAt.length).toBeGreaterThanOrEqual(60);
+    const worst = Math.max(...sentAt.map((t) => sentAt.filter((u) => u >= t && u < t + 60_000).length));
+    expect(worst).toBeLessThanOrEqual(30);
+  });
+
   test('superseded, finished and unknown flows are dropped with a reason', async () => {
     const world = testWorld();
     const email = uniqueEmail();
