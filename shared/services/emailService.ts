@@ -28,6 +28,7 @@ import type {
   Versioned,
 } from '../ports';
 import { audit } from './audit';
+import { updateFlow } from './updateFlow';
 
 export const EmailMessage = z.object({
   signupId: z.string().min(1).max(64),
@@ -160,8 +161,9 @@ export function makeEmailService(deps: EmailDeps) {
         now,
         settings,
       );
+      let issuedVersion: Versioned<SignupFlow>;
       try {
-        await deps.signups.update(issued, stored.etag);
+        issuedVersion = await deps.signups.update(issued, stored.etag);
       } catch (error) {
         await release(reserved, t);
         if (isConcurrencyError(error)) continue;
@@ -183,8 +185,11 @@ export function makeEmailService(deps: EmailDeps) {
         () => release(reserved, t),
       );
       if (failed) return failed;
-      await markFlow(signupId, (f) =>
-        transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings),
+      await markFlow(
+        signupId,
+        (f) =>
+          transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings),
+        issuedVersion,
       );
       await audit(deps.audit, log, 'code_sent', flow, deps.clock.now(), {
         details: { codeVersion: issued.codeVersion },
@@ -228,8 +233,10 @@ export function makeEmailService(deps: EmailDeps) {
     );
     if (failed) return failed;
     const kind = message.kind === 'account_ready' ? 'account_ready' : 'signup_failed';
-    await markFlow(message.signupId, (f) =>
-      transition(f, { type: 'notice_emailed', kind }, deps.clock.now(), settings),
+    await markFlow(
+      message.signupId,
+      (f) => transition(f, { type: 'notice_emailed', kind }, deps.clock.now(), settings),
+      stored,
     );
     log.event('notice_sent', {
       signupId: message.signupId,
@@ -277,17 +284,12 @@ export function makeEmailService(deps: EmailDeps) {
     }
   }
 
-  async function markFlow(signupId: string, apply: (f: SignupFlow) => SignupFlow): Promise<void> {
-    for (let race = 0; race < MAX_RACES; race++) {
-      const stored = await deps.signups.get(signupId);
-      if (!stored) return;
-      try {
-        await deps.signups.update(apply(stored.value), stored.etag);
-        return;
-      } catch (error) {
-        if (!isConcurrencyError(error)) throw error;
-      }
-    }
+  async function markFlow(
+    signupId: string,
+    apply: (f: SignupFlow) => SignupFlow,
+    known?: Versioned<SignupFlow>,
+  ): Promise<void> {
+    await updateFlow(deps.signups, signupId, apply, known);
   }
 
   /** Called from the poison queue: the email could not be sent after every retry. */

@@ -12,7 +12,7 @@ import {
   type SignupFlow,
   transition,
 } from '../domain/signupFlow';
-import { isAppError, isConcurrencyError, isTransientError } from '../errors';
+import { isAppError, isTransientError } from '../errors';
 import { maskEmail, type Logger } from '../log';
 import {
   type AuditLog,
@@ -24,9 +24,11 @@ import {
   type RateLimit,
   type RateLimiter,
   type SignupStore,
+  type Versioned,
 } from '../ports';
 import { QUEUES } from '../storageNames';
 import { audit } from './audit';
+import { updateFlow } from './updateFlow';
 
 export const ProvisionMessage = z.object({ signupId: z.string().min(1).max(64) });
 export type ProvisionMessage = z.infer<typeof ProvisionMessage>;
@@ -62,7 +64,6 @@ export const GRAPH_BUDGET_KEY = 'budget-graph-writes';
 export function graphWriteLimits(perSecond: number): RateLimit[] {
   return [{ name: 'second', limit: perSecond, windowSeconds: 1, sliding: true }];
 }
-const MAX_RACES = 20;
 const IN_PROCESS_LAG_RETRIES_MS = [250, 500, 1000, 2000];
 
 export function makeProvisioningService(deps: ProvisioningDeps) {
@@ -84,23 +85,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     return 1;
   }
 
-  async function update(
-    signupId: string,
-    apply: (f: SignupFlow) => SignupFlow,
-  ): Promise<SignupFlow | undefined> {
-    for (let race = 0; race < MAX_RACES; race++) {
-      const stored = await deps.signups.get(signupId);
-      if (!stored) return undefined;
-      const next = apply(stored.value);
-      try {
-        await deps.signups.update(next, stored.etag);
-        return next;
-      } catch (error) {
-        if (!isConcurrencyError(error)) throw error;
-      }
-    }
-    throw new Error('Provisioner: too much contention');
-  }
+  const update = (signupId: string, apply: (f: SignupFlow) => SignupFlow, known?: Versioned<SignupFlow>) =>
+    updateFlow(deps.signups, signupId, apply, known);
 
   async function handle(message: ProvisionMessage, log: Logger): Promise<ProvisionOutcome> {
     const stored = await deps.signups.get(message.signupId);
@@ -109,16 +95,19 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     if (status === 'ready' || status === 'failed') return dropped(`already_${status}`);
     if (status !== 'verified' && status !== 'provisioning') return dropped(`not_verified_${status}`);
 
-    let flow: SignupFlow | undefined;
+    let started: Versioned<SignupFlow> | undefined;
     try {
-      flow = await update(message.signupId, (f) =>
-        transition(f, { type: 'provisioning_started' }, deps.clock.now(), settings),
+      started = await update(
+        message.signupId,
+        (f) => transition(f, { type: 'provisioning_started' }, deps.clock.now(), settings),
+        stored,
       );
     } catch (error) {
       if (isAppError(error) && error.code === 'conflict') return dropped('raced_to_finish');
       throw error;
     }
-    if (!flow) return dropped('not_found');
+    if (!started) return dropped('not_found');
+    const flow = started.value;
     const fields = {
       signupId: flow.signupId,
       correlationId: flow.correlationId,
@@ -126,7 +115,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     };
 
     try {
-      const result = await provision(flow, log);
+      const result = await provision(started, log);
       if (result.action !== 'done') {
         log.event('provisioning_deferred', {
           ...fields,
@@ -164,7 +153,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   }
   type Requeue = { action: 'requeue'; delaySeconds: number; reason: string };
 
-  async function provision(flow: SignupFlow, log: Logger): Promise<Step> {
+  async function provision(started: Versioned<SignupFlow>, log: Logger): Promise<Step> {
+    const flow = started.value;
     const found = await deps.directory.findUserByEmail(flow.canonicalEmail);
     const account = found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, log);
     if ('action' in account) return account;
@@ -172,7 +162,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       const added = await addToGroupAllowingLag(flow, account.userId);
       if (added.action === 'requeue') return added;
     }
-    return finish(flow, account, log);
+    return finish(started, account, log);
   }
 
   const member = (user: DirectoryUser): Account => ({
@@ -246,10 +236,19 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     throw new Error('The new guest did not become visible to the group API in time');
   }
 
-  async function finish(flow: SignupFlow, account: Account, log: Logger): Promise<Step> {
+  async function finish(started: Versioned<SignupFlow>, account: Account, log: Logger): Promise<Step> {
+    const flow = started.value;
     const { outcome, signInUrl, userId: directoryUserId } = account;
-    await update(flow.signupId, (f) =>
-      transition(f, { type: 'provisioned', outcome, signInUrl, directoryUserId }, deps.clock.now(), settings),
+    await update(
+      flow.signupId,
+      (f) =>
+        transition(
+          f,
+          { type: 'provisioned', outcome, signInUrl, directoryUserId },
+          deps.clock.now(),
+          settings,
+        ),
+      started,
     );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
     await audit(deps.audit, log, 'provisioned', flow, deps.clock.now(), {
@@ -271,11 +270,15 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     const status = stored.value.status;
     if (status !== 'verified' && status !== 'provisioning') return;
     const reason = stored.value.lastError ?? 'Provisioning failed after all retries';
-    const failed = await update(message.signupId, (f) =>
-      f.status === 'verified' || f.status === 'provisioning'
-        ? transition(f, { type: 'provisioning_failed', reason }, deps.clock.now(), settings)
-        : f,
+    const written = await update(
+      message.signupId,
+      (f) =>
+        f.status === 'verified' || f.status === 'provisioning'
+          ? transition(f, { type: 'provisioning_failed', reason }, deps.clock.now(), settings)
+          : f,
+      stored,
     );
+    const failed = written?.value;
     if (failed?.status !== 'failed') return;
     await deps.queue.send(QUEUES.email, { signupId: message.signupId, kind: 'signup_failed' });
     await audit(deps.audit, log, 'failed', failed, deps.clock.now(), {

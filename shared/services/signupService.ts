@@ -29,6 +29,7 @@ import type {
   Versioned,
 } from '../ports';
 import { audit } from './audit';
+import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
 
 export interface SignupSettings extends FlowLimits {
@@ -70,8 +71,6 @@ export interface SignupView {
   supportContact?: string;
 }
 
-/** Lost ETag races are retried; 50 parallel submissions need up to 50 rounds in the worst case. */
-const MAX_RACES = 100;
 const STUCK_AFTER_MS = 60_000;
 
 export function makeSignupService(deps: SignupDeps) {
@@ -176,23 +175,16 @@ export function makeSignupService(deps: SignupDeps) {
     return found;
   }
 
-  /** Read–transition–conditional write, re-read on a lost race. */
+  /** Read–transition–conditional write (shared/services/updateFlow.ts); unknown ids are a 404. */
   async function update(
     signupId: string,
     apply: (flow: SignupFlow) => Promise<SignupFlow> | SignupFlow,
-  ): Promise<{ before: SignupFlow; after: SignupFlow }> {
-    for (let race = 0; race < MAX_RACES; race++) {
-      const { value: before, etag } = await load(signupId);
-      const after = await apply(before);
-      try {
-        await deps.signups.update(after, etag);
-        return { before, after };
-      } catch (error) {
-        if (!isConcurrencyError(error)) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 10));
-      }
-    }
-    throw new Error('Sign-up flow: too much contention');
+    known?: Versioned<SignupFlow>,
+  ): Promise<SignupFlow> {
+    const first = known ?? (await load(signupId));
+    const written = await updateFlow(deps.signups, signupId, apply, first);
+    if (!written) throw new AppError('signup_not_found');
+    return written.value;
   }
 
   async function verify(
@@ -201,7 +193,7 @@ export function makeSignupService(deps: SignupDeps) {
   ): Promise<{ signupId: string; status: 'verified' }> {
     await limitIp('verify', input.ip, log);
     let isCurrentFlow: boolean | undefined;
-    const { after } = await update(input.signupId, async (flow) => {
+    const after = await update(input.signupId, async (flow) => {
       if (isCurrentFlow === undefined) {
         const address = await deps.addresses.get(flow.addressKey);
         isCurrentFlow = address?.value.currentSignupId === flow.signupId;
@@ -237,10 +229,12 @@ export function makeSignupService(deps: SignupDeps) {
     input: { signupId: string; ip: string },
     log: Logger,
   ): Promise<{ codeExpiresAt: string; resendAvailableAt: string }> {
-    await load(input.signupId); // 404 before spending the caller's rate limit on nothing
+    const known = await load(input.signupId); // 404 before spending the caller's rate limit on nothing
     await limitIp('start', input.ip, log);
-    const { after } = await update(input.signupId, (flow) =>
-      transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
+    const after = await update(
+      input.signupId,
+      (flow) => transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
+      known,
     );
     await deps.queue.send(QUEUES.email, { signupId: after.signupId, kind: 'verification_code' });
     log.event('code_resend_requested', { signupId: after.signupId, correlationId: after.correlationId });
