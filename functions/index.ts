@@ -12,6 +12,7 @@ import './health';
 import './landingPage';
 import './provisioner';
 import './provisionPoison';
+import './repairStuckFlows';
 import './retention';
 import './signupResend';
 import './signupStart';

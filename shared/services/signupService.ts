@@ -15,7 +15,7 @@ import {
   type SignupStatus,
   transition,
 } from '../domain/signupFlow';
-import { AppError, isConcurrencyError } from '../errors';
+import { AppError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
 import type {
@@ -29,6 +29,7 @@ import type {
   Versioned,
 } from '../ports';
 import { audit } from './audit';
+import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
 
@@ -70,8 +71,6 @@ export interface SignupView {
   signInUrl?: string;
   supportContact?: string;
 }
-
-const STUCK_AFTER_MS = 60_000;
 
 export function makeSignupService(deps: SignupDeps) {
   const { settings } = deps;
@@ -244,35 +243,11 @@ export function makeSignupService(deps: SignupDeps) {
     };
   }
 
-  /**
-   * A flow can be left `verified` with no provisioning message if the process died between the verified
-   * write and the enqueue. The page polls status while it waits, so a status read of such a flow (older
-   * than a minute, kicked at most once a minute, guarded by the ETag) queues provisioning again.
-   */
-  async function kickStuckProvisioning(stored: Versioned<SignupFlow>, now: Date, log: Logger): Promise<void> {
-    const flow = stored.value;
-    const minuteAgo = now.getTime() - STUCK_AFTER_MS;
-    if (flow.status !== 'verified' || Date.parse(flow.verifiedAt ?? flow.createdAt) > minuteAgo) return;
-    if (flow.provisionKickedAt && Date.parse(flow.provisionKickedAt) > minuteAgo) return;
-    try {
-      await deps.signups.update({ ...flow, provisionKickedAt: now.toISOString() }, stored.etag);
-    } catch (error) {
-      if (isConcurrencyError(error)) return; // someone else moved it on, or kicked it
-      throw error;
-    }
-    await deps.queue.send(QUEUES.provision, { signupId: flow.signupId });
-    log.event(
-      'provisioning_requeued',
-      { signupId: flow.signupId, correlationId: flow.correlationId },
-      'warn',
-    );
-  }
-
   async function status(signupId: string, log?: Logger): Promise<SignupView> {
     const stored = await load(signupId);
     const flow = stored.value;
     const now = deps.clock.now();
-    if (log) await kickStuckProvisioning(stored, now, log);
+    if (log) await requeueIfStuck(deps, stored, log);
     const current = effectiveStatus(flow, now);
     const view: SignupView = { signupId: flow.signupId, status: current };
     if (current === 'pending_verification') {

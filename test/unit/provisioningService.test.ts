@@ -1,4 +1,5 @@
 import { TransientError } from '../../shared/errors';
+import { repairStuckFlows } from '../../shared/services/stuckFlows';
 import { QUEUES } from '../../shared/storageNames';
 import { uniqueEmail } from '../support/builders';
 import { testWorld } from '../support/testWorld';
@@ -165,4 +166,21 @@ test('a flow left verified without a provisioning message is re-queued by a stat
   expect(world.queue.on(QUEUES.provision)).toEqual([{ signupId }]);
   await world.deliverProvisioning();
   expect((await world.signupService.status(signupId, world.log)).status).toBe('ready');
+});
+
+test('the repair timer re-queues a flow left verified for people who closed the page, once a minute at most', async () => {
+  const world = testWorld();
+  const stuck = await world.verifiedSignup(uniqueEmail('fabrikam.com'));
+  const fresh = uniqueEmail('fabrikam.com');
+  world.queue.take(QUEUES.provision); // lost with the process that wrote `verified`
+  world.clock.advance(61_000);
+  const freshId = await world.verifiedSignup(fresh);
+  world.queue.take(QUEUES.provision);
+  const deps = { signups: world.signups, queue: world.queue, clock: world.clock };
+  expect(await repairStuckFlows(deps, world.log)).toEqual({ scanned: 2, requeued: 1 });
+  expect(world.queue.on(QUEUES.provision)).toEqual([{ signupId: stuck }]);
+  expect(await repairStuckFlows(deps, world.log)).toEqual({ scanned: 2, requeued: 0 });
+  await world.deliverProvisioning();
+  expect((await world.signups.get(stuck))!.value.status).toBe('ready');
+  expect((await world.signups.get(freshId))!.value.status).toBe('verified');
 });
