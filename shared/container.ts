@@ -103,7 +103,13 @@ function build() {
   const signups = new TableSignupStore(table(TABLES.signups));
   const addresses = new TableAddressStore(table(TABLES.addresses));
   const limiter = new TableRateLimiter(table(TABLES.rateLimits));
-  const queue = new StorageQueuePublisher((name) => createQueueClient(storage, name));
+  const queueClients = new Map<string, ReturnType<typeof createQueueClient>>();
+  const queueClient = (name: string) => {
+    let client = queueClients.get(name);
+    if (!client) queueClients.set(name, (client = createQueueClient(storage, name)));
+    return client;
+  };
+  const queue = new StorageQueuePublisher(queueClient);
   const clock = systemClock;
   const policyStore = new TablePolicyStore(table(TABLES.policy));
   const policy = new CachedPolicyProvider(policyStore, config, clock);
@@ -173,7 +179,7 @@ function build() {
       addresses,
       limiter,
       queue,
-      queues: new StorageQueueInspector((name) => createQueueClient(storage, name)),
+      queues: new StorageQueueInspector(queueClient),
       policyStore,
       audit: auditLog,
       directory,

@@ -20,6 +20,13 @@ export type RateWindows = Record<string, RateWindow>;
 
 const sizeOf = (limit: RateLimit) => limit.windowSeconds * 1000;
 const alignedStart = (now: number, limit: RateLimit) => Math.floor(now / sizeOf(limit)) * sizeOf(limit);
+/**
+ * The fixed window an event at `now` counts in. Never one older than the stored window: a caller whose
+ * `now` is a little behind (it started before the boundary, or lost ETag races) must not reset a newer
+ * window's count by writing an older one.
+ */
+const fixedStart = (w: RateWindow | undefined, limit: RateLimit, now: number) =>
+  Math.max(alignedStart(now, limit), w?.start ?? 0);
 const recent = (w: RateWindow | undefined, limit: RateLimit, now: number) =>
   (w?.log ?? []).filter((t) => t > now - sizeOf(limit));
 
@@ -28,12 +35,12 @@ export function usage(windows: RateWindows, limit: RateLimit, now: Date): number
   const w = windows[limit.name];
   const t = now.getTime();
   if (limit.sliding) return recent(w, limit, t).length;
-  return w && w.start === alignedStart(t, limit) ? w.count : 0;
+  return w && w.start === fixedStart(w, limit, t) ? w.count : 0;
 }
 
 /** When the exhausted `limit` next admits an event. */
 function reopensAt(windows: RateWindows, limit: RateLimit, now: number): number {
-  if (!limit.sliding) return alignedStart(now, limit) + sizeOf(limit);
+  if (!limit.sliding) return fixedStart(windows[limit.name], limit, now) + sizeOf(limit);
   const log = recent(windows[limit.name], limit, now);
   // The oldest event that must leave the window for one more to fit.
   const blocking = log[log.length - limit.limit] ?? now;
@@ -61,7 +68,7 @@ export function decide(
       const log = [...recent(windows[l.name], l, t), t];
       next[l.name] = { start: t, count: log.length, log };
     } else {
-      next[l.name] = { start: alignedStart(t, l), count: usage(windows, l, now) + 1 };
+      next[l.name] = { start: fixedStart(windows[l.name], l, t), count: usage(windows, l, now) + 1 };
     }
   }
   return { decision: { allowed: true }, next };

@@ -216,6 +216,16 @@ export function describeStoreContract(
       expect(await limiter.peek(key, limits, at(111))).toEqual({ minute: 3 });
     });
 
+    test('fixed limit: a late caller whose clock is still in the previous window does not reset the newer one', async () => {
+      const { limiter } = await make();
+      const key = `late-${Math.random().toString(16).slice(2)}`;
+      const limits = [{ name: 'minute', limit: 2, windowSeconds: 60 }];
+      const newMinute = new Date('2026-11-25T12:01:05.000Z');
+      expect((await limiter.consume(key, limits, newMinute)).allowed).toBe(true);
+      expect((await limiter.consume(key, limits, new Date('2026-11-25T12:00:59.900Z'))).allowed).toBe(true);
+      expect((await limiter.consume(key, limits, newMinute)).allowed).toBe(false);
+    });
+
     test('rate limiter: 40 concurrent consumers of a limit of 25 → exactly 25 allowed', async () => {
       const { limiter } = await make();
       const key = `burst-${Math.random().toString(16).slice(2)}`;
