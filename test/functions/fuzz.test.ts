@@ -12,7 +12,7 @@ import { testWorld } from '../support/testWorld';
 
 const config = testConfig();
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const world = testWorld({
   settings: { ipStartsPerMinute: 1e5, ipStartsPerHour: 1e5, ipVerifiesPerMinute: 1e5 },
 });
@@ -46,6 +46,11 @@ const contentType = fc.constantFrom(
   '',
   'APPLICATION/JSON',
 );
+// Header values a client can send: printable ASCII (the Headers class refuses the rest).
+const headerValue = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
 const signupId = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.base64String({ minLength: 24, maxLength: 24 }),
@@ -55,17 +60,30 @@ test.each(Object.keys(handlers) as Array<keyof typeof handlers>)(
   `%s: ${RUNS} random requests, never a 5xx`,
   async (name) => {
     await fc.assert(
-      fc.asyncProperty(body, contentType, signupId, fc.string({ maxLength: 60 }), async (b, ct, id, xff) => {
-        const req = new HttpRequest({
-          method: name === 'status' ? 'GET' : 'POST',
-          url: `http://localhost/api/signups/${encodeURIComponent(id)}`,
-          headers: ct ? { 'content-type': ct, 'x-forwarded-for': xff } : { 'x-forwarded-for': xff },
-          body: name === 'status' ? undefined : { string: b },
-          params: { signupId: id },
-        });
-        const res = await handlers[name](req, world.context(name));
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        body,
+        contentType,
+        signupId,
+        fc.string({ maxLength: 60 }),
+        headerValue,
+        async (b, ct, id, xff, h) => {
+          const req = new HttpRequest({
+            method: name === 'status' ? 'GET' : 'POST',
+            url: `http://localhost/api/signups/${encodeURIComponent(id)}`,
+            headers: {
+              ...(ct ? { 'content-type': ct } : {}),
+              'x-forwarded-for': xff,
+              'accept-language': h,
+              origin: h,
+              'content-length': String(h.length),
+            },
+            body: name === 'status' ? undefined : { string: b },
+            params: { signupId: id },
+          });
+          const res = await handlers[name](req, world.context(name));
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: RUNS, seed: 20261125 },
     );
   },
