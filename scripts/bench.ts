@@ -30,7 +30,7 @@ import { signupSettings } from '../shared/container';
 import { hashCode, keyedHash, newSignupId } from '../shared/domain/codes';
 import { newFlow, type SignupFlow, transition } from '../shared/domain/signupFlow';
 import type { Logger } from '../shared/log';
-import type { Clock, EmailSender } from '../shared/ports';
+import type { Clock, EmailSender, RateDecision, RateLimit } from '../shared/ports';
 import { EMAIL_BUDGET_KEY, makeEmailService } from '../shared/services/emailService';
 import { QUEUES, TABLES } from '../shared/storageNames';
 import { CountingProxy, type StorageCall, tally } from '../test/support/countingProxy';
@@ -771,7 +771,16 @@ async function pacingPhase(stack: Stack) {
   const table = (name: string) => createTableClient({ connectionString: cs }, name);
   const signups = new TableSignupStore(table(TABLES.signups));
   const addresses = new TableAddressStore(table(TABLES.addresses));
-  const limiter = new TableRateLimiter(table(TABLES.rateLimits));
+  // Records when each budget token was granted (the limiter's own clock), beside when the send began.
+  const tokenTimes: number[] = [];
+  class RecordingLimiter extends TableRateLimiter {
+    override async consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision> {
+      const decision = await super.consume(key, limits, now);
+      if (key === EMAIL_BUDGET_KEY && decision.allowed) tokenTimes.push(now.getTime());
+      return decision;
+    }
+  }
+  const limiter = new RecordingLimiter(table(TABLES.rateLimits));
   await limiter.delete(EMAIL_BUDGET_KEY);
   const smtp = new SmtpEmailSender({
     host: '127.0.0.1',
@@ -874,19 +883,23 @@ async function pacingPhase(stack: Stack) {
   for (const t of sendTimes) perWindow.set(windowOf(t), (perWindow.get(windowOf(t)) ?? 0) + 1);
   const windows = [...perWindow.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
   const full = windows.slice(0, -1); // the last window only has what was left
-  const sorted = [...sendTimes].sort((a, b) => a - b);
-  let slidingMax = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= 60_000) j++;
-    slidingMax = Math.max(slidingMax, i - j + 1);
-  }
+  const mostInAnyMinute = (times: number[]) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; i < sorted.length; i++) {
+      while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= 60_000) j++;
+      most = Math.max(most, i - j + 1);
+    }
+    return most;
+  };
   return {
     sent: sendTimes.length,
     windows,
     utilisation: full.length > 0 ? median(full) / PACING_BUDGET : Number.NaN,
     minFull: full.length > 0 ? Math.min(...full) : Number.NaN,
     overBudgetWindows: windows.filter((n) => n > PACING_BUDGET).length,
-    slidingMax,
+    slidingMax: mostInAnyMinute(sendTimes),
+    slidingMaxTokens: mostInAnyMinute(tokenTimes),
     outcomes: [...outcomes.entries()].sort((a, b) => b[1] - a[1]),
   };
 }
@@ -1146,10 +1159,10 @@ function report(r: Results): { table: string; markdown: string } {
       mark(r.pacing.utilisation >= 0.9),
     ],
     [
-      'Email pacing: windows over budget / most in any 60 s',
-      `${r.pacing.overBudgetWindows} / ${r.pacing.slidingMax}`,
+      'Email pacing: windows over budget / most budget tokens in any 60 s / most sends begun in any 60 s',
+      `${r.pacing.overBudgetWindows} / ${r.pacing.slidingMaxTokens} / ${r.pacing.slidingMax} (scaled clock: a token-to-send delay of d ms counts as 10·d)`,
       '0 / ≤ 60',
-      mark(r.pacing.overBudgetWindows === 0 && r.pacing.slidingMax <= PACING_BUDGET),
+      mark(r.pacing.overBudgetWindows === 0 && r.pacing.slidingMaxTokens <= PACING_BUDGET),
     ],
     [
       'Provisioning: Graph writes/s vs limit',

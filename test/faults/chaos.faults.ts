@@ -52,7 +52,7 @@ let host: HostProcess | undefined;
 let hostPort: number;
 let settings: Record<string, string>;
 const events = new Map<string, number>();
-const requeuedByStatusRead = new Set<string>();
+const requeuedAfterGap = new Set<string>();
 const hostTail: string[] = [];
 
 function onHostLine(line: string): void {
@@ -63,8 +63,7 @@ function onHostLine(line: string): void {
   try {
     const record = JSON.parse(line.slice(json)) as { event: string; signupId?: string };
     events.set(record.event, (events.get(record.event) ?? 0) + 1);
-    if (record.event === 'provisioning_requeued' && record.signupId)
-      requeuedByStatusRead.add(record.signupId);
+    if (record.event === 'provisioning_requeued' && record.signupId) requeuedAfterGap.add(record.signupId);
   } catch {
     // a line that only looks like an event
   }
@@ -466,7 +465,7 @@ test(`${PEOPLE} sign-ups through ≥ ${MIN_KILLS} host kills, Graph storms and o
     `  people: timed out ${timedOut.length}, starts ${people.reduce((s, p) => s + p.starts, 0)}, resends ${people.reduce((s, p) => s + p.resends, 0)}, retried requests ${people.reduce((s, p) => s + p.retries, 0)}`,
     `  flows: ${mine.length} stored, ${verified.length} verified, stuck verified/provisioning ${stuck.length}, failed without reason ${failedWithoutReason.length}`,
     `  duplicates: guests ${duplicateGuests}, code emails ${duplicateCodeEmails}; addresses with a repeated account notice ${repeatedNotices}`,
-    `  gap "verified without a provisioning message": ${requeuedByStatusRead.size} flow(s) re-queued by a status read (provisioning_requeued)`,
+    `  gap "verified without a provisioning message": ${requeuedAfterGap.size} flow(s) re-queued (provisioning_requeued, by a status read or the repairStuckFlows timer)`,
     `  events: ${[...events.entries()]
       .filter(([k]) => /requeued|poison|deferred|failed|throttled|unavailable/.test(k))
       .map(([k, n]) => `${k}=${n}`)
