@@ -26,7 +26,7 @@ import { TableAuditLog } from '../shared/adapters/tableAudit';
 import { TableRateLimiter } from '../shared/adapters/tableRateLimiter';
 import { TableAddressStore, TableSignupStore } from '../shared/adapters/tableStores';
 import { parseConfig } from '../shared/config';
-import { signupSettings } from '../shared/container';
+import { emailSettings } from '../shared/container';
 import { hashCode, keyedHash, newSignupId } from '../shared/domain/codes';
 import { newFlow, type SignupFlow, transition } from '../shared/domain/signupFlow';
 import type { Logger } from '../shared/log';
@@ -797,7 +797,6 @@ async function pacingPhase(stack: Stack) {
       return result;
     },
   };
-  const limits = signupSettings(config);
   const service = makeEmailService({
     signups,
     addresses,
@@ -805,21 +804,7 @@ async function pacingPhase(stack: Stack) {
     audit: new TableAuditLog(table(TABLES.audit)),
     clock,
     sender,
-    settings: {
-      ...limits,
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-      recipientPerMinute: config.RECIPIENT_EMAILS_PER_MINUTE,
-      recipientPerHour: config.RECIPIENT_EMAILS_PER_HOUR,
-      recipientPerDay: config.RECIPIENT_EMAILS_PER_DAY,
-      budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
-      budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
-      retentionDays: config.RETENTION_FINISHED_DAYS,
-      branding: {
-        organizationName: config.BRAND_ORGANIZATION_NAME,
-        accentColor: config.BRAND_ACCENT_COLOR,
-        supportContact: config.SUPPORT_CONTACT,
-      },
-    },
+    settings: emailSettings(config),
   });
   // The backlog: 500 started flows whose code email has not gone out (as 500 starts leave them).
   const ids: string[] = [];
