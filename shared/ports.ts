@@ -177,7 +177,7 @@ export interface RateLimiter {
 /** A counter entity as stored: window start (epoch ms) and count per limit name. */
 export interface StoredRateWindows {
   key: string;
-  windows: Record<string, { start: number; count: number; log?: number[] }>;
+  windows: Record<string, { start: number; count: number; buckets?: Array<[number, number]> }>;
   etag: string;
 }
 

@@ -3,9 +3,11 @@
  * adapter cannot drift apart.
  *
  * - Fixed windows (the default) count events per aligned window: cheap, and right for abuse limits.
- * - Sliding windows (`sliding: true`) keep the timestamps of the events inside the window, so no span of
- *   `windowSeconds` ever holds more than `limit` events. Quotas that the downstream service measures over
- *   any span (ACS emails, Graph writes) need this: fixed windows allow twice the limit across a boundary.
+ * - Sliding windows (`sliding: true`) keep counts in 60 buckets per window and count every bucket that
+ *   touches the window, so no span of `windowSeconds` ever holds more than `limit` events (slightly
+ *   conservative, and the entity stays small whatever the limit — a log of timestamps outgrew Table
+ *   Storage's 64 KB property limit under load). Quotas that the downstream service measures over any span
+ *   (ACS emails, Graph writes) need this: fixed windows allow twice the limit across a boundary.
  */
 import type { RateDecision, RateLimit } from '../ports';
 
@@ -13,8 +15,8 @@ export interface RateWindow {
   /** Fixed: the window's start. Sliding: the latest event. Epoch ms either way (retention reads it). */
   start: number;
   count: number;
-  /** Sliding only: event times inside the window, oldest first. */
-  log?: number[];
+  /** Sliding only: [bucket start (epoch ms), events] for the buckets touching the window, oldest first. */
+  buckets?: Array<[number, number]>;
 }
 export type RateWindows = Record<string, RateWindow>;
 
@@ -27,24 +29,31 @@ const alignedStart = (now: number, limit: RateLimit) => Math.floor(now / sizeOf(
  */
 const fixedStart = (w: RateWindow | undefined, limit: RateLimit, now: number) =>
   Math.max(alignedStart(now, limit), w?.start ?? 0);
-const recent = (w: RateWindow | undefined, limit: RateLimit, now: number) =>
-  (w?.log ?? []).filter((t) => t > now - sizeOf(limit));
+const BUCKETS_PER_WINDOW = 60;
+const bucketSize = (limit: RateLimit) => Math.max(1, Math.floor(sizeOf(limit) / BUCKETS_PER_WINDOW));
+/** Buckets that still touch the window ending at `now` (a bucket counts whole until it has fully left). */
+const live = (w: RateWindow | undefined, limit: RateLimit, now: number) =>
+  (w?.buckets ?? []).filter(([start]) => start + bucketSize(limit) > now - sizeOf(limit));
+const total = (buckets: Array<[number, number]>) => buckets.reduce((n, [, c]) => n + c, 0);
 
 /** Events counted against `limit` at `now`. */
 export function usage(windows: RateWindows, limit: RateLimit, now: Date): number {
   const w = windows[limit.name];
   const t = now.getTime();
-  if (limit.sliding) return recent(w, limit, t).length;
+  if (limit.sliding) return total(live(w, limit, t));
   return w && w.start === fixedStart(w, limit, t) ? w.count : 0;
 }
 
 /** When the exhausted `limit` next admits an event. */
 function reopensAt(windows: RateWindows, limit: RateLimit, now: number): number {
   if (!limit.sliding) return fixedStart(windows[limit.name], limit, now) + sizeOf(limit);
-  const log = recent(windows[limit.name], limit, now);
-  // The oldest event that must leave the window for one more to fit.
-  const blocking = log[log.length - limit.limit] ?? now;
-  return blocking + sizeOf(limit);
+  // Let the oldest buckets leave until one more event fits.
+  let used = usage(windows, limit, new Date(now));
+  for (const [start, count] of live(windows[limit.name], limit, now)) {
+    used -= count;
+    if (used < limit.limit) return start + bucketSize(limit) + sizeOf(limit);
+  }
+  return now;
 }
 
 /**
@@ -65,8 +74,12 @@ export function decide(
   const next: RateWindows = {};
   for (const l of limits) {
     if (l.sliding) {
-      const log = [...recent(windows[l.name], l, t), t];
-      next[l.name] = { start: t, count: log.length, log };
+      const buckets = live(windows[l.name], l, t).map(([s, c]): [number, number] => [s, c]);
+      const current = Math.floor(t / bucketSize(l)) * bucketSize(l);
+      const last = buckets[buckets.length - 1];
+      if (last && last[0] === current) last[1] += 1;
+      else buckets.push([current, 1]);
+      next[l.name] = { start: t, count: total(buckets), buckets };
     } else {
       next[l.name] = { start: fixedStart(windows[l.name], l, t), count: usage(windows, l, now) + 1 };
     }

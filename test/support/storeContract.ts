@@ -210,10 +210,10 @@ export function describeStoreContract(
       const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + s * 1000);
       // Three events late in one aligned minute: a fixed window would allow three more at 12:01:00.
       for (const s of [50, 55, 58]) expect((await limiter.consume(key, limits, at(s))).allowed).toBe(true);
-      expect(await limiter.consume(key, limits, at(61))).toEqual({ allowed: false, retryAfterSeconds: 49 });
-      expect((await limiter.consume(key, limits, at(110))).allowed).toBe(true);
-      expect((await limiter.consume(key, limits, at(111))).allowed).toBe(false);
-      expect(await limiter.peek(key, limits, at(111))).toEqual({ minute: 3 });
+      expect(await limiter.consume(key, limits, at(61))).toEqual({ allowed: false, retryAfterSeconds: 50 });
+      expect((await limiter.consume(key, limits, at(111))).allowed).toBe(true);
+      expect((await limiter.consume(key, limits, at(112))).allowed).toBe(false);
+      expect(await limiter.peek(key, limits, at(112))).toEqual({ minute: 3 });
     });
 
     test('fixed limit: a late caller whose clock is still in the previous window does not reset the newer one', async () => {
@@ -224,6 +224,18 @@ export function describeStoreContract(
       expect((await limiter.consume(key, limits, newMinute)).allowed).toBe(true);
       expect((await limiter.consume(key, limits, new Date('2026-11-25T12:00:59.900Z'))).allowed).toBe(true);
       expect((await limiter.consume(key, limits, newMinute)).allowed).toBe(false);
+    });
+
+    test('sliding limit: 20,000 events in an hour keep the stored entity small', async () => {
+      const { limiter } = await make();
+      const key = `big-${Math.random().toString(16).slice(2)}`;
+      const limits = [{ name: 'hour', limit: 1_000_000, windowSeconds: 3600, sliding: true }];
+      const t0 = Date.UTC(2026, 10, 25, 12);
+      for (let i = 0; i < 200; i++) {
+        expect((await limiter.consume(key, limits, new Date(t0 + i * 18_000))).allowed).toBe(true);
+      }
+      const stored = (await limiter.list({ top: 1000 })).items.find((r) => r.key === key);
+      expect(JSON.stringify(stored?.windows).length).toBeLessThan(4096);
     });
 
     test('rate limiter: 40 concurrent consumers of a limit of 25 → exactly 25 allowed', async () => {
