@@ -75,8 +75,10 @@ export function decide(
   for (const l of limits) {
     if (l.sliding) {
       const buckets = live(windows[l.name], l, t).map(([s, c]): [number, number] => [s, c]);
-      const current = Math.floor(t / bucketSize(l)) * bucketSize(l);
       const last = buckets[buckets.length - 1];
+      // A caller whose `now` is a little behind files into the newest bucket, never an older one: an event
+      // recorded too early would leave the window too early and let one more through.
+      const current = Math.max(Math.floor(t / bucketSize(l)) * bucketSize(l), last?.[0] ?? 0);
       if (last && last[0] === current) last[1] += 1;
       else buckets.push([current, 1]);
       next[l.name] = { start: t, count: total(buckets), buckets };

@@ -226,6 +226,18 @@ export function describeStoreContract(
       expect((await limiter.consume(key, limits, newMinute)).allowed).toBe(false);
     });
 
+    test('sliding limit: a late caller files its event in the newest bucket, so it does not leave early', async () => {
+      const { limiter } = await make();
+      const key = `late-sliding-${Math.random().toString(16).slice(2)}`;
+      const limits = [{ name: 'minute', limit: 2, windowSeconds: 60, sliding: true }];
+      const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + s * 1000);
+      expect((await limiter.consume(key, limits, at(30))).allowed).toBe(true);
+      expect((await limiter.consume(key, limits, at(10))).allowed).toBe(true); // stale clock
+      // Counted at 30 s, it is still in the window at 75 s: no third event yet.
+      expect((await limiter.consume(key, limits, at(75))).allowed).toBe(false);
+      expect((await limiter.consume(key, limits, at(91))).allowed).toBe(true);
+    });
+
     test('sliding limit: 20,000 events in an hour keep the stored entity small', async () => {
       const { limiter } = await make();
       const key = `big-${Math.random().toString(16).slice(2)}`;
