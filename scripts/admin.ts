@@ -10,6 +10,8 @@
  */
 import { parseArgs as parseNodeArgs } from 'node:util';
 
+import type { PausedDomain, StoredPolicy } from '../shared/ports';
+
 export const USAGE = `Usage: npm run admin -- <command> [options]
 
 Commands:
@@ -270,24 +272,6 @@ function policyChanges(values: Values): PolicyChanges {
 }
 
 // ---- the policy read–modify–write ---------------------------------------------------------------------
-
-interface PausedDomain {
-  domain: string;
-  reason: string;
-  until?: string;
-}
-
-export interface StoredPolicy {
-  signupsPaused: boolean;
-  pauseReason?: string;
-  pauseUntil?: string;
-  allowedDomains: string[];
-  blockedDomains: string[];
-  domainDailyCap?: number;
-  pausedDomains: PausedDomain[];
-  updatedAt?: string;
-  updatedBy?: string;
-}
 
 /** The PUT body: the current policy with the changes applied (a PUT replaces the whole policy). */
 export function applyChanges(current: StoredPolicy, changes: PolicyChanges): Record<string, unknown> {

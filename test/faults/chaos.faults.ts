@@ -27,6 +27,7 @@ import {
   REPO_ROOT,
   sleep,
   spawnHost,
+  requestJson,
 } from '../../scripts/benchStack';
 import { createTableClient } from '../../shared/adapters/storageClients';
 import { TableSignupStore } from '../../shared/adapters/tableStores';
@@ -147,34 +148,8 @@ interface Person {
 const hostUrl = () => `http://127.0.0.1:${hostPort}`;
 
 /** One HTTP call; network errors (the host is down) come back as status 0. */
-async function call(
-  method: string,
-  route: string,
-  person: Person,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  try {
-    const res = await fetch(`${hostUrl()}${route}`, {
-      method,
-      headers: {
-        'x-forwarded-for': person.ip,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    let json: Record<string, unknown> = {};
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      json = {};
-    }
-    return { status: res.status, json };
-  } catch {
-    return { status: 0, json: {} };
-  }
-}
+const call = (method: string, route: string, person: Person, body?: unknown) =>
+  requestJson(`${hostUrl()}${route}`, { method, ip: person.ip, body, timeoutMs: 15_000 });
 
 const retryable = (status: number) => status === 0 || status >= 500 || status === 429;
 const pause = (ms: number) => sleep(ms * (0.5 + Math.random()));

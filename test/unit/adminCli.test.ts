@@ -9,10 +9,10 @@ import {
   formatStats,
   parseArgs,
   parsePauseDomain,
-  type StoredPolicy,
   table,
   UsageError,
 } from '../../scripts/admin';
+import type { StoredPolicy } from '../../shared/ports';
 
 const EMPTY: StoredPolicy = {
   signupsPaused: false,
