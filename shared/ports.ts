@@ -157,7 +157,10 @@ export interface RateLimit {
   sliding?: boolean;
 }
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type RateDecision =
+  | { allowed: true }
+  /** `retryAfterMs`: exactly when the limit next admits an event; `retryAfterSeconds`: that, rounded up (≥ 1). */
+  | { allowed: false; retryAfterSeconds: number; retryAfterMs: number };
 
 /**
  * Counters shared by every instance (fixed or sliding windows, see shared/domain/rateWindows.ts). `consume` counts one event against every limit, or

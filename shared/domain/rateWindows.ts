@@ -69,7 +69,8 @@ export function decide(
   const exhausted = limits.filter((l) => usage(windows, l, now) >= l.limit);
   if (exhausted.length > 0) {
     const retryAt = Math.max(...exhausted.map((l) => reopensAt(windows, l, t)));
-    return { decision: { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - t) / 1000)) } };
+    const retryAfterMs = Math.max(1, retryAt - t);
+    return { decision: { allowed: false, retryAfterSeconds: Math.ceil(retryAfterMs / 1000), retryAfterMs } };
   }
   const next: RateWindows = {};
   for (const l of limits) {

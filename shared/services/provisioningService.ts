@@ -65,24 +65,33 @@ export function graphWriteLimits(perSecond: number): RateLimit[] {
   return [{ name: 'second', limit: perSecond, windowSeconds: 1, sliding: true }];
 }
 const IN_PROCESS_LAG_RETRIES_MS = [250, 500, 1000, 2000];
+/** Up to this much waiting for the Graph budget in process; beyond it the message is re-queued. */
+const MAX_IN_PROCESS_BUDGET_WAIT_MS = 3000;
+const BUDGET_WAIT_JITTER_MS = 25;
 
 export function makeProvisioningService(deps: ProvisioningDeps) {
   const { settings } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  /** One token of the shared Graph write budget; waits briefly in process, otherwise asks to re-queue. */
+  /**
+   * One token of the shared Graph write budget. Waits in process until exactly when the budget reopens
+   * (plus a little jitter, so waiting handlers do not all race for the same token); a longer wait is
+   * answered with a re-queue delay instead of holding the message.
+   */
   async function takeWriteToken(): Promise<number | undefined> {
-    for (let i = 0; i < 3; i++) {
+    let waitedMs = 0;
+    for (;;) {
       const d = await deps.limiter.consume(
         GRAPH_BUDGET_KEY,
         graphWriteLimits(settings.graphWritesPerSecond),
         deps.clock.now(),
       );
       if (d.allowed) return undefined;
-      if (d.retryAfterSeconds > 1) return d.retryAfterSeconds;
-      await sleep(200 + Math.random() * 300);
+      if (waitedMs + d.retryAfterMs > MAX_IN_PROCESS_BUDGET_WAIT_MS) return d.retryAfterSeconds;
+      const wait = d.retryAfterMs + Math.random() * BUDGET_WAIT_JITTER_MS;
+      waitedMs += wait;
+      await sleep(wait);
     }
-    return 1;
   }
 
   const update = (signupId: string, apply: (f: SignupFlow) => SignupFlow, known?: Versioned<SignupFlow>) =>

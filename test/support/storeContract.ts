@@ -87,7 +87,11 @@ export function describeStoreContract(
       const t = new Date('2026-11-25T12:00:10.000Z');
       expect(await limiter.consume(key, limits, t)).toEqual({ allowed: true });
       expect(await limiter.consume(key, limits, t)).toEqual({ allowed: true });
-      expect(await limiter.consume(key, limits, t)).toEqual({ allowed: false, retryAfterSeconds: 50 });
+      expect(await limiter.consume(key, limits, t)).toEqual({
+        allowed: false,
+        retryAfterSeconds: 50,
+        retryAfterMs: 50_000,
+      });
       expect(await limiter.peek(key, limits, t)).toEqual({ minute: 2, hour: 2 });
       const nextMinute = new Date('2026-11-25T12:01:00.000Z');
       expect(await limiter.consume(key, limits, nextMinute)).toEqual({ allowed: true });
@@ -210,10 +214,31 @@ export function describeStoreContract(
       const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, 0) + s * 1000);
       // Three events late in one aligned minute: a fixed window would allow three more at 12:01:00.
       for (const s of [50, 55, 58]) expect((await limiter.consume(key, limits, at(s))).allowed).toBe(true);
-      expect(await limiter.consume(key, limits, at(61))).toEqual({ allowed: false, retryAfterSeconds: 50 });
+      expect(await limiter.consume(key, limits, at(61))).toEqual({
+        allowed: false,
+        retryAfterSeconds: 50,
+        retryAfterMs: 50_000,
+      });
       expect((await limiter.consume(key, limits, at(111))).allowed).toBe(true);
       expect((await limiter.consume(key, limits, at(112))).allowed).toBe(false);
       expect(await limiter.peek(key, limits, at(112))).toEqual({ minute: 3 });
+    });
+
+    test('sliding limit: a refusal says to the millisecond when the oldest bucket leaves the window', async () => {
+      const { limiter } = await make();
+      const key = `reopen-${Math.random().toString(16).slice(2)}`;
+      const limits = [{ name: 'second', limit: 2, windowSeconds: 1, sliding: true }];
+      const t0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+      expect((await limiter.consume(key, limits, new Date(t0 + 100))).allowed).toBe(true);
+      expect((await limiter.consume(key, limits, new Date(t0 + 300))).allowed).toBe(true);
+      // Buckets are 16 ms wide: the event at 100 ms sits in [96, 112) and has left the window at 1,112 ms.
+      expect(await limiter.consume(key, limits, new Date(t0 + 500))).toEqual({
+        allowed: false,
+        retryAfterSeconds: 1,
+        retryAfterMs: 612,
+      });
+      expect((await limiter.consume(key, limits, new Date(t0 + 1111))).allowed).toBe(false);
+      expect((await limiter.consume(key, limits, new Date(t0 + 1112))).allowed).toBe(true);
     });
 
     test('fixed limit: a late caller whose clock is still in the previous window does not reset the newer one', async () => {

@@ -1,4 +1,5 @@
 import { TransientError } from '../../shared/errors';
+import { GRAPH_BUDGET_KEY, graphWriteLimits } from '../../shared/services/provisioningService';
 import { repairStuckFlows } from '../../shared/services/stuckFlows';
 import { QUEUES } from '../../shared/storageNames';
 import { uniqueEmail } from '../support/builders';
@@ -82,6 +83,22 @@ describe('provisioning service', () => {
     });
     expect(world.directory.usersWithAddress(email)).toHaveLength(1);
     expect((await world.signups.get(signupId))!.value.signInUrl).toMatch(/redeem/);
+  });
+
+  test('an exhausted Graph budget is waited out to the millisecond it reopens, not re-queued (req 59)', async () => {
+    const world = testWorld();
+    const signupId = await world.verifiedSignup(uniqueEmail('fabrikam.com'));
+    for (let i = 0; i < 20; i++)
+      await world.limiter.consume(GRAPH_BUDGET_KEY, graphWriteLimits(20), world.clock.now());
+    const refused = await world.limiter.consume(GRAPH_BUDGET_KEY, graphWriteLimits(20), world.clock.now());
+    const reopensInMs = refused.allowed ? 0 : refused.retryAfterMs;
+    expect(reopensInMs).toBeGreaterThan(980);
+
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
+    expect(world.sleeps).toHaveLength(1);
+    expect(world.sleeps[0]).toBeGreaterThanOrEqual(reopensInMs);
+    expect(world.sleeps[0]).toBeLessThan(reopensInMs + 25);
+    expect((await world.signups.get(signupId))!.value.status).toBe('ready');
   });
 
   test('a crash after the invitation: the redelivery finishes with the same guest and its redeem link (req 58)', async () => {
