@@ -167,7 +167,8 @@ export type RateDecision =
  * none when any limit is exhausted (a refused attempt does not use up budget).
  */
 export interface RateLimiter {
-  consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision>;
+  /** Counts `count` events (default 1) against every limit: all of them, or none. */
+  consume(key: string, limits: readonly RateLimit[], now: Date, count?: number): Promise<RateDecision>;
   /** Current usage per limit name, for admin stats. */
   peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>>;
   delete(key: string): Promise<void>;

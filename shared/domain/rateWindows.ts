@@ -44,31 +44,35 @@ export function usage(windows: RateWindows, limit: RateLimit, now: Date): number
   return w && w.start === fixedStart(w, limit, t) ? w.count : 0;
 }
 
-/** When the exhausted `limit` next admits an event. */
-function reopensAt(windows: RateWindows, limit: RateLimit, now: number): number {
+/** When the exhausted `limit` next admits `count` events. */
+function reopensAt(windows: RateWindows, limit: RateLimit, now: number, count: number): number {
   if (!limit.sliding) return fixedStart(windows[limit.name], limit, now) + sizeOf(limit);
-  // Let the oldest buckets leave until one more event fits.
+  // Let the oldest buckets leave until `count` more events fit.
   let used = usage(windows, limit, new Date(now));
-  for (const [start, count] of live(windows[limit.name], limit, now)) {
-    used -= count;
-    if (used < limit.limit) return start + bucketSize(limit) + sizeOf(limit);
+  for (const [start, inBucket] of live(windows[limit.name], limit, now)) {
+    used -= inBucket;
+    if (used + count <= limit.limit) return start + bucketSize(limit) + sizeOf(limit);
   }
   return now;
 }
 
 /**
- * Counts one event against every limit, or refuses without counting anything when any limit is
- * exhausted. Returns the windows to store on success.
+ * Counts `count` events against every limit, or refuses without counting anything when any limit has
+ * less room than that. Returns the windows to store on success.
  */
 export function decide(
   windows: RateWindows,
   limits: readonly RateLimit[],
   now: Date,
+  count = 1,
 ): { decision: RateDecision; next?: RateWindows } {
+  const tooMany = limits.find((l) => count > l.limit);
+  if (!Number.isInteger(count) || count < 1 || tooMany)
+    throw new RangeError(`Cannot count ${count} events at once against ${tooMany?.name ?? 'a limit'}`);
   const t = now.getTime();
-  const exhausted = limits.filter((l) => usage(windows, l, now) >= l.limit);
+  const exhausted = limits.filter((l) => usage(windows, l, now) + count > l.limit);
   if (exhausted.length > 0) {
-    const retryAt = Math.max(...exhausted.map((l) => reopensAt(windows, l, t)));
+    const retryAt = Math.max(...exhausted.map((l) => reopensAt(windows, l, t, count)));
     const retryAfterMs = Math.max(1, retryAt - t);
     return { decision: { allowed: false, retryAfterSeconds: Math.ceil(retryAfterMs / 1000), retryAfterMs } };
   }
@@ -80,11 +84,11 @@ export function decide(
       // A caller whose `now` is a little behind files into the newest bucket, never an older one: an event
       // recorded too early would leave the window too early and let one more through.
       const current = Math.max(Math.floor(t / bucketSize(l)) * bucketSize(l), last?.[0] ?? 0);
-      if (last && last[0] === current) last[1] += 1;
-      else buckets.push([current, 1]);
+      if (last && last[0] === current) last[1] += count;
+      else buckets.push([current, count]);
       next[l.name] = { start: t, count: total(buckets), buckets };
     } else {
-      next[l.name] = { start: fixedStart(windows[l.name], l, t), count: usage(windows, l, now) + 1 };
+      next[l.name] = { start: fixedStart(windows[l.name], l, t), count: usage(windows, l, now) + count };
     }
   }
   return { decision: { allowed: true }, next };

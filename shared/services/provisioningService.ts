@@ -74,17 +74,19 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   /**
-   * One token of the shared Graph write budget. Waits in process until exactly when the budget reopens
+   * Tokens of the shared Graph write budget (a new guest takes two at once: the invitation and the group
+   * add that follows, one storage round trip instead of two). Waits in process until exactly when the budget reopens
    * (plus a little jitter, so waiting handlers do not all race for the same token); a longer wait is
    * answered with a re-queue delay instead of holding the message.
    */
-  async function takeWriteToken(): Promise<number | undefined> {
+  async function takeWriteTokens(count: number): Promise<number | undefined> {
     let waitedMs = 0;
     for (;;) {
       const d = await deps.limiter.consume(
         GRAPH_BUDGET_KEY,
         graphWriteLimits(settings.graphWritesPerSecond),
         deps.clock.now(),
+        count,
       );
       if (d.allowed) return undefined;
       if (waitedMs + d.retryAfterMs > MAX_IN_PROCESS_BUDGET_WAIT_MS) return d.retryAfterSeconds;
@@ -159,6 +161,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     outcome: Outcome;
     userId: string;
     signInUrl: string;
+    /** The group add's budget token was taken with the invitation's. */
+    groupAddPaid?: boolean;
   }
   type Requeue = { action: 'requeue'; delaySeconds: number; reason: string };
 
@@ -168,7 +172,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     const account = found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, log);
     if ('action' in account) return account;
     if (account.outcome !== 'existing_member') {
-      const added = await addToGroupAllowingLag(flow, account.userId);
+      const added = await addToGroupAllowingLag(flow, account.userId, account.groupAddPaid === true);
       if (added.action === 'requeue') return added;
     }
     return finish(started, account, log);
@@ -191,7 +195,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     if (found && !resumeOurInvite)
       return { outcome: 'existing_guest', userId: found.id, signInUrl: settings.signInUrl };
 
-    const wait = await takeWriteToken();
+    const wait = await takeWriteTokens(2);
     if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
     const invite = async (): Promise<Account> => {
       const invitation = await deps.directory.inviteGuest({
@@ -204,7 +208,12 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         correlationId: flow.correlationId,
         directoryUserId: invitation.userId,
       });
-      return { outcome: 'guest_created', userId: invitation.userId, signInUrl: invitation.inviteRedeemUrl };
+      return {
+        outcome: 'guest_created',
+        userId: invitation.userId,
+        signInUrl: invitation.inviteRedeemUrl,
+        groupAddPaid: true,
+      };
     };
     try {
       return await invite();
@@ -216,16 +225,23 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       if (!again) throw error;
       if (again.userType === 'Member') return member(again);
       if (again.externalUserState === 'PendingAcceptance') return invite();
-      return { outcome: 'existing_guest', userId: again.id, signInUrl: settings.signInUrl };
+      return {
+        outcome: 'existing_guest',
+        userId: again.id,
+        signInUrl: settings.signInUrl,
+        groupAddPaid: true,
+      };
     }
   }
 
   async function addToGroupAllowingLag(
     flow: SignupFlow,
     userId: string,
+    paid: boolean,
   ): Promise<{ action: 'ok' } | { action: 'requeue'; delaySeconds: number; reason: string }> {
     for (const delay of [...IN_PROCESS_LAG_RETRIES_MS, -1]) {
-      const wait = await takeWriteToken();
+      const wait = paid ? undefined : await takeWriteTokens(1);
+      paid = false;
       if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
       try {
         await deps.directory.addToGroup(settings.accessGroupId, userId);

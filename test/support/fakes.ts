@@ -145,8 +145,11 @@ export class InMemoryAddressStore implements AddressStore {
 export class InMemoryRateLimiter implements RateLimiter {
   readonly windows = new Map<string, RateWindows>();
   private readonly etags = new Map<string, string>();
-  async consume(key: string, limits: readonly RateLimit[], now: Date): Promise<RateDecision> {
-    const { decision, next } = decide(this.windows.get(key) ?? {}, limits, now);
+  /** Every consume, in order: key and how many events it asked for. */
+  readonly consumed: Array<{ key: string; count: number }> = [];
+  async consume(key: string, limits: readonly RateLimit[], now: Date, count = 1): Promise<RateDecision> {
+    this.consumed.push({ key, count });
+    const { decision, next } = decide(this.windows.get(key) ?? {}, limits, now, count);
     if (next) {
       this.windows.set(key, next);
       this.etags.set(key, nextEtag());

@@ -241,6 +241,22 @@ export function describeStoreContract(
       expect((await limiter.consume(key, limits, new Date(t0 + 1112))).allowed).toBe(true);
     });
 
+    test('counting several events at once takes all of them or none, and says when they all fit', async () => {
+      const { limiter } = await make();
+      const key = `several-${Math.random().toString(16).slice(2)}`;
+      const limits = [{ name: 'second', limit: 3, windowSeconds: 1, sliding: true }];
+      const t0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+      expect(await limiter.consume(key, limits, new Date(t0 + 100), 2)).toEqual({ allowed: true });
+      expect(await limiter.consume(key, limits, new Date(t0 + 200), 2)).toEqual({
+        allowed: false,
+        retryAfterSeconds: 1,
+        retryAfterMs: 912,
+      });
+      expect(await limiter.peek(key, limits, new Date(t0 + 200))).toEqual({ second: 2 });
+      expect((await limiter.consume(key, limits, new Date(t0 + 200), 1)).allowed).toBe(true);
+      await expect(limiter.consume(key, limits, new Date(t0 + 300), 4)).rejects.toThrow(RangeError);
+    });
+
     test('fixed limit: a late caller whose clock is still in the previous window does not reset the newer one', async () => {
       const { limiter } = await make();
       const key = `late-${Math.random().toString(16).slice(2)}`;

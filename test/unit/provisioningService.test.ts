@@ -2,6 +2,7 @@ import { TransientError } from '../../shared/errors';
 import { GRAPH_BUDGET_KEY, graphWriteLimits } from '../../shared/services/provisioningService';
 import { repairStuckFlows } from '../../shared/services/stuckFlows';
 import { QUEUES } from '../../shared/storageNames';
+import { InMemoryRateLimiter } from '../support/fakes';
 import { uniqueEmail } from '../support/builders';
 import { testWorld } from '../support/testWorld';
 
@@ -99,6 +100,18 @@ describe('provisioning service', () => {
     expect(world.sleeps[0]).toBeGreaterThanOrEqual(reopensInMs);
     expect(world.sleeps[0]).toBeLessThan(reopensInMs + 25);
     expect((await world.signups.get(signupId))!.value.status).toBe('ready');
+  });
+
+  test('a new guest takes its two Graph write tokens (invitation and group add) in one budget update', async () => {
+    const limiter = new InMemoryRateLimiter();
+    const world = testWorld({ limiter });
+    await world.verifiedSignup(uniqueEmail('fabrikam.com'));
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
+    const budgetCalls = limiter.consumed.filter((c) => c.key === GRAPH_BUDGET_KEY);
+    expect(budgetCalls).toEqual([{ key: GRAPH_BUDGET_KEY, count: 2 }]);
+    expect(await world.limiter.peek(GRAPH_BUDGET_KEY, graphWriteLimits(20), world.clock.now())).toEqual({
+      second: 2,
+    });
   });
 
   test('a crash after the invitation: the redelivery finishes with the same guest and its redeem link (req 58)', async () => {
