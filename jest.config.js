@@ -7,6 +7,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   setupFiles: ['<rootDir>/test/support/quietTestMode.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/logScrub.ts'],
   testTimeout: 60_000,
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };

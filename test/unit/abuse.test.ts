@@ -35,6 +35,26 @@ test('10^4 wrong codes against one flow from 10^4 IPs → zero successes; the fl
   expect(world.audit.types(signupId).filter((t) => t === 'locked')).toHaveLength(1);
 });
 
+test('a code locks after 5 submissions: 5 wrong codes, then even the right one fails (issue 9 §3, req 9)', async () => {
+  const world = testWorld();
+  const email = uniqueEmail();
+  const { signupId } = await world.signupService.start(
+    { email, ip: '203.0.113.1', correlationId: 'c' },
+    world.log,
+  );
+  await world.deliverEmails();
+  const code = world.latestCode(email);
+  const wrong = code === '000000' ? '000001' : '000000';
+  const answer = (c: string) =>
+    world.signupService.verify({ signupId, code: c, ip: '203.0.113.1' }, world.log).then(
+      () => 'ok',
+      (e: unknown) => (isAppError(e) ? e.code : 'unexpected'),
+    );
+  for (let i = 0; i < 5; i++) expect(await answer(wrong)).toBe('invalid_code');
+  expect(await answer(code)).toBe('invalid_code');
+  expect((await world.signups.get(signupId))!.value.status).toBe('pending_verification');
+});
+
 test('30 verifies per minute per IP: the 31st is rate limited before any flow is touched (req 16)', async () => {
   const world = testWorld();
   const email = uniqueEmail();
