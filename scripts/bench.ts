@@ -780,7 +780,7 @@ async function pacingPhase(stack: Stack) {
     override async consume(
       key: string,
       limits: readonly RateLimit[],
-      now: Date,
+      now: Date | (() => Date),
       count?: number,
     ): Promise<RateDecision> {
       const decision = await super.consume(key, limits, now, count);

@@ -17,8 +17,14 @@ export interface LogSink {
 
 // Control characters in logged strings are escaped so a value cannot forge a log line (req 45).
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// Addresses inside free text (an upstream error message that quotes the invitee, say) are masked too, so no
+// code path can put a full address in the logs by accident (req 44).
+const ADDRESS_IN_TEXT = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 export function sanitizeForLog(value: string): string {
-  return value.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(0, 500);
+  return value
+    .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(ADDRESS_IN_TEXT, (address) => maskEmail(address))
+    .slice(0, 500);
 }
 
 export function createLogger(sink: LogSink, base: LogFields = {}): Logger {

@@ -167,8 +167,17 @@ export type RateDecision =
  * none when any limit is exhausted (a refused attempt does not use up budget).
  */
 export interface RateLimiter {
-  /** Counts `count` events (default 1) against every limit: all of them, or none. */
-  consume(key: string, limits: readonly RateLimit[], now: Date, count?: number): Promise<RateDecision>;
+  /**
+   * Counts `count` events (default 1) against every limit: all of them, or none. Pass `now` as a function
+   * for budgets: it is read again on every attempt, so a caller that lost ETag races records its events
+   * when they are granted, not when it first asked (an event recorded early leaves the window early).
+   */
+  consume(
+    key: string,
+    limits: readonly RateLimit[],
+    now: Date | (() => Date),
+    count?: number,
+  ): Promise<RateDecision>;
   /** Current usage per limit name, for admin stats. */
   peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>>;
   delete(key: string): Promise<void>;

@@ -15,10 +15,15 @@ const MAX_RACES = 20;
 export class TableRateLimiter implements RateLimiter {
   constructor(private readonly table: TableClient) {}
 
-  async consume(key: string, limits: readonly RateLimit[], now: Date, count = 1): Promise<RateDecision> {
+  async consume(
+    key: string,
+    limits: readonly RateLimit[],
+    now: Date | (() => Date),
+    count = 1,
+  ): Promise<RateDecision> {
     for (let race = 0; race < MAX_RACES; race++) {
       const { windows, etag } = await this.read(key);
-      const { decision, next } = decide(windows, limits, now, count);
+      const { decision, next } = decide(windows, limits, typeof now === 'function' ? now() : now, count);
       if (!next) return decision;
       const entity = { partitionKey: key, rowKey: ROW, windows: JSON.stringify(next) };
       try {

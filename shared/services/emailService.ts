@@ -83,7 +83,7 @@ export function makeEmailService(deps: EmailDeps) {
 
   /** Takes one token from the budget shared by every instance; refused tokens are not counted. */
   async function takeBudget(): Promise<number | undefined> {
-    const decision = await deps.limiter.consume(EMAIL_BUDGET_KEY, budgetLimits, deps.clock.now());
+    const decision = await deps.limiter.consume(EMAIL_BUDGET_KEY, budgetLimits, () => deps.clock.now());
     return decision.allowed ? undefined : decision.retryAfterSeconds;
   }
 

@@ -85,7 +85,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       const d = await deps.limiter.consume(
         GRAPH_BUDGET_KEY,
         graphWriteLimits(settings.graphWritesPerSecond),
-        deps.clock.now(),
+        () => deps.clock.now(),
         count,
       );
       if (d.allowed) return undefined;

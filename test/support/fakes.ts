@@ -147,9 +147,15 @@ export class InMemoryRateLimiter implements RateLimiter {
   private readonly etags = new Map<string, string>();
   /** Every consume, in order: key and how many events it asked for. */
   readonly consumed: Array<{ key: string; count: number }> = [];
-  async consume(key: string, limits: readonly RateLimit[], now: Date, count = 1): Promise<RateDecision> {
+  async consume(
+    key: string,
+    limits: readonly RateLimit[],
+    now: Date | (() => Date),
+    count = 1,
+  ): Promise<RateDecision> {
     this.consumed.push({ key, count });
-    const { decision, next } = decide(this.windows.get(key) ?? {}, limits, now, count);
+    const at = typeof now === 'function' ? now() : now;
+    const { decision, next } = decide(this.windows.get(key) ?? {}, limits, at, count);
     if (next) {
       this.windows.set(key, next);
       this.etags.set(key, nextEtag());

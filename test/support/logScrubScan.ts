@@ -17,7 +17,7 @@ export interface ScrubRules {
 }
 
 // A full address: some local part right before the @ (a masked one, `j•••@…`, has bullets there).
-const ADDRESS = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+const ADDRESS = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 // A code: six digits alone in a string value, or after `code` in a URL fragment or a JSON key.
 const CODE_VALUE = /"[^"]*"\s*:\s*"\d{6}"/g;
 const CODE_NEAR_KEY = /code[^0-9A-Za-z]{1,4}\d{6}(?!\d)/gi;

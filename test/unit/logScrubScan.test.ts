@@ -1,20 +1,17 @@
 /** The whole-suite log scrub's scanner finds what it must, and passes what the app legitimately logs (req 44). */
-import { createLogger, maskEmail } from '../../shared/log';
-import { CapturingSink } from '../support/fakes';
+import { maskEmail } from '../../shared/log';
 import { scanLines } from '../support/logScrubScan';
 
 const rules = { secrets: ['s3cret-value-0123456789'], allowedAddresses: ['help@contoso.example'] };
 
-function logged(fields: Record<string, string | number>): string[] {
-  const sink = new CapturingSink();
-  createLogger(sink).event('probe', fields);
-  return sink.lines;
-}
+// Raw event lines as a leaking logger would write them (the real one masks addresses itself).
+const logged = (fields: Record<string, string | number>) => [JSON.stringify({ event: 'probe', ...fields })];
 
 test('a full address, a code or a secret in any logged event is a finding, reported redacted', () => {
   const cases: Array<[Record<string, string | number>, string]> = [
     [{ address: 'jane.doe@fabrikam.com' }, 'address'],
     [{ note: 'sent to Jane <jane@fabrikam.co.uk>' }, 'address'],
+    [{ note: 'jörg@müller.example' }, 'address'],
     [{ code: '012345' }, 'code'],
     [{ url: 'https://signup.contoso.example/#code=482913&signup=abc' }, 'code'],
     [{ detail: 'verify failed, code: 482913' }, 'code'],

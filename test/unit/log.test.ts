@@ -1,0 +1,26 @@
+/** Structured events: no forged lines, no full address even inside free text (req 44, 45). */
+import { createLogger, maskEmail, sanitizeForLog } from '../../shared/log';
+import { CapturingSink } from '../support/fakes';
+
+test('control characters are escaped, so a value cannot start a second log line (req 45)', () => {
+  expect(sanitizeForLog('ok\n{"event":"admin_login"}')).toBe('ok\\u000a{"event":"admin_login"}');
+  expect(sanitizeForLog('a\u2028b')).toBe('a\\u2028b');
+});
+
+test('an address quoted in an upstream error message is masked before it is logged (req 44)', () => {
+  const sink = new CapturingSink();
+  createLogger(sink).event(
+    'provisioning_attempt_failed',
+    { error: 'Graph 400: The invited user jane.doe@fabrikam.com or jörg@müller.example is invalid' },
+    'error',
+  );
+  const [line] = sink.lines;
+  expect(line).not.toContain('jane.doe@');
+  expect(line).not.toContain('jörg@');
+  expect(line).toContain(maskEmail('jane.doe@fabrikam.com'));
+  expect(line).toContain('j•••@müller.example');
+});
+
+test('values are cut at 500 characters', () => {
+  expect(sanitizeForLog('x'.repeat(2000))).toHaveLength(500);
+});
