@@ -772,9 +772,8 @@ async function pacingPhase(stack: Stack) {
   const table = (name: string) => createTableClient({ connectionString: cs }, name);
   const signups = new TableSignupStore(table(TABLES.signups));
   const addresses = new TableAddressStore(table(TABLES.addresses));
-  // Records when each budget token was granted — when the limiter's write came back, on the scaled clock —
-  // beside when the send began. (The caller's `now` would be wrong: a caller that lost ETag races files its
-  // event later than the `now` it passed.)
+  // Records when each budget token was granted — the limiter's clock reading in the attempt that won (a
+  // caller that lost ETag races is granted later than it first asked) — beside when the send began.
   const tokenTimes: number[] = [];
   class RecordingLimiter extends TableRateLimiter {
     override async consume(
@@ -783,8 +782,14 @@ async function pacingPhase(stack: Stack) {
       now: Date | (() => Date),
       count?: number,
     ): Promise<RateDecision> {
-      const decision = await super.consume(key, limits, now, count);
-      if (key === EMAIL_BUDGET_KEY && decision.allowed) tokenTimes.push(clock.now().getTime());
+      let lastReading = typeof now === 'function' ? Number.NaN : now.getTime();
+      const reading = () => {
+        const at = typeof now === 'function' ? now() : now;
+        lastReading = at.getTime();
+        return at;
+      };
+      const decision = await super.consume(key, limits, reading, count);
+      if (key === EMAIL_BUDGET_KEY && decision.allowed) tokenTimes.push(lastReading);
       return decision;
     }
   }
