@@ -814,7 +814,7 @@ async function pacingPhase(stack: Stack) {
     signups,
     addresses,
     limiter,
-    audit: new TableAuditLog(table(TABLES.audit)),
+    audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
     clock,
     sender,
     settings: emailSettings(config),

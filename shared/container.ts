@@ -113,7 +113,7 @@ function build() {
   const clock = systemClock;
   const policyStore = new TablePolicyStore(table(TABLES.policy));
   const policy = new CachedPolicyProvider(policyStore, config, clock);
-  const auditLog = new TableAuditLog(table(TABLES.audit));
+  const auditLog = new TableAuditLog(table(TABLES.audit), table(TABLES.signups));
 
   const signupService = makeSignupService({
     signups,

@@ -91,9 +91,13 @@ export class NotFoundYetError extends Error {
 
 /** Sign-up flows by id. `update` throws `ConcurrencyError` when the ETag no longer matches (a lost race). */
 export interface SignupStore {
-  create(flow: SignupFlow): Promise<Versioned<SignupFlow>>;
+  /**
+   * `audit`: rows describing this change, stored atomically with it (Table Storage: in the flow's partition,
+   * one entity-group transaction) and read back by `AuditLog.forSignup`.
+   */
+  create(flow: SignupFlow, audit?: readonly AuditEvent[]): Promise<Versioned<SignupFlow>>;
   get(signupId: string): Promise<Versioned<SignupFlow> | undefined>;
-  update(flow: SignupFlow, etag: string): Promise<Versioned<SignupFlow>>;
+  update(flow: SignupFlow, etag: string, audit?: readonly AuditEvent[]): Promise<Versioned<SignupFlow>>;
   /** Succeeds when the flow is already gone. */
   delete(signupId: string): Promise<void>;
   /**

@@ -1,13 +1,23 @@
 /**
  * Table Storage adapters for flows and address records. Every replace carries the ETag that was read;
- * a 412 becomes `ConcurrencyError` (a lost race, never success).
+ * a 412 becomes `ConcurrencyError` (a lost race, never success). A flow's partition also holds the audit
+ * rows its writes carry (row keys `audit-…`, read by TableAuditLog); listings only ever read `flow` rows.
  */
-import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import { odata, type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 
 import type { SignupFlow } from '../domain/signupFlow';
 import { ConcurrencyError } from '../errors';
-import type { AddressRecord, AddressStore, Page, SignupQuery, SignupStore, Versioned } from '../ports';
+import type {
+  AddressRecord,
+  AddressStore,
+  AuditEvent,
+  Page,
+  SignupQuery,
+  SignupStore,
+  Versioned,
+} from '../ports';
 import { statusOf } from './storageClients';
+import { auditEntity, FLOW_AUDIT_PREFIX } from './tableAudit';
 import { deleteIfUnchanged, queryPage } from './tablePaging';
 
 const ROW = 'flow';
@@ -58,9 +68,13 @@ async function deleteIfPresent(client: TableClient, pk: string, rk: string): Pro
 export class TableSignupStore implements SignupStore {
   constructor(private readonly table: TableClient) {}
 
-  async create(flow: SignupFlow): Promise<Versioned<SignupFlow>> {
-    const res = await conditional(() => this.table.createEntity(toEntity(flow.signupId, ROW, flow)));
-    return { value: flow, etag: res.etag ?? '' };
+  async create(flow: SignupFlow, audit: readonly AuditEvent[] = []): Promise<Versioned<SignupFlow>> {
+    const entity = toEntity(flow.signupId, ROW, flow);
+    if (audit.length === 0) {
+      const res = await conditional(() => this.table.createEntity(entity));
+      return { value: flow, etag: res.etag ?? '' };
+    }
+    return { value: flow, etag: await this.withAudit(['create', entity], flow.signupId, audit) };
   }
 
   async get(signupId: string): Promise<Versioned<SignupFlow> | undefined> {
@@ -68,11 +82,34 @@ export class TableSignupStore implements SignupStore {
     return entity ? { value: fromEntity<SignupFlow>(entity), etag: entity.etag } : undefined;
   }
 
-  async update(flow: SignupFlow, etag: string): Promise<Versioned<SignupFlow>> {
-    const res = await conditional(() =>
-      this.table.updateEntity(toEntity(flow.signupId, ROW, flow), 'Replace', { etag }),
-    );
-    return { value: flow, etag: res.etag ?? '' };
+  async update(
+    flow: SignupFlow,
+    etag: string,
+    audit: readonly AuditEvent[] = [],
+  ): Promise<Versioned<SignupFlow>> {
+    const entity = toEntity(flow.signupId, ROW, flow);
+    if (audit.length === 0) {
+      const res = await conditional(() => this.table.updateEntity(entity, 'Replace', { etag }));
+      return { value: flow, etag: res.etag ?? '' };
+    }
+    return {
+      value: flow,
+      etag: await this.withAudit(['update', entity, 'Replace', { etag }], flow.signupId, audit),
+    };
+  }
+
+  /** The flow write and its audit rows in one entity-group transaction: one request, all or nothing. */
+  private async withAudit(
+    write: TransactionAction,
+    signupId: string,
+    audit: readonly AuditEvent[],
+  ): Promise<string> {
+    const rows = audit.map((event): TransactionAction => [
+      'create',
+      auditEntity(event, signupId, FLOW_AUDIT_PREFIX),
+    ]);
+    const res = await conditional(() => this.table.submitTransaction([write, ...rows]));
+    return res.subResponses[0]?.etag ?? '';
   }
 
   delete(signupId: string): Promise<void> {

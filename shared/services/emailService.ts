@@ -16,6 +16,7 @@ import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
 import type {
+  AuditEvent,
   AddressRecord,
   OutgoingEmail,
   RateLimit,
@@ -27,7 +28,7 @@ import type {
   SignupStore,
   Versioned,
 } from '../ports';
-import { audit } from './audit';
+import { auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
 
 export const EmailMessage = z.object({
@@ -190,10 +191,10 @@ export function makeEmailService(deps: EmailDeps) {
         (f) =>
           transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings),
         issuedVersion,
+        () => [
+          auditEvent('code_sent', flow, deps.clock.now(), { details: { codeVersion: issued.codeVersion } }),
+        ],
       );
-      await audit(deps.audit, log, 'code_sent', flow, deps.clock.now(), {
-        details: { codeVersion: issued.codeVersion },
-      });
       log.event('code_sent', {
         signupId,
         correlationId: flow.correlationId,
@@ -288,8 +289,9 @@ export function makeEmailService(deps: EmailDeps) {
     signupId: string,
     apply: (f: SignupFlow) => SignupFlow,
     known?: Versioned<SignupFlow>,
+    audit?: (written: SignupFlow) => readonly AuditEvent[],
   ): Promise<void> {
-    await updateFlow(deps.signups, signupId, apply, known);
+    await updateFlow(deps.signups, signupId, apply, known, audit);
   }
 
   /** Called from the poison queue: the email could not be sent after every retry. */

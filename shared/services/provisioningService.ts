@@ -15,6 +15,7 @@ import {
 import { isAppError, isTransientError } from '../errors';
 import { maskEmail, type Logger } from '../log';
 import {
+  type AuditEvent,
   type AuditLog,
   type Clock,
   type Directory,
@@ -27,7 +28,7 @@ import {
   type Versioned,
 } from '../ports';
 import { QUEUES } from '../storageNames';
-import { audit } from './audit';
+import { audit, auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
 
 export const ProvisionMessage = z.object({ signupId: z.string().min(1).max(64) });
@@ -96,8 +97,12 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     }
   }
 
-  const update = (signupId: string, apply: (f: SignupFlow) => SignupFlow, known?: Versioned<SignupFlow>) =>
-    updateFlow(deps.signups, signupId, apply, known);
+  const update = (
+    signupId: string,
+    apply: (f: SignupFlow) => SignupFlow,
+    known?: Versioned<SignupFlow>,
+    audit?: (written: SignupFlow) => readonly AuditEvent[],
+  ) => updateFlow(deps.signups, signupId, apply, known, audit);
 
   async function handle(message: ProvisionMessage, log: Logger): Promise<ProvisionOutcome> {
     const stored = await deps.signups.get(message.signupId);
@@ -274,11 +279,9 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
           settings,
         ),
       started,
+      () => [auditEvent('provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } })],
     );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
-    await audit(deps.audit, log, 'provisioned', flow, deps.clock.now(), {
-      details: { outcome, directoryUserId },
-    });
     log.event('signup_provisioned', {
       signupId: flow.signupId,
       correlationId: flow.correlationId,

@@ -19,6 +19,7 @@ import { AppError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
 import type {
+  AuditEvent,
   AddressStore,
   AuditLog,
   Clock,
@@ -28,7 +29,7 @@ import type {
   SignupStore,
   Versioned,
 } from '../ports';
-import { audit } from './audit';
+import { auditEvent } from './audit';
 import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
@@ -151,10 +152,9 @@ export function makeSignupService(deps: SignupDeps) {
     });
     // The same three writes for every address, new, known or throttled: the email function decides
     // later, out of band, whether and when a code goes out.
-    await deps.signups.create(flow);
+    await deps.signups.create(flow, [auditEvent('started', flow, now, { actor: 'recipient' })]);
     await deps.addresses.setCurrentSignup(flow.addressKey, flow.signupId);
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'verification_code' });
-    await audit(deps.audit, log, 'started', flow, now, { actor: 'recipient' });
     log.event('signup_started', {
       signupId: flow.signupId,
       address: maskEmail(flow.email),
@@ -179,9 +179,10 @@ export function makeSignupService(deps: SignupDeps) {
     signupId: string,
     apply: (flow: SignupFlow) => Promise<SignupFlow> | SignupFlow,
     known?: Versioned<SignupFlow>,
+    audit?: (written: SignupFlow) => readonly AuditEvent[],
   ): Promise<SignupFlow> {
     const first = known ?? (await load(signupId));
-    const written = await updateFlow(deps.signups, signupId, apply, first);
+    const written = await updateFlow(deps.signups, signupId, apply, first, audit);
     if (!written) throw new AppError('signup_not_found');
     return written.value;
   }
@@ -192,14 +193,36 @@ export function makeSignupService(deps: SignupDeps) {
   ): Promise<{ signupId: string; status: 'verified' }> {
     await limitIp('verify', input.ip, log);
     let isCurrentFlow: boolean | undefined;
-    const after = await update(input.signupId, async (flow) => {
-      if (isCurrentFlow === undefined) {
-        const address = await deps.addresses.get(flow.addressKey);
-        isCurrentFlow = address?.value.currentSignupId === flow.signupId;
-      }
-      const matches = codeMatches(settings.secret, flow.signupId, input.code, flow.codeHash);
-      return transition(flow, { type: 'code_submitted', matches, isCurrentFlow }, deps.clock.now(), settings);
-    });
+    const after = await update(
+      input.signupId,
+      async (flow) => {
+        if (isCurrentFlow === undefined) {
+          const address = await deps.addresses.get(flow.addressKey);
+          isCurrentFlow = address?.value.currentSignupId === flow.signupId;
+        }
+        const matches = codeMatches(settings.secret, flow.signupId, input.code, flow.codeHash);
+        return transition(
+          flow,
+          { type: 'code_submitted', matches, isCurrentFlow },
+          deps.clock.now(),
+          settings,
+        );
+      },
+      undefined,
+      (written) => [
+        written.status === 'verified'
+          ? auditEvent('verified', written, deps.clock.now(), { actor: 'recipient' })
+          : auditEvent(
+              written.lockedAt !== undefined ? 'locked' : 'verify_failed',
+              written,
+              deps.clock.now(),
+              {
+                actor: 'recipient',
+                details: { failures: written.failedSubmissions },
+              },
+            ),
+      ],
+    );
     const fields = {
       signupId: after.signupId,
       correlationId: after.correlationId,
@@ -207,15 +230,10 @@ export function makeSignupService(deps: SignupDeps) {
     };
     if (after.status === 'verified') {
       await deps.queue.send(QUEUES.provision, { signupId: after.signupId });
-      await audit(deps.audit, log, 'verified', after, deps.clock.now(), { actor: 'recipient' });
       log.event('signup_verified', fields);
       return { signupId: after.signupId, status: 'verified' };
     }
     const locked = after.lockedAt !== undefined;
-    await audit(deps.audit, log, locked ? 'locked' : 'verify_failed', after, deps.clock.now(), {
-      actor: 'recipient',
-      details: { failures: after.failedSubmissions },
-    });
     log.event(
       locked ? 'signup_locked' : 'verify_failed',
       { ...fields, failures: after.failedSubmissions },

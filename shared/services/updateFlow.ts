@@ -1,6 +1,6 @@
 import type { SignupFlow } from '../domain/signupFlow';
 import { isConcurrencyError } from '../errors';
-import type { SignupStore, Versioned } from '../ports';
+import type { AuditEvent, SignupStore, Versioned } from '../ports';
 
 /** Enough for 50 parallel submissions against one flow, each needing its own round in the worst case. */
 const MAX_RACES = 100;
@@ -15,13 +15,16 @@ export async function updateFlow(
   signupId: string,
   apply: (flow: SignupFlow) => SignupFlow | Promise<SignupFlow>,
   known?: Versioned<SignupFlow>,
+  /** Audit rows for the change, from the flow as written; stored in the same transaction. */
+  audit?: (written: SignupFlow) => readonly AuditEvent[],
 ): Promise<Versioned<SignupFlow> | undefined> {
   let current = known;
   for (let race = 0; race < MAX_RACES; race++) {
     current ??= await store.get(signupId);
     if (!current) return undefined;
     try {
-      return await store.update(await apply(current.value), current.etag);
+      const next = await apply(current.value);
+      return await store.update(next, current.etag, audit?.(next));
     } catch (error) {
       if (!isConcurrencyError(error)) throw error;
       current = undefined;

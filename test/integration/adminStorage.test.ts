@@ -35,13 +35,14 @@ const LISTS = {
 async function azuriteApp(clock: Clock = new FixedClock(), policyStore?: PolicyStore) {
   const policies = policyStore ?? new TablePolicyStore(await freshTable('policy'));
   const policy = new CachedPolicyProvider(policies, LISTS, clock);
+  const signupsTable = await freshTable('signups');
   const world = testWorld({
     // A real-time clock still has FixedClock's shape, so the world's helpers type-check.
     clock: clock instanceof FixedClock ? clock : Object.assign(new FixedClock(), { now: () => clock.now() }),
-    signups: new TableSignupStore(await freshTable('signups')),
+    signups: new TableSignupStore(signupsTable),
     addresses: new TableAddressStore(await freshTable('addresses')),
     limiter: new TableRateLimiter(await freshTable('limits')),
-    audit: new TableAuditLog(await freshTable('audit')),
+    audit: new TableAuditLog(await freshTable('audit'), signupsTable),
     policy,
     settings: { ipStartsPerMinute: 10_000, ipStartsPerHour: 10_000, ipVerifiesPerMinute: 10_000 },
   });

@@ -45,22 +45,30 @@ export class FixedClock implements Clock {
 
 export class InMemorySignupStore implements SignupStore {
   readonly rows = new Map<string, Versioned<SignupFlow>>();
-  async create(flow: SignupFlow) {
+  /** Where the audit rows a write carries go (the Table adapter keeps them beside the flow). */
+  constructor(private readonly audit?: Pick<AuditLog, 'append'>) {}
+  async create(flow: SignupFlow, audit: readonly AuditEvent[] = []) {
     if (this.rows.has(flow.signupId)) throw new ConcurrencyError('exists');
     const v = { value: clone(flow), etag: nextEtag() };
     this.rows.set(flow.signupId, v);
+    await this.record(audit);
     return clone(v);
   }
   async get(signupId: string) {
     const v = this.rows.get(signupId);
     return v ? clone(v) : undefined;
   }
-  async update(flow: SignupFlow, etag: string) {
+  async update(flow: SignupFlow, etag: string, audit: readonly AuditEvent[] = []) {
     const current = this.rows.get(flow.signupId);
     if (!current || current.etag !== etag) throw new ConcurrencyError('etag mismatch');
     const v = { value: clone(flow), etag: nextEtag() };
     this.rows.set(flow.signupId, v);
+    await this.record(audit);
     return clone(v);
+  }
+  private async record(audit: readonly AuditEvent[]) {
+    if (audit.length > 0 && !this.audit) throw new Error('InMemorySignupStore: audit rows but no audit log');
+    for (const event of audit) await this.audit?.append(event);
   }
   async delete(signupId: string) {
     this.rows.delete(signupId);

@@ -367,3 +367,80 @@ export function describeAuditContract(name: string, make: () => Promise<AuditLog
     });
   });
 }
+
+/**
+ * Audit rows that ride on a flow write (SignupStore.create/update with `audit`): stored exactly when the
+ * write is, and read, erased and expired by the AuditLog like appended ones.
+ */
+export function describeFlowAuditContract(
+  name: string,
+  make: () => Promise<{ signups: SignupStore; audit: AuditLog }>,
+) {
+  describe(`flow writes with audit rows: ${name}`, () => {
+    const event = (signupId: string, type: AuditEvent['type'], at: string): AuditEvent => ({
+      type,
+      at,
+      actor: 'recipient',
+      signupId,
+      correlationId: 'c1',
+      addressHash: 'h1',
+      domain: 'fabrikam.com',
+    });
+
+    test('rows carried by flow writes come back with appended ones, oldest first', async () => {
+      const { signups, audit } = await make();
+      const flow = aSignup();
+      const started = event(flow.signupId, 'started', '2026-11-25T12:00:00.000Z');
+      const codeSent = { ...event(flow.signupId, 'code_sent', '2026-11-25T12:00:01.000Z'), actor: 'system' };
+      const verified = event(flow.signupId, 'verified', '2026-11-25T12:02:00.000Z');
+      const created = await signups.create(flow, [started]);
+      await audit.append(codeSent);
+      const updated = await signups.update({ ...flow, status: 'verified' }, created.etag, [verified]);
+      expect((await signups.get(flow.signupId))?.etag).toBe(updated.etag);
+      expect(await audit.forSignup(flow.signupId)).toEqual([started, codeSent, verified]);
+      expect(
+        (await signups.list({ top: 100, now: new Date() })).items.map((f) => f.value.signupId),
+      ).toContain(flow.signupId);
+    });
+
+    test('a write that loses its race stores none of its rows (req 49)', async () => {
+      const { signups, audit } = await make();
+      const flow = aSignup();
+      const created = await signups.create(flow, [
+        event(flow.signupId, 'started', '2026-11-25T12:00:00.000Z'),
+      ]);
+      await signups.update({ ...flow, failedSubmissions: 1 }, created.etag);
+      await expect(
+        signups.update({ ...flow, status: 'verified' }, created.etag, [
+          event(flow.signupId, 'verified', '2026-11-25T12:01:00.000Z'),
+        ]),
+      ).rejects.toMatchObject({ name: 'ConcurrencyError' });
+      await expect(
+        signups.create(flow, [event(flow.signupId, 'started', '2026-11-25T12:02:00.000Z')]),
+      ).rejects.toMatchObject({ name: 'ConcurrencyError' });
+      expect((await audit.forSignup(flow.signupId)).map((e) => e.at)).toEqual(['2026-11-25T12:00:00.000Z']);
+      expect((await signups.get(flow.signupId))?.value.status).toBe(flow.status);
+    });
+
+    test('erasure turns them into tombstones and retention expires them, never the flow itself', async () => {
+      const { signups, audit } = await make();
+      const flow = aSignup();
+      const created = await signups.create(flow, [
+        event(flow.signupId, 'started', '2026-05-01T00:00:00.000Z'),
+      ]);
+      await signups.update({ ...flow, status: 'verified' }, created.etag, [
+        event(flow.signupId, 'verified', '2026-05-03T00:00:00.000Z'),
+      ]);
+      expect(await audit.deleteOlderThan(new Date('2026-05-02T00:00:00.000Z'))).toBe(1);
+      expect((await audit.forSignup(flow.signupId)).map((e) => e.type)).toEqual(['verified']);
+      expect(await signups.get(flow.signupId)).toBeDefined();
+
+      const subject = `subject-${flow.signupId}`;
+      expect(await audit.eraseSignup(flow.signupId, subject)).toBe(1);
+      expect(await audit.forSignup(flow.signupId)).toEqual([]);
+      expect(await audit.forSubject(subject)).toEqual([
+        { type: 'verified', at: '2026-05-03T00:00:00.000Z', actor: 'recipient', subjectHash: subject },
+      ]);
+    });
+  });
+}

@@ -58,14 +58,14 @@ export interface SettingsLists {
 
 export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
   const clock = options.clock ?? new FixedClock();
-  const signups = options.signups ?? new InMemorySignupStore();
+  const audit = (options.audit ?? new InMemoryAuditLog()) as A;
+  const signups = options.signups ?? new InMemorySignupStore(audit);
   const addresses = options.addresses ?? new InMemoryAddressStore();
   const limiter = options.limiter ?? new InMemoryRateLimiter();
   const queue = new InMemoryQueue();
   const policy = new FixedPolicy(emptyPolicy());
   const sender = new RecordingEmailSender();
   const sink = new CapturingSink();
-  const audit = (options.audit ?? new InMemoryAuditLog()) as A;
   const log = createLogger(sink);
   const settings = someSignupSettings(options.settings);
   const signupService = makeSignupService({
