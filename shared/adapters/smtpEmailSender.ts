@@ -10,10 +10,13 @@
  * - TLS: certificates are verified by default, TLS 1.2 minimum; short timeouts so a dead relay fails fast.
  * - Errors: 4xx replies and connection/timeout/TLS failures → `TransientError('unavailable', 30)`;
  *   5xx replies (except 503, "bad sequence", which a new connection fixes) → permanent `Error`.
+ * - nodemailer is loaded when the first sender is built, not when this module loads: deployments that send
+ *   through ACS never need it, and the production bundle ships it as a file of its own (scripts/package.ts),
+ *   which needs the require() below to stay literal and inside a function.
  */
 import { createHash } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
-import nodemailer, { type SMTPPoolOptions, type SMTPTransportOptions, type Transporter } from 'nodemailer';
+import type { SMTPPoolOptions, SMTPTransportOptions, Transporter } from 'nodemailer';
 import { TransientError } from '../errors';
 import type { EmailSender, OutgoingEmail, SendResult } from '../ports';
 
@@ -106,6 +109,7 @@ export class SmtpEmailSender implements EmailSender {
       disableUrlAccess: true,
       logger: false,
     };
+    const nodemailer = loadNodemailer();
     if (options.pool) {
       const pool: SMTPPoolOptions & { pool: true } = {
         ...common,
@@ -171,6 +175,11 @@ export class SmtpEmailSender implements EmailSender {
       this.recent.delete(oldest.value);
     }
   }
+}
+
+function loadNodemailer(): typeof import('nodemailer') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see the header)
+  return require('nodemailer') as typeof import('nodemailer');
 }
 
 function isSinglePlainAddress(address: string): boolean {

@@ -15,8 +15,6 @@
  * `reason`.
  */
 import { AppError } from '../errors';
-import consumerList from '../data/consumer-domains.json';
-import disposableList from '../data/disposable-domains.json';
 import { parseDomainName, type EmailAddress } from './emailAddress';
 
 export type DomainRefusal = 'consumer' | 'disposable' | 'organization' | 'blocked' | 'not_allowed';
@@ -136,11 +134,33 @@ function normalizeLeniently(entry: string): string {
   }
 }
 
+// The list files (300 KB of JSON) are read on first use, not when the module loads, so start-up does not
+// pay for them. The production bundle ships them as files next to it (scripts/package.ts), which needs
+// these require() calls to stay literal and inside a function.
+type ListFiles = {
+  consumer: typeof import('../data/consumer-domains.json');
+  disposable: typeof import('../data/disposable-domains.json');
+};
+let listFiles: ListFiles | undefined;
+
+function builtInListFiles(): ListFiles {
+  listFiles ??= {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    consumer: require('../data/consumer-domains.json') as ListFiles['consumer'],
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    disposable: require('../data/disposable-domains.json') as ListFiles['disposable'],
+  };
+  return listFiles;
+}
+
 let builtIn: { consumer: ReadonlySet<string>; disposable: ReadonlySet<string> } | undefined;
 
 /** The built-in lists as Sets, built once on first use (~14,000 entries). */
 function builtInLists(): { consumer: ReadonlySet<string>; disposable: ReadonlySet<string> } {
-  builtIn ??= { consumer: new Set(consumerList.domains), disposable: new Set(disposableList.domains) };
+  if (!builtIn) {
+    const { consumer, disposable } = builtInListFiles();
+    builtIn = { consumer: new Set(consumer.domains), disposable: new Set(disposable.domains) };
+  }
   return builtIn;
 }
 
@@ -151,7 +171,8 @@ export function builtInListInfo(): {
   generated: string;
   sources: { package: string; version: string }[];
 }[] {
-  return [consumerList, disposableList].map(({ name, count, generated, sources }) => ({
+  const { consumer, disposable } = builtInListFiles();
+  return [consumer, disposable].map(({ name, count, generated, sources }) => ({
     name,
     count,
     generated,
