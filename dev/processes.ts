@@ -84,6 +84,22 @@ export function azuriteConnectionString(blobPort: number, queuePort: number, tab
 
 /** Starts Azurite as a child process (in memory unless persistDir is given) and waits for its three ports. */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzuriteInstance> {
+  // A port found free can be taken before Azurite binds it (an outgoing connection's ephemeral port under
+  // load, say): Azurite then exits at once. Ports we chose ourselves are chosen again.
+  const chosen =
+    options.blobPort === undefined && options.queuePort === undefined && options.tablePort === undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAzuriteOnce(options);
+    } catch (error) {
+      if (!chosen || attempt >= 3 || !(error instanceof AzuriteExitedError)) throw error;
+    }
+  }
+}
+
+class AzuriteExitedError extends Error {}
+
+async function startAzuriteOnce(options: AzuriteOptions): Promise<AzuriteInstance> {
   const blobPort = options.blobPort ?? (await freePort());
   const queuePort = options.queuePort ?? (await freePort());
   const tablePort = options.tablePort ?? (await freePort());
@@ -111,15 +127,25 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       : ['--inMemoryPersistence', '--extentMemoryLimit', '256']),
   ];
   const child = spawn(process.execPath, args, { stdio: options.stdio ?? 'ignore' });
-  let exited = false;
-  child.once('exit', () => (exited = true));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(
+        new AzuriteExitedError(
+          `Azurite exited during start-up (${String(code ?? signal)}); ports ${blobPort}, ${queuePort}, ${tablePort}`,
+        ),
+      ),
+    ),
+  );
+  exited.catch(() => undefined); // after start-up, an exit is the caller's business
   try {
-    await Promise.all([blobPort, queuePort, tablePort].map((p) => waitForPort(p, 30_000)));
+    await Promise.race([
+      Promise.all([blobPort, queuePort, tablePort].map((p) => waitForPort(p, 30_000))),
+      exited,
+    ]);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
   }
-  if (exited) throw new Error('Azurite exited during start-up');
   return {
     blobPort,
     queuePort,
