@@ -35,6 +35,7 @@ import { EMAIL_BUDGET_KEY, makeEmailService } from '../shared/services/emailServ
 import { QUEUES, TABLES } from '../shared/storageNames';
 import { CountingProxy, type StorageCall, tally } from './benchCountingProxy';
 import {
+  LOAD_TEST_SETTINGS,
   appSettings,
   clearQueues,
   createStorage,
@@ -451,15 +452,8 @@ function benchSettings(
     GRAPH_BASE_URL: graph.url,
     GRAPH_STATIC_TOKEN: 'bench-token',
     GRAPH_ACCESS_GROUP_ID: ACCESS_GROUP,
-    // Load comes from 10,000 synthetic client addresses in X-Forwarded-For (see nextIp), read as the
-    // client hop behind the dev host's own hop; the per-IP limits are raised so none is hit by design.
-    TRUSTED_PROXY_HOPS: '2',
-    IP_STARTS_PER_MINUTE: '100000',
-    IP_STARTS_PER_HOUR: '1000000',
-    IP_VERIFIES_PER_MINUTE: '100000',
-    // Emails are paced by their own phase below; here the budget must not defer journeys.
-    EMAIL_BUDGET_PER_MINUTE: '100000',
-    EMAIL_BUDGET_PER_HOUR: '1000000',
+    // 10,000 synthetic client addresses (see nextIp); emails are paced by their own phase below.
+    ...LOAD_TEST_SETTINGS,
   });
 }
 

@@ -23,6 +23,20 @@ export function assertBuilt(): void {
   }
 }
 
+/**
+ * Load comes from many synthetic client addresses in X-Forwarded-For, read as the client hop behind the dev
+ * host's own; the per-IP limits and email budgets are raised so the limiters do their full work on every
+ * request but none refuses by design (refusing is tested elsewhere).
+ */
+export const LOAD_TEST_SETTINGS: Readonly<Record<string, string>> = {
+  TRUSTED_PROXY_HOPS: '2',
+  IP_STARTS_PER_MINUTE: '100000',
+  IP_STARTS_PER_HOUR: '1000000',
+  IP_VERIFIES_PER_MINUTE: '100000',
+  EMAIL_BUDGET_PER_MINUTE: '100000',
+  EMAIL_BUDGET_PER_HOUR: '1000000',
+};
+
 /** App settings: local.settings(.example).json, then the environment, then these overrides. */
 export function appSettings(overrides: Record<string, string>): Record<string, string> {
   return { ...hostSettings(REPO_ROOT, process.env), ...overrides };

@@ -19,6 +19,7 @@ import { startGraphEmulator } from '../dev/graphEmulator';
 import { MEMORY_PREFIX } from '../dev/hostMain';
 import { freePort, startAzurite } from '../dev/processes';
 import {
+  LOAD_TEST_SETTINGS,
   appSettings,
   createStorage,
   killOnExit,
@@ -82,12 +83,7 @@ async function main(): Promise<void> {
     GRAPH_BASE_URL: graph.url,
     GRAPH_STATIC_TOKEN: 'soak-token',
     GRAPH_ACCESS_GROUP_ID: '00000000-0000-4000-8000-00000000504b',
-    TRUSTED_PROXY_HOPS: '2',
-    IP_STARTS_PER_MINUTE: '100000',
-    IP_STARTS_PER_HOUR: '1000000',
-    IP_VERIFIES_PER_MINUTE: '100000',
-    EMAIL_BUDGET_PER_MINUTE: '100000',
-    EMAIL_BUDGET_PER_HOUR: '1000000',
+    ...LOAD_TEST_SETTINGS,
   });
   const heapAfterGc: Array<[number, number]> = []; // minutes, MiB
   let began = Date.now();
