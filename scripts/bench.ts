@@ -22,7 +22,6 @@ import { prepareAppRoot } from '../dev/hostMain';
 import { azuriteConnectionString, freePort, startAzurite, type AzuriteInstance } from '../dev/processes';
 import { SmtpEmailSender } from '../shared/adapters/smtpEmailSender';
 import { createQueueClient, createTableClient } from '../shared/adapters/storageClients';
-import { TableAuditLog } from '../shared/adapters/tableAudit';
 import { TableRateLimiter } from '../shared/adapters/tableRateLimiter';
 import { TableAddressStore, TableSignupStore } from '../shared/adapters/tableStores';
 import { parseConfig } from '../shared/config';
@@ -30,6 +29,7 @@ import { emailSettings } from '../shared/container';
 import { hashCode, keyedHash, newSignupId } from '../shared/domain/codes';
 import { newFlow, type SignupFlow, transition } from '../shared/domain/signupFlow';
 import type { Logger } from '../shared/log';
+import type { Now } from '../shared/domain/rateWindows';
 import type { Clock, EmailSender, RateDecision, RateLimit } from '../shared/ports';
 import { EMAIL_BUDGET_KEY, makeEmailService } from '../shared/services/emailService';
 import { QUEUES, TABLES } from '../shared/storageNames';
@@ -773,10 +773,10 @@ async function pacingPhase(stack: Stack) {
     override async consume(
       key: string,
       limits: readonly RateLimit[],
-      now: Date | (() => Date),
+      now: Now,
       count?: number,
     ): Promise<RateDecision> {
-      let lastReading = typeof now === 'function' ? Number.NaN : now.getTime();
+      let lastReading = Number.NaN;
       const reading = () => {
         const at = typeof now === 'function' ? now() : now;
         lastReading = at.getTime();
@@ -808,7 +808,6 @@ async function pacingPhase(stack: Stack) {
     signups,
     addresses,
     limiter,
-    audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
     clock,
     sender,
     settings: emailSettings(config),

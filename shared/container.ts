@@ -115,23 +115,21 @@ function build() {
   const policy = new CachedPolicyProvider(policyStore, config, clock);
   const auditLog = new TableAuditLog(table(TABLES.audit), table(TABLES.signups));
 
+  const limits = signupSettings(config);
   const signupService = makeSignupService({
     signups,
     addresses,
     limiter,
     queue,
     policy,
-    audit: auditLog,
     clock,
-    settings: signupSettings(config),
+    settings: limits,
   });
 
-  const limits = signupSettings(config);
   const emailService = makeEmailService({
     signups,
     addresses,
     limiter,
-    audit: auditLog,
     clock,
     sender: createEmailSender(config, credential),
     settings: emailSettings(config),

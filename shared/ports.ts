@@ -2,6 +2,7 @@
  * Ports: the small interfaces services depend on. Adapters in shared/adapters implement them over Azure;
  * fakes in test/support implement them in memory. Each method says what it promises.
  */
+import type { Now } from './domain/rateWindows';
 import type { SignupFlow } from './domain/signupFlow';
 import type { QueueName } from './storageNames';
 
@@ -176,12 +177,7 @@ export interface RateLimiter {
    * for budgets: it is read again on every attempt, so a caller that lost ETag races records its events
    * when they are granted, not when it first asked (an event recorded early leaves the window early).
    */
-  consume(
-    key: string,
-    limits: readonly RateLimit[],
-    now: Date | (() => Date),
-    count?: number,
-  ): Promise<RateDecision>;
+  consume(key: string, limits: readonly RateLimit[], now: Now, count?: number): Promise<RateDecision>;
   /** Current usage per limit name, for admin stats. */
   peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>>;
   delete(key: string): Promise<void>;

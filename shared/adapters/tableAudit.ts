@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 
 import type { AuditEvent, AuditLog } from '../ports';
-import { statusOf } from './storageClients';
+import { deleteIfPresent } from './tablePaging';
 
 /** Row-key prefix of the audit rows a flow write stores beside the flow, in the signups table. */
 export const FLOW_AUDIT_PREFIX = 'audit-';
@@ -116,14 +116,6 @@ export class TableAuditLog implements AuditLog {
     }))
       rows.push(row);
     return rows;
-  }
-}
-
-async function deleteIfPresent(table: TableClient, pk: string, rk: string): Promise<void> {
-  try {
-    await table.deleteEntity(pk, rk);
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Paged Table queries for admin listings and retention. The SDK's continuation token (base64 JSON of the
+ * Paged Table queries for admin listings and retention, and the deletes they lead to. The SDK's continuation token (base64 JSON of the
  * next partition and row key) is handed to clients as base64url so it survives a query string; a token
  * that does not decode to that shape is refused as `invalid_request` instead of reaching the service.
  */
@@ -52,6 +52,15 @@ export async function queryPage(
   if (first.done) return { items: [] };
   const page = first.value;
   return { items: [...page], continuationToken: toClientToken(page.continuationToken) };
+}
+
+/** Deletes an entity; one that is already gone is fine. */
+export async function deleteIfPresent(table: TableClient, pk: string, rk: string): Promise<void> {
+  try {
+    await table.deleteEntity(pk, rk);
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+  }
 }
 
 /** Deletes with the ETag that was read: false when the entity changed (412) or is already gone (404). */

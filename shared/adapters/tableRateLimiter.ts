@@ -4,10 +4,10 @@
  */
 import { odata, type TableClient } from '@azure/data-tables';
 
-import { decide, type RateWindows as Windows, usage } from '../domain/rateWindows';
+import { decide, type Now, type RateWindows as Windows, usage } from '../domain/rateWindows';
 import type { Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
 import { statusOf } from './storageClients';
-import { deleteIfUnchanged, queryPage } from './tablePaging';
+import { deleteIfPresent, deleteIfUnchanged, queryPage } from './tablePaging';
 
 const ROW = 'limits';
 const MAX_RACES = 20;
@@ -15,15 +15,10 @@ const MAX_RACES = 20;
 export class TableRateLimiter implements RateLimiter {
   constructor(private readonly table: TableClient) {}
 
-  async consume(
-    key: string,
-    limits: readonly RateLimit[],
-    now: Date | (() => Date),
-    count = 1,
-  ): Promise<RateDecision> {
+  async consume(key: string, limits: readonly RateLimit[], now: Now, count = 1): Promise<RateDecision> {
     for (let race = 0; race < MAX_RACES; race++) {
       const { windows, etag } = await this.read(key);
-      const { decision, next } = decide(windows, limits, typeof now === 'function' ? now() : now, count);
+      const { decision, next } = decide(windows, limits, now, count);
       if (!next) return decision;
       const entity = { partitionKey: key, rowKey: ROW, windows: JSON.stringify(next) };
       try {
@@ -45,12 +40,8 @@ export class TableRateLimiter implements RateLimiter {
     return Object.fromEntries(limits.map((l) => [l.name, usage(windows, l, now)]));
   }
 
-  async delete(key: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(key, ROW);
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-    }
+  delete(key: string): Promise<void> {
+    return deleteIfPresent(this.table, key, ROW);
   }
 
   async list(options: { top: number; continuationToken?: string }): Promise<Page<StoredRateWindows>> {

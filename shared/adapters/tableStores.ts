@@ -18,7 +18,7 @@ import type {
 } from '../ports';
 import { statusOf } from './storageClients';
 import { auditEntity, FLOW_AUDIT_PREFIX } from './tableAudit';
-import { deleteIfUnchanged, queryPage } from './tablePaging';
+import { deleteIfPresent, deleteIfUnchanged, queryPage } from './tablePaging';
 
 const ROW = 'flow';
 
@@ -54,14 +54,6 @@ async function getOrUndefined(client: TableClient, pk: string, rk: string) {
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;
-  }
-}
-
-async function deleteIfPresent(client: TableClient, pk: string, rk: string): Promise<void> {
-  try {
-    await client.deleteEntity(pk, rk);
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error;
   }
 }
 

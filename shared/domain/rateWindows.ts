@@ -19,6 +19,8 @@ export interface RateWindow {
   buckets?: Array<[number, number]>;
 }
 export type RateWindows = Record<string, RateWindow>;
+/** A time, or a clock to read it from when the decision is made (a limiter retrying a lost race reads again). */
+export type Now = Date | (() => Date);
 
 const sizeOf = (limit: RateLimit) => limit.windowSeconds * 1000;
 const alignedStart = (now: number, limit: RateLimit) => Math.floor(now / sizeOf(limit)) * sizeOf(limit);
@@ -63,9 +65,10 @@ function reopensAt(windows: RateWindows, limit: RateLimit, now: number, count: n
 export function decide(
   windows: RateWindows,
   limits: readonly RateLimit[],
-  now: Date,
+  at: Now,
   count = 1,
 ): { decision: RateDecision; next?: RateWindows } {
+  const now = typeof at === 'function' ? at() : at;
   const tooMany = limits.find((l) => count > l.limit);
   if (!Number.isInteger(count) || count < 1 || tooMany)
     throw new RangeError(`Cannot count ${count} events at once against ${tooMany?.name ?? 'a limit'}`);

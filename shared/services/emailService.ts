@@ -21,7 +21,6 @@ import type {
   OutgoingEmail,
   RateLimit,
   AddressStore,
-  AuditLog,
   Clock,
   EmailSender,
   RateLimiter,
@@ -55,7 +54,6 @@ export interface EmailDeps {
   addresses: AddressStore;
   limiter: RateLimiter;
   sender: EmailSender;
-  audit: AuditLog;
   clock: Clock;
   settings: EmailSettings;
 }

@@ -21,7 +21,6 @@ import { maskEmail, type Logger } from '../log';
 import type {
   AuditEvent,
   AddressStore,
-  AuditLog,
   Clock,
   PolicyProvider,
   QueuePublisher,
@@ -51,7 +50,6 @@ export interface SignupDeps {
   limiter: RateLimiter;
   queue: QueuePublisher;
   policy: PolicyProvider;
-  audit: AuditLog;
   clock: Clock;
   settings: SignupSettings;
 }

@@ -1,5 +1,5 @@
 /** In-memory implementations of the storage ports: classes, not mocks, with the same ETag semantics. */
-import { decide, type RateWindows, usage } from '../../shared/domain/rateWindows';
+import { decide, type Now, type RateWindows, usage } from '../../shared/domain/rateWindows';
 import { effectiveStatus, type SignupFlow } from '../../shared/domain/signupFlow';
 import { AppError, ConcurrencyError } from '../../shared/errors';
 import type { LogSink } from '../../shared/log';
@@ -155,15 +155,9 @@ export class InMemoryRateLimiter implements RateLimiter {
   private readonly etags = new Map<string, string>();
   /** Every consume, in order: key and how many events it asked for. */
   readonly consumed: Array<{ key: string; count: number }> = [];
-  async consume(
-    key: string,
-    limits: readonly RateLimit[],
-    now: Date | (() => Date),
-    count = 1,
-  ): Promise<RateDecision> {
+  async consume(key: string, limits: readonly RateLimit[], now: Now, count = 1): Promise<RateDecision> {
     this.consumed.push({ key, count });
-    const at = typeof now === 'function' ? now() : now;
-    const { decision, next } = decide(this.windows.get(key) ?? {}, limits, at, count);
+    const { decision, next } = decide(this.windows.get(key) ?? {}, limits, now, count);
     if (next) {
       this.windows.set(key, next);
       this.etags.set(key, nextEtag());

@@ -74,7 +74,6 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     limiter,
     queue,
     policy: options.policy ?? policy,
-    audit,
     clock,
     settings,
   });
@@ -83,7 +82,6 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     addresses,
     limiter,
     sender,
-    audit,
     clock,
     settings: {
       ...settings,

@@ -31,7 +31,7 @@ function adminWorld() {
   const providerA = new CachedPolicyProvider(policyStore, SETTINGS_LISTS, world.clock);
   const providerB = new CachedPolicyProvider(policyStore, SETTINGS_LISTS, world.clock);
   const startService = (policy: CachedPolicyProvider) =>
-    makeSignupService({ ...world, policy, audit: world.audit, settings: world.settings });
+    makeSignupService({ ...world, policy, settings: world.settings });
   const { service: admin, queues } = world.makeAdmin({
     policyStore,
     lists: SETTINGS_LISTS,

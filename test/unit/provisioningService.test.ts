@@ -102,6 +102,26 @@ describe('provisioning service', () => {
     expect((await world.signups.get(signupId))!.value.status).toBe('ready');
   });
 
+  test('a Graph budget that stays exhausted is waited on for at most 3 s, then the message is re-queued (req 59)', async () => {
+    /** Other instances take every token as soon as it is free. */
+    class ContendedBudget extends InMemoryRateLimiter {
+      override async consume(...args: Parameters<InMemoryRateLimiter['consume']>) {
+        if (args[0] !== GRAPH_BUDGET_KEY) return super.consume(...args);
+        return { allowed: false as const, retryAfterSeconds: 1, retryAfterMs: 900 };
+      }
+    }
+    const world = testWorld({ limiter: new ContendedBudget() });
+    await world.verifiedSignup(uniqueEmail('fabrikam.com'));
+    expect(await world.deliverProvisioning()).toEqual([
+      { action: 'requeue', delaySeconds: 1, reason: 'graph_budget' },
+    ]);
+    const waited = world.sleeps.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(2700);
+    expect(waited).toBeLessThanOrEqual(3000);
+    expect(world.directory.callsTo('inviteGuest')).toHaveLength(0);
+    expect(world.queue.on(QUEUES.provision)).toHaveLength(1);
+  });
+
   test('a new guest takes its two Graph write tokens (invitation and group add) in one budget update', async () => {
     const limiter = new InMemoryRateLimiter();
     const world = testWorld({ limiter });
