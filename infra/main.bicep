@@ -444,6 +444,7 @@ output senderAddress string = email.outputs.senderAddress
 output emailDnsRecordsToAdd object = email.outputs.customDomainDnsRecords
 output emailServiceName string = names.emailService
 output keyVaultName string = keyVault.outputs.name
+output appInsightsName string = names.appInsights
 output hmacKeyName string = codeHmacSecretName
 output identityPrincipalId string = identity.properties.principalId
 output identityClientId string = identity.properties.clientId
