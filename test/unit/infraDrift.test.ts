@@ -377,10 +377,14 @@ export function checkBicepStructure(files: BicepFile[], bicepConfig: unknown): s
       ['microsoftGraphV1', 'v1.0'],
       ['microsoftGraphBeta', 'beta'],
     ] as const) {
-      const usesGraph = new RegExp(`'Microsoft\\.Graph/[^'@]+@${version.replace('.', '\\.')}'`).test(file.text);
+      const usesGraph = new RegExp(`'Microsoft\\.Graph/[^'@]+@${version.replace('.', '\\.')}'`).test(
+        file.text,
+      );
       const declares = new RegExp(`^extension\\s+${alias}\\s*$`, 'm').test(file.text);
       if (usesGraph !== declares)
-        problems.push(`${file.path}: Microsoft.Graph @${version} resources and 'extension ${alias}' must go together`);
+        problems.push(
+          `${file.path}: Microsoft.Graph @${version} resources and 'extension ${alias}' must go together`,
+        );
     }
   }
   const extensions = (bicepConfig as { extensions?: Record<string, string> }).extensions ?? {};
@@ -393,7 +397,9 @@ export function checkBicepStructure(files: BicepFile[], bicepConfig: unknown): s
       `^br:mcr\\.microsoft\\.com/bicep/extensions/microsoftgraph/${version.replace('.', '\\.')}:\\d+\\.\\d+\\.\\d+$`,
     );
     if (!pinned.test(ext))
-      problems.push(`bicepconfig.json: extensions.${alias} is not a pinned Graph ${version} extension (${ext})`);
+      problems.push(
+        `bicepconfig.json: extensions.${alias} is not a pinned Graph ${version} extension (${ext})`,
+      );
   }
   return problems;
 }
@@ -504,7 +510,7 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   const maxParam = input.operatorParameters.parameters.maximumInstanceCount?.value;
   if (maxParam !== undefined && !(Number(maxParam) >= FLEX_MIN_MAXIMUM_INSTANCES))
     problems.push(
-      `operator.parameters.json: maximumInstanceCount ${String(maxParam)} is below the Flex minimum of 40`,
+      `operator.parameters.json: maximumInstanceCount ${JSON.stringify(maxParam)} is below the Flex minimum of 40`,
     );
 
   // L6: always-ready instances above the maximum.
@@ -556,10 +562,11 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
     problems.push('main.bicep: the Graph app roles are not granted to graphIdentity');
   // Anything else using its principal id (a role assignment, another module) would widen it.
   const principalUses = [...main.matchAll(/graphIdentity\.properties\.principalId/g)].length;
-  const principalOutputs = [...main.matchAll(/^(?:output|\s*text:).*graphIdentity\.properties\.principalId/gm)]
-    .length;
+  const principalOutputs = [
+    ...main.matchAll(/^(?:output|\s*text:).*graphIdentity\.properties\.principalId/gm),
+  ].length;
   if (principalUses - principalOutputs !== 1)
-    problems.push('main.bicep: graphIdentity\'s principal is used outside the Graph module');
+    problems.push("main.bicep: graphIdentity's principal is used outside the Graph module");
   if (!/GRAPH_CLIENT_ID: graphIdentity\.properties\.clientId/.test(main))
     problems.push("main.bicep: GRAPH_CLIENT_ID is not the Graph identity's client id");
   if (!/'\$\{graphIdentityId\}': \{\}/.test(functionApp))
@@ -573,7 +580,10 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
       'GroupMember.ReadWrite.All',
       /^\s*\(!empty\(partnerGroupIds\) \|\| useAccessGroup\) \? \['GroupMember\.ReadWrite\.All'\] : \[\],$/m,
     ],
-    ['ExchangeMessageTrace.Read.All', /^\s*enableProofOfSend \? \['ExchangeMessageTrace\.Read\.All'\] : \[\],$/m],
+    [
+      'ExchangeMessageTrace.Read.All',
+      /^\s*enableProofOfSend \? \['ExchangeMessageTrace\.Read\.All'\] : \[\],$/m,
+    ],
     ['User.DeleteRestore.All', /^\s*allowGuestDeletion \? \['User\.DeleteRestore\.All'\] : \[\]$/m],
   ];
   for (const [permission, rule] of rules)
@@ -581,20 +591,30 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
       problems.push(`main.bicep: Graph permission ${permission} is not granted under its condition`);
   const named = [...perms.matchAll(/'([A-Za-z.]+)'/g)].length;
   if (named !== 5) problems.push(`main.bicep: graphPermissions names ${named} permissions, expected 5`);
-  if (!/for permission in graphPermissions: if \(grantGraphPermissions\)/.test(graph) || graph.includes("'GroupMember"))
-    problems.push('modules/graph.bicep: grants a fixed permission list instead of the graphPermissions parameter');
+  if (
+    !/for permission in graphPermissions: if \(grantGraphPermissions\)/.test(graph) ||
+    graph.includes("'GroupMember")
+  )
+    problems.push(
+      'modules/graph.bicep: grants a fixed permission list instead of the graphPermissions parameter',
+    );
 
   // Issue 13 item 7: a group Bicep creates hides its members, sends no welcome mail, stays out of Outlook.
   for (const b of blocks.filter((x) => x.type === 'Microsoft.Graph/groups')) {
     if (!/visibility: 'HiddenMembership'/.test(b.body))
       problems.push(`${b.file}: group ${b.symbol} is not HiddenMembership`);
-    for (const option of ['WelcomeEmailDisabled', 'HideGroupInOutlook', 'SubscribeMembersToCalendarEventsDisabled'])
+    for (const option of [
+      'WelcomeEmailDisabled',
+      'HideGroupInOutlook',
+      'SubscribeMembersToCalendarEventsDisabled',
+    ])
       if (!b.body.includes(`'${option}'`)) problems.push(`${b.file}: group ${b.symbol} lacks ${option}`);
   }
 
   // deploy.sh (infra review L1-L3, M3) and azure.yaml (L4).
   const sh = input.deployScript;
-  if (/az webapp log tail/.test(sh)) problems.push('deploy.sh: suggests az webapp log tail, which Flex lacks');
+  if (/az webapp log tail/.test(sh))
+    problems.push('deploy.sh: suggests az webapp log tail, which Flex lacks');
   if (!/version_ge "\$\{bicep_version:-0\}" "0\.36\.1"/.test(sh))
     problems.push('deploy.sh: does not check Bicep >= 0.36.1 (Graph extension)');
   if (!/read -r -p [^\n]*answer \|\| answer=/.test(sh))
@@ -660,7 +680,9 @@ function realPitfallInput(files: BicepFile[]): PitfallInput {
   return {
     files,
     hostJson: JSON.parse(read('host.json')) as PitfallInput['hostJson'],
-    operatorParameters: JSON.parse(read('infra/operator.parameters.json')) as PitfallInput['operatorParameters'],
+    operatorParameters: JSON.parse(
+      read('infra/operator.parameters.json'),
+    ) as PitfallInput['operatorParameters'],
     deployScript: read('infra/deploy.sh'),
     azureYaml: read('azure.yaml'),
   };
@@ -806,6 +828,96 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
       };
       expect(checkInfraDrift(broken)).toEqual([
         'alert rule watches event graph_throttled, which the code never logs',
+      ]);
+    });
+
+    it('fails on each deploy-time pitfall of the earlier template (infra review B1-M4, issue 13 item 7)', () => {
+      let old = withFile(pitfallInput, 'modules/email.bicep', (t) =>
+        t
+          .replace('name: customDomainResourceName', 'name: customDomainName')
+          .replace(
+            "senderRoleMode == 'custom' ? senderRoleDefinition.id : senderRoleDefinitionId",
+            'senderRoleDefinitionId',
+          ),
+      );
+      old = withFile(old, 'modules/functionApp.bicep', (t) =>
+        t
+          .replace(/^\s*#disable-next-line BCP037\n\s*location: location\n/m, '')
+          .replace(
+            "      minTlsVersion: '1.2'\n",
+            "      minTlsVersion: '1.2'\n      ftpsState: 'Disabled'\n",
+          )
+          .replace('min(alwaysReadyHttpInstances, maximumInstanceCount)', 'alwaysReadyHttpInstances')
+          .replace("'${graphIdentityId}': {}", '')
+          .replace("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '70000'", ''),
+      );
+      old = withFile(old, 'main.bicep', (t) =>
+        t
+          .replace('param maximumInstanceCount int = 40', 'param maximumInstanceCount int = 5')
+          .replace(
+            "senderUsername: senderUsernameQuotaRaised ? senderUsername : 'DoNotReply'",
+            'senderUsername: senderUsername',
+          )
+          .replace(
+            'principalId: graphIdentity.properties.principalId\n    grantGraphPermissions',
+            'principalId: identity.properties.principalId\n    grantGraphPermissions',
+          )
+          .replace(
+            "enableProofOfSend ? ['ExchangeMessageTrace.Read.All'] : [],",
+            "['ExchangeMessageTrace.Read.All'],",
+          ),
+      );
+      old = withFile(old, 'modules/graph.bicep', (t) =>
+        t
+          .replace("visibility: 'HiddenMembership'", "visibility: 'Private'")
+          .replace("    'WelcomeEmailDisabled'\n", ''),
+      );
+      const oldHost = {
+        logging: {
+          applicationInsights: { samplingSettings: { isEnabled: true, excludedTypes: 'Request;Exception' } },
+        },
+      };
+      expect(
+        checkTemplatePitfalls({
+          ...old,
+          hostJson: oldHost,
+          operatorParameters: { parameters: { maximumInstanceCount: { value: 5 } } },
+          deployScript: 'read -r -p "Apply?" answer\naz webapp log tail -g rg -n app\n',
+          azureYaml: 'hooks:\n  prepackage:\n',
+        }),
+      ).toEqual([
+        'modules/email.bicep: conditional resource customDomain takes its name from parameter customDomainName, which may be empty',
+        'main.bicep: maximumInstanceCount defaults to 5, below the Flex minimum of 40',
+        'operator.parameters.json: maximumInstanceCount 5 is below the Flex minimum of 40',
+        'modules/functionApp.bicep: alwaysReady instances are not capped at maximumInstanceCount',
+        'modules/functionApp.bicep: scmBasicAuth has no location',
+        'modules/functionApp.bicep: siteConfig.ftpsState is rejected on Flex Consumption',
+        'main.bicep: the email module gets a custom senderUsername without senderUsernameQuotaRaised',
+        'modules/email.bicep: the sender role assignment does not use senderRoleDefinition.id',
+        'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT is not set to about 70000 bytes',
+        'host.json: Application Insights sampling can drop trace events',
+        'main.bicep: the Graph app roles are not granted to graphIdentity',
+        "main.bicep: graphIdentity's principal is used outside the Graph module",
+        'modules/functionApp.bicep: the Graph identity is not attached to the Function App',
+        'main.bicep: Graph permission ExchangeMessageTrace.Read.All is not granted under its condition',
+        'modules/graph.bicep: group accessGroup is not HiddenMembership',
+        'modules/graph.bicep: group accessGroup lacks WelcomeEmailDisabled',
+        'deploy.sh: suggests az webapp log tail, which Flex lacks',
+        'deploy.sh: does not check Bicep >= 0.36.1 (Graph extension)',
+        'deploy.sh: the what-if prompt aborts under set -u without a terminal',
+        'deploy.sh: no restart when the health check fails (Key Vault reference cached 24 h)',
+        'deploy.sh: does not print the ARM error before retrying',
+        'azure.yaml: the azd environment name is not checked before provisioning',
+        'azure.yaml: RMS_CREATE_CODE_HMAC_SECRET is not turned off after provisioning',
+      ]);
+    });
+
+    it('fails when Graph gets a permission no feature asked for', () => {
+      const widened = withFile(pitfallInput, 'main.bicep', (t) =>
+        t.replace('  enableProofOfSend ?', "  ['Directory.ReadWrite.All'],\n  enableProofOfSend ?"),
+      );
+      expect(checkTemplatePitfalls(widened)).toEqual([
+        'main.bicep: graphPermissions names 6 permissions, expected 5',
       ]);
     });
 
