@@ -6,7 +6,7 @@
  * Fault hooks let tests make the next call(s) fail, before or after the change takes effect.
  */
 import { randomUUID } from 'node:crypto';
-import { guestUserPrincipalName, invitedAddressProblem } from '../../dev/graphEmulator';
+import { guestUserPrincipalName, invitedAddressProblem } from '../../dev/graph-emulator';
 import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../../shared/ports';
 
 export interface FakeDirectoryUser extends DirectoryUser {
