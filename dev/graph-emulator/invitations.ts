@@ -1,4 +1,5 @@
 /** POST /v1.0/invitations, and the redeem page a guest's browser opens from the link it returns. */
+import type { EmulatedInvitation } from './directoryModel';
 import { badRequest, escapeHtml, readJsonObject, sendJson, type Exchange } from './http';
 import type { EmulatorContext, RouteModule } from './router';
 
@@ -71,7 +72,7 @@ async function createInvitation({ state, baseUrl }: EmulatorContext, ex: Exchang
 }
 
 function redeem({ state }: EmulatorContext, ex: Exchange): void {
-  let invitation;
+  let invitation: EmulatedInvitation | undefined;
   try {
     const inner = new URL(ex.url.searchParams.get('rd') ?? '');
     invitation = state.redeem(inner.searchParams.get('user') ?? '', inner.searchParams.get('ticket'));
