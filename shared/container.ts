@@ -13,7 +13,7 @@ import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAuditLog } from './adapters/tableAudit';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
-import { type Config, getConfig } from './config';
+import { type Config, getConfig, signInUrlOf } from './config';
 import type { Clock, EmailSender } from './ports';
 import { makeAdminService } from './services/adminService';
 import { type EmailSettings, makeEmailService } from './services/emailService';
@@ -152,7 +152,7 @@ function build() {
       ...limits,
       accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
       inviteRedirectUrl: config.INVITE_REDIRECT_URL,
-      signInUrl: config.SIGN_IN_URL,
+      signInUrl: signInUrlOf(config),
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
       replicationLagBudgetMs: 120_000,
     },
