@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { registerControlRoutes } from './controls';
 import { registerGroupRoutes } from './groups';
 import { registerInvitationRoutes } from './invitations';
+import { registerLifecycleRoutes } from './lifecycle';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
 import { registerUserRoutes } from './users';
@@ -35,6 +36,7 @@ const MODULES: RouteModule[] = [
   registerInvitationRoutes,
   registerUserRoutes,
   registerGroupRoutes,
+  registerLifecycleRoutes,
   registerControlRoutes,
 ];
 

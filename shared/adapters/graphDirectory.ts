@@ -27,7 +27,14 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
-import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../ports';
+import {
+  NotFoundYetError,
+  type Directory,
+  type DirectoryUser,
+  type GuestAccount,
+  type GuestAccounts,
+  type Invitation,
+} from '../ports';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 const DEFAULT_THROTTLE_RETRY_SECONDS = 10;
@@ -92,7 +99,7 @@ interface GraphUserPayload {
 
 const USER_SELECT = ['id', 'userType', 'mail', 'userPrincipalName', 'externalUserState'];
 
-export class GraphDirectory implements Directory {
+export class GraphDirectory implements Directory, GuestAccounts {
   private readonly client: Client;
   private readonly baseUrl: string;
   private attempts = 0;
@@ -230,6 +237,62 @@ export class GraphDirectory implements Directory {
     } catch (error) {
       if (asGraphFailure(error)?.status === 404) return;
       throw toDirectoryError(error, 'user delete');
+    }
+  }
+
+  // ---- GuestAccounts (guest lifecycle) ----
+
+  async getGuest(userId: string, options: { signInActivity?: boolean } = {}): Promise<GuestAccount | undefined> {
+    // signInActivity needs AuditLog.Read.All: only asked for when GUEST_INACTIVE_DAYS is on.
+    const select = [...USER_SELECT, 'accountEnabled', ...(options.signInActivity ? ['signInActivity'] : [])];
+    let body: unknown;
+    try {
+      body = (await this.client.api(`/users/${encodeURIComponent(userId)}`).select(select).get()) as unknown;
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return undefined;
+      throw toDirectoryError(error, 'user read');
+    }
+    const payload = body as (GraphUserPayload & { accountEnabled?: unknown; signInActivity?: unknown }) | null;
+    const user = payload ? toDirectoryUser(payload) : undefined;
+    if (!user || !payload) throw new GraphRequestError('Graph user read returned no user', 200, undefined);
+    const activity = payload.signInActivity as { lastSignInDateTime?: unknown } | null | undefined;
+    const last = activity?.lastSignInDateTime;
+    return {
+      id: user.id,
+      userType: user.userType,
+      mail: user.mail,
+      externalUserState: user.externalUserState,
+      accountEnabled: payload.accountEnabled !== false,
+      ...(typeof last === 'string' ? { lastSignInDateTime: last } : {}),
+    };
+  }
+
+  async resetRedemption(input: { userId: string; email: string; redirectUrl: string }): Promise<Invitation> {
+    let response: unknown;
+    try {
+      response = (await this.client.api('/invitations').post({
+        invitedUserEmailAddress: input.email,
+        inviteRedirectUrl: input.redirectUrl,
+        sendInvitationMessage: false,
+        resetRedemption: true,
+        invitedUser: { id: input.userId },
+      })) as unknown;
+    } catch (error) {
+      throw toDirectoryError(error, 'redemption reset');
+    }
+    const body = response as { inviteRedeemUrl?: unknown; invitedUser?: { id?: unknown } } | null;
+    const inviteRedeemUrl = body?.inviteRedeemUrl;
+    if (typeof inviteRedeemUrl !== 'string')
+      throw new GraphRequestError('Graph redemption reset response lacks inviteRedeemUrl', 201, undefined);
+    return { userId: input.userId, inviteRedeemUrl };
+  }
+
+  async setAccountEnabled(userId: string, enabled: boolean): Promise<void> {
+    try {
+      await this.client.api(`/users/${encodeURIComponent(userId)}`).patch({ accountEnabled: enabled });
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return;
+      throw toDirectoryError(error, 'account update');
     }
   }
 }
