@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { keyedHash, SIGNUP_ID_PATTERN } from '../domain/codes';
 import { builtInListInfo, normalizeDomain } from '../domain/domainPolicy';
+import { effectivePolicy, EMPTY_STORED_POLICY, isPaused, type PolicyLists } from '../domain/policy';
 import {
   effectiveStatus,
   type Outcome,
@@ -37,15 +38,10 @@ import type {
 import { QUEUES, type QueueName } from '../storageNames';
 import { audit } from './audit';
 import { EMAIL_BUDGET_KEY, emailBudgetLimits } from './emailService';
-import { effectivePolicy, EMPTY_STORED_POLICY } from './policy';
 import { GRAPH_BUDGET_KEY, graphWriteLimits } from './provisioningService';
 
-export interface AdminSettings extends FlowLimits {
+export interface AdminSettings extends FlowLimits, PolicyLists {
   secret: string;
-  /** The settings-level lists (read-only at run time). */
-  organizationDomains: readonly string[];
-  allowedDomains: readonly string[];
-  blockedDomains: readonly string[];
   emailBudgetPerMinute: number;
   emailBudgetPerHour: number;
   graphWritesPerSecond: number;
@@ -211,17 +207,8 @@ export function makeAdminService(deps: AdminDeps) {
 
   function view(stored: Versioned<StoredPolicy> | undefined): PolicyView {
     const policy = { ...EMPTY_STORED_POLICY, ...stored?.value };
-    const effective = effectivePolicy(
-      {
-        ORGANIZATION_DOMAINS: [...settings.organizationDomains],
-        ALLOWED_DOMAINS: [...settings.allowedDomains],
-        BLOCKED_DOMAINS: [...settings.blockedDomains],
-      },
-      policy,
-    );
-    const now = deps.clock.now().getTime();
-    const pausedNow =
-      effective.signupsPaused && (!effective.pauseUntil || now < Date.parse(effective.pauseUntil));
+    const effective = effectivePolicy(settings, policy);
+    const pausedNow = isPaused(effective, deps.clock.now());
     return {
       policy,
       etag: stored?.etag ?? null,
