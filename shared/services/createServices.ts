@@ -16,7 +16,8 @@ import type {
   RateLimiter,
   SignupStore,
 } from '../ports';
-import { type AdminSettings, makeAdminService } from './adminService';
+import type { AdminSettings } from './adminDeps';
+import { makeAdminService } from './adminService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
