@@ -216,6 +216,15 @@ export const AUDIT_EVENTS = [
   'erased',
   'policy_changed',
   'admin_retry',
+  'guest_created',
+  'guest_redeemed',
+  'guest_reminded',
+  'guest_renewal_notice',
+  'guest_renewed',
+  'guest_disabled',
+  'guest_deleted',
+  'guest_removed',
+  'redemption_reset',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 

@@ -17,6 +17,8 @@ export interface GuestEntry {
   /** HMAC of the address (the flow's `addressKey`); removed when the guest is deleted. */
   addressHash?: string;
   domain: string;
+  /** Language of the sign-up that created it, for the lifecycle emails. */
+  locale?: string;
   state: GuestState;
   createdAt: string;
   redeemedAt?: string;
@@ -53,6 +55,8 @@ export interface LifecycleSettings {
 /** What the timer should do next for one guest (at most one step per run). */
 export type LifecycleStep =
   | { type: 'none' }
+  /** A guest still recorded as pending nears its notice date: ask Graph whether it redeemed meanwhile. */
+  | { type: 'check_redemption' }
   /** A reminder is due if the guest still has not redeemed (the service asks Graph first). */
   | { type: 'remind'; reminder: 1 | 2 }
   | { type: 'renewal_notice' }
@@ -69,6 +73,7 @@ export function newGuestEntry(input: {
   objectId: string;
   addressHash: string;
   domain: string;
+  locale?: string;
   createdBySignupId: string;
   groups: readonly string[];
   sponsor?: string;
@@ -80,6 +85,7 @@ export function newGuestEntry(input: {
     objectId: input.objectId,
     addressHash: input.addressHash,
     domain: input.domain,
+    locale: input.locale,
     state: 'pending_acceptance',
     createdAt: at,
     lastRenewedAt: at,
@@ -128,6 +134,8 @@ export function dueStep(entry: GuestEntry, now: Date, settings: LifecycleSetting
     const due = reminderDueAt(entry, settings);
     if (due && t >= Date.parse(due))
       return { type: 'remind', reminder: entry.remindersSent === 0 ? 1 : 2 };
+    // A guest who redeemed after the last reminder still deserves its renewal notice.
+    if (notice && t >= Date.parse(notice)) return { type: 'check_redemption' };
     return { type: 'none' };
   }
   if (settings.inactiveDays > 0) {
