@@ -1,7 +1,7 @@
 // Type-aware lint: floating promises and unsafe `any` flows are bugs in a queue-driven app.
 import tseslint from 'typescript-eslint';
 
-// Import zones (issue 18): flat config replaces a rule's options per file, so each zone repeats SDKS.
+// Import zones (docs/DESIGN.md §1, layering rules): flat config replaces a rule's options per file, so each zone repeats SDKS.
 const SDKS = {
   group: [
     '@azure/data-tables',
