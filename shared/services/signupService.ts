@@ -94,7 +94,8 @@ export function makeSignupService(deps: SignupDeps) {
     const policy = await deps.policy.get();
     const pausedUntil = policy.pauseUntil ? Date.parse(policy.pauseUntil) : Infinity;
     if (policy.signupsPaused && now.getTime() < pausedUntil) {
-      throw new AppError('signups_paused', policy.pauseReason || undefined);
+      const reason = policy.pauseReason || undefined;
+      throw new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
     }
   }
 
@@ -117,7 +118,7 @@ export function makeSignupService(deps: SignupDeps) {
     );
     if (paused) {
       log.event('domain_refused', { reason: 'paused', domain: address.domain });
-      throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused' } });
+      throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused', detail: paused.reason } });
     }
     await limitIp('start', input.ip, log);
     if (policy.domainDailyCap !== undefined) {
