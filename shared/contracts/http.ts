@@ -195,10 +195,7 @@ export type PolicyView = z.infer<typeof PolicyView>;
 export const StatusCounts = z.strictObject({
   total: z.int().min(0),
   byStatus: z.strictObject(
-    Object.fromEntries(SIGNUP_STATUSES.map((s) => [s, z.int()])) as Record<
-      SignupStatus,
-      z.ZodInt
-    >,
+    Object.fromEntries(SIGNUP_STATUSES.map((s) => [s, z.int()])) as Record<SignupStatus, z.ZodInt>,
   ),
 });
 export type StatusCounts = z.infer<typeof StatusCounts>;

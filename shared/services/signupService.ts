@@ -118,7 +118,9 @@ export function makeSignupService(deps: SignupDeps) {
     );
     if (paused) {
       log.event('domain_refused', { reason: 'paused', domain: address.domain });
-      throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused', detail: paused.reason } });
+      throw new AppError('domain_not_allowed', paused.reason, {
+        details: { reason: 'paused', detail: paused.reason },
+      });
     }
     await limitIp('start', input.ip, log);
     if (policy.domainDailyCap !== undefined) {
