@@ -11,7 +11,7 @@ import { AUDIT_EVENTS } from '../ports';
 import { QUEUES } from '../storageNames';
 
 const instant = z.iso.datetime({ offset: true });
-const SignupId = z.string().regex(/^[A-Za-z0-9_-]{24}$/);
+export const SignupId = z.string().regex(/^[A-Za-z0-9_-]{24}$/);
 export const SignupStatus = z.enum(SIGNUP_STATUSES);
 export type SignupStatus = z.infer<typeof SignupStatus>;
 export const Outcome = z.enum(OUTCOMES);
