@@ -21,7 +21,7 @@ import type {
 } from '../../shared/services/adminService';
 import type { AuditEvent as PortAuditEvent, StoredPolicy as PortStoredPolicy } from '../../shared/ports';
 import { ERRORS } from '../../shared/errors';
-import { QUEUES, type QueueName } from '../../shared/storageNames';
+import { QUEUES } from '../../shared/storageNames';
 
 type Json = Record<string, unknown>;
 type Doc = { components: { schemas: Record<string, Json> } };
@@ -47,9 +47,11 @@ function resolve(schema: Json, doc: Doc): Json {
   return schema;
 }
 
+const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+
 function values(schema: Json): string[] | undefined {
-  if (Array.isArray(schema.enum)) return (schema.enum as unknown[]).map((v) => JSON.stringify(v)).sort();
-  if (schema.const !== undefined) return [JSON.stringify(schema.const)];
+  if (Array.isArray(schema.enum)) return (schema.enum as unknown[]).map(show).sort();
+  if (schema.const !== undefined) return [show(schema.const)];
   return undefined;
 }
 
@@ -99,9 +101,7 @@ function compareAll(schemas: Record<string, z.ZodType>, doc: Doc): string[] {
   for (const name of documented)
     if (!contracted.includes(name)) out.push(`${name}: an openapi schema without a contract`);
   for (const name of contracted.filter((n) => documented.includes(n)))
-    out.push(
-      ...differences(z.toJSONSchema(schemas[name]!), doc.components.schemas[name]!, doc, name),
-    );
+    out.push(...differences(z.toJSONSchema(schemas[name]!), doc.components.schemas[name]!, doc, name));
   return out;
 }
 
