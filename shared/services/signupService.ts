@@ -10,6 +10,7 @@ import {
   effectiveStatus,
   type FlowLimits,
   newFlow,
+  type Outcome,
   resendAvailableAt,
   type SignupFlow,
   type SignupStatus,
@@ -66,7 +67,7 @@ export interface SignupView {
   status: SignupStatus;
   codeExpiresAt?: string;
   resendAvailableAt?: string;
-  outcome?: string;
+  outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
 }
