@@ -215,6 +215,7 @@ describe('policy', () => {
           code: 'domain_not_allowed',
           message: 'Paused while we review Fabrikam access.',
           reason: 'paused',
+          detail: 'Paused while we review Fabrikam access.',
         },
       },
     });
