@@ -1,3 +1,7 @@
+import type { ErrorCode, ErrorDetails } from '../contracts/errors';
+
+export type { ErrorCode } from '../contracts/errors';
+
 /**
  * The error catalogue: every error a client can see has a stable snake_case code and one HTTP status.
  * Anything else thrown is a bug or an outage and is answered with a bare 500 by `toHttpResponse`.
@@ -30,9 +34,7 @@ export const ERRORS = {
   resend_too_soon: { status: 429, message: 'Please wait before asking for another code.' },
   signups_paused: { status: 503, message: 'Sign-ups are paused at the moment. Please try again later.' },
   storage_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
-} as const satisfies Record<string, { status: number; message: string }>;
-
-export type ErrorCode = keyof typeof ERRORS;
+} as const satisfies Record<ErrorCode, { status: number; message: string }>;
 
 export class AppError extends Error {
   override name = 'AppError' as const;
@@ -43,8 +45,8 @@ export class AppError extends Error {
     readonly options: {
       retryAfterSeconds?: number;
       headers?: Record<string, string>;
-      /** Extra, non-personal fields for the error body (e.g. why a domain is refused). */
-      details?: Record<string, string>;
+      /** Extra, non-personal fields for the error body (why a domain is refused, the admin's text). */
+      details?: ErrorDetails;
     } = {},
   ) {
     super(message ?? ERRORS[code].message);

@@ -171,7 +171,9 @@ test('a PUT through the host pauses start on that instance at once (503), and re
   expect(etag).toBeTruthy();
   const paused = await start();
   expect(paused.status).toBe(503);
-  expect(await paused.json()).toEqual({ error: { code: 'signups_paused', message: 'Back soon.' } });
+  expect(await paused.json()).toEqual({
+    error: { code: 'signups_paused', message: 'Back soon.', detail: 'Back soon.' },
+  });
   expect(
     (await send(host, 'PUT', '/api/admin/policy', { ...key, 'if-match': etag! }, { signupsPaused: false }))
       .status,

@@ -1,5 +1,5 @@
 /**
- * The import zones of eslint.config.mjs (issue 18): the domain imports only the domain, services never
+ * The import zones of eslint.config.mjs (docs/DESIGN.md layering rules): the domain imports only the domain, services never
  * import adapters, config or the container, functions never import adapters or config. Each zone gets one
  * planted offending import, linted as if it stood in a real file of that folder, and one clean import.
  */
