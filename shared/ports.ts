@@ -129,6 +129,8 @@ export interface SignupQuery {
   status?: SignupFlow['status'];
   /** Exact (normalised, ASCII) domain. */
   domain?: string;
+  /** Only the flows of one address (its keyed hash): erasure of a person's every flow. */
+  addressKey?: string;
   /** createdAt ≥ createdFrom (ISO). */
   createdFrom?: string;
   /** createdAt < createdTo (ISO). */
