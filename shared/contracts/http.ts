@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-import { OUTCOMES, SIGNUP_STATUSES } from '../domain/signupFlow';
+import { INTENTS, OUTCOMES, SIGNUP_STATUSES } from '../domain/signupFlow';
 import { AUDIT_EVENTS } from '../ports';
 import { QUEUES } from '../storageNames';
 
@@ -23,6 +23,8 @@ export type Outcome = z.infer<typeof Outcome>;
 export const StartRequest = z.strictObject({
   email: z.string().max(320),
   locale: z.string().max(35).optional(),
+  /** What confirming will do (default `join`); the answer is the same for every intent. */
+  intent: z.enum(INTENTS).optional(),
 });
 export type StartRequest = z.infer<typeof StartRequest>;
 
@@ -60,6 +62,8 @@ export const Signup = z.strictObject({
   outcome: Outcome.optional(),
   signInUrl: z.url().optional(),
   supportContact: z.string().optional(),
+  /** The domain has its own Entra tenant: sign in with the organisation account, not a passcode. */
+  homeTenant: z.boolean().optional(),
 });
 export type Signup = z.infer<typeof Signup>;
 

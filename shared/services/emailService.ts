@@ -12,6 +12,7 @@ import {
   renderSignupFailedEmail,
   renderVerificationEmail,
 } from '../email/templates';
+import { renderRedemptionResetEmail } from '../email/lifecycleTemplates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
@@ -170,6 +171,7 @@ export function makeEmailService(deps: EmailDeps) {
         retentionDays: settings.retentionDays,
         link: `${settings.publicBaseUrl.replace(/\/$/, '')}/#code=${code}&signup=${encodeURIComponent(signupId)}`,
         branding: settings.branding,
+        intent: flow.intent,
       });
       const failed = await deliver(
         { to: flow.email, ...email, idempotencyKey: `${signupId}:code:${issued.codeVersion}` },
@@ -204,6 +206,9 @@ export function makeEmailService(deps: EmailDeps) {
     const flow = stored.value;
     const wanted = message.kind === 'account_ready' ? 'ready' : 'failed';
     if (flow.status !== wanted) return { action: 'dropped', reason: `status_${flow.status}` };
+    // After `leave` the record no longer holds an address: the page shows the outcome.
+    if (flow.erasedAt !== undefined || flow.outcome === 'guest_removed')
+      return { action: 'dropped', reason: 'erased' };
     if ((message.kind === 'account_ready' ? flow.readyEmailedAt : flow.failureEmailedAt) !== undefined) {
       return { action: 'dropped', reason: 'already_sent' };
     }
@@ -211,14 +216,22 @@ export function makeEmailService(deps: EmailDeps) {
     if (budgetWait !== undefined)
       return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
     const email =
-      message.kind === 'account_ready'
-        ? renderAccountReadyEmail({
-            locale: locale(flow),
-            outcome: flow.outcome ?? 'guest_created',
-            signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
-            branding: settings.branding,
-          })
-        : renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding });
+      message.kind !== 'account_ready'
+        ? renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding })
+        : flow.outcome === 'redemption_reset'
+          ? renderRedemptionResetEmail({
+              locale: locale(flow),
+              redeemUrl: flow.signInUrl ?? settings.publicBaseUrl,
+              homeTenant: flow.homeTenant,
+              branding: settings.branding,
+            })
+          : renderAccountReadyEmail({
+              locale: locale(flow),
+              outcome: flow.outcome ?? 'guest_created',
+              signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
+              homeTenant: flow.homeTenant,
+              branding: settings.branding,
+            });
     const failed = await deliver(
       { to: flow.email, ...email, idempotencyKey: `${message.signupId}:${message.kind}` },
       message,

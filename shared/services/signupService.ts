@@ -10,6 +10,7 @@ import {
   codeExpiresAt,
   effectiveStatus,
   type FlowLimits,
+  type Intent,
   newFlow,
   type Outcome,
   resendAvailableAt,
@@ -71,6 +72,7 @@ export interface SignupView {
   outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
+  homeTenant?: boolean;
 }
 
 export function makeSignupService(deps: SignupDeps) {
@@ -101,7 +103,14 @@ export function makeSignupService(deps: SignupDeps) {
   }
 
   async function start(
-    input: { email: string; locale?: string; acceptLanguage?: string; ip: string; correlationId: string },
+    input: {
+      email: string;
+      locale?: string;
+      acceptLanguage?: string;
+      ip: string;
+      correlationId: string;
+      intent?: Intent;
+    },
     log: Logger,
   ): Promise<StartedSignup> {
     const now = deps.clock.now();
@@ -148,6 +157,7 @@ export function makeSignupService(deps: SignupDeps) {
       correlationId: input.correlationId,
       now,
       flowTtlHours: settings.flowTtlHours,
+      intent: input.intent,
     });
     // The same three writes for every address, new, known or throttled: the email function decides
     // later, out of band, whether and when a code goes out.
@@ -273,9 +283,10 @@ export function makeSignupService(deps: SignupDeps) {
     }
     if (current === 'ready') {
       view.outcome = flow.outcome;
-      view.signInUrl = flow.signInUrl;
+      if (flow.signInUrl) view.signInUrl = flow.signInUrl;
+      if (flow.homeTenant !== undefined) view.homeTenant = flow.homeTenant;
     }
-    if (current === 'failed') view.supportContact = settings.supportContact;
+    if (current === 'failed' || flow.outcome === 'not_managed') view.supportContact = settings.supportContact;
     return view;
   }
 
