@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       hostname: HOST,
       env: settings,
       functionKey,
+      storageConnectionString: settings.AzureWebJobsStorage,
       log: consoleLogSink,
       shutdownTimeoutMs: 3000,
     });

@@ -47,8 +47,8 @@ export interface Stack<M extends SmtpServer> {
   kill(): void;
   /** Stops Azurite and starts it again on the same ports (with persistDir, the data survives). */
   restartAzurite(): Promise<void>;
-  /** Starts a dev host in this process on the stack's storage; stop() stops it. */
-  startHost(options: Omit<LocalHostOptions, 'storageConnectionString'>): Promise<LocalHost>;
+  /** Starts a dev host in this process (on the stack's storage unless the options name another); stop() stops it. */
+  startHost(options: LocalHostOptions): Promise<LocalHost>;
   /** Starts a dev host as a child process (dev/functions-host/hostMain); stop() stops it. */
   spawnHost(options: SpawnHostOptions): Promise<HostProcess>;
   readonly azurite: AzuriteInstance;
@@ -144,7 +144,10 @@ export function createStack<M extends SmtpServer = SmtpServer>(options: StackOpt
     },
 
     async startHost(hostOptions) {
-      const host = createLocalHost({ ...hostOptions, storageConnectionString: stack.connectionString });
+      const host = createLocalHost({
+        ...hostOptions,
+        storageConnectionString: hostOptions.storageConnectionString ?? stack.connectionString,
+      });
       hosts.push(host);
       await host.start();
       return host;

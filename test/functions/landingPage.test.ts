@@ -4,7 +4,7 @@ import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 
-import { compileRoute, matchRoute } from '../../dev/routes';
+import { compileRoute, matchRoute } from '../../dev/functions-host/routes';
 import {
   makeCspReportHandler,
   makeLandingAssetHandler,
