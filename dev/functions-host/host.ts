@@ -180,7 +180,10 @@ class DevFunctionsHost implements LocalHost, HttpFrontHost {
 
       await this.listen();
       this.#state = 'running';
-      this.#log('information', functionListing(this.#registrations, this.url, this.#config.routePrefix ?? ''));
+      this.#log(
+        'information',
+        functionListing(this.#registrations, this.url, this.#config.routePrefix ?? ''),
+      );
       this.startTriggers(loaded);
     } catch (error) {
       this.#state = 'stopping';

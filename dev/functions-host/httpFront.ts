@@ -15,7 +15,13 @@ import {
   sendJson,
   writeHttpResponse,
 } from './httpIo';
-import { errorMessage, outputValue, type InvocationInput, type InvocationResult, type LogSink } from './invoker';
+import {
+  errorMessage,
+  outputValue,
+  type InvocationInput,
+  type InvocationResult,
+  type LogSink,
+} from './invoker';
 import { isType, type FunctionRegistration, type HttpRoute } from './registrations';
 import { matchRoute } from './routes';
 

@@ -103,7 +103,11 @@ export function forwardedHop(req: IncomingMessage): string | undefined {
 }
 
 /** Writes the function's HTTP output; returns the status sent. */
-export function writeHttpResponse(res: ServerResponse, data: RpcHttpData | undefined, method: string): number {
+export function writeHttpResponse(
+  res: ServerResponse,
+  data: RpcHttpData | undefined,
+  method: string,
+): number {
   if (!data) {
     // The handler returned nothing: an empty success.
     res.writeHead(204);

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-
 import { createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost } from '../../dev/functions-host/host';
 import { type AzuriteInstance, startAzurite } from '../../dev/stack/processes';
 import { createTablesAndQueues } from '../../dev/stack/storage';
