@@ -53,7 +53,7 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['shared/adapters/**', 'dev/**', 'test/**', 'scripts/**'],
+    files: ['shared/adapters/**', 'dev/**', 'test/**', 'scripts/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
