@@ -8,15 +8,18 @@
 import { AcsEmailSender } from './adapters/acsEmailSender';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
+import { OpenIdTenantDiscovery } from './adapters/openIdTenantDiscovery';
 import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAuditLog } from './adapters/tableAudit';
+import { TableGuestLedger } from './adapters/tableGuestLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig, signInUrlOf } from './config';
+import type { LifecycleSettings } from './domain/guestLedger';
 import type { Clock, EmailSender } from './ports';
 import { createServices, type Ports, type Settings } from './services/createServices';
 import type { EmailSettings } from './services/emailService';
@@ -67,6 +70,16 @@ export function emailSettings(config: Config): EmailSettings {
   };
 }
 
+export function lifecycleSettings(config: Config): LifecycleSettings {
+  return {
+    redeemReminderDays: config.REDEEM_REMINDER_DAYS,
+    lifetimeDays: config.GUEST_LIFETIME_DAYS,
+    renewalNoticeDays: config.GUEST_RENEWAL_NOTICE_DAYS,
+    deleteAfterDisabledDays: config.GUEST_DELETE_AFTER_DISABLED_DAYS,
+    inactiveDays: config.GUEST_INACTIVE_DAYS,
+  };
+}
+
 /** What the HTTP functions read besides their service. */
 export interface HttpSettings {
   trustedProxyHops: number;
@@ -98,6 +111,21 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
     },
     retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
+    lifecycle: {
+      ...lifecycleSettings(config),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      defaultLocale: config.DEFAULT_LOCALE,
+      branding: emailSettings(config).branding,
+    },
+    intents: {
+      secret: config.CODE_HMAC_SECRET,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      lifecycle: lifecycleSettings(config),
+    },
     http: {
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
       corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
@@ -150,6 +178,12 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     return client;
   };
   const signups = new TableSignupStore(table(TABLES.signups));
+  const directory = new GraphDirectory({
+    baseUrl: config.GRAPH_BASE_URL,
+    credential: config.GRAPH_STATIC_TOKEN
+      ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
+      : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
+  });
   return {
     signups,
     addresses: new TableAddressStore(table(TABLES.addresses)),
@@ -158,12 +192,10 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     queues: new StorageQueueInspector(queueClient),
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
-    directory: new GraphDirectory({
-      baseUrl: config.GRAPH_BASE_URL,
-      credential: config.GRAPH_STATIC_TOKEN
-        ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
-        : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
-    }),
+    directory,
+    accounts: directory,
+    ledger: new TableGuestLedger(table(TABLES.guests)),
+    tenants: new OpenIdTenantDiscovery({ baseUrl: config.LOGIN_BASE_URL }),
     sender: createEmailSender(config, credential),
     clock: systemClock,
     /** Storage is reachable when a point read answers (404 included). */

@@ -377,7 +377,7 @@ export function renderVerificationEmail(i: {
     heading(ctx, 1, codeLabel),
     codeBlock(i.code),
     paragraph(ctx, messageHtml(ctx, 'email.verification.instructions', minutes)),
-    intentKey ? paragraph(ctx, messageHtml(ctx, intentKey, org)) : '',
+    ...(intentKey ? [paragraph(ctx, messageHtml(ctx, intentKey, org))] : []),
     link ? button(ctx, link, t(locale, 'email.verification.button')) : '',
     link
       ? paragraph(ctx, escapeHtml(t(locale, 'email.verification.linkNote')), { muted: true, small: true })
@@ -390,7 +390,7 @@ export function renderVerificationEmail(i: {
   const text = textDocument([
     `${codeLabel}\n${i.code}`,
     t(locale, 'email.verification.instructions', minutes),
-    intentKey ? t(locale, intentKey, org) : '',
+    ...(intentKey ? [t(locale, intentKey, org)] : []),
     link
       ? [t(locale, 'email.verification.button'), link, t(locale, 'email.verification.linkNote')].join('\n')
       : '',

@@ -9,16 +9,22 @@ import type {
   Clock,
   Directory,
   EmailSender,
+  GuestAccounts,
+  GuestLedgerStore,
   PolicyProvider,
   PolicyStore,
   QueueInspector,
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  TenantDiscovery,
 } from '../ports';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
 import { type EmailSettings, makeEmailService } from './emailService';
+import { makeGraphBudget } from './graphBudget';
+import { type GuestIntentSettings, makeGuestIntents } from './guestIntents';
+import { type GuestLifecycleSettings, makeGuestLifecycle } from './guestLifecycle';
 import { CachedPolicyProvider } from './policy';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
@@ -33,6 +39,11 @@ export interface Ports {
   policyStore: PolicyStore;
   audit: AuditLog;
   directory: Directory;
+  /** Lifecycle operations on guest accounts (the Graph adapter implements both). */
+  accounts: GuestAccounts;
+  /** The ledger of guests this service created. */
+  ledger: GuestLedgerStore;
+  tenants: TenantDiscovery;
   sender: EmailSender;
   clock: Clock;
   /**
@@ -52,11 +63,30 @@ export interface Settings {
   /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
   admin: AdminSettings;
   retention: RetentionSettings;
+  lifecycle: GuestLifecycleSettings;
+  intents: GuestIntentSettings;
 }
 
 export function createServices(ports: Ports, settings: Settings) {
   const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const intents = makeGuestIntents({
+    ledger: ports.ledger,
+    accounts: ports.accounts,
+    directory,
+    signups,
+    addresses,
+    audit,
+    tenants: ports.tenants,
+    budget: makeGraphBudget({
+      limiter,
+      clock,
+      perSecond: settings.provisioning.graphWritesPerSecond,
+      sleep: ports.sleep,
+    }),
+    clock,
+    settings: settings.intents,
+  });
   return {
     policy,
     signupService: makeSignupService({
@@ -85,6 +115,18 @@ export function createServices(ports: Ports, settings: Settings) {
       clock,
       sleep: ports.sleep,
       settings: settings.provisioning,
+      intents,
+    }),
+    guestLifecycle: makeGuestLifecycle({
+      ledger: ports.ledger,
+      accounts: ports.accounts,
+      directory,
+      limiter,
+      sender: ports.sender,
+      audit,
+      clock,
+      sleep: ports.sleep,
+      settings: settings.lifecycle,
     }),
     adminService: makeAdminService({
       signups,

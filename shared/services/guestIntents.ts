@@ -61,7 +61,7 @@ export interface GuestIntentDeps {
 }
 
 export type IntentResult =
-  | { action: 'done'; outcome: 'guest_removed' | 'not_managed' }
+  | { action: 'done'; outcome: 'not_managed' }
   | { action: 'done'; outcome: 'redemption_reset'; userId: string; signInUrl: string }
   | { action: 'requeue'; delaySeconds: number; reason: string };
 
@@ -117,21 +117,20 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     log: Logger,
     sponsor?: string,
   ): Promise<void> {
-    const created = await deps.ledger.create(
-      newGuestEntry({
-        objectId: userId,
-        addressHash: flow.addressKey,
-        domain: flow.domain,
-        locale: flow.locale,
-        createdBySignupId: flow.signupId,
-        groups,
-        sponsor,
-        now: now(),
-        settings: settings.lifecycle,
-      }),
-    );
-    if (created.value.createdBySignupId === flow.signupId && created.value.createdAt === now().toISOString())
-      await audit('guest_created', userId, log, { domain: flow.domain });
+    const built = newGuestEntry({
+      objectId: userId,
+      addressHash: flow.addressKey,
+      domain: flow.domain,
+      locale: flow.locale,
+      createdBySignupId: flow.signupId,
+      groups,
+      sponsor,
+      now: now(),
+      settings: settings.lifecycle,
+    });
+    const created = await deps.ledger.create(built);
+    // Audited once: a redelivery finds the row already there and gets it back instead.
+    if (created.value === built) await audit('guest_created', userId, log, { domain: flow.domain });
   }
 
   /** Groups added to a ledger guest later (partners), so `leave` can remove them. */
@@ -140,7 +139,11 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     await updateEntry(userId, (e) => withGroups(e, groups));
   }
 
-  async function updateEntry(userId: string, apply: (e: GuestEntry) => GuestEntry, known?: Versioned<GuestEntry>) {
+  async function updateEntry(
+    userId: string,
+    apply: (e: GuestEntry) => GuestEntry,
+    known?: Versioned<GuestEntry>,
+  ) {
     let stored = known ?? (await deps.ledger.get(userId));
     for (let race = 0; stored && race < 5; race++) {
       try {
@@ -165,7 +168,8 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
       await deps.accounts.setAccountEnabled(user.id, true);
     }
     const written = await updateEntry(user.id, (e) => renew(e, now(), settings.lifecycle), entry);
-    if (written) await audit('guest_renewed', user.id, log, { expiresAt: written.value.expiresAt ?? 'never' });
+    if (written)
+      await audit('guest_renewed', user.id, log, { expiresAt: written.value.expiresAt ?? 'never' });
     return true;
   }
 
@@ -175,19 +179,36 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     if (entry) await updateEntry(user.id, (e) => markReinvited(e, now()), entry);
   }
 
-  async function leave(flow: SignupFlow, user: DirectoryUser | undefined, log: Logger): Promise<IntentResult> {
-    const entry = await ours(flow, user);
-    if (!entry || !user) return { action: 'done', outcome: 'not_managed' };
-    const groups = entry.value.groups;
+  /** True when the ledger says this very sign-up's invitation created `userId` (a redelivery). */
+  async function createdBy(flow: SignupFlow, userId: string): Promise<boolean> {
+    const entry = await deps.ledger.get(userId);
+    return entry?.value.createdBySignupId === flow.signupId;
+  }
+
+  /** True when `user` is a guest our own invitation created for this address (the only kind `leave` deletes). */
+  async function isOurs(flow: SignupFlow, user: DirectoryUser | undefined): Promise<boolean> {
+    return (await ours(flow, user)) !== undefined;
+  }
+
+  /**
+   * `leave` for a guest `isOurs` confirmed (possibly on an earlier delivery, so the ledger row may be gone
+   * already): out of the groups we added it to, deleted, ledger row removed. Each step is idempotent.
+   */
+  async function removeGuest(
+    userId: string,
+    log: Logger,
+  ): Promise<{ action: 'done' } | { action: 'requeue'; delaySeconds: number; reason: string }> {
+    const entry = await deps.ledger.get(userId);
+    const groups = entry?.value.groups ?? [];
     const wait = await deps.budget.take(groups.length + 1, MAX_BUDGET_WAIT_MS);
     if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
     // Deleting the user also ends its memberships; removing first leaves nothing behind if the delete is
     // refused (e.g. the permission is missing) and the message is retried.
-    for (const groupId of groups) await removeFromGroup(groupId, user.id);
-    await deps.directory.deleteUser(user.id);
-    await deps.ledger.delete(user.id);
-    await audit('guest_removed', user.id, log, { groups: groups.length });
-    return { action: 'done', outcome: 'guest_removed' };
+    for (const groupId of groups) await removeFromGroup(groupId, userId);
+    await deps.directory.deleteUser(userId);
+    await deps.ledger.delete(userId);
+    await audit('guest_removed', userId, log, { groups: groups.length });
+    return { action: 'done' };
   }
 
   async function removeFromGroup(groupId: string, userId: string): Promise<void> {
@@ -197,7 +218,11 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     if (directory.removeFromGroup) await directory.removeFromGroup(groupId, userId);
   }
 
-  async function reset(flow: SignupFlow, user: DirectoryUser | undefined, log: Logger): Promise<IntentResult> {
+  async function reset(
+    flow: SignupFlow,
+    user: DirectoryUser | undefined,
+    log: Logger,
+  ): Promise<IntentResult> {
     const entry = await ours(flow, user);
     if (!entry || !user) return { action: 'done', outcome: 'not_managed' };
     const wait = await deps.budget.take(1, MAX_BUDGET_WAIT_MS);
@@ -235,7 +260,10 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
       for (const other of page.items) {
         if (other.value.signupId === flow.signupId) continue;
         await deps.signups.delete(other.value.signupId);
-        await deps.audit.eraseSignup(other.value.signupId, leftSubject(settings.secret, other.value.signupId));
+        await deps.audit.eraseSignup(
+          other.value.signupId,
+          leftSubject(settings.secret, other.value.signupId),
+        );
         erased += 1;
       }
       token = page.continuationToken;
@@ -250,7 +278,18 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     return deps.tenants.hasEntraTenant(domain);
   }
 
-  return { recordCreated, recordGroups, renewIfOurs, reinvited, leave, reset, eraseAddress, homeTenant };
+  return {
+    recordCreated,
+    recordGroups,
+    renewIfOurs,
+    reinvited,
+    isOurs,
+    createdBy,
+    removeGuest,
+    reset,
+    eraseAddress,
+    homeTenant,
+  };
 }
 
 export type GuestIntents = ReturnType<typeof makeGuestIntents>;

@@ -29,6 +29,7 @@ import {
 } from '../ports';
 import { QUEUES } from '../storageNames';
 import { audit, auditEvent } from './audit';
+import type { GuestIntents } from './guestIntents';
 import { updateFlow } from './updateFlow';
 
 export interface ProvisioningSettings extends FlowLimits {
@@ -48,6 +49,8 @@ export interface ProvisioningDeps {
   audit: AuditLog;
   clock: Clock;
   settings: ProvisioningSettings;
+  /** The guest ledger side: recording created guests, renewal, leave and reset (guestIntents.ts). */
+  intents: GuestIntents;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -161,8 +164,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
 
   interface Account {
     outcome: Outcome;
-    userId: string;
-    signInUrl: string;
+    userId?: string;
+    signInUrl?: string;
     /** The group add's budget token was taken with the invitation's. */
     groupAddPaid?: boolean;
   }
@@ -171,9 +174,14 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   async function provision(started: Versioned<SignupFlow>, log: Logger): Promise<Step> {
     const flow = started.value;
     const found = await deps.directory.findUserByEmail(flow.canonicalEmail);
+    if (flow.intent === 'leave') return leave(started, found, log);
+    if (flow.intent === 'reset') {
+      const reset = await deps.intents.reset(flow, found, log);
+      return reset.action === 'requeue' ? reset : finish(started, reset, log);
+    }
     const account = found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, log);
     if ('action' in account) return account;
-    if (account.outcome !== 'existing_member') {
+    if (account.outcome !== 'existing_member' && account.userId) {
       const added = await addToGroupAllowingLag(flow, account.userId, account.groupAddPaid === true);
       if (added.action === 'requeue') return added;
     }
@@ -191,15 +199,15 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     found: DirectoryUser | undefined,
     log: Logger,
   ): Promise<Account | Requeue> {
-    // A pending guest found on a redelivery is most likely the one an earlier attempt invited: invite
-    // again (Graph answers with the same user) to get its redeem link, instead of creating anything.
-    const resumeOurInvite = flow.provisionAttempts > 1 && found?.externalUserState === 'PendingAcceptance';
-    if (found && !resumeOurInvite)
+    if (found && found.externalUserState !== 'PendingAcceptance') {
+      await deps.intents.renewIfOurs(flow, found, log);
       return { outcome: 'existing_guest', userId: found.id, signInUrl: settings.signInUrl };
-
+    }
+    // No guest yet, or one who never redeemed: (re-)invite. Graph answers a re-invitation with the same
+    // user and a fresh redeem link, which is what such a guest needs instead of the generic sign-in link.
     const wait = await takeWriteTokens(2);
     if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
-    const invite = async (): Promise<Account> => {
+    const invite = async (existing: DirectoryUser | undefined): Promise<Account> => {
       const invitation = await deps.directory.inviteGuest({
         email: flow.canonicalEmail,
         displayName: displayNameFor(flow.canonicalEmail),
@@ -210,15 +218,24 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         correlationId: flow.correlationId,
         directoryUserId: invitation.userId,
       });
+      // Only an object our own invitation created is recorded as ours (security review L8): nothing was
+      // found before the invitation, or the ledger says this very sign-up created it (a redelivery).
+      const created = existing === undefined || (await deps.intents.createdBy(flow, invitation.userId));
+      if (existing === undefined) {
+        await deps.intents.recordCreated(flow, invitation.userId, [settings.accessGroupId], log);
+      } else {
+        await deps.intents.renewIfOurs(flow, existing, log);
+        await deps.intents.reinvited(flow, existing);
+      }
       return {
-        outcome: 'guest_created',
+        outcome: created ? 'guest_created' : 'existing_guest',
         userId: invitation.userId,
         signInUrl: invitation.inviteRedeemUrl,
         groupAddPaid: true,
       };
     };
     try {
-      return await invite();
+      return await invite(found);
     } catch (error) {
       if (isTransientError(error)) throw error;
       // A conflict (the address is a member's) or a response lost after Graph created the guest: look
@@ -226,7 +243,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       const again = await deps.directory.findUserByEmail(flow.canonicalEmail);
       if (!again) throw error;
       if (again.userType === 'Member') return member(again);
-      if (again.externalUserState === 'PendingAcceptance') return invite();
+      // Nothing existed before our invitation: a pending guest now is the one it created (response lost).
+      if (again.externalUserState === 'PendingAcceptance') return invite(found);
       return {
         outcome: 'existing_guest',
         userId: again.id,
@@ -234,6 +252,60 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         groupAddPaid: true,
       };
     }
+  }
+
+  /**
+   * `leave`: only a guest our own invitation created for this address is deleted. The guest's id is
+   * written on the flow before anything is deleted, so a redelivery after a crash finishes the job
+   * instead of finding nothing and answering `not_managed`.
+   */
+  async function leave(
+    started: Versioned<SignupFlow>,
+    found: DirectoryUser | undefined,
+    log: Logger,
+  ): Promise<Step> {
+    let current = started;
+    let userId = current.value.directoryUserId;
+    if (userId === undefined) {
+      if (!found || !(await deps.intents.isOurs(current.value, found)))
+        return finish(started, { outcome: 'not_managed' }, log);
+      userId = found.id;
+      const marked = await update(
+        current.value.signupId,
+        (f) => ({ ...f, directoryUserId: found.id }),
+        current,
+      );
+      if (!marked) return { action: 'done', value: dropped('not_found') };
+      current = marked;
+    }
+    const removed = await deps.intents.removeGuest(userId, log);
+    if (removed.action === 'requeue') return removed;
+    const flow = current.value;
+    await deps.intents.eraseAddress(flow);
+    const now = deps.clock.now();
+    // One write: the outcome and the end of the address on this record; its audit row names no one.
+    await update(
+      flow.signupId,
+      (f) =>
+        transition(
+          transition(f, { type: 'provisioned', outcome: 'guest_removed' }, now, settings),
+          { type: 'address_erased' },
+          now,
+          settings,
+        ),
+      current,
+      () => [
+        {
+          type: 'provisioned',
+          at: now.toISOString(),
+          actor: 'system',
+          signupId: flow.signupId,
+          details: { outcome: 'guest_removed' },
+        },
+      ],
+    );
+    log.event('signup_provisioned', { signupId: flow.signupId, outcome: 'guest_removed' });
+    return { action: 'done', value: { action: 'done', outcome: 'guest_removed' } };
   }
 
   async function addToGroupAllowingLag(
@@ -266,17 +338,26 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   async function finish(started: Versioned<SignupFlow>, account: Account, log: Logger): Promise<Step> {
     const flow = started.value;
     const { outcome, signInUrl, userId: directoryUserId } = account;
+    // Looked up only now, after verification: nobody can make us probe a domain by starting a sign-up.
+    const homeTenant =
+      outcome === 'guest_created' || outcome === 'existing_guest' || outcome === 'redemption_reset'
+        ? await deps.intents.homeTenant(flow.domain)
+        : undefined;
     await update(
       flow.signupId,
       (f) =>
         transition(
           f,
-          { type: 'provisioned', outcome, signInUrl, directoryUserId },
+          { type: 'provisioned', outcome, signInUrl, directoryUserId, homeTenant },
           deps.clock.now(),
           settings,
         ),
       started,
-      () => [auditEvent('provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } })],
+      () => [
+        auditEvent('provisioned', flow, deps.clock.now(), {
+          details: { outcome, ...(directoryUserId ? { directoryUserId } : {}) },
+        }),
+      ],
     );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
     log.event('signup_provisioned', {

@@ -32,6 +32,16 @@ import {
   InMemorySignupStore,
 } from './fakes';
 import { InMemoryDirectory } from './inMemoryDirectory';
+import { FakeTenantDiscovery, InMemoryGuestLedger } from './inMemoryGuestLedger';
+
+/** The defaults of the lifecycle settings (README): reminders after 3 and 6 days, a year's lifetime. */
+export const LIFECYCLE = {
+  redeemReminderDays: 3,
+  lifetimeDays: 365,
+  renewalNoticeDays: 14,
+  deleteAfterDisabledDays: 30,
+  inactiveDays: 0,
+};
 import { RecordingEmailSender } from './recordingEmailSender';
 
 export interface WorldOptions {
@@ -61,6 +71,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const settings = someSignupSettings(options.settings);
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
+  const ledger = new InMemoryGuestLedger();
+  const tenants = new FakeTenantDiscovery();
   const ports: Ports = {
     signups,
     addresses,
@@ -70,6 +82,9 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     policyStore: new InMemoryPolicyStore(),
     audit,
     directory,
+    accounts: directory,
+    ledger,
+    tenants,
     sender,
     clock,
     policy: options.policy ?? policy,
@@ -111,12 +126,29 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       graphWritesPerSecond: 20,
     },
     retention: { finishedDays: 30, auditDays: 180 },
+    lifecycle: {
+      ...LIFECYCLE,
+      publicBaseUrl: 'https://signup.contoso.example',
+      inviteRedirectUrl: 'https://signup.contoso.example/',
+      graphWritesPerSecond: 20,
+      emailBudgetPerMinute: options.budgetPerMinute ?? 30,
+      emailBudgetPerHour: options.budgetPerHour ?? 100,
+      defaultLocale: 'en',
+      branding: {
+        organizationName: 'Contoso',
+        accentColor: '#0b5cad',
+        supportContact: 'help@contoso.example',
+      },
+    },
+    intents: {
+      secret: settings.secret,
+      inviteRedirectUrl: 'https://signup.contoso.example/',
+      lifecycle: LIFECYCLE,
+    },
   });
   const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
-  const { signupService, emailService, provisioningService, retentionService } = createServices(
-    ports,
-    servicesSettings(noLists),
-  );
+  const { signupService, emailService, provisioningService, retentionService, guestLifecycle } =
+    createServices(ports, servicesSettings(noLists));
 
   /**
    * The admin service over this world's stores, with its own policy store and settings-level lists.
@@ -199,6 +231,9 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     sleeps,
     provisioningService,
     retentionService,
+    guestLifecycle,
+    ledger,
+    tenants,
     makeAdmin,
     deliverProvisioning,
     /** Emails, then provisioning, then the emails provisioning queued. */
