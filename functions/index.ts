@@ -8,6 +8,7 @@ import './adminSignupsList';
 import './adminStats';
 import './emailPoison';
 import './emailSender';
+import './guestLifecycle';
 import './health';
 import './landingPage';
 import './provisioner';
