@@ -1,4 +1,6 @@
 // Entry point for the production bundle (scripts/package.ts): importing a module registers its functions.
+import './adminGuestGet';
+import './adminGuestsList';
 import './adminPolicyGet';
 import './adminPolicyPut';
 import './adminSignupDelete';

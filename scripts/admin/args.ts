@@ -21,14 +21,17 @@ Commands:
   signups show <id>                       One sign-up and its audit trail
   signups retry <id>                      Re-queue provisioning of a failed sign-up
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
-  stats                                   Counts, top domains, budgets and queue depths
+  guests list [--state S] [--top N] [--all]  Guests this service created (the guest ledger)
+  guests show <objectId>                  One guest and its lifecycle history
+  stats                                   Counts, top domains, budgets, queue depths, guests by state
 
 Global options:
   --json                                  Print the API's JSON instead of tables
   --url URL                               Default: RMS_SIGNUP_URL or http://127.0.0.1:7071
   --key KEY                               Default: RMS_SIGNUP_ADMIN_KEY or dev-function-key
 
-Statuses: pending_verification, verified, provisioning, ready, failed, expired.`;
+Statuses: pending_verification, verified, provisioning, ready, failed, expired.
+Guest states: pending_acceptance, active, expiring, disabled, deleted.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -57,6 +60,8 @@ export type Command =
   | { kind: 'signups-show'; signupId: string }
   | { kind: 'signups-retry'; signupId: string }
   | { kind: 'signups-erase'; signupId: string; deleteGuest: boolean }
+  | { kind: 'guests-list'; query: Record<string, string>; all: boolean }
+  | { kind: 'guests-show'; objectId: string }
   | { kind: 'stats' }
   | { kind: 'help' };
 
@@ -82,6 +87,7 @@ const OPTIONS = {
   'unpause-domain': { type: 'string', multiple: true },
   note: { type: 'string' },
   status: { type: 'string' },
+  state: { type: 'string' },
   domain: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -220,6 +226,22 @@ export function parseArgs(argv: string[]): Invocation {
           default:
             throw new UsageError('Use "signups list|show|retry|erase"');
         }
+      case 'guests':
+        if (action === 'list' && positionals.length === 2) {
+          allowOnly(values, ['state', 'top', 'all'], name);
+          const query: Record<string, string> = {};
+          if (values.state !== undefined) query.state = values.state;
+          if (values.top !== undefined) {
+            if (!/^\d+$/.test(values.top)) throw new UsageError('--top must be a number (1–200)');
+            query.top = values.top;
+          }
+          return { kind: 'guests-list', query, all: values.all === true };
+        }
+        if (action === 'show') {
+          allowOnly(values, [], name);
+          return { kind: 'guests-show', objectId: oneId(positionals, name) };
+        }
+        throw new UsageError('Use "guests list|show"');
       case 'stats':
         if (positionals.length !== 1) throw new UsageError('"stats" takes no arguments');
         allowOnly(values, [], 'stats');

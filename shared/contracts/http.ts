@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 
+import { GUEST_STATES, type GuestState } from '../domain/guestLedger';
 import { INTENTS, OUTCOMES, SIGNUP_STATUSES } from '../domain/signupFlow';
 import { AUDIT_EVENTS } from '../ports';
 import { QUEUES } from '../storageNames';
@@ -222,5 +223,42 @@ export const AdminStats = z.strictObject({
       z.ZodNullable<z.ZodInt>
     >,
   ),
+  /** Guests this service created, by lifecycle state. */
+  guests: z.strictObject(
+    Object.fromEntries(GUEST_STATES.map((s) => [s, z.int().min(0)])) as Record<GuestState, z.ZodInt>,
+  ),
 });
 export type AdminStats = z.infer<typeof AdminStats>;
+
+// ---- guest ledger ---------------------------------------------------------------------------------------
+
+export const GuestStateSchema = z.enum(GUEST_STATES);
+
+export const AdminGuest = z.strictObject({
+  objectId: z.string(),
+  /** `…@domain` in lists; the masked mail in one guest's detail. */
+  address: z.string(),
+  domain: z.string(),
+  state: GuestStateSchema,
+  createdAt: instant,
+  redeemedAt: instant.optional(),
+  lastRenewedAt: instant,
+  expiresAt: instant.optional(),
+  disabledAt: instant.optional(),
+  deletedAt: instant.optional(),
+  remindersSent: z.int().min(0),
+  groups: z.int().min(0),
+  createdBySignupId: z.string(),
+});
+export type AdminGuest = z.infer<typeof AdminGuest>;
+
+/** `200` of `GET /api/admin/guests` */
+export const AdminGuestPage = z.strictObject({
+  items: z.array(AdminGuest),
+  continuationToken: z.string().optional(),
+});
+export type AdminGuestPage = z.infer<typeof AdminGuestPage>;
+
+/** `200` of `GET /api/admin/guests/{objectId}` */
+export const AdminGuestDetail = z.strictObject({ guest: AdminGuest, events: z.array(AuditEvent) });
+export type AdminGuestDetail = z.infer<typeof AdminGuestDetail>;

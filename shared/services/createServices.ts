@@ -137,6 +137,8 @@ export function createServices(ports: Ports, settings: Settings) {
       policyStore: ports.policyStore,
       audit,
       directory,
+      ledger: ports.ledger,
+      accounts: ports.accounts,
       clock,
       settings: settings.admin,
       // This instance serves the new policy at once; the others within the provider's 5 s cache.

@@ -147,11 +147,7 @@ export function makeGuestLifecycle(deps: GuestLifecycleDeps) {
     return 'deleted';
   }
 
-  async function remind(
-    stored: Versioned<GuestEntry>,
-    reminder: 1 | 2,
-    log: Logger,
-  ): Promise<StepResult> {
+  async function remind(stored: Versioned<GuestEntry>, reminder: 1 | 2, log: Logger): Promise<StepResult> {
     const entry = stored.value;
     const account = await deps.accounts.getGuest(entry.objectId);
     if (!account) return gone(stored, log);
