@@ -185,8 +185,11 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   }
 
   /** Start → code email → verify: a flow waiting for the provisioner. */
-  async function verifiedSignup(email: string): Promise<string> {
-    const { signupId } = await signupService.start({ email, ip: '203.0.113.50', correlationId: 'c' }, log);
+  async function verifiedSignup(email: string, intent?: 'join' | 'leave' | 'reset'): Promise<string> {
+    const { signupId } = await signupService.start(
+      { email, ip: '203.0.113.50', correlationId: 'c', intent },
+      log,
+    );
     await deliverEmails();
     await signupService.verify({ signupId, code: latestCode(email), ip: '203.0.113.50' }, log);
     return signupId;
