@@ -35,8 +35,16 @@ export class SignupApi {
     return Date.now() + this.offsetMs;
   }
 
-  start(email: string, locale: string): Promise<ApiResult<StartedSignup>> {
-    return this.request<StartedSignup>('POST', '/api/signups', { email, locale });
+  start(
+    email: string,
+    locale: string,
+    intent: 'join' | 'leave' | 'reset' = 'join',
+  ): Promise<ApiResult<StartedSignup>> {
+    return this.request<StartedSignup>('POST', '/api/signups', {
+      email,
+      locale,
+      ...(intent === 'join' ? {} : { intent }),
+    });
   }
 
   verify(signupId: string, code: string): Promise<ApiResult<Verified>> {

@@ -1,6 +1,7 @@
 /** What the page shows: the controller (app.ts) changes it, the views (views.ts) render it. */
 import type { Locale, MessageKey, MessageParams } from '../shared/i18n';
 import type { Outcome } from './api';
+import type { Intent } from './lifecycle';
 import type { StoredSignup } from './session';
 
 export type Step = 'loading' | 'email' | 'code' | 'waiting' | 'done' | 'failed';
@@ -38,6 +39,10 @@ export interface State {
   signInUrl: string | undefined;
   supportContact: string | undefined;
   slow: boolean;
+  /** What the email form asks for: sign up (join), delete the guest account (leave), start over (reset). */
+  intent: Intent;
+  /** The recipient's domain has its own Entra tenant (from the status). */
+  homeTenant: boolean | undefined;
 }
 
 export function initialState(locale: Locale): State {
@@ -56,5 +61,7 @@ export function initialState(locale: Locale): State {
     signInUrl: undefined,
     supportContact: undefined,
     slow: false,
+    intent: 'join',
+    homeTenant: undefined,
   };
 }

@@ -16,6 +16,7 @@ import {
 import { supportLink } from '../shared/web/branding';
 import { isCompleteCode, normalizeCode } from './code';
 import { append, clear, h, ids } from './dom';
+import { doneStep, helpArea, type Intent, intentHeading, intentIntro, lifecycleOutcome } from './lifecycle';
 import type { Focus, Message, PageBranding, State, Step } from './state';
 
 const STEP_NUMBER: Record<Step, number> = { loading: 1, email: 1, code: 2, waiting: 3, done: 3, failed: 3 };
@@ -35,6 +36,8 @@ export interface ViewActions {
   retry: (action: () => void) => void;
   /** Seconds until a new code may be requested (the resend button starts disabled while waiting). */
   resendWaitSeconds: () => number;
+  /** The help area: switch the email form to another intent. */
+  chooseIntent: (intent: Intent) => void;
 }
 
 export class PageView {
@@ -190,7 +193,7 @@ export class PageView {
       case 'loading':
         return 'page.working';
       case 'email':
-        return 'page.email.heading';
+        return intentHeading(this.state.intent) ?? 'page.email.heading';
       case 'code':
         return 'page.code.heading';
       case 'waiting':
@@ -198,6 +201,8 @@ export class PageView {
       case 'failed':
         return 'common.failed.heading';
       case 'done':
+        if (this.state.outcome && lifecycleOutcome(this.state.outcome))
+          return lifecycleOutcome(this.state.outcome)!.heading;
         if (this.state.outcome === 'existing_guest') return 'common.ready.existingGuest.heading';
         if (this.state.outcome === 'existing_member') return 'common.ready.existingMember.heading';
         return 'common.ready.guestCreated.heading';
@@ -255,7 +260,7 @@ export class PageView {
       case 'waiting':
         return this.renderWaitingStep();
       case 'done':
-        return this.renderDoneStep();
+        return doneStep(this, this.state);
       case 'failed':
         return [
           // The email's wording is kinder than error.failed and does not repeat the heading.
@@ -371,7 +376,7 @@ export class PageView {
     input.value = this.state.email;
     input.addEventListener('input', () => this.actions.editEmail(input.value));
     return [
-      h('p', {}, this.rich('page.intro')),
+      h('p', {}, this.rich(intentIntro(this.state.intent))),
       this.renderAlert(),
       this.form(
         this.actions.submitEmail,
@@ -379,6 +384,7 @@ export class PageView {
         h('p', { class: 'small' }, this.text('page.email.privacy')),
         this.submitButton('page.email.submit'),
       ),
+      helpArea(this, this.state.intent, this.actions.chooseIntent),
     ].filter((n): n is HTMLElement => n !== undefined);
   }
 
@@ -447,43 +453,5 @@ export class PageView {
       this.state.slow ? h('p', { class: 'slow' }, this.text('page.waiting.slow')) : undefined,
       this.renderAlert(),
     ].filter((n): n is HTMLElement => n !== undefined);
-  }
-
-  private renderDoneStep(): Node[] {
-    const outcome = this.state.outcome ?? 'guest_created';
-    const body: MessageKey =
-      outcome === 'existing_member'
-        ? 'common.ready.existingMember.body'
-        : outcome === 'existing_guest'
-          ? 'common.ready.existingGuest.body'
-          : 'common.ready.guestCreated.body';
-    const nodes: (Node | undefined)[] = [h('p', {}, this.rich(body))];
-    if (this.state.signInUrl) {
-      nodes.push(
-        h(
-          'p',
-          {},
-          h(
-            'a',
-            { class: 'button button-primary button-wide', href: this.state.signInUrl, id: 'sign-in' },
-            this.text('common.signIn'),
-          ),
-        ),
-      );
-    }
-    if (outcome !== 'existing_member') {
-      nodes.push(
-        h('h3', {}, this.text('common.next.heading')),
-        h(
-          'ol',
-          { class: 'next-steps' },
-          h('li', {}, this.text('common.next.signIn')),
-          h('li', {}, this.text('common.next.passcode')),
-          h('li', {}, this.text('common.next.reopen')),
-          h('li', {}, this.text('common.next.delay')),
-        ),
-      );
-    }
-    return nodes.filter((n): n is Node => n !== undefined);
   }
 }
