@@ -7,7 +7,8 @@ import {
   type SignupStatus,
   transition,
 } from '../domain/signupFlow';
-import { AppError, isConcurrencyError } from '../errors';
+import { withEtagRetry } from '../domain/etagRetry';
+import { AppError } from '../errors';
 import { maskEmail, type Logger } from '../log';
 import type { AuditEvent, SignupQuery, Versioned } from '../ports';
 import { QUEUES } from '../storageNames';
@@ -129,35 +130,39 @@ export function makeAdminSignups(deps: AdminDeps) {
     actor: string,
     log: Logger,
   ): Promise<{ signupId: string; status: SignupStatus; retried: boolean }> {
-    for (let race = 0; race < 10; race++) {
-      const { value: flow, etag } = await loadOrThrow(signupId);
-      const status = effectiveStatus(flow, deps.clock.now());
-      if (status === 'verified' || status === 'provisioning') {
-        if (status === 'verified') await deps.queue.send(QUEUES.provision, { signupId });
-        log.event('admin_retry_noop', { signupId, status, actor });
-        return { signupId, status, retried: false };
-      }
-      if (status !== 'failed')
-        throw new AppError('conflict', `Only a failed sign-up can be retried; this one is ${status}.`);
-      const now = deps.clock.now();
-      const next = transition(flow, { type: 'retry_requested' }, now, settings);
-      try {
+    const outcome = await withEtagRetry(
+      () => loadOrThrow(signupId),
+      async ({ value: flow, etag }) => {
+        const status = effectiveStatus(flow, deps.clock.now());
+        if (status === 'verified' || status === 'provisioning') return { noop: true, status } as const;
+        if (status !== 'failed')
+          throw new AppError('conflict', `Only a failed sign-up can be retried; this one is ${status}.`);
+        const now = deps.clock.now();
+        const next = transition(flow, { type: 'retry_requested' }, now, settings);
         await deps.signups.update(next, etag);
-      } catch (error) {
-        if (isConcurrencyError(error)) continue;
-        throw error;
-      }
-      await deps.queue.send(QUEUES.provision, { signupId });
-      await audit(deps.audit, log, 'admin_retry', next, now, {
-        actor,
-        details: {
-          previousError: (flow.lastError ?? '').replace(EMAIL_LIKE, (m) => maskEmail(m)).slice(0, 200),
-        },
-      });
-      log.event('admin_retry', { signupId, correlationId: flow.correlationId, actor });
-      return { signupId, status: next.status, retried: true };
+        return { noop: false, flow, next, now } as const;
+      },
+      {
+        attempts: 10,
+        exhausted: () => new AppError('conflict', 'The sign-up is changing right now. Try again.'),
+      },
+    );
+    if (outcome.noop) {
+      const { status } = outcome;
+      if (status === 'verified') await deps.queue.send(QUEUES.provision, { signupId });
+      log.event('admin_retry_noop', { signupId, status, actor });
+      return { signupId, status, retried: false };
     }
-    throw new AppError('conflict', 'The sign-up is changing right now. Try again.');
+    const { flow, next, now } = outcome;
+    await deps.queue.send(QUEUES.provision, { signupId });
+    await audit(deps.audit, log, 'admin_retry', next, now, {
+      actor,
+      details: {
+        previousError: (flow.lastError ?? '').replace(EMAIL_LIKE, (m) => maskEmail(m)).slice(0, 200),
+      },
+    });
+    log.event('admin_retry', { signupId, correlationId: flow.correlationId, actor });
+    return { signupId, status: next.status, retried: true };
   }
 
   /**
