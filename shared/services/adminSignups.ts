@@ -9,7 +9,8 @@ import {
 } from '../domain/signupFlow';
 import { withEtagRetry } from '../domain/etagRetry';
 import { AppError } from '../errors';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail, maskEmails } from '../domain/addressMask';
+import { type Logger } from '../log';
 import type { AuditEvent, SignupQuery, Versioned } from '../ports';
 import { QUEUES } from '../storageNames';
 import { audit } from './audit';
@@ -51,8 +52,6 @@ export const MAX_PAGE = 200;
 /** Storage round trips one listing call may make to fill a page through a selective filter. */
 const MAX_ROUNDS = 20;
 
-const EMAIL_LIKE = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+/g;
-
 export function toAdminSignup(flow: SignupFlow, now: Date): AdminSignup {
   return {
     signupId: flow.signupId,
@@ -72,7 +71,7 @@ export function toAdminSignup(flow: SignupFlow, now: Date): AdminSignup {
       provisionAttempts: flow.provisionAttempts,
     },
     // Graph error texts can quote the address: mask anything that looks like one.
-    lastError: flow.lastError?.replace(EMAIL_LIKE, (m) => maskEmail(m)),
+    lastError: flow.lastError === undefined ? undefined : maskEmails(flow.lastError),
     directoryUserId: flow.directoryUserId,
   };
 }
@@ -158,7 +157,7 @@ export function makeAdminSignups(deps: AdminDeps) {
     await audit(deps.audit, log, 'admin_retry', next, now, {
       actor,
       details: {
-        previousError: (flow.lastError ?? '').replace(EMAIL_LIKE, (m) => maskEmail(m)).slice(0, 200),
+        previousError: maskEmails(flow.lastError ?? '').slice(0, 200),
       },
     });
     log.event('admin_retry', { signupId, correlationId: flow.correlationId, actor });

@@ -15,7 +15,8 @@ import {
 } from '../email/templates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail } from '../domain/addressMask';
+import { type Logger } from '../log';
 import type {
   AuditEvent,
   AddressRecord,
