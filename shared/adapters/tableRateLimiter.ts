@@ -12,11 +12,27 @@ import { deleteIfPresent, deleteIfUnchanged, queryPage } from './tablePaging';
 
 const ROW = 'limits';
 const MAX_RACES = 20;
+const CONTENDED: RateDecision = { allowed: false, retryAfterSeconds: 1, retryAfterMs: 1000 };
+
+class LimiterContention extends Error {
+  override name = 'LimiterContention' as const;
+}
 
 export class TableRateLimiter implements RateLimiter {
   constructor(private readonly table: TableClient) {}
 
-  consume(key: string, limits: readonly RateLimit[], now: Now, count = 1): Promise<RateDecision> {
+  async consume(key: string, limits: readonly RateLimit[], now: Now, count = 1): Promise<RateDecision> {
+    try {
+      return await this.decideAndRecord(key, limits, now, count);
+    } catch (error) {
+      // Fail closed: a key so contended that every attempt lost is under a burst; "not now, retry in a
+      // second" is the limit's own answer (a 429 or a re-queue), never a 500.
+      if (error instanceof LimiterContention) return CONTENDED;
+      throw error;
+    }
+  }
+
+  private decideAndRecord(key: string, limits: readonly RateLimit[], now: Now, count: number) {
     return withEtagRetry(
       () => this.read(key),
       async ({ windows, etag }): Promise<RateDecision> => {
@@ -29,7 +45,7 @@ export class TableRateLimiter implements RateLimiter {
       },
       {
         attempts: MAX_RACES,
-        exhausted: () => new Error('Rate limiter: too much contention'),
+        exhausted: () => new LimiterContention('Rate limiter: too much contention'),
         // Lost the race to another instance (412 on replace, 409 on create): back off a little, jittered.
         isLostRace: (error) => statusOf(error) === 412 || statusOf(error) === 409,
         pause: (race) => new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1))),

@@ -1,4 +1,5 @@
 import { withEtagRetry } from '../domain/etagRetry';
+import { AppError } from '../errors';
 import type { SignupFlow } from '../domain/signupFlow';
 import type { AuditEvent, SignupStore, Versioned } from '../ports';
 
@@ -30,7 +31,8 @@ export async function updateFlow(
     },
     {
       attempts: MAX_RACES,
-      exhausted: () => new Error('Sign-up flow: too much contention'),
+      // Every attempt lost to another writer: answer "changed by someone else, try again", never a 500.
+      exhausted: () => new AppError('conflict'),
       // Jittered back-off so racing writers spread out.
       pause: (race) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (race + 1)))),
     },
