@@ -35,7 +35,8 @@ import {
   type GuestAccounts,
   type Invitation,
 } from '../ports';
-import { parseRetryAfter } from './retryAfter';
+import { parseRetryAfter } from '../domain/retryAfter';
+import { maskEmails } from '../domain/addressMask';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 const DEFAULT_THROTTLE_RETRY_SECONDS = 10;
@@ -243,17 +244,24 @@ export class GraphDirectory implements Directory, GuestAccounts {
 
   // ---- GuestAccounts (guest lifecycle) ----
 
-  async getGuest(userId: string, options: { signInActivity?: boolean } = {}): Promise<GuestAccount | undefined> {
+  async getGuest(
+    userId: string,
+    options: { signInActivity?: boolean } = {},
+  ): Promise<GuestAccount | undefined> {
     // signInActivity needs AuditLog.Read.All: only asked for when GUEST_INACTIVE_DAYS is on.
     const select = [...USER_SELECT, 'accountEnabled', ...(options.signInActivity ? ['signInActivity'] : [])];
     let body: unknown;
     try {
-      body = (await this.client.api(`/users/${encodeURIComponent(userId)}`).select(select).get()) as unknown;
+      body = (await this.client
+        .api(`/users/${encodeURIComponent(userId)}`)
+        .select(select)
+        .get()) as unknown;
     } catch (error) {
       if (asGraphFailure(error)?.status === 404) return undefined;
       throw toDirectoryError(error, 'user read');
     }
-    const payload = body as (GraphUserPayload & { accountEnabled?: unknown; signInActivity?: unknown }) | null;
+    const payload = body as
+      (GraphUserPayload & { accountEnabled?: unknown; signInActivity?: unknown }) | null;
     const user = payload ? toDirectoryUser(payload) : undefined;
     if (!user || !payload) throw new GraphRequestError('Graph user read returned no user', 200, undefined);
     const activity = payload.signInActivity as { lastSignInDateTime?: unknown } | null | undefined;
@@ -401,14 +409,6 @@ function shouldRetryInProcess(response: Response, maxInProcessDelaySeconds: numb
   if (response.status === 429) return false; // the queue handler re-queues with Retry-After instead
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   return retryAfter === undefined || retryAfter <= maxInProcessDelaySeconds;
-}
-
-// An apostrophe may sit inside the user name (O'Brien) but not start it: Graph quotes values in '…'.
-const EMAIL_PATTERN = /[^\s'"<>(),;:@][^\s"<>(),;:@]*@[^\s'"<>(),;:@]+\.[A-Za-z0-9-]{2,}/g;
-
-/** Graph messages can quote the address (e.g. "Resource 'a@b.com' does not exist"); never pass it on. */
-export function maskEmails(text: string): string {
-  return text.replace(EMAIL_PATTERN, '<email>');
 }
 
 interface GraphFailure {

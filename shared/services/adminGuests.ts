@@ -5,7 +5,7 @@
  */
 import { GUEST_STATES, type GuestEntry, type GuestState } from '../domain/guestLedger';
 import { AppError } from '../errors';
-import { maskEmail } from '../log';
+import { maskEmail } from '../domain/addressMask';
 import type { AuditEvent } from '../ports';
 import type { AdminDeps } from './adminDeps';
 import { guestSubject } from './guestLifecycle';

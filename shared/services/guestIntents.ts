@@ -22,7 +22,8 @@ import {
   withGroups,
 } from '../domain/guestLedger';
 import type { SignupFlow } from '../domain/signupFlow';
-import { isConcurrencyError } from '../errors';
+import { withEtagRetry } from '../domain/etagRetry';
+import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type {
   AddressStore,
@@ -144,16 +145,12 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     apply: (e: GuestEntry) => GuestEntry,
     known?: Versioned<GuestEntry>,
   ) {
-    let stored = known ?? (await deps.ledger.get(userId));
-    for (let race = 0; stored && race < 5; race++) {
-      try {
-        return await deps.ledger.update(apply(stored.value), stored.etag);
-      } catch (error) {
-        if (!isConcurrencyError(error)) throw error;
-        stored = await deps.ledger.get(userId);
-      }
-    }
-    return undefined;
+    // A row that is gone (deleted meanwhile) is nothing to update.
+    return withEtagRetry(
+      async (race) => (race === 0 && known ? known : deps.ledger.get(userId)),
+      async (stored) => (stored ? deps.ledger.update(apply(stored.value), stored.etag) : undefined),
+      { attempts: 5, exhausted: () => new AppError('conflict', 'The guest ledger entry kept changing.') },
+    );
   }
 
   /**

@@ -25,7 +25,8 @@ import { renderRedeemReminderEmail, renderRenewalNoticeEmail } from '../email/li
 import type { Branding } from '../email/templates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail } from '../domain/addressMask';
+import type { Logger } from '../log';
 import type {
   AuditEventType,
   AuditLog,
