@@ -56,6 +56,7 @@ export function testConfig(extra: Record<string, string> = {}): Config {
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     CODE_HMAC_SECRET: TEST_SECRET,
     GRAPH_ACCESS_GROUP_ID: 'group',
+    TENANT_ID: '00000000-0000-4000-8000-0000000e2e00',
     EMAIL_TRANSPORT: 'smtp',
     TRUSTED_PROXY_HOPS: '1',
     ...extra,
