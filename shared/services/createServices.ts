@@ -149,6 +149,7 @@ export function createServices(ports: Ports, settings: Settings) {
       addresses,
       limiter,
       audit,
+      ledger: ports.ledger,
       clock,
       settings: settings.retention,
     }),

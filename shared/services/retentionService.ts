@@ -8,6 +8,8 @@
  *   address record        once its current flow is gone and its last code email is a day old
  *   rate-limit counter    once every window in it has ended (no limit uses a window over a day)
  *   audit row             RETENTION_AUDIT_DAYS after the event
+ *   guest ledger tombstone a deleted guest's row (no address hash left): RETENTION_FINISHED_DAYS after
+ *                          the deletion; live guests stay in the ledger while they exist
  */
 import type { SignupFlow } from '../domain/signupFlow';
 import type { Logger } from '../log';
@@ -16,6 +18,7 @@ import type {
   AddressStore,
   AuditLog,
   Clock,
+  GuestLedgerStore,
   Page,
   RateLimiter,
   SignupStore,
@@ -32,6 +35,8 @@ export interface RetentionDeps {
   addresses: AddressStore;
   limiter: RateLimiter;
   audit: AuditLog;
+  /** The guest ledger: only the tombstones of deleted guests are ever removed here. */
+  ledger?: GuestLedgerStore;
   clock: Clock;
   settings: RetentionSettings;
 }
@@ -151,7 +156,21 @@ export function makeRetentionService(deps: RetentionDeps) {
     );
 
     report.auditRowsDeleted = await deps.audit.deleteOlderThan(auditCutoff(now, settings));
-    log.event('retention_completed', { ...report });
+    const ledger = deps.ledger;
+    let tombstones = 0;
+    if (ledger) {
+      const cutoff = now.getTime() - settings.finishedDays * DAY_MS;
+      await forEachPage(
+        (token) => ledger.list({ top: PAGE, state: 'deleted', continuationToken: token }),
+        async ({ value }) => {
+          if (value.deletedAt && Date.parse(value.deletedAt) <= cutoff) {
+            await ledger.delete(value.objectId);
+            tombstones++;
+          }
+        },
+      );
+    }
+    log.event('retention_completed', { ...report, guestTombstonesDeleted: tombstones });
     return report;
   }
 

@@ -208,6 +208,13 @@ describe('expiry with renewal', () => {
     const types = world.audit.events.map((e) => e.type);
     for (const t of ['guest_renewal_notice', 'guest_disabled', 'guest_deleted'] as const)
       expect(types).toContain(t);
+    // Retention keeps working: the tombstone goes RETENTION_FINISHED_DAYS after the deletion.
+    world.clock.advance(29 * DAY);
+    await world.retentionService.run(world.log);
+    expect(world.ledger.rows.has(guest.id)).toBe(true);
+    world.clock.advance(2 * DAY);
+    await world.retentionService.run(world.log);
+    expect(world.ledger.rows.has(guest.id)).toBe(false);
   });
 
   test('a verified join between notice and end moves the end; nothing is disabled', async () => {
