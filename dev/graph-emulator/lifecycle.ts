@@ -69,7 +69,11 @@ function openIdConfiguration({ state, baseUrl }: EmulatorContext, ex: Exchange):
     return;
   }
   const issuer = `${baseUrl()}${LOGIN_PREFIX}${domain}/v2.0`;
-  sendJson(ex, 200, { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token` });
+  sendJson(ex, 200, {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+  });
 }
 
 export const registerLifecycleRoutes: RouteModule = (router, context) => {

@@ -132,8 +132,7 @@ export function dueStep(entry: GuestEntry, now: Date, settings: LifecycleSetting
     return { type: 'renewal_notice' };
   if (entry.state === 'pending_acceptance') {
     const due = reminderDueAt(entry, settings);
-    if (due && t >= Date.parse(due))
-      return { type: 'remind', reminder: entry.remindersSent === 0 ? 1 : 2 };
+    if (due && t >= Date.parse(due)) return { type: 'remind', reminder: entry.remindersSent === 0 ? 1 : 2 };
     // A guest who redeemed after the last reminder still deserves its renewal notice.
     if (notice && t >= Date.parse(notice)) return { type: 'check_redemption' };
     return { type: 'none' };
