@@ -23,7 +23,7 @@ import {
 } from '../domain/guestLedger';
 import type { SignupFlow } from '../domain/signupFlow';
 import { withEtagRetry } from '../domain/etagRetry';
-import { AppError } from '../errors';
+import { AppError, TransientError } from '../errors';
 import type { Logger } from '../log';
 import type {
   AddressStore,
@@ -161,7 +161,9 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     const entry = await ours(flow, user);
     if (!entry) return false;
     if (entry.value.state === 'disabled') {
-      await deps.budget.take(1, MAX_BUDGET_WAIT_MS);
+      // The shared Graph budget, like every lifecycle write: an exhausted one re-queues the message.
+      const wait = await deps.budget.take(1, MAX_BUDGET_WAIT_MS);
+      if (wait !== undefined) throw new TransientError('Graph write budget exhausted', wait, 'throttled');
       await deps.accounts.setAccountEnabled(user.id, true);
     }
     const written = await updateEntry(user.id, (e) => renew(e, now(), settings.lifecycle), entry);
