@@ -15,6 +15,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { createLocalIdentityProvider, type LocalIdentityProvider } from './identityProvider';
+
 // ---------------------------------------------------------------------------------------------------------
 // Public types
 
@@ -132,6 +134,8 @@ export interface GraphEmulator {
   url: string;
   port: number;
   state: GraphEmulatorState;
+  /** The local OpenID provider on the same port (dev/identityProvider.ts). */
+  idp: LocalIdentityProvider;
   close(): Promise<void>;
 }
 
@@ -797,6 +801,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let baseUrl = '';
+  const idp = createLocalIdentityProvider({ tenantId: state.tenantId, baseUrl: () => baseUrl });
 
   const delay = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -1323,6 +1328,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   async function handle(ex: Exchange): Promise<void> {
     const { req, res, method, url, path } = ex;
 
+    if (await idp.handle(req, res, url)) return;
     if (path.startsWith('/_emulator/')) return routeControl(ex);
     if (path === '/redeem' && method === 'GET') return redeem(ex);
 
@@ -1426,6 +1432,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     url: baseUrl,
     port,
     state,
+    idp,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);

@@ -3,6 +3,7 @@
  * Function files import `deps()`; tests build services from fakes instead.
  */
 import { AcsEmailSender } from './adapters/acsEmailSender';
+import { JoseTokenVerifier } from './adapters/joseTokenVerifier';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
 import { StorageQueueInspector } from './adapters/queueDepth';
@@ -13,6 +14,7 @@ import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAuditLog } from './adapters/tableAudit';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
+import { type AdminAuthenticator, entraAuthenticator, keyAuthenticator } from './adminAuth';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
 import { makeAdminService } from './services/adminService';
@@ -88,6 +90,17 @@ function createEmailSender(
       });
 }
 
+/** ADMIN_AUTH=entra: tokens checked against the authority's keys; key: the host checked the function key. */
+export function createAdminAuthenticator(config: Config): AdminAuthenticator {
+  if (config.ADMIN_AUTH === 'key') return keyAuthenticator;
+  return entraAuthenticator(
+    new JoseTokenVerifier({
+      authority: config.ADMIN_AUTHORITY ?? '',
+      audiences: [config.ADMIN_AUDIENCE, config.ADMIN_CLIENT_ID].filter((a): a is string => !!a),
+    }),
+  );
+}
+
 function build() {
   const config = getConfig();
   const storage: StorageSettings = {
@@ -160,6 +173,7 @@ function build() {
 
   return {
     config,
+    adminAuth: createAdminAuthenticator(config),
     emailService,
     provisioningService,
     directory,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { keyedHash, SIGNUP_ID_PATTERN } from '../domain/codes';
 import { builtInListInfo, normalizeDomain } from '../domain/domainPolicy';
+import { parseEmailAddress } from '../domain/emailAddress';
 import {
   effectiveStatus,
   type Outcome,
@@ -136,6 +137,8 @@ export interface AdminSignup {
 }
 
 export interface ListSignupsInput {
+  /** Exact address: found by its keyed hash, never by comparing stored addresses. */
+  email?: string;
   status?: SignupStatus;
   domain?: string;
   from?: string;
@@ -325,6 +328,10 @@ export function makeAdminService(deps: AdminDeps) {
     const query: Omit<SignupQuery, 'top' | 'continuationToken'> = { now };
     if (input.status) query.status = input.status;
     if (input.domain) query.domain = domainOrThrow(input.domain, 'domain');
+    if (input.email !== undefined) {
+      const address = parseEmailAddress(input.email);
+      query.addressKey = keyedHash(deps.settings.secret, 'address', address.rateLimitKey);
+    }
     if (input.from) query.createdFrom = new Date(input.from).toISOString();
     if (input.to) query.createdTo = new Date(input.to).toISOString();
 
