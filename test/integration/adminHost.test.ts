@@ -16,10 +16,11 @@ import { readLocalSettingsValues } from '../../dev/settings';
 import { run } from '../../scripts/admin';
 import { buildPackage } from '../../scripts/package';
 import { QUEUES, TABLES } from '../../shared/storageNames';
+import { ADMIN_ROLE, READER_ROLE } from '../../shared/adminAuth';
 import { uniqueEmail } from '../support/builders';
+import { startTestIdp, TEST_AUDIENCE, TEST_CLIENT_ID } from '../support/localIdp';
 
 const ROOT = path.join(__dirname, '..', '..');
-const ROLE = 'SignupAdmin';
 const ENTRY = [
   'adminPolicyGet',
   'adminPolicyPut',
@@ -90,7 +91,7 @@ async function startHost(settings: Record<string, string> = {}): Promise<LocalHo
       ...readLocalSettingsValues(ROOT),
       EMAIL_TRANSPORT: 'smtp',
       TRUSTED_PROXY_HOPS: '1',
-      ADMIN_REQUIRED_ROLE: '',
+      ADMIN_AUTH: 'key',
       ...settings,
     },
     log: () => undefined,
@@ -179,22 +180,32 @@ test('a PUT through the host pauses start on that instance at once (503), and re
   expect((await start()).status).toBe(202);
 }, 60_000);
 
-test('with ADMIN_REQUIRED_ROLE: the key alone or a principal without the role → 403; with the role → 200', async () => {
-  const host = await startHost({ ADMIN_REQUIRED_ROLE: ROLE });
-  const key = { 'x-functions-key': 'dev-function-key' };
-  for (const [method, route] of ROUTES) {
-    const body = method === 'PUT' ? { signupsPaused: true } : undefined;
-    expect([route, (await send(host, method, route, {}, body)).status]).toEqual([route, 401]);
-    expect([route, (await send(host, method, route, key, body)).status]).toEqual([route, 403]);
-    expect([
-      route,
-      (await send(host, method, route, { ...key, 'x-ms-client-principal': principal(['Reader']) }, body))
-        .status,
-    ]).toEqual([route, 403]);
+test('ADMIN_AUTH=entra through the host: no key needed, the key alone or a forged principal → 401, reader writes → 403, admin → 200 (security review M1)', async () => {
+  const idp = await startTestIdp();
+  try {
+    const host = await startHost({
+      ADMIN_AUTH: 'entra',
+      ADMIN_AUTHORITY: idp.authority,
+      ADMIN_AUDIENCE: TEST_AUDIENCE,
+      ADMIN_CLIENT_ID: TEST_CLIENT_ID,
+    });
+    const key = { 'x-functions-key': 'dev-function-key' };
+    const forged = { ...key, 'x-ms-client-principal': principal([ADMIN_ROLE]) };
+    const reader = { authorization: `Bearer ${await idp.mint({ roles: [READER_ROLE] })}` };
+    for (const [method, route] of ROUTES) {
+      const body = method === 'PUT' ? { signupsPaused: true } : undefined;
+      expect([route, (await send(host, method, route, {}, body)).status]).toEqual([route, 401]);
+      expect([route, (await send(host, method, route, key, body)).status]).toEqual([route, 401]);
+      expect([route, (await send(host, method, route, forged, body)).status]).toEqual([route, 401]);
+      if (method !== 'GET')
+        expect([route, (await send(host, method, route, reader, body)).status]).toEqual([route, 403]);
+    }
+    const admin = { authorization: `Bearer ${await idp.mint({ roles: [ADMIN_ROLE] })}` };
+    expect((await send(host, 'GET', '/api/admin/stats', admin)).status).toBe(200);
+    expect((await send(host, 'GET', '/api/admin/policy', reader)).status).toBe(200);
+  } finally {
+    await idp.close();
   }
-  const allowed = { ...key, 'x-ms-client-principal': principal([ROLE]) };
-  expect((await send(host, 'GET', '/api/admin/stats', allowed)).status).toBe(200);
-  expect((await send(host, 'GET', '/api/admin/policy', allowed)).status).toBe(200);
 }, 60_000);
 
 test('the CLI against the host: pause, policy get --json, resume, stats (default key, RMS_SIGNUP_URL)', async () => {
