@@ -16,12 +16,16 @@ import { findWebRoot, WebAssets } from '../shared/web/assets';
 import { brandingFromConfig } from '../shared/web/branding';
 import { MAX_CSP_REPORT_BYTES, parseCspReport } from '../shared/web/cspReport';
 import { BASE_HEADERS } from '../shared/web/headers';
+import { type ConsolePage, makeConsolePage } from '../shared/web/consolePage';
 import { type LandingPage, makeLandingPage } from '../shared/web/landingPage';
 
+/** `{page?}` answers `/`, `/index.html` and `/console` (the admin console, shared/web/consolePage.ts). */
 export const makeLandingPageHandler =
-  (landing: () => LandingPage): AppHttpHandler =>
+  (landing: () => LandingPage, adminConsole: () => ConsolePage): AppHttpHandler =>
   async (req) =>
-    Promise.resolve(landing().page(req));
+    Promise.resolve(
+      (req.params.page ?? '').toLowerCase() === 'console' ? adminConsole().page(req) : landing().page(req),
+    );
 
 export const makeLandingAssetHandler =
   (landing: () => LandingPage): AppHttpHandler =>
@@ -65,6 +69,24 @@ export function makeCspReportHandler(
   };
 }
 
+let cachedConsole: ConsolePage | undefined;
+
+/** Built on first request, like the landing page; the sign-in settings come from ADMIN_*. */
+export function consolePage(): ConsolePage {
+  if (cachedConsole) return cachedConsole;
+  const config = getConfig();
+  const entra =
+    config.ADMIN_AUTH === 'entra' && config.ADMIN_AUTHORITY && config.ADMIN_CLIENT_ID && config.ADMIN_AUDIENCE
+      ? {
+          authority: config.ADMIN_AUTHORITY,
+          clientId: config.ADMIN_CLIENT_ID,
+          audience: config.ADMIN_AUDIENCE,
+        }
+      : undefined;
+  cachedConsole = makeConsolePage(landingPage().assets, entra);
+  return cachedConsole;
+}
+
 let cachedLanding: LandingPage | undefined;
 
 /** Built on first request: reads dist/web once and the branding from app settings. */
@@ -86,7 +108,7 @@ app.http('landingPage', {
   route: '{page?}',
   methods: ['GET', 'HEAD'],
   authLevel: 'anonymous',
-  handler: httpFunction(makeLandingPageHandler(landingPage)),
+  handler: httpFunction(makeLandingPageHandler(landingPage, consolePage)),
 });
 
 app.http('landingAssets', {
