@@ -198,7 +198,10 @@ export async function signupDetail(main: HTMLElement, ctx: ViewContext, id: stri
   if (ctx.canWrite) {
     if (signup.status === 'failed') {
       const retry = h('button', { type: 'button' }, t('retry'));
-      retry.addEventListener('click', () => void act(ctx, main, id, () => ctx.api.retry(id), t('retried')));
+      retry.addEventListener('click', () => {
+        ctx.announce('');
+        void act(ctx, main, id, () => ctx.api.retry(id), t('retried'));
+      });
       actions.append(retry);
     }
     const erase = h('button', { type: 'button', class: 'danger' }, t('erase'));
@@ -313,6 +316,8 @@ export async function policy(main: HTMLElement, ctx: ViewContext): Promise<void>
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    ctx.announce('');
+    conflict.hidden = true;
     const body: PolicyInput = {
       signupsPaused: paused.checked,
       allowedDomains: lines(allowed.value),
@@ -353,4 +358,6 @@ export async function policy(main: HTMLElement, ctx: ViewContext): Promise<void>
     conflict,
     form,
   );
+  // Also after a save or a reload: the old controls are gone, so focus must go somewhere sensible.
+  main.querySelector<HTMLElement>('h1')?.focus();
 }
