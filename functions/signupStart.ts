@@ -11,7 +11,7 @@ const StartBody = z.strictObject({
 });
 
 export const makeSignupStart =
-  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log, ctx) => {
     const body = await readJsonBody(req, StartBody);
     const started = await d.signupService.start(
@@ -19,7 +19,7 @@ export const makeSignupStart =
         email: body.email,
         locale: body.locale,
         acceptLanguage: req.headers.get('accept-language') ?? undefined,
-        ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
+        ip: clientIp(req, d.http.trustedProxyHops),
         correlationId: ctx.invocationId,
       },
       log,
@@ -33,6 +33,6 @@ app.http('signupStart', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupStart(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

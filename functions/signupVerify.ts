@@ -8,14 +8,14 @@ import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 const VerifyBody = z.strictObject({ code: z.string().max(32) });
 
 export const makeSignupVerify =
-  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log) => {
     const body = await readJsonBody(req, VerifyBody);
     const verified = await d.signupService.verify(
       {
         signupId: req.params.signupId ?? '',
         code: body.code,
-        ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
+        ip: clientIp(req, d.http.trustedProxyHops),
       },
       log,
     );
@@ -28,6 +28,6 @@ app.http('signupVerify', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupVerify(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

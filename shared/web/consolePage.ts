@@ -21,6 +21,19 @@ export interface ConsoleSettings {
   audience: string;
 }
 
+/** The console's sign-in settings; undefined unless ADMIN_AUTH=entra. */
+export function consoleSettingsFromConfig(config: {
+  ADMIN_AUTH: string;
+  ADMIN_AUTHORITY?: string | undefined;
+  ADMIN_CLIENT_ID?: string | undefined;
+  ADMIN_AUDIENCE?: string | undefined;
+}): ConsoleSettings | undefined {
+  const { ADMIN_AUTH, ADMIN_AUTHORITY, ADMIN_CLIENT_ID, ADMIN_AUDIENCE } = config;
+  return ADMIN_AUTH === 'entra' && ADMIN_AUTHORITY && ADMIN_CLIENT_ID && ADMIN_AUDIENCE
+    ? { authority: ADMIN_AUTHORITY, clientId: ADMIN_CLIENT_ID, audience: ADMIN_AUDIENCE }
+    : undefined;
+}
+
 /** The landing page's policy with the identity provider added to connect-src. */
 export function consoleCsp(authority: string): string {
   const origin = new URL(authority).origin;

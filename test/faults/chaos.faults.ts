@@ -17,7 +17,7 @@ import path from 'node:path';
 
 import { QueueServiceClient } from '@azure/storage-queue';
 
-import { type GraphEmulator, startGraphEmulator } from '../../dev/graphEmulator';
+import { type GraphEmulator, startGraphEmulator } from '../../dev/graph-emulator';
 import { prepareAppRoot } from '../../dev/hostMain';
 import { type AzuriteInstance, freePort, startAzurite } from '../../dev/processes';
 import {

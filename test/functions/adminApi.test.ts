@@ -14,6 +14,7 @@ import { makeAdminSignupsList } from '../../functions/adminSignupsList';
 import { makeAdminStats } from '../../functions/adminStats';
 import { makeSignupStart } from '../../functions/signupStart';
 import { JoseTokenVerifier } from '../../shared/adapters/joseTokenVerifier';
+import { settingsFromConfig } from '../../shared/container';
 import {
   ADMIN_ROLE,
   type AdminAuthenticator,
@@ -30,7 +31,6 @@ import { InMemoryPolicyStore } from '../support/fakes';
 import { startTestIdp, TEST_AUDIENCE, TEST_CLIENT_ID, type TestIdp } from '../support/localIdp';
 import { assertMatchesOpenApi } from '../support/openapi';
 import { testWorld } from '../support/testWorld';
-
 
 // Response bodies are checked against openapi.yaml first; reading them loosely afterwards is fine.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,14 +55,15 @@ function setup(settings: Record<string, string> = {}, adminAuth: AdminAuthentica
   const config = configWith(settings);
   const world = testWorld();
   const policyStore = new InMemoryPolicyStore();
-  const policy = new CachedPolicyProvider(policyStore, config, world.clock);
+  const { admin: lists, http } = settingsFromConfig(config);
+  const policy = new CachedPolicyProvider(policyStore, lists, world.clock);
   const adminService = world.makeAdmin({
     policyStore,
-    lists: config,
+    lists,
     onPolicyChanged: () => policy.invalidate(),
   }).service;
   const signupService = makeSignupService({ ...world, policy });
-  const start = httpFunction(makeSignupStart({ signupService, config }));
+  const start = httpFunction(makeSignupStart({ signupService, http }));
 
   const call = async (
     op: Operation,

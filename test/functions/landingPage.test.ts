@@ -5,16 +5,13 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 
 import { compileRoute, matchRoute } from '../../dev/routes';
-import {
-  makeCspReportHandler,
-  makeLandingAssetHandler,
-  makeLandingPageHandler,
-} from '../../functions/landingPage';
+import { makeLandingAssetHandler, makeLandingPageHandler } from '../../functions/landingPage';
 import { httpFunction } from '../../shared/httpFunction';
 import { buildWeb } from '../../scripts/build-web';
 import { findWebRoot, WebAssets } from '../../shared/web/assets';
 import { brandingFromConfig } from '../../shared/web/branding';
 import { type ConsolePage, makeConsolePage } from '../../shared/web/consolePage';
+import { makeCspReportHandler } from '../../shared/web/cspReportHandler';
 import { type LandingPage, makeLandingPage } from '../../shared/web/landingPage';
 
 const FIRST_VIEW_BUDGET_BYTES = 100 * 1024;

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { createLocalIdentityProvider, type MintInput } from '../../dev/identityProvider';
+import { createLocalIdentityProvider, type MintInput } from '../../dev/graph-emulator/identityProvider';
 
 export const TEST_AUDIENCE = 'api://rms-signup-test';
 export const TEST_CLIENT_ID = 'rms-signup-test-console';

@@ -19,9 +19,9 @@ import {
 import { testWorld } from '../support/testWorld';
 
 const SETTINGS_LISTS = {
-  ORGANIZATION_DOMAINS: ['contoso.com'],
-  ALLOWED_DOMAINS: [] as string[],
-  BLOCKED_DOMAINS: ['blocked-by-settings.com'],
+  organizationDomains: ['contoso.com'],
+  allowedDomains: [] as string[],
+  blockedDomains: ['blocked-by-settings.com'],
 };
 
 function adminWorld() {

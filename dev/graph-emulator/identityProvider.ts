@@ -19,6 +19,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
 
+import type { Router } from './router';
+
 export const DEV_ROLES = ['RmsSignup.Admin', 'RmsSignup.Reader'] as const;
 
 export interface DevUser {
@@ -303,6 +305,17 @@ export function createLocalIdentityProvider(options: {
   }
 
   return { handle, authority, mint };
+}
+
+/** Serves the provider's routes on the emulator's router (open routes: no Graph token, log or faults). */
+export function registerIdentityRoutes(router: Router, idp: LocalIdentityProvider, tenantId: string): void {
+  const serve = async (ex: { req: IncomingMessage; res: ServerResponse; url: URL }) => {
+    if (!(await idp.handle(ex.req, ex.res, ex.url))) {
+      sendJson(ex.res, 404, { error: 'not_found' });
+    }
+  };
+  router.openPrefix('/_emulator/idp/', serve);
+  router.openPrefix(`/${tenantId}/`, serve);
 }
 
 interface AuthorizeRequest {
