@@ -19,6 +19,7 @@ import { QUEUES, TABLES } from '../../shared/storageNames';
 import { ADMIN_ROLE, READER_ROLE } from '../../shared/adminAuth';
 import { uniqueEmail } from '../support/builders';
 import { startTestIdp, TEST_AUDIENCE, TEST_CLIENT_ID } from '../support/localIdp';
+import { DEV_CLI_CLIENT } from '../../dev/graph-emulator/identityProvider';
 
 const ROOT = path.join(__dirname, '..', '..');
 const ENTRY = [
@@ -203,6 +204,37 @@ test('ADMIN_AUTH=entra through the host: no key needed, the key alone or a forge
     const admin = { authorization: `Bearer ${await idp.mint({ roles: [ADMIN_ROLE] })}` };
     expect((await send(host, 'GET', '/api/admin/stats', admin)).status).toBe(200);
     expect((await send(host, 'GET', '/api/admin/policy', reader)).status).toBe(200);
+
+    // The CLI gets its own token (client credentials) and keeps working; its actor is the app.
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = {
+      RMS_SIGNUP_URL: host.url,
+      RMS_SIGNUP_AUTHORITY: idp.authority,
+      RMS_SIGNUP_AUDIENCE: TEST_AUDIENCE,
+      RMS_SIGNUP_CLIENT_ID: DEV_CLI_CLIENT.clientId,
+      RMS_SIGNUP_CLIENT_SECRET: DEV_CLI_CLIENT.clientSecret,
+    };
+    const cli = (...argv: string[]) =>
+      run(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env, fetch });
+    expect(await cli('pause', '--reason', 'CLI with a token.')).toBe(0);
+    out.length = 0;
+    expect(await cli('policy', 'get', '--json')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      policy: { signupsPaused: true, updatedBy: expect.stringMatching(/^app rms-signup-dev-cli \(/) },
+    });
+    expect(await cli('resume')).toBe(0);
+    // A wrong secret: the CLI says why instead of calling without a token.
+    err.length = 0;
+    const wrong = (...argv: string[]) =>
+      run(argv, {
+        out: () => undefined,
+        err: (t) => err.push(t),
+        env: { ...env, RMS_SIGNUP_CLIENT_SECRET: 'nope' },
+        fetch,
+      });
+    expect(await wrong('stats')).not.toBe(0);
+    expect(err.join('\n')).toContain('Cannot get an access token');
   } finally {
     await idp.close();
   }
