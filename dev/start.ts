@@ -25,7 +25,23 @@ interface GraphEmulatorHandle {
   url: string;
   close(): Promise<void>;
 }
-type StartGraphEmulator = (options: { port: number; host: string }) => Promise<GraphEmulatorHandle>;
+type StartGraphEmulator = (options: {
+  port: number;
+  host: string;
+  tenantId: string;
+}) => Promise<GraphEmulatorHandle>;
+
+/**
+ * The emulator's tenant under `npm start`: fixed, so the local identity provider's authority
+ * (`<emulator>/<tenant>/v2.0`) matches ADMIN_AUTHORITY in local.settings.example.json.
+ */
+export const DEV_TENANT_ID = '00000000-0000-4000-8000-00000000d1d0';
+/** The console's client id and the admin API's audience at the local identity provider. */
+export const DEV_ADMIN_SETTINGS = {
+  ADMIN_AUTH: 'entra',
+  ADMIN_AUDIENCE: 'api://rms-signup-dev',
+  ADMIN_CLIENT_ID: 'rms-signup-dev-console',
+} as const;
 
 /** The project root: the nearest folder above this file with both package.json and host.json. */
 export function findAppRoot(from = __dirname): string {
@@ -171,7 +187,7 @@ async function main(): Promise<void> {
 
     const graphPort = portOf(ports, 'Graph emulator');
     const startGraph = loadGraphEmulator();
-    if (startGraph) graph = await startGraph({ port: graphPort, host: HOST });
+    if (startGraph) graph = await startGraph({ port: graphPort, host: HOST, tenantId: DEV_TENANT_ID });
     else console.warn('[stack] dev/graphEmulator is not built yet: starting without the Graph emulator.');
 
     const functionsPort = portOf(ports, 'Functions host');
@@ -184,11 +200,13 @@ async function main(): Promise<void> {
         SMTP_HOST: HOST,
         SMTP_PORT: String(smtpPort),
         GRAPH_BASE_URL: graph?.url ?? `http://${HOST}:${graphPort}`,
+        // The admin console and API sign in at the emulator's local identity provider.
+        ADMIN_AUTHORITY: `${graph?.url ?? `http://${HOST}:${graphPort}`}/${DEV_TENANT_ID}/v2.0`,
         PUBLIC_BASE_URL: publicUrl,
         // After redeeming the emulator's invitation, come back to the local landing page.
         INVITE_REDIRECT_URL: `${publicUrl}/`,
       },
-      { EMAIL_TRANSPORT: 'smtp', GRAPH_STATIC_TOKEN: 'dev-token' },
+      { EMAIL_TRANSPORT: 'smtp', GRAPH_STATIC_TOKEN: 'dev-token', ...DEV_ADMIN_SETTINGS },
     );
     const functionKey = process.env.DEV_FUNCTION_KEY ?? settings.DEV_FUNCTION_KEY ?? DEFAULT_FUNCTION_KEY;
 
@@ -215,6 +233,7 @@ async function main(): Promise<void> {
       '',
       'rms-signup local stack is ready',
       `  Landing page     ${publicUrl}/`,
+      `  Admin console    ${publicUrl}/console  (sign in at the local identity provider: pick a user and roles)`,
       `  API              ${apiUrl}`,
       `  Health           ${healthUrl}`,
       `  maildev web      ${maildev.webUrl}  (REST ${maildev.webUrl}api/email)`,
@@ -223,6 +242,7 @@ async function main(): Promise<void> {
       `  Azurite blob     http://${HOST}:${azurite.blobPort}/devstoreaccount1`,
       `  Azurite queue    http://${HOST}:${azurite.queuePort}/devstoreaccount1`,
       `  Azurite table    http://${HOST}:${azurite.tablePort}/devstoreaccount1`,
+      `  Admin CLI        RMS_SIGNUP_AUTHORITY=${settings.ADMIN_AUTHORITY} RMS_SIGNUP_AUDIENCE=${settings.ADMIN_AUDIENCE} RMS_SIGNUP_CLIENT_ID=rms-signup-dev-cli RMS_SIGNUP_CLIENT_SECRET=dev-cli-secret npm run admin -- stats`,
       `  Function key     ${functionKey}  (x-functions-key header or ?code=; admin: POST ${publicUrl}/admin/functions/{name})`,
       `  Settings         ${settingsFile ? path.basename(settingsFile) : 'none'} + environment overrides`,
       `  Storage data     ${persist ? `kept in ${path.relative(process.cwd(), persistDir) || persistDir}` : 'in memory (use --persist to keep it)'}`,
