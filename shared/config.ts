@@ -361,9 +361,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (!out.ADMIN_CLIENT_ID) problems.push('ADMIN_CLIENT_ID is not set (required when ADMIN_AUTH is entra)');
     if (!out.ADMIN_AUTHORITY && !out.TENANT_ID)
       problems.push('ADMIN_AUTHORITY is not set (set it, or TENANT_ID, when ADMIN_AUTH is entra)');
-    out.ADMIN_AUTHORITY ??= out.TENANT_ID
-      ? `https://login.microsoftonline.com/${String(out.TENANT_ID)}/v2.0`
-      : undefined;
+    if (!out.ADMIN_AUTHORITY && typeof out.TENANT_ID === 'string')
+      out.ADMIN_AUTHORITY = `https://login.microsoftonline.com/${out.TENANT_ID}/v2.0`;
   }
   for (const [key, setting] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
     // An unresolved Key Vault reference arrives as its literal text: never use that as a secret.

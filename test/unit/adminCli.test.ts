@@ -293,10 +293,11 @@ describe('formatting', () => {
   });
 
   test('errors say what to check', () => {
-    expect(explain(new ApiError(401, 'unauthorized', 'A valid function key is required.'))).toMatch(
-      /check RMS_SIGNUP_ADMIN_KEY/i,
-    );
-    expect(explain(new ApiError(403, 'forbidden', 'x'))).toContain('RMS_SIGNUP_TOKEN');
+    const unauthorized = explain(new ApiError(401, 'unauthorized', 'Sign in.'));
+    expect(unauthorized).toMatch(/check RMS_SIGNUP_ADMIN_KEY/i);
+    expect(unauthorized).toContain('az account get-access-token --resource <ADMIN_AUDIENCE>');
+    expect(unauthorized).toContain('RMS_SIGNUP_TOKEN');
+    expect(explain(new ApiError(403, 'forbidden', 'x'))).toContain('RmsSignup.Admin');
     expect(explain(new ApiError(409, 'conflict', 'Only a failed sign-up can be retried'))).toBe(
       '409 conflict: Only a failed sign-up can be retried',
     );
