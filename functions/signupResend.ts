@@ -1,16 +1,14 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 
 import { type Deps, deps } from '../shared/container';
+import { ResendRequest } from '../shared/contracts/http';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
-
-const ResendBody = z.strictObject({});
 
 export const makeSignupResend =
   (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log) => {
-    await readJsonBody(req, ResendBody, { allowEmpty: true });
+    await readJsonBody(req, ResendRequest, { allowEmpty: true });
     const resent = await d.signupService.resend(
       { signupId: req.params.signupId ?? '', ip: clientIp(req, d.http.trustedProxyHops) },
       log,

@@ -1,19 +1,14 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 
 import { type Deps, deps } from '../shared/container';
+import { StartRequest } from '../shared/contracts/http';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
-
-const StartBody = z.strictObject({
-  email: z.string().max(320),
-  locale: z.string().max(35).optional(),
-});
 
 export const makeSignupStart =
   (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log, ctx) => {
-    const body = await readJsonBody(req, StartBody);
+    const body = await readJsonBody(req, StartRequest);
     const started = await d.signupService.start(
       {
         email: body.email,

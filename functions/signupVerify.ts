@@ -1,16 +1,14 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 
 import { type Deps, deps } from '../shared/container';
+import { VerifyRequest } from '../shared/contracts/http';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
-
-const VerifyBody = z.strictObject({ code: z.string().max(32) });
 
 export const makeSignupVerify =
   (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log) => {
-    const body = await readJsonBody(req, VerifyBody);
+    const body = await readJsonBody(req, VerifyRequest);
     const verified = await d.signupService.verify(
       {
         signupId: req.params.signupId ?? '',

@@ -2,8 +2,9 @@
  * Ports: the small interfaces services depend on. Adapters in shared/adapters implement them over Azure;
  * fakes in test/support implement them in memory. Each method says what it promises.
  */
-import type { Now, RateDecision, RateLimit } from './domain/rateWindows';
+import type { QueueMessages } from './contracts/queues';
 import type { SignupPolicy, StoredPolicy } from './domain/policy';
+import type { Now, RateDecision, RateLimit } from './domain/rateWindows';
 import type { SignupFlow } from './domain/signupFlow';
 import type { QueueName } from './storageNames';
 
@@ -20,9 +21,9 @@ export type Versioned<T> = { value: T; etag: string };
 
 /** Publishes ids-only JSON messages to a storage queue, base64-encoded like the Functions host expects. */
 export interface QueuePublisher {
-  send(
-    queue: QueueName,
-    message: Record<string, unknown>,
+  send<Q extends QueueName>(
+    queue: Q,
+    message: QueueMessages[Q],
     options?: { visibilityDelaySeconds?: number },
   ): Promise<void>;
 }

@@ -1,3 +1,7 @@
+import type { ErrorCode, ErrorDetails } from '../contracts/errors';
+
+export type { ErrorCode } from '../contracts/errors';
+
 /**
  * The error catalogue: every error a client can see has a stable snake_case code and one HTTP status.
  * Anything else thrown is a bug or an outage and is answered with a bare 500 by `toHttpResponse`.
@@ -34,9 +38,7 @@ export const ERRORS = {
     status: 503,
     message: 'Sign-in cannot be checked right now (the identity provider did not answer). Try again.',
   },
-} as const satisfies Record<string, { status: number; message: string }>;
-
-export type ErrorCode = keyof typeof ERRORS;
+} as const satisfies Record<ErrorCode, { status: number; message: string }>;
 
 export class AppError extends Error {
   override name = 'AppError' as const;
@@ -47,8 +49,8 @@ export class AppError extends Error {
     readonly options: {
       retryAfterSeconds?: number;
       headers?: Record<string, string>;
-      /** Extra, non-personal fields for the error body (e.g. why a domain is refused). */
-      details?: Record<string, string>;
+      /** Extra, non-personal fields for the error body (why a domain is refused, the admin's text). */
+      details?: ErrorDetails;
     } = {},
   ) {
     super(message ?? ERRORS[code].message);

@@ -11,6 +11,7 @@ import {
   effectiveStatus,
   type FlowLimits,
   newFlow,
+  type Outcome,
   resendAvailableAt,
   type SignupFlow,
   type SignupStatus,
@@ -67,7 +68,7 @@ export interface SignupView {
   status: SignupStatus;
   codeExpiresAt?: string;
   resendAvailableAt?: string;
-  outcome?: string;
+  outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
 }
@@ -94,7 +95,8 @@ export function makeSignupService(deps: SignupDeps) {
   async function assertOpen(now: Date): Promise<void> {
     const policy = await deps.policy.get();
     if (isPaused(policy, now)) {
-      throw new AppError('signups_paused', policy.pauseReason || undefined);
+      const reason = policy.pauseReason || undefined;
+      throw new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
     }
   }
 
@@ -114,7 +116,9 @@ export function makeSignupService(deps: SignupDeps) {
     const paused = pausedDomainFor(policy, address.domain, now);
     if (paused) {
       log.event('domain_refused', { reason: 'paused', domain: address.domain });
-      throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused' } });
+      throw new AppError('domain_not_allowed', paused.reason, {
+        details: { reason: 'paused', detail: paused.reason },
+      });
     }
     await limitIp('start', input.ip, log);
     if (policy.domainDailyCap !== undefined) {

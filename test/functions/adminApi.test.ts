@@ -248,7 +248,13 @@ describe('policy', () => {
     expect(header(put.res, 'Cache-Control')).toBe('no-store');
     expect(await startSignup()).toEqual({
       status: 503,
-      json: { error: { code: 'signups_paused', message: 'Maintenance until 14:00 UTC.' } },
+      json: {
+        error: {
+          code: 'signups_paused',
+          message: 'Maintenance until 14:00 UTC.',
+          detail: 'Maintenance until 14:00 UTC.',
+        },
+      },
     });
 
     const got = await call('policyGet');
@@ -273,6 +279,7 @@ describe('policy', () => {
           code: 'domain_not_allowed',
           message: 'Paused while we review Fabrikam access.',
           reason: 'paused',
+          detail: 'Paused while we review Fabrikam access.',
         },
       },
     });

@@ -145,7 +145,7 @@ describe('POST /api/signups', () => {
     }
   });
 
-  test('503 signups_paused while the kill switch is on', async () => {
+  test("503 signups_paused while the kill switch is on, with the admin's reason as `detail`", async () => {
     const { world, call } = setup();
     world.policy.policy = {
       ...world.policy.policy,
@@ -154,7 +154,11 @@ describe('POST /api/signups', () => {
     };
     const { res, json } = await call('start', { body: JSON.stringify({ email: uniqueEmail() }) });
     expect(res.status).toBe(503);
-    expect(json.error).toEqual({ code: 'signups_paused', message: 'Maintenance until noon.' });
+    expect(json.error).toEqual({
+      code: 'signups_paused',
+      message: 'Maintenance until noon.',
+      detail: 'Maintenance until noon.',
+    });
   });
 });
 

@@ -144,7 +144,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   async function deliverProvisioning() {
     const outcomes = [];
     for (const { message } of queue.take(QUEUES.provision)) {
-      const outcome = await provisioningService.handle(message as never, log);
+      const outcome = await provisioningService.handle(message, log);
       if (outcome.action === 'requeue')
         await queue.send(QUEUES.provision, message, { visibilityDelaySeconds: outcome.delaySeconds });
       outcomes.push(outcome);

@@ -129,7 +129,7 @@ describe('run-time policy', () => {
       await expect(w.start(w.a, email)).rejects.toMatchObject({
         code: 'domain_not_allowed',
         message: 'Fabrikam sign-ups reopen on Monday.',
-        options: { details: { reason: 'paused' } },
+        options: { details: { reason: 'paused', detail: 'Fabrikam sign-ups reopen on Monday.' } },
       });
     }
     expect(await codeOf(w.start(w.a, uniqueEmail('northwindtraders.com')))).toBe('ok');

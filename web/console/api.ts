@@ -1,9 +1,17 @@
 /**
  * The admin API as the console calls it: the same routes and bodies as the CLI (scripts/admin.ts), with
- * the signed-in user's access token. Types come from the service so the two cannot drift.
+ * the signed-in user's access token. Bodies are typed by shared/contracts, as the CLI's are.
  */
-import type { AuditEvent } from '../../shared/ports';
-import type { AdminSignup, AdminStats, PolicyInput, PolicyView } from '../../shared/services/adminService';
+import type {
+  AdminSignup,
+  AdminSignupDetail,
+  AdminSignupPage,
+  AdminStats,
+  AuditEvent,
+  PolicyInput,
+  PolicyView,
+  RetryResult,
+} from '../../shared/contracts/http';
 
 export type { AdminSignup, AdminStats, AuditEvent, PolicyInput, PolicyView };
 
@@ -21,9 +29,9 @@ export interface AdminApi {
   stats(): Promise<AdminStats>;
   policy(): Promise<PolicyView>;
   putPolicy(body: PolicyInput, etag: string | null): Promise<PolicyView>;
-  list(query: Record<string, string>): Promise<{ items: AdminSignup[]; continuationToken?: string }>;
-  signup(id: string): Promise<{ signup: AdminSignup; events: AuditEvent[] }>;
-  retry(id: string): Promise<unknown>;
+  list(query: Record<string, string>): Promise<AdminSignupPage>;
+  signup(id: string): Promise<AdminSignupDetail>;
+  retry(id: string): Promise<RetryResult>;
   erase(id: string): Promise<void>;
 }
 
