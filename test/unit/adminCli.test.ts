@@ -40,6 +40,10 @@ describe('parseArgs', () => {
       { kind: 'signups-list', query: { status: 'failed', domain: 'fabrikam.com', top: '20' }, all: true },
     ],
     [
+      ['signups', 'list', '--email', 'Pat@Fabrikam.com'],
+      { kind: 'signups-list', query: { email: 'Pat@Fabrikam.com' }, all: false },
+    ],
+    [
       ['pause', '--reason', 'Back at noon', '--until', '2026-12-01T12:00:00Z'],
       {
         kind: 'policy-set',
