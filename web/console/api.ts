@@ -1,5 +1,5 @@
 /**
- * The admin API as the console calls it: the same routes and bodies as the CLI (scripts/admin.ts), with
+ * The admin API as the console calls it: the same routes and bodies as the CLI (cli/admin.ts), with
  * the signed-in user's access token. Bodies are typed by shared/contracts, as the CLI's are.
  */
 import type {
