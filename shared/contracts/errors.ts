@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'resend_too_soon',
   'signups_paused',
   'storage_unavailable',
+  'identity_provider_unavailable',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);

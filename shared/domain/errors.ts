@@ -34,6 +34,10 @@ export const ERRORS = {
   resend_too_soon: { status: 429, message: 'Please wait before asking for another code.' },
   signups_paused: { status: 503, message: 'Sign-ups are paused at the moment. Please try again later.' },
   storage_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
+  identity_provider_unavailable: {
+    status: 503,
+    message: 'Sign-in cannot be checked right now (the identity provider did not answer). Try again.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; message: string }>;
 
 export class AppError extends Error {

@@ -1,5 +1,6 @@
 /** Sign-up records for admins: list, show, retry a failed one, erase one. */
 import { keyedHash, SIGNUP_ID_PATTERN } from '../domain/codes';
+import { parseEmailAddress } from '../domain/emailAddress';
 import {
   effectiveStatus,
   type Outcome,
@@ -39,6 +40,8 @@ export interface AdminSignup {
 }
 
 export interface ListSignupsInput {
+  /** Exact address: found by its keyed hash, never by comparing stored addresses. */
+  email?: string;
   status?: SignupStatus;
   domain?: string;
   from?: string;
@@ -88,6 +91,10 @@ export function makeAdminSignups(deps: AdminDeps) {
     const query: Omit<SignupQuery, 'top' | 'continuationToken'> = { now };
     if (input.status) query.status = input.status;
     if (input.domain) query.domain = domainOrThrow(input.domain, 'domain');
+    if (input.email !== undefined) {
+      const address = parseEmailAddress(input.email);
+      query.addressKey = keyedHash(settings.secret, 'address', address.rateLimitKey);
+    }
     if (input.from) query.createdFrom = new Date(input.from).toISOString();
     if (input.to) query.createdTo = new Date(input.to).toISOString();
 
