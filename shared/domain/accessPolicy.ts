@@ -116,3 +116,9 @@ export function afterMailCheck(policy: AccessPolicy, delivered: boolean): Eligib
     ? { decision: 'approval', approvers: policy.approvers }
     : { decision: 'not_eligible', reason: 'no_recent_mail' };
 }
+
+/** Who approves a sign-up from `domain`: the partner's sponsors when it has any, else the policy's approvers. */
+export function approversFor(domain: string, policy: AccessPolicy): readonly string[] {
+  const partner = partnerFor(domain, policy.partners);
+  return partner && partner.sponsors.length > 0 ? partner.sponsors : policy.approvers;
+}

@@ -58,8 +58,6 @@ export interface SignupFlow {
   /** Keyed hash of the approval link's secret; cleared once decided (single use). */
   approvalTokenHash?: string;
   approvalRequestedAt?: string;
-  /** Approver addresses the request went to (the approval email's recipients). */
-  approvers?: string[];
   approvalDecision?: 'approve' | 'deny';
   approvalDecidedAt?: string;
   /** Set when our own invitation created the guest (not an existing object): only such a guest may be deleted. */
@@ -102,7 +100,8 @@ export type FlowEvent =
   | { type: 'notice_emailed'; kind: 'account_ready' | 'signup_failed' | 'not_eligible' | 'approval_request' }
   | { type: 'retry_requested' }
   | { type: 'found_not_eligible'; reason: NotEligibleReason }
-  | { type: 'approval_requested'; tokenHash: string; approvers: string[]; expiresAt: string }
+  | { type: 'approval_requested'; expiresAt: string }
+  | { type: 'approval_token_issued'; tokenHash: string }
   | { type: 'approval_decided'; decision: 'approve' | 'deny' };
 
 const FINISHED: readonly SignupStatus[] = ['ready', 'failed', 'expired', 'not_eligible'];
@@ -291,11 +290,14 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
       return {
         ...flow,
         status: 'pending_approval',
-        approvalTokenHash: event.tokenHash,
-        approvers: event.approvers,
         approvalRequestedAt: at,
         expiresAt: event.expiresAt,
       };
+    case 'approval_token_issued':
+      // Issued by the email function as it mails the approvers (like a code: only the hash is kept).
+      if (status !== 'pending_approval' || flow.approvalDecision !== undefined)
+        throw new AppError('approval_not_found');
+      return { ...flow, approvalTokenHash: event.tokenHash };
     case 'approval_decided': {
       if (flow.approvalDecision !== undefined) throw new AppError('already_decided');
       if (status !== 'pending_approval') throw new AppError('approval_not_found');

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { DEFAULT_ACCESS_POLICY, type AccessPolicy } from '../domain/accessPolicy';
 import type { Clock, PolicyProvider, PolicyStore, SignupPolicy, StoredPolicy } from '../ports';
 
 export const EMPTY_STORED_POLICY: StoredPolicy = {
@@ -22,6 +23,17 @@ export function effectivePolicy(
     blockedDomains: [...config.BLOCKED_DOMAINS, ...stored.blockedDomains],
     pausedDomains: stored.pausedDomains,
     domainDailyCap: stored.domainDailyCap,
+    access: accessPolicyOf(stored),
+  };
+}
+
+/** The access part of a stored policy, with defaults for fields saved before they existed. */
+export function accessPolicyOf(stored: StoredPolicy): AccessPolicy {
+  return {
+    enrolment: stored.enrolment ?? DEFAULT_ACCESS_POLICY.enrolment,
+    proofOfSendDays: stored.proofOfSendDays ?? DEFAULT_ACCESS_POLICY.proofOfSendDays,
+    approvers: stored.approvers ?? [],
+    partners: stored.partners ?? [],
   };
 }
 

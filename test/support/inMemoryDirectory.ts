@@ -7,7 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { guestUserPrincipalName, invitedAddressProblem } from '../../dev/graphEmulator';
-import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../../shared/ports';
+import {
+  NotFoundYetError,
+  type Directory,
+  type DirectoryUser,
+  type Invitation,
+  type MessageTraces,
+} from '../../shared/ports';
 
 export interface FakeDirectoryUser extends DirectoryUser {
   otherMails: string[];
@@ -17,7 +23,22 @@ export interface FakeDirectoryUser extends DirectoryUser {
   visibleAt: number;
 }
 
-export type DirectoryMethod = 'findUserByEmail' | 'inviteGuest' | 'addToGroup' | 'deleteUser';
+export type DirectoryMethod =
+  | 'findUserByEmail'
+  | 'inviteGuest'
+  | 'addToGroup'
+  | 'deleteUser'
+  | 'removeFromGroup'
+  | 'groupExists'
+  | 'deliveredTo';
+
+/** A message trace as Exchange reports it (only the fields proof of send reads). */
+export interface FakeMessageTrace {
+  recipientAddress: string;
+  senderAddress: string;
+  status: string;
+  receivedDateTime: string;
+}
 
 export interface DirectoryCall {
   method: DirectoryMethod;
@@ -42,10 +63,11 @@ function same(a: string | null | undefined, b: string): boolean {
   return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
-export class InMemoryDirectory implements Directory {
+export class InMemoryDirectory implements Directory, MessageTraces {
   readonly users = new Map<string, FakeDirectoryUser>();
   readonly groups = new Map<string, Set<string>>();
   readonly calls: DirectoryCall[] = [];
+  readonly traces: FakeMessageTrace[] = [];
   /** Redeem URLs handed out, one per successful inviteGuest call. */
   readonly invitations: Invitation[] = [];
   replicationLagMs: number;
@@ -88,6 +110,20 @@ export class InMemoryDirectory implements Directory {
       displayName: email.split('@')[0] ?? email,
       visibleAt: 0,
       ...extra,
+    });
+  }
+
+  /** An existing (empty) group, e.g. a managed partner group. */
+  seedGroup(groupId: string): void {
+    if (!this.groups.has(groupId)) this.groups.set(groupId, new Set());
+  }
+
+  seedTrace(trace: Partial<FakeMessageTrace> & { recipientAddress: string }): void {
+    this.traces.push({
+      senderAddress: 'sender@contoso.com',
+      status: 'Delivered',
+      receivedDateTime: new Date(this.now()).toISOString(),
+      ...trace,
     });
   }
 
@@ -182,6 +218,28 @@ export class InMemoryDirectory implements Directory {
       this.users.delete(userId);
       for (const members of this.groups.values()) members.delete(userId);
     });
+  }
+
+  async removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'not_member'> {
+    return this.run('removeFromGroup', [groupId, userId], () =>
+      this.groups.get(groupId)?.delete(userId) ? ('removed' as const) : ('not_member' as const),
+    );
+  }
+
+  async groupExists(groupId: string): Promise<boolean> {
+    return this.run('groupExists', [groupId], () => this.groups.has(groupId));
+  }
+
+  async deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean> {
+    return this.run('deliveredTo', [recipient, since, until], () =>
+      this.traces.some(
+        (t) =>
+          same(t.recipientAddress, recipient) &&
+          t.status === 'Delivered' &&
+          Date.parse(t.receivedDateTime) >= since.getTime() &&
+          Date.parse(t.receivedDateTime) <= until.getTime(),
+      ),
+    );
   }
 
   // ----- internals ---------------------------------------------------------------------------------------
