@@ -32,6 +32,7 @@ import type { Logger } from '../shared/log';
 import type { Now } from '../shared/domain/rateWindows';
 import type { Clock, EmailSender, RateDecision, RateLimit } from '../shared/ports';
 import { EMAIL_BUDGET_KEY, makeEmailService } from '../shared/services/emailService';
+import { EMPTY_STORED_POLICY, effectivePolicy, StaticPolicyProvider } from '../shared/services/policy';
 import { QUEUES, TABLES } from '../shared/storageNames';
 import { CountingProxy, type StorageCall, tally } from './benchCountingProxy';
 import {
@@ -810,6 +811,7 @@ async function pacingPhase(stack: Stack) {
     limiter,
     clock,
     sender,
+    policy: new StaticPolicyProvider(effectivePolicy(config, EMPTY_STORED_POLICY)),
     settings: emailSettings(config),
   });
   // The backlog: 500 started flows whose code email has not gone out (as 500 starts leave them).

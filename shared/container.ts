@@ -10,6 +10,7 @@ import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
+import { TableAccessStore } from './adapters/tableAccessStore';
 import { TableAuditLog } from './adapters/tableAudit';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
@@ -52,6 +53,7 @@ export function emailSettings(config: Config): EmailSettings {
     budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
     budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
     retentionDays: config.RETENTION_FINISHED_DAYS,
+    approvalTtlDays: config.APPROVAL_TTL_DAYS,
     branding: {
       organizationName: config.BRAND_ORGANIZATION_NAME,
       logoUrl: config.BRAND_LOGO_URL,
@@ -131,6 +133,7 @@ function build() {
     addresses,
     limiter,
     clock,
+    policy,
     sender: createEmailSender(config, credential),
     settings: emailSettings(config),
   });
@@ -141,16 +144,22 @@ function build() {
       ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
       : credential(),
   });
+  const access = new TableAccessStore(table(TABLES.policy));
   const provisioningService = makeProvisioningService({
     signups,
     directory,
+    traces: directory,
+    access,
+    policy,
     limiter,
     queue,
     audit: auditLog,
     clock,
     settings: {
       ...limits,
-      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
+      approvalTtlDays: config.APPROVAL_TTL_DAYS,
+      organizationName: config.BRAND_ORGANIZATION_NAME,
       inviteRedirectUrl: config.INVITE_REDIRECT_URL,
       signInUrl: config.SIGN_IN_URL,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,

@@ -94,7 +94,13 @@ export type FlowEvent =
   | { type: 'code_emailed'; request: number }
   | { type: 'code_submitted'; matches: boolean; isCurrentFlow: boolean }
   | { type: 'provisioning_started' }
-  | { type: 'provisioned'; outcome: Outcome; signInUrl: string; directoryUserId?: string }
+  | {
+      type: 'provisioned';
+      outcome: Outcome;
+      signInUrl: string;
+      directoryUserId?: string;
+      guestCreatedByUs?: boolean;
+    }
   | { type: 'provisioning_failed'; reason: string }
   | { type: 'email_failed' }
   | { type: 'notice_emailed'; kind: 'account_ready' | 'signup_failed' | 'not_eligible' | 'approval_request' }
@@ -265,6 +271,7 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
         outcome: event.outcome,
         signInUrl: event.signInUrl,
         directoryUserId: event.directoryUserId,
+        ...(event.guestCreatedByUs ? { guestCreatedByUs: true } : {}),
         finishedAt: at,
         lastError: undefined,
       };

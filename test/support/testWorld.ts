@@ -25,6 +25,7 @@ import {
   emptyPolicy,
   FixedClock,
   FixedPolicy,
+  InMemoryAccessStore,
   InMemoryAuditLog,
   InMemoryAddressStore,
   InMemoryPolicyStore,
@@ -35,6 +36,10 @@ import {
 } from './fakes';
 import { InMemoryDirectory } from './inMemoryDirectory';
 import { RecordingEmailSender } from './recordingEmailSender';
+
+/** Groups the test world's provisioner manages (its PARTNER_GROUP_IDS). */
+export const PARTNER_GROUP = '11111111-1111-4111-8111-111111111111';
+export const OTHER_PARTNER_GROUP = '22222222-2222-4222-8222-222222222222';
 
 export interface WorldOptions {
   settings?: Partial<SignupSettings>;
@@ -82,9 +87,11 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     addresses,
     limiter,
     sender,
+    policy: options.policy ?? policy,
     clock,
     settings: {
       ...settings,
+      approvalTtlDays: 7,
       publicBaseUrl: 'https://signup.contoso.example',
       recipientPerMinute: 1,
       recipientPerHour: 5,
@@ -102,9 +109,13 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
 
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
+  const access = new InMemoryAccessStore();
   const provisioningService = makeProvisioningService({
     signups,
     directory,
+    traces: directory,
+    access,
+    policy: options.policy ?? policy,
     limiter,
     queue,
     audit,
@@ -115,7 +126,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     },
     settings: {
       ...settings,
-      accessGroupId: 'access-group',
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
+      approvalTtlDays: 7,
       inviteRedirectUrl: 'https://signup.contoso.example/',
       signInUrl: 'https://myapplications.microsoft.com',
       graphWritesPerSecond: 20,
@@ -218,6 +230,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     settings,
     signupService,
     emailService,
+    access,
     directory,
     sleeps,
     provisioningService,
