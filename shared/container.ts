@@ -17,6 +17,8 @@ import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
 import { makeAdminService } from './services/adminService';
+import { makeApprovalService } from './services/approvalService';
+import { makeRevocationService } from './services/revocationService';
 import { type EmailSettings, makeEmailService } from './services/emailService';
 import { makeProvisioningService } from './services/provisioningService';
 import { CachedPolicyProvider } from './services/policy';
@@ -145,12 +147,18 @@ function build() {
       : credential(),
   });
   const access = new TableAccessStore(table(TABLES.policy));
+  const missingManagedGroups = async () => {
+    const missing: string[] = [];
+    for (const id of config.PARTNER_GROUP_IDS) if (!(await directory.groupExists(id))) missing.push(id);
+    return missing;
+  };
   const provisioningService = makeProvisioningService({
     signups,
     directory,
     traces: directory,
     access,
     policy,
+    missingManagedGroups,
     limiter,
     queue,
     audit: auditLog,
@@ -200,6 +208,7 @@ function build() {
         emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
         emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
         graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+        managedGroupIds: config.PARTNER_GROUP_IDS,
       },
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
       onPolicyChanged: () => policy.invalidate(),
@@ -212,6 +221,16 @@ function build() {
       clock,
       settings: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
     }),
+    approvalService: makeApprovalService({ signups, queue, clock, settings: limits }),
+    revocationService: makeRevocationService({
+      access,
+      directory,
+      audit: auditLog,
+      clock,
+      settings: { secret: config.CODE_HMAC_SECRET, managedGroupIds: config.PARTNER_GROUP_IDS },
+    }),
+    /** Managed partner groups that do not exist (checked once at first use, and by the readiness check). */
+    missingManagedGroups,
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {
       await signups.get('health-probe-000000000000');

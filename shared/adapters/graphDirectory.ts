@@ -255,7 +255,10 @@ export class GraphDirectory implements Directory, MessageTraces {
 
   async groupExists(groupId: string): Promise<boolean> {
     try {
-      await this.client.api(`/groups/${encodeURIComponent(groupId)}`).select(['id']).get();
+      await this.client
+        .api(`/groups/${encodeURIComponent(groupId)}`)
+        .select(['id'])
+        .get();
       return true;
     } catch (error) {
       if (asGraphFailure(error)?.status === 404) return false;

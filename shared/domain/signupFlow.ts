@@ -55,7 +55,7 @@ export interface SignupFlow {
   verifiedAt?: string;
   /** Why a verified address gets no account (`not_eligible`). */
   notEligibleReason?: NotEligibleReason;
-  /** Keyed hash of the approval link's secret; cleared once decided (single use). */
+  /** Keyed hash of the approval link; kept after the decision so a second one is told `already_decided`. */
   approvalTokenHash?: string;
   approvalRequestedAt?: string;
   approvalDecision?: 'approve' | 'deny';
@@ -311,8 +311,7 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
       const decided = {
         ...flow,
         approvalDecision: event.decision,
-        approvalDecidedAt: at,
-        approvalTokenHash: undefined, // single use
+        approvalDecidedAt: at, // single use: a second decision finds this and is refused
       };
       return event.decision === 'approve'
         ? { ...decided, status: 'verified' }

@@ -173,7 +173,11 @@ export function messageHtml(ctx: Ctx, key: MessageKey, params?: MessageParams): 
     .join('');
 }
 
-export function paragraph(ctx: Ctx, html: string, options: { muted?: boolean; small?: boolean } = {}): string {
+export function paragraph(
+  ctx: Ctx,
+  html: string,
+  options: { muted?: boolean; small?: boolean } = {},
+): string {
   const color = options.muted ? LIGHT.muted : LIGHT.text;
   const size = options.small ? 'font-size:14px;line-height:21px;' : 'font-size:16px;line-height:24px;';
   return `<p class="${options.muted ? 'rs-muted' : 'rs-text'}" style="margin:0 0 16px 0;${size}color:${color};text-align:${ctx.start};">${html}</p>`;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 
 import { keyedHash, SIGNUP_ID_PATTERN } from '../domain/codes';
+import { ENROLMENT_MODES, OBJECT_ID, unmanagedGroupIds } from '../domain/accessPolicy';
 import { builtInListInfo, normalizeDomain } from '../domain/domainPolicy';
 import {
   effectiveStatus,
@@ -49,6 +50,8 @@ export interface AdminSettings extends FlowLimits {
   emailBudgetPerMinute: number;
   emailBudgetPerHour: number;
   graphWritesPerSecond: number;
+  /** PARTNER_GROUP_IDS: a policy naming any other group is refused. */
+  managedGroupIds: readonly string[];
 }
 
 export interface AdminDeps {
@@ -91,9 +94,25 @@ export const PolicyInput = z.strictObject({
     )
     .max(500)
     .optional(),
+  enrolment: z.enum(ENROLMENT_MODES).optional(),
+  proofOfSendDays: z.number().int().min(1).max(90).optional(),
+  approvers: z.array(z.email().max(254)).max(50).optional(),
+  partners: z
+    .array(
+      z.strictObject({
+        domain: z.string().max(300),
+        groupIds: z
+          .array(z.string().regex(OBJECT_ID, 'must be an Entra object id (GUID)'))
+          .max(20)
+          .default([]),
+        sponsors: z.array(z.email().max(254)).max(50).default([]),
+      }),
+    )
+    .max(200)
+    .optional(),
   reason: text(500).optional(),
 });
-export type PolicyInput = z.infer<typeof PolicyInput>;
+export type PolicyInput = z.input<typeof PolicyInput>;
 
 /** The stored policy is one Table property: a string of at most 32K characters. */
 const MAX_POLICY_JSON = 30_000;
@@ -108,6 +127,8 @@ export interface PolicyView {
     organizationDomains: readonly string[];
     allowedDomains: readonly string[];
     blockedDomains: readonly string[];
+    /** The only groups a partner may name (PARTNER_GROUP_IDS). */
+    managedGroupIds: readonly string[];
   };
   /** What start enforces: settings and stored lists combined. */
   effective: SignupPolicy & { pausedNow: boolean };
@@ -229,6 +250,7 @@ export function makeAdminService(deps: AdminDeps) {
         organizationDomains: settings.organizationDomains,
         allowedDomains: settings.allowedDomains,
         blockedDomains: settings.blockedDomains,
+        managedGroupIds: settings.managedGroupIds,
       },
       effective: { ...effective, pausedNow },
       builtInLists: builtInListInfo(),
@@ -265,6 +287,7 @@ export function makeAdminService(deps: AdminDeps) {
     if (pauseReason) policy.pauseReason = pauseReason;
     if (input.pauseUntil) policy.pauseUntil = new Date(input.pauseUntil).toISOString();
     if (input.domainDailyCap !== undefined) policy.domainDailyCap = input.domainDailyCap;
+    Object.assign(policy, normalizeAccess(input));
     if (JSON.stringify(policy).length > MAX_POLICY_JSON) {
       throw new AppError(
         'invalid_request',
@@ -313,6 +336,38 @@ export function makeAdminService(deps: AdminDeps) {
       return view(saved);
     }
     throw new AppError('conflict', 'The policy is being changed by someone else right now. Try again.');
+  }
+
+  /** The access part (issue 13): partner domains normalised, groups only among the managed ones. */
+  function normalizeAccess(input: PolicyInput): Partial<StoredPolicy> {
+    const lower = (list: readonly string[] | undefined) => [
+      ...new Set((list ?? []).map((e) => e.toLowerCase())),
+    ];
+    const seen = new Set<string>();
+    const partners = (input.partners ?? []).flatMap((p, i) => {
+      const domain = domainOrThrow(p.domain, `partners[${i}].domain`);
+      if (seen.has(domain))
+        throw new AppError('invalid_request', `partners[${i}].domain: ${domain} is listed twice.`);
+      seen.add(domain);
+      return [{ domain, groupIds: lower(p.groupIds), sponsors: lower(p.sponsors) }];
+    });
+    const unmanaged = unmanagedGroupIds({ partners }, settings.managedGroupIds);
+    if (unmanaged.length > 0) {
+      throw new AppError(
+        'invalid_request',
+        `partners: group ${unmanaged.join(', ')} is not managed by this service. Only groups listed in PARTNER_GROUP_IDS can be used.`,
+      );
+    }
+    const approvers = lower(input.approvers);
+    if (input.enrolment === 'approval' && approvers.length === 0) {
+      throw new AppError('invalid_request', 'enrolment "approval" needs at least one address in approvers.');
+    }
+    return {
+      ...(input.enrolment ? { enrolment: input.enrolment } : {}),
+      ...(input.proofOfSendDays !== undefined ? { proofOfSendDays: input.proofOfSendDays } : {}),
+      ...(approvers.length > 0 ? { approvers } : {}),
+      ...(partners.length > 0 ? { partners } : {}),
+    };
   }
 
   // -- signups
@@ -427,10 +482,11 @@ export function makeAdminService(deps: AdminDeps) {
     let guestDeleted = false;
     if (options.deleteGuest) {
       // Only a guest this service created: never a member, never a guest someone else invited.
-      if (!flow || flow.outcome !== 'guest_created' || !flow.directoryUserId) {
+      // `guest_created` alone is not proof (security review L8): only our own invitation sets the flag.
+      if (!flow || !flow.guestCreatedByUs || !flow.directoryUserId) {
         throw new AppError(
           'conflict',
-          `deleteGuest removes only a guest account this service created (outcome guest_created); this sign-up's outcome is ${flow?.outcome ?? 'unknown'}. Nothing was erased.`,
+          `deleteGuest removes only a guest account this service's own invitation created; this sign-up's outcome is ${flow?.outcome ?? 'unknown'}. Nothing was erased.`,
         );
       }
       await deps.directory.deleteUser(flow.directoryUserId);
@@ -576,6 +632,10 @@ const POLICY_FIELDS = [
   'blockedDomains',
   'domainDailyCap',
   'pausedDomains',
+  'enrolment',
+  'proofOfSendDays',
+  'approvers',
+  'partners',
 ] as const;
 
 function changedFields(before: StoredPolicy, after: StoredPolicy): string[] {

@@ -70,6 +70,8 @@ export interface ProvisioningDeps {
   clock: Clock;
   settings: ProvisioningSettings;
   sleep?: (ms: number) => Promise<void>;
+  /** Managed groups that do not exist; asked once, at first use, so a typo is logged at once. */
+  missingManagedGroups?: () => Promise<string[]>;
 }
 
 /** How long a held message waits before it looks at the policy again (the policy cache is 5 s). */
@@ -125,7 +127,16 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     audit?: (written: SignupFlow) => readonly AuditEvent[],
   ) => updateFlow(deps.signups, signupId, apply, known, audit);
 
+  let groupsChecked = false;
+  async function checkGroupsOnce(log: Logger): Promise<void> {
+    if (groupsChecked || !deps.missingManagedGroups) return;
+    groupsChecked = true;
+    const missing = await deps.missingManagedGroups().catch(() => []);
+    if (missing.length > 0) log.event('managed_group_missing', { groups: missing.join(',') }, 'error');
+  }
+
   async function handle(message: ProvisionMessage, log: Logger): Promise<ProvisionOutcome> {
+    await checkGroupsOnce(log);
     const stored = await deps.signups.get(message.signupId);
     if (!stored) return dropped('not_found');
     const status = effectiveStatus(stored.value, deps.clock.now());

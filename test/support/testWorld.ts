@@ -169,6 +169,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
         emailBudgetPerMinute: options.budgetPerMinute ?? 30,
         emailBudgetPerHour: options.budgetPerHour ?? 100,
         graphWritesPerSecond: 20,
+        managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
       },
       onPolicyChanged: admin.onPolicyChanged,
     });

@@ -1,0 +1,23 @@
+import { app } from '@azure/functions';
+
+import { adminHandler } from '../shared/adminAuth';
+import { type Deps, deps } from '../shared/container';
+import { API_HEADERS } from '../shared/http';
+import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
+
+/** DELETE /api/admin/revocations/{emailHash}: lifts a revocation (204), so the address may enrol again. */
+export const makeAdminRevocationDelete = (d: Pick<Deps, 'revocationService' | 'config'>): AppHttpHandler =>
+  adminHandler(
+    () => d.config.ADMIN_REQUIRED_ROLE,
+    async (req, log, caller) => {
+      await d.revocationService.lift(req.params.emailHash ?? '', caller.actor, log);
+      return { status: 204, headers: { ...API_HEADERS } };
+    },
+  );
+
+app.http('adminRevocationDelete', {
+  route: 'api/admin/revocations/{emailHash}',
+  methods: ['DELETE'],
+  authLevel: 'function',
+  handler: httpFunction((req, log, ctx) => makeAdminRevocationDelete(deps())(req, log, ctx)),
+});
