@@ -54,7 +54,8 @@ export const SETTINGS = {
     schema: z.string().min(1),
     optional: true,
     scope: 'azure',
-    description: 'Client id of the user-assigned managed identity used for storage, ACS and Graph.',
+    description:
+      'Client id of the user-assigned managed identity used for storage and ACS (and Graph when GRAPH_CLIENT_ID is unset).',
   },
   PUBLIC_BASE_URL: {
     schema: httpUrl,
@@ -250,6 +251,13 @@ export const SETTINGS = {
     schema: int(1, 30),
     default: '7',
     description: 'How long a sponsor has to approve or deny a sign-up before the request expires.',
+  },
+  GRAPH_CLIENT_ID: {
+    schema: z.uuid(),
+    optional: true,
+    scope: 'azure',
+    description:
+      'Client id of the Graph-only user-assigned identity (infra/ sets it). Graph calls use it instead of the app identity.',
   },
   INVITE_REDIRECT_URL: {
     schema: httpUrl,

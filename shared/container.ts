@@ -3,7 +3,7 @@
  * Function files import `deps()`; tests build services from fakes instead.
  */
 import { AcsEmailSender } from './adapters/acsEmailSender';
-import { createAzureCredential } from './adapters/credential';
+import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
 import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
@@ -144,7 +144,7 @@ function build() {
     baseUrl: config.GRAPH_BASE_URL,
     credential: config.GRAPH_STATIC_TOKEN
       ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
-      : credential(),
+      : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
   });
   const access = new TableAccessStore(table(TABLES.policy));
   const missingManagedGroups = async () => {
