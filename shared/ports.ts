@@ -226,7 +226,7 @@ export interface SignupPolicy {
   blockedDomains: readonly string[];
   pausedDomains: readonly PausedDomain[];
   domainDailyCap?: number;
-  /** Who may enrol and which groups partners join (issue 13). */
+  /** Who may enrol and which groups partners join. */
   access: AccessPolicy;
 }
 
@@ -251,7 +251,7 @@ export interface StoredPolicy {
   blockedDomains: string[];
   domainDailyCap?: number;
   pausedDomains: PausedDomain[];
-  /** Absent in policies saved before issue 13: read as the defaults (open, 30 days, none). */
+  /** Absent in policies saved before the access model: read as the defaults (open, 30 days, none). */
   enrolment?: EnrolmentMode;
   proofOfSendDays?: number;
   approvers?: string[];

@@ -1,5 +1,5 @@
 /**
- * Who may enrol and which groups a verified address gets (issue 13). Pure: no I/O, no clock.
+ * Who may enrol and which groups a verified address gets. Pure: no I/O, no clock.
  *
  * Identity first: by default a verified address becomes a guest in no group, and the file's own
  * permissions (granted to the address or its domain) decide what opens. Groups come only from partners,

@@ -1,5 +1,5 @@
 /**
- * Sponsor-approval links (issue 13 item 4). A token is `<signupId>.<144 random bits>`: bound to its flow
+ * Sponsor-approval links. A token is `<signupId>.<144 random bits>`: bound to its flow
  * by the id, and only its keyed hash is stored on the flow, so the table alone cannot decide anything.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * The kill switch (issue 13 item 6, security review M2): one pure check of pause, domain verdict and
+ * The kill switch (security review M2): one pure check of pause, domain verdict and
  * paused domains, used by every step (start, resend, verify, the email sender and the provisioner), so a
  * pause or a block stops flows already in progress, not only new starts.
  */

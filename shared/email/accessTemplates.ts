@@ -1,5 +1,5 @@
 /**
- * The access-model emails (issue 13): the request a sponsor receives, and the "not eligible" notice a
+ * The access-model emails: the request a sponsor receives, and the "not eligible" notice a
  * verified person receives (including a sponsor's denial). Same building blocks and escaping as
  * templates.ts; the subject holds only catalogue text and the organisation name, never the address.
  */

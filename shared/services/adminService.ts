@@ -338,7 +338,7 @@ export function makeAdminService(deps: AdminDeps) {
     throw new AppError('conflict', 'The policy is being changed by someone else right now. Try again.');
   }
 
-  /** The access part (issue 13): partner domains normalised, groups only among the managed ones. */
+  /** The access part: partner domains normalised, groups only among the managed ones. */
   function normalizeAccess(input: PolicyInput): Partial<StoredPolicy> {
     const lower = (list: readonly string[] | undefined) => [
       ...new Set((list ?? []).map((e) => e.toLowerCase())),

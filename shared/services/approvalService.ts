@@ -1,5 +1,5 @@
 /**
- * Sponsor approval (issue 13 item 4): the request behind an `/approvals/{token}` link, and its decision.
+ * Sponsor approval: the request behind an `/approvals/{token}` link, and its decision.
  * Reading never decides (mail scanners open links); a decision is single use, bound to its flow by the
  * token, and only possible while the request is pending and unexpired.
  */

@@ -1,5 +1,5 @@
 /**
- * Durable revocation (issue 13 item 5, security review M3, L8): an admin revokes an address; its guest
+ * Durable revocation (security review M3, L8): an admin revokes an address; its guest
  * leaves every group this service manages, is deleted when asked and only when our own invitation created
  * it, and the address (its keyed hash only) goes on a deny list that the provisioner checks, so signing up
  * again verifies the code and ends `not_eligible` (`revoked`) with no Graph write.

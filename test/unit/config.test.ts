@@ -64,7 +64,7 @@ describe('configuration', () => {
     );
   });
 
-  test('PARTNER_GROUP_IDS takes comma-separated object ids and refuses anything else; no access group is required (issue 13)', () => {
+  test('PARTNER_GROUP_IDS takes comma-separated object ids and refuses anything else; no access group is required', () => {
     const config = parseConfig({
       ...example.Values,
       GRAPH_ACCESS_GROUP_ID: '',

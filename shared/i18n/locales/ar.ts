@@ -118,7 +118,7 @@ export const ar: Messages = {
   'error.network': 'تعذّر الاتصال بالخدمة. تحقق من اتصالك بالإنترنت وحاول مرة أخرى.',
   'error.generic': 'حدث خطأ ما. يُرجى المحاولة مرة أخرى. إذا استمرت المشكلة، فتواصل مع {support}.',
 
-  // Access model (issue 13).
+  // Access model.
   'common.identity.body':
     'الملفات المحمية لعنوان بريدك الإلكتروني، أو لنطاق مؤسستك، تُفتح عند تسجيل الدخول بهذا العنوان.',
   'common.pendingApproval.heading': 'بانتظار الموافقة',

@@ -124,7 +124,7 @@ export const de: Messages = {
   'error.generic':
     'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut. Wenn das Problem bleibt, wenden Sie sich an {support}.',
 
-  // Access model (issue 13).
+  // Access model.
   'common.identity.body':
     'Dateien, die für Ihre E-Mail-Adresse oder für die Domain Ihrer Organisation geschützt wurden, lassen sich öffnen, wenn Sie sich mit dieser Adresse anmelden.',
   'common.pendingApproval.heading': 'Warten auf Freigabe',

@@ -117,7 +117,7 @@ export const es: Messages = {
   'error.generic':
     'Algo ha fallado. Vuelva a intentarlo. Si sigue ocurriendo, póngase en contacto con {support}.',
 
-  // Access model (issue 13).
+  // Access model.
   'common.identity.body':
     'Los archivos protegidos para su dirección de correo, o para el dominio de su organización, se abren cuando inicia sesión con esta dirección.',
   'common.pendingApproval.heading': 'Pendiente de aprobación',

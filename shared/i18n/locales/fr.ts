@@ -120,7 +120,7 @@ export const fr: Messages = {
   'error.generic':
     'Un problème est survenu. Veuillez réessayer. Si le problème persiste, contactez {support}.',
 
-  // Access model (issue 13).
+  // Access model.
   'common.identity.body':
     'Les fichiers protégés pour votre adresse e-mail, ou pour le domaine de votre organisation, s’ouvrent lorsque vous vous connectez avec cette adresse.',
   'common.pendingApproval.heading': 'En attente d’approbation',

@@ -119,7 +119,7 @@ export const ja: Messages = {
   'error.generic':
     '問題が発生しました。もう一度お試しください。問題が続く場合は、{support} までお問い合わせください。',
 
-  // Access model (issue 13).
+  // Access model.
   'common.identity.body':
     'お使いのメールアドレス、または組織のドメイン向けに保護されたファイルは、このアドレスでサインインすると開けます。',
   'common.pendingApproval.heading': '承認を待っています',

@@ -115,7 +115,7 @@ export const nl: Messages = {
   'error.generic':
     'Er ging iets mis. Probeer het opnieuw. Blijft het misgaan? Neem dan contact op met {support}.',
 
-  // Access model (issue 13).
+  // Access model.
   'common.identity.body':
     'Bestanden die beveiligd zijn voor uw e-mailadres, of voor het domein van uw organisatie, gaan open wanneer u zich met dit adres aanmeldt.',
   'common.pendingApproval.heading': 'Wacht op goedkeuring',
