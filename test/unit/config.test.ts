@@ -76,7 +76,9 @@ describe('configuration', () => {
     ]);
     expect(config.GRAPH_ACCESS_GROUP_ID).toBeUndefined();
     expect(config.APPROVAL_TTL_DAYS).toBe(7);
-    expect(() => parseConfig({ ...example.Values, PARTNER_GROUP_IDS: 'all-staff' })).toThrow(/PARTNER_GROUP_IDS/);
+    expect(() => parseConfig({ ...example.Values, PARTNER_GROUP_IDS: 'all-staff' })).toThrow(
+      /PARTNER_GROUP_IDS/,
+    );
   });
 
   test('an environment variable overrides the example value (empty means unset)', () => {
