@@ -6,9 +6,9 @@ import { API_HEADERS } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 /** DELETE /api/admin/revocations/{emailHash}: lifts a revocation (204), so the address may enrol again. */
-export const makeAdminRevocationDelete = (d: Pick<Deps, 'revocationService' | 'config'>): AppHttpHandler =>
+export const makeAdminRevocationDelete = (d: Pick<Deps, 'revocationService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (req, log, caller) => {
       await d.revocationService.lift(req.params.emailHash ?? '', caller.actor, log);
       return { status: 204, headers: { ...API_HEADERS } };

@@ -6,9 +6,9 @@ import { json } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 /** GET /api/admin/revocations: every revoked address (email hash only), newest first. */
-export const makeAdminRevocationsList = (d: Pick<Deps, 'revocationService' | 'config'>): AppHttpHandler =>
+export const makeAdminRevocationsList = (d: Pick<Deps, 'revocationService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async () => json(200, { items: await d.revocationService.list() }),
   );
 

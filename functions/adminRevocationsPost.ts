@@ -20,9 +20,9 @@ const RevokeBody = z.strictObject({
  * POST /api/admin/revocations `{email, deleteGuest?, reason?}` → 201 with the revocation (its email hash
  * only): the guest leaves every managed group, is deleted if asked and ours, and cannot enrol again.
  */
-export const makeAdminRevocationsPost = (d: Pick<Deps, 'revocationService' | 'config'>): AppHttpHandler =>
+export const makeAdminRevocationsPost = (d: Pick<Deps, 'revocationService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (req, log, caller) => {
       const body = await readJsonBody(req, RevokeBody);
       return json(201, await d.revocationService.revoke(body, caller.actor, log));

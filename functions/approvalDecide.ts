@@ -1,11 +1,8 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
-
 import { type Deps, deps } from '../shared/container';
+import { ApprovalDecisionRequest } from '../shared/contracts/http';
 import { json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
-
-const DecisionBody = z.strictObject({ decision: z.enum(['approve', 'deny']) });
 
 /**
  * POST /api/approvals/{token} `{"decision":"approve"|"deny"}` → 200 `{decision, signupId}`; a second
@@ -14,7 +11,7 @@ const DecisionBody = z.strictObject({ decision: z.enum(['approve', 'deny']) });
 export const makeApprovalDecide =
   (d: Pick<Deps, 'approvalService'>): AppHttpHandler =>
   async (req, log) => {
-    const body = await readJsonBody(req, DecisionBody);
+    const body = await readJsonBody(req, ApprovalDecisionRequest);
     return json(200, await d.approvalService.decide(req.params.token ?? '', body.decision, log));
   };
 
@@ -24,6 +21,6 @@ app.http('approvalDecide', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeApprovalDecide(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

@@ -16,6 +16,6 @@ app.http('approvalGet', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeApprovalGet(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

@@ -1,7 +1,8 @@
 import { app } from '@azure/functions';
 
+import { deps } from '../shared/container';
 import { httpFunction } from '../shared/httpFunction';
-import { landingPage, makeLandingPageHandler } from './landingPage';
+import { makeLandingPageHandler } from './landingPage';
 
 /**
  * GET /approvals/{token}: the landing page, which shows the sponsor the request and two buttons. Serving
@@ -11,5 +12,5 @@ app.http('approvalPage', {
   route: 'approvals/{token}',
   methods: ['GET', 'HEAD'],
   authLevel: 'anonymous',
-  handler: httpFunction(makeLandingPageHandler(landingPage)),
+  handler: httpFunction(makeLandingPageHandler(() => deps().landingPage())),
 });

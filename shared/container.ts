@@ -1,6 +1,9 @@
 /**
- * The composition root: builds every adapter once per process, on first use, from the validated config.
- * Function files import `deps()`; tests build services from fakes instead.
+ * The composition root: `createPorts(config)` builds the adapters, `settingsFromConfig(config)` derives
+ * every service's settings once, and `createServices` (shared/services/createServices.ts, also used by the
+ * test world over fakes) wires the services. `deps()` does all three once per process, on first use.
+ * Only this file reads the config; functions get what they need (proxy hops, CORS origins, the admin role,
+ * the landing page) through `deps()`.
  */
 import { AcsEmailSender } from './adapters/acsEmailSender';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
@@ -16,15 +19,15 @@ import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
-import { makeAdminService } from './services/adminService';
-import { makeApprovalService } from './services/approvalService';
-import { makeRevocationService } from './services/revocationService';
-import { type EmailSettings, makeEmailService } from './services/emailService';
-import { makeProvisioningService } from './services/provisioningService';
-import { CachedPolicyProvider } from './services/policy';
-import { makeRetentionService } from './services/retentionService';
-import { makeSignupService, type SignupSettings } from './services/signupService';
+import { createServices, type Ports, type Settings } from './services/createServices';
+import type { EmailSettings } from './services/emailService';
+import type { SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
+import { brandingFromConfig } from './web/branding';
+import { makeCspReportHandler } from './web/cspReportHandler';
+import { type LandingPage, loadLandingPage } from './web/landingPage';
+
+export { createServices, type Ports, type Settings } from './services/createServices';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -66,6 +69,48 @@ export function emailSettings(config: Config): EmailSettings {
   };
 }
 
+/** What the HTTP functions read besides their service. */
+export interface HttpSettings {
+  trustedProxyHops: number;
+  corsAllowedOrigins: readonly string[];
+  adminRequiredRole?: string;
+}
+
+/** Every setting the services and functions use, derived from the validated config once. */
+export function settingsFromConfig(config: Config): Settings & { http: HttpSettings } {
+  const signup = signupSettings(config);
+  return {
+    signup,
+    email: emailSettings(config),
+    provisioning: {
+      ...signup,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
+      approvalTtlDays: config.APPROVAL_TTL_DAYS,
+      organizationName: config.BRAND_ORGANIZATION_NAME,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      signInUrl: config.SIGN_IN_URL,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      replicationLagBudgetMs: 120_000,
+    },
+    admin: {
+      ...signup,
+      organizationDomains: config.ORGANIZATION_DOMAINS,
+      allowedDomains: config.ALLOWED_DOMAINS,
+      blockedDomains: config.BLOCKED_DOMAINS,
+      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
+    },
+    retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
+    http: {
+      trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+      corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
+      adminRequiredRole: config.ADMIN_REQUIRED_ROLE,
+    },
+  };
+}
+
 function createEmailSender(
   config: Config,
   credential: () => ReturnType<typeof createAzureCredential>,
@@ -92,8 +137,8 @@ function createEmailSender(
       });
 }
 
-function build() {
-  const config = getConfig();
+/** The adapters over Azure (or the local emulators the config points at). Builds clients, opens nothing. */
+export function createPorts(config: Config): Ports & { checkStorage(): Promise<void> } {
   const storage: StorageSettings = {
     connectionString: config.AzureWebJobsStorage,
     tableServiceUri: config.AzureWebJobsStorage__tableServiceUri,
@@ -103,138 +148,56 @@ function build() {
   const credential = () => (azureCredential ??= createAzureCredential(config.AzureWebJobsStorage__clientId));
   if (!storage.connectionString) storage.credential = credential();
   const table = (name: string) => createTableClient(storage, name);
-
-  const signups = new TableSignupStore(table(TABLES.signups));
-  const addresses = new TableAddressStore(table(TABLES.addresses));
-  const limiter = new TableRateLimiter(table(TABLES.rateLimits));
   const queueClients = new Map<string, ReturnType<typeof createQueueClient>>();
   const queueClient = (name: string) => {
     let client = queueClients.get(name);
     if (!client) queueClients.set(name, (client = createQueueClient(storage, name)));
     return client;
   };
-  const queue = new StorageQueuePublisher(queueClient);
-  const clock = systemClock;
-  const policyStore = new TablePolicyStore(table(TABLES.policy));
-  const policy = new CachedPolicyProvider(policyStore, config, clock);
-  const auditLog = new TableAuditLog(table(TABLES.audit), table(TABLES.signups));
-
-  const limits = signupSettings(config);
-  const signupService = makeSignupService({
-    signups,
-    addresses,
-    limiter,
-    queue,
-    policy,
-    clock,
-    settings: limits,
-  });
-
-  const emailService = makeEmailService({
-    signups,
-    addresses,
-    limiter,
-    clock,
-    policy,
-    sender: createEmailSender(config, credential),
-    settings: emailSettings(config),
-  });
-
+  const signups = new TableSignupStore(table(TABLES.signups));
   const directory = new GraphDirectory({
     baseUrl: config.GRAPH_BASE_URL,
     credential: config.GRAPH_STATIC_TOKEN
       ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
       : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
   });
-  const access = new TableAccessStore(table(TABLES.policy));
-  const missingManagedGroups = async () => {
-    const missing: string[] = [];
-    for (const id of config.PARTNER_GROUP_IDS) if (!(await directory.groupExists(id))) missing.push(id);
-    return missing;
-  };
-  const provisioningService = makeProvisioningService({
+  return {
     signups,
+    addresses: new TableAddressStore(table(TABLES.addresses)),
+    limiter: new TableRateLimiter(table(TABLES.rateLimits)),
+    queue: new StorageQueuePublisher(queueClient),
+    queues: new StorageQueueInspector(queueClient),
+    policyStore: new TablePolicyStore(table(TABLES.policy)),
+    audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
     directory,
     traces: directory,
-    access,
-    policy,
-    missingManagedGroups,
-    limiter,
-    queue,
-    audit: auditLog,
-    clock,
-    settings: {
-      ...limits,
-      managedGroupIds: config.PARTNER_GROUP_IDS,
-      approvalTtlDays: config.APPROVAL_TTL_DAYS,
-      organizationName: config.BRAND_ORGANIZATION_NAME,
-      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
-      signInUrl: config.SIGN_IN_URL,
-      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-      replicationLagBudgetMs: 120_000,
-    },
-  });
-
-  return {
-    config,
-    emailService,
-    provisioningService,
-    directory,
-    clock,
-    signups,
-    addresses,
-    limiter,
-    queue,
-    policy,
-    policyStore,
-    auditLog,
-    signupService,
-    adminService: makeAdminService({
-      signups,
-      addresses,
-      limiter,
-      queue,
-      queues: new StorageQueueInspector(queueClient),
-      policyStore,
-      audit: auditLog,
-      directory,
-      clock,
-      settings: {
-        ...limits,
-        secret: config.CODE_HMAC_SECRET,
-        organizationDomains: config.ORGANIZATION_DOMAINS,
-        allowedDomains: config.ALLOWED_DOMAINS,
-        blockedDomains: config.BLOCKED_DOMAINS,
-        emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
-        emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
-        graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-        managedGroupIds: config.PARTNER_GROUP_IDS,
-      },
-      // This instance serves the new policy at once; the others within the provider's 5 s cache.
-      onPolicyChanged: () => policy.invalidate(),
-    }),
-    retentionService: makeRetentionService({
-      signups,
-      addresses,
-      limiter,
-      audit: auditLog,
-      clock,
-      settings: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
-    }),
-    approvalService: makeApprovalService({ signups, queue, clock, settings: limits }),
-    revocationService: makeRevocationService({
-      access,
-      directory,
-      audit: auditLog,
-      clock,
-      settings: { secret: config.CODE_HMAC_SECRET, managedGroupIds: config.PARTNER_GROUP_IDS },
-    }),
-    /** Managed partner groups that do not exist (checked once at first use, and by the readiness check). */
-    missingManagedGroups,
+    // Revocations and created-guest records live in the policy table (their own partitions).
+    access: new TableAccessStore(table(TABLES.policy)),
+    sender: createEmailSender(config, credential),
+    clock: systemClock,
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {
       await signups.get('health-probe-000000000000');
     },
+  };
+}
+
+function build() {
+  const config = getConfig();
+  const ports = createPorts(config);
+  const settings = settingsFromConfig(config);
+  let landing: LandingPage | undefined;
+  return {
+    ...ports,
+    ...createServices(ports, settings),
+    http: settings.http,
+    /** Built on first request: reads dist/web once. */
+    landingPage: () =>
+      (landing ??= loadLandingPage({
+        branding: brandingFromConfig(config),
+        defaultLocale: config.DEFAULT_LOCALE,
+      })),
+    cspReports: makeCspReportHandler(),
   };
 }
 

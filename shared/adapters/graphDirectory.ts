@@ -36,6 +36,7 @@ import {
   type Invitation,
   type MessageTraces,
 } from '../ports';
+import { parseRetryAfter } from './retryAfter';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 const DEFAULT_THROTTLE_RETRY_SECONDS = 10;
@@ -387,16 +388,6 @@ class AttemptPolicyHandler implements Middleware {
 /** OData string literal: single quotes doubled, so an address cannot change the filter. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** Seconds from a Retry-After header (delta-seconds, possibly fractional, or an HTTP date); at least 1. */
-export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (header === null || header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
-  const date = Date.parse(header);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(1, Math.ceil((date - now) / 1000));
 }
 
 function shouldRetryInProcess(response: Response, maxInProcessDelaySeconds: number): boolean {

@@ -17,9 +17,9 @@ export interface Partner {
   /** Normalised ASCII domain; its subdomains match too. */
   domain: string;
   /** Entra object ids of the groups a verified address at this domain joins. */
-  groupIds: readonly string[];
+  groupIds: string[];
   /** Addresses that approve this partner's sign-ups; none = no approval needed for this partner. */
-  sponsors: readonly string[];
+  sponsors: string[];
 }
 
 export interface AccessPolicy {

@@ -3,21 +3,15 @@
  * paused domains, used by every step (start, resend, verify, the email sender and the provisioner), so a
  * pause or a block stops flows already in progress, not only new starts.
  */
-import type { SignupPolicy } from '../ports';
-import { checkDomain, domainMatchesAny, type DomainRefusal } from './domainPolicy';
+import { checkDomain, type DomainRefusal } from './domainPolicy';
 import type { EmailAddress } from './emailAddress';
+import { isPaused, pausedDomainFor, type SignupPolicy } from './policy';
 
 export type GateRefusal =
   | { code: 'signups_paused'; message?: string }
   | { code: 'domain_not_allowed'; reason: DomainRefusal | 'paused'; message: string };
 
 export type Gate = { open: true } | ({ open: false } & GateRefusal);
-
-/** True while a global pause is on (an expired `pauseUntil` ends it without a write). */
-export function pausedNow(policy: Pick<SignupPolicy, 'signupsPaused' | 'pauseUntil'>, now: Date): boolean {
-  const until = policy.pauseUntil ? Date.parse(policy.pauseUntil) : Infinity;
-  return policy.signupsPaused && now.getTime() < until;
-}
 
 /** Whether `address` may take a step now: global pause first, then the domain verdict, then paused domains. */
 export function gate(
@@ -26,16 +20,14 @@ export function gate(
   now: Date,
   organizationName?: string,
 ): Gate {
-  if (pausedNow(policy, now)) {
+  if (isPaused(policy, now)) {
     return { open: false, code: 'signups_paused', message: policy.pauseReason || undefined };
   }
   const verdict = checkDomain(address, { ...policy, organizationName });
   if (!verdict.allowed) {
     return { open: false, code: 'domain_not_allowed', reason: verdict.reason, message: verdict.message };
   }
-  const paused = policy.pausedDomains.find(
-    (p) => domainMatchesAny(address.domain, [p.domain]) && (!p.until || now.getTime() < Date.parse(p.until)),
-  );
+  const paused = pausedDomainFor(policy, address.domain, now);
   if (paused) return { open: false, code: 'domain_not_allowed', reason: 'paused', message: paused.reason };
   return { open: true };
 }

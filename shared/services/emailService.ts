@@ -4,8 +4,8 @@
  * budget (req 15–17, 22, 54). While sign-ups are paused or the domain is blocked, every message is held
  * (re-queued with a delay, never dropped) and goes out after the un-pause.
  */
-import { z } from 'zod';
 
+import type { EmailMessage } from '../contracts/queues';
 import { approversFor } from '../domain/accessPolicy';
 import { hashApprovalToken, newApprovalToken } from '../domain/approvalToken';
 import { generateCode, hashCode } from '../domain/codes';
@@ -37,14 +37,6 @@ import type {
 } from '../ports';
 import { auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
-
-export const EmailMessage = z.object({
-  signupId: z.string().min(1).max(64),
-  kind: z
-    .enum(['verification_code', 'account_ready', 'signup_failed', 'not_eligible', 'approval_request'])
-    .default('verification_code'),
-});
-export type EmailMessage = z.infer<typeof EmailMessage>;
 
 export interface EmailSettings extends FlowLimits {
   secret: string;

@@ -7,7 +7,6 @@
  * Safe under at-least-once delivery: every step re-reads what exists before writing, and Graph itself
  * returns the existing guest when an invitation is replayed (req 49, 50, 58).
  */
-import { z } from 'zod';
 
 import { afterMailCheck, decideEligibility, type Eligibility } from '../domain/accessPolicy';
 import { parseEmailAddress } from '../domain/emailAddress';
@@ -19,6 +18,7 @@ import {
   type SignupFlow,
   transition,
 } from '../domain/signupFlow';
+import type { ProvisionMessage } from '../contracts/queues';
 import { isAppError, isTransientError } from '../errors';
 import { maskEmail, type Logger } from '../log';
 import {
@@ -41,9 +41,6 @@ import { QUEUES } from '../storageNames';
 import type { NotEligibleReason } from '../domain/accessPolicy';
 import { audit, auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
-
-export const ProvisionMessage = z.object({ signupId: z.string().min(1).max(64) });
-export type ProvisionMessage = z.infer<typeof ProvisionMessage>;
 
 export interface ProvisioningSettings extends FlowLimits {
   /** The only groups this service may ever write (PARTNER_GROUP_IDS); a partner's other ids are skipped. */

@@ -3,13 +3,16 @@
  * mail; it records intent and queues ids, so every class of address costs the same work (req 23–24).
  */
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
+import type { NotEligibleReason } from '../domain/accessPolicy';
 import { type EmailAddress, parseEmailAddress } from '../domain/emailAddress';
-import { gate, pausedNow } from '../domain/killSwitch';
+import { gate } from '../domain/killSwitch';
+import { isPaused } from '../domain/policy';
 import {
   codeExpiresAt,
   effectiveStatus,
   type FlowLimits,
   newFlow,
+  type Outcome,
   resendAvailableAt,
   type SignupFlow,
   type SignupStatus,
@@ -66,11 +69,11 @@ export interface SignupView {
   status: SignupStatus;
   codeExpiresAt?: string;
   resendAvailableAt?: string;
-  outcome?: string;
+  outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
   /** not_eligible: why (not_partner, no_recent_mail, denied, revoked). */
-  reason?: string;
+  reason?: NotEligibleReason;
   /** pending_approval: who decides (a sponsor at the organisation) and until when. */
   decidedBy?: 'sponsor';
   approvalExpiresAt?: string;
@@ -102,9 +105,12 @@ export function makeSignupService(deps: SignupDeps) {
   async function assertMayProceed(address: EmailAddress, now: Date, log: Logger): Promise<void> {
     const g = gate(address, await deps.policy.get(), now, settings.organizationName);
     if (g.open) return;
-    if (g.code === 'signups_paused') throw new AppError('signups_paused', g.message);
+    if (g.code === 'signups_paused') throw pausedError(g.message);
     log.event('domain_refused', { reason: g.reason, domain: address.domain });
-    throw new AppError('domain_not_allowed', g.message, { details: { reason: g.reason } });
+    // A paused domain's reason is the admin's text for the public (`detail`); the others are ours.
+    throw new AppError('domain_not_allowed', g.message, {
+      details: g.reason === 'paused' ? { reason: 'paused', detail: g.message } : { reason: g.reason },
+    });
   }
 
   /**
@@ -134,7 +140,7 @@ export function makeSignupService(deps: SignupDeps) {
     const now = deps.clock.now();
     const policy = await deps.policy.get();
     // Paused answers before the address is even parsed, as before.
-    if (pausedNow(policy, now)) throw new AppError('signups_paused', policy.pauseReason || undefined);
+    if (isPaused(policy, now)) throw pausedError(policy.pauseReason || undefined);
     const address = parseEmailAddress(input.email);
     await assertMayProceed(address, now, log);
     await limitIp('start', input.ip, log);
@@ -307,3 +313,8 @@ export function makeSignupService(deps: SignupDeps) {
 }
 
 export type SignupService = ReturnType<typeof makeSignupService>;
+
+/** `signups_paused` with the admin's pause reason as the public `detail` (the page shows it). */
+function pausedError(reason: string | undefined): AppError {
+  return new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
+}

@@ -8,13 +8,13 @@ import {
   type FaultSpec,
   type GraphEmulator,
   type RequestLogEntry,
-} from '../../dev/graphEmulator';
+} from '../../dev/graph-emulator';
+import { parseRetryAfter } from '../../shared/adapters/retryAfter';
 import {
   GraphDirectory,
   GraphRequestError,
   StaticTokenCredential,
   maskEmails,
-  parseRetryAfter,
   type GraphAttempt,
   type GraphDirectoryOptions,
 } from '../../shared/adapters/graphDirectory';

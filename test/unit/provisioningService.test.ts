@@ -26,7 +26,7 @@ describe('provisioning service', () => {
     expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
     const [guest] = world.directory.usersWithAddress(email);
     expect(guest?.userType).toBe('Guest');
-    expect([...world.directory.groups.values()].every((m) => m.size === 0)).toBe(true);
+    expect([...world.directory.groups.values()].every((g) => g.members.size === 0)).toBe(true);
     const flow = (await world.signups.get(signupId))!.value;
     expect(flow).toMatchObject({ status: 'ready', outcome: 'guest_created', guestCreatedByUs: true });
     expect(world.access.createdGuests.get(flow.addressKey)?.userId).toBe(guest?.id);

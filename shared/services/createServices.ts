@@ -1,0 +1,143 @@
+/**
+ * The one wiring of services from ports and settings. Production calls it from the container over Azure
+ * adapters; the test world calls it over in-memory fakes, so tests exercise the services as production
+ * builds them. Pure wiring: no config, no adapters, no I/O.
+ */
+import type {
+  AccessStore,
+  AddressStore,
+  AuditLog,
+  Clock,
+  Directory,
+  EmailSender,
+  MessageTraces,
+  PolicyProvider,
+  PolicyStore,
+  QueueInspector,
+  QueuePublisher,
+  RateLimiter,
+  SignupStore,
+} from '../ports';
+import type { AdminSettings } from './adminDeps';
+import { makeAdminService } from './adminService';
+import { makeApprovalService } from './approvalService';
+import { type EmailSettings, makeEmailService } from './emailService';
+import { CachedPolicyProvider } from './policy';
+import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
+import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeRevocationService } from './revocationService';
+import { makeSignupService, type SignupSettings } from './signupService';
+
+export interface Ports {
+  signups: SignupStore;
+  addresses: AddressStore;
+  limiter: RateLimiter;
+  queue: QueuePublisher;
+  queues: QueueInspector;
+  policyStore: PolicyStore;
+  audit: AuditLog;
+  directory: Directory;
+  /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
+  traces: MessageTraces;
+  /** Revocations and the guests this service created. */
+  access: AccessStore;
+  sender: EmailSender;
+  clock: Clock;
+  /**
+   * The policy start reads. Default: the policy store through a 5 s per-instance cache, which the admin
+   * service invalidates after this instance saves a policy. Tests pin one here.
+   */
+  policy?: PolicyProvider & { invalidate?(): void };
+  /** How the provisioner waits in process (tests advance a fixed clock instead). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Every service's settings, derived from config once (`settingsFromConfig` in the container). */
+export interface Settings {
+  signup: SignupSettings;
+  email: EmailSettings;
+  provisioning: ProvisioningSettings;
+  /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
+  admin: AdminSettings;
+  retention: RetentionSettings;
+}
+
+export function createServices(ports: Ports, settings: Settings) {
+  const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
+  const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const managedGroupIds = settings.provisioning.managedGroupIds;
+  /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
+  const missingManagedGroups = async () => {
+    const missing: string[] = [];
+    for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
+    return missing;
+  };
+  return {
+    missingManagedGroups,
+    policy,
+    signupService: makeSignupService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      policy,
+      clock,
+      settings: settings.signup,
+    }),
+    emailService: makeEmailService({
+      signups,
+      addresses,
+      limiter,
+      clock,
+      policy,
+      sender: ports.sender,
+      settings: settings.email,
+    }),
+    provisioningService: makeProvisioningService({
+      signups,
+      directory,
+      traces: ports.traces,
+      access,
+      policy,
+      missingManagedGroups,
+      limiter,
+      queue,
+      audit,
+      clock,
+      sleep: ports.sleep,
+      settings: settings.provisioning,
+    }),
+    adminService: makeAdminService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      queues: ports.queues,
+      policyStore: ports.policyStore,
+      audit,
+      directory,
+      clock,
+      settings: settings.admin,
+      // This instance serves the new policy at once; the others within the provider's 5 s cache.
+      onPolicyChanged: () => policy.invalidate?.(),
+    }),
+    retentionService: makeRetentionService({
+      signups,
+      addresses,
+      limiter,
+      audit,
+      clock,
+      settings: settings.retention,
+    }),
+    approvalService: makeApprovalService({ signups, queue, clock, settings: settings.signup }),
+    revocationService: makeRevocationService({
+      access,
+      directory,
+      audit,
+      clock,
+      settings: { secret: settings.signup.secret, managedGroupIds },
+    }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
