@@ -22,7 +22,16 @@ const admin = { 'x-functions-key': ADMIN_KEY };
 let stack: TestStack;
 beforeAll(async () => {
   // Re-sign-ups of one address follow each other at once here: lift the one-code-a-minute cap.
-  stack = await startTestStack({ PARTNER_GROUP_IDS: ACCESS_GROUP, RECIPIENT_EMAILS_PER_MINUTE: '10' });
+  stack = await startTestStack({
+    PARTNER_GROUP_IDS: ACCESS_GROUP,
+    RECIPIENT_EMAILS_PER_MINUTE: '10',
+    // About 25 starts and emails in a minute from one client: no budget or per-IP limit may be what a test
+    // waits on.
+    EMAIL_BUDGET_PER_MINUTE: '1000',
+    EMAIL_BUDGET_PER_HOUR: '10000',
+    IP_STARTS_PER_MINUTE: '1000',
+    IP_STARTS_PER_HOUR: '10000',
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -210,6 +219,7 @@ test('paused mid-flow: resend and verify answer 503 with the reason; after the u
   await setPolicy({});
   const email = address();
   const started = await api(stack, 'POST', '/api/signups', { email, locale: 'en' });
+  expect(started.status).toBe(202);
   const signupId = started.json.signupId as string;
   const mail = await stack.smtp.waitFor((m) => m.to.includes(email) && /code/i.test(m.subject), 15_000);
   await setPolicy({ signupsPaused: true, pauseReason: 'Back at noon' });
@@ -227,4 +237,43 @@ test('paused mid-flow: resend and verify answer 503 with the reason; after the u
     (await api(stack, 'POST', `/api/signups/${signupId}/verify`, { code: codeIn(mail.text) })).status,
   ).toBe(200);
   expect((await settled(signupId)).status).toBe('ready');
+});
+
+test('paused while messages are queued: provisioning and emails are held, not dropped, and go out after the un-pause; nothing reaches a poison queue', async () => {
+  await setPolicy({ enrolment: 'approval', approvers: [APPROVER] });
+  const [a, b] = [address('northwindtraders.com'), address('northwindtraders.com')];
+  const flows = [await signUp(a), await signUp(b)];
+  const tokens = [];
+  for (const email of [a, b]) {
+    const mail = await stack.smtp.waitFor((m) => m.to.includes(APPROVER) && m.text.includes(email), 15_000);
+    tokens.push(/\/approvals\/([A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{24})/.exec(mail.text)![1]!);
+  }
+  await setPolicy({
+    enrolment: 'approval',
+    approvers: [APPROVER],
+    signupsPaused: true,
+    pauseReason: 'Review',
+  });
+  // The sponsors decide while paused: approve queues provisioning, deny queues the requester's email.
+  expect((await api(stack, 'POST', `/api/approvals/${tokens[0]!}`, { decision: 'approve' })).status).toBe(
+    200,
+  );
+  expect((await api(stack, 'POST', `/api/approvals/${tokens[1]!}`, { decision: 'deny' })).status).toBe(200);
+  await waitFor(
+    () => (stack.logs.some((l) => l.includes('provisioning_held')) ? true : undefined),
+    30_000,
+    'provisioning to be held',
+  );
+  const status = async (i: number) => (await api(stack, 'GET', `/api/signups/${flows[i]!.signupId}`)).json;
+  expect((await status(0)).status).toBe('verified');
+  expect(stack.smtp.messages.some((m) => m.to.includes(b) && /did not approve/.test(m.text))).toBe(false);
+
+  await setPolicy({ enrolment: 'approval', approvers: [APPROVER] });
+  expect((await settled(flows[0]!.signupId)).status).toBe('ready');
+  await stack.smtp.waitFor((m) => m.to.includes(a) && /guest account/.test(m.subject), 30_000);
+  await stack.smtp.waitFor((m) => m.to.includes(b) && /did not approve/.test(m.text), 30_000);
+  const depth = async (queue: string) =>
+    (await api(stack, 'GET', '/api/admin/stats', undefined, admin)).json.queueDepths[queue] as number;
+  expect(await depth('signup-provision-poison')).toBe(0);
+  expect(await depth('signup-email-poison')).toBe(0);
 });
