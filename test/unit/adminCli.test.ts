@@ -138,6 +138,62 @@ describe('parseArgs', () => {
   });
 });
 
+describe('the access model in the CLI', () => {
+  test('policy set takes enrolment, approvers and partners; revocations list|add|lift', () => {
+    expect(
+      parseArgs([
+        'policy',
+        'set',
+        '--enrolment',
+        'approval',
+        '--approvers',
+        'a@contoso.com,b@contoso.com',
+        '--partner',
+        'Fabrikam.com:11111111-1111-4111-8111-111111111111:s@contoso.com',
+        '--remove-partner',
+        'old.com',
+      ]).command,
+    ).toEqual({
+      kind: 'policy-set',
+      changes: {
+        enrolment: 'approval',
+        approvers: ['a@contoso.com', 'b@contoso.com'],
+        partners: [
+          {
+            domain: 'fabrikam.com',
+            groupIds: ['11111111-1111-4111-8111-111111111111'],
+            sponsors: ['s@contoso.com'],
+          },
+        ],
+        removePartners: ['old.com'],
+      },
+    });
+    expect(() => parseArgs(['policy', 'set', '--enrolment', 'everyone'])).toThrow(UsageError);
+    expect(parseArgs(['revocations', 'add', 'bob@fabrikam.com', '--delete-guest']).command).toEqual({
+      kind: 'revocations-add',
+      email: 'bob@fabrikam.com',
+      deleteGuest: true,
+    });
+    expect(parseArgs(['revocations', 'lift', 'abc']).command).toEqual({
+      kind: 'revocations-lift',
+      emailHash: 'abc',
+    });
+    expect(parseArgs(['revocations', 'list']).command).toEqual({ kind: 'revocations-list' });
+  });
+
+  test('a pause keeps the partners, enrolment and approvers (a PUT replaces the whole policy)', () => {
+    const partners = [{ domain: 'fabrikam.com', groupIds: ['g'], sponsors: [] }];
+    const current: StoredPolicy = { ...EMPTY, enrolment: 'partners', approvers: ['a@contoso.com'], partners };
+    expect(applyChanges(current, { signupsPaused: true })).toMatchObject({
+      signupsPaused: true,
+      enrolment: 'partners',
+      approvers: ['a@contoso.com'],
+      partners,
+    });
+    expect(applyChanges(current, { removePartners: ['fabrikam.com'] }).partners).toBeUndefined();
+  });
+});
+
 describe('applyChanges (the body of the PUT)', () => {
   const current: StoredPolicy = {
     signupsPaused: true,

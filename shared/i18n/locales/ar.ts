@@ -146,7 +146,6 @@ export const ar: Messages = {
   'page.approval.deny': 'رفض',
   'page.approval.approved': 'تمت الموافقة. سيتلقى الشخص بريدًا إلكترونيًا عندما يصبح حسابه جاهزًا.',
   'page.approval.denied': 'تم الرفض. سيتلقى الشخص بريدًا إلكترونيًا بذلك.',
-  'error.signups_paused.reason': 'التسجيل متوقف مؤقتًا في الوقت الحالي. رسالة من المسؤول: {reason}',
   'error.domain_not_allowed.paused':
     'التسجيل من هذا النطاق متوقف مؤقتًا في الوقت الحالي. رسالة من المسؤول: {reason}',
   'error.domain_not_allowed.capped':

@@ -152,8 +152,6 @@ export const de: Messages = {
   'page.approval.deny': 'Ablehnen',
   'page.approval.approved': 'Freigegeben. Die Person erhält eine E-Mail, sobald ihr Konto bereit ist.',
   'page.approval.denied': 'Abgelehnt. Die Person erhält eine E-Mail darüber.',
-  'error.signups_paused.reason':
-    'Registrierungen sind im Moment pausiert. Nachricht der Administration: {reason}',
   'error.domain_not_allowed.paused':
     'Registrierungen von dieser Domain sind im Moment pausiert. Nachricht der Administration: {reason}',
   'error.domain_not_allowed.capped':

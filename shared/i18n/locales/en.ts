@@ -154,8 +154,6 @@ export const en = {
     'Too many attempts. Please wait {seconds, plural, one {# second} other {# seconds}} and try again.',
   'error.resend_too_soon': 'We just sent you a code. Please wait a moment before asking for another one.',
   'error.signups_paused': 'Sign-ups are paused at the moment. Please try again later.',
-  'error.signups_paused.reason':
-    'Sign-ups are paused at the moment. Message from the administrator: {reason}',
   'error.domain_not_allowed.paused':
     'Sign-ups from this domain are paused at the moment. Message from the administrator: {reason}',
   'error.domain_not_allowed.capped':

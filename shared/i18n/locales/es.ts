@@ -145,8 +145,6 @@ export const es: Messages = {
   'page.approval.deny': 'Denegar',
   'page.approval.approved': 'Aprobada. La persona recibirá un correo cuando su cuenta esté lista.',
   'page.approval.denied': 'Denegada. La persona recibirá un correo informándole.',
-  'error.signups_paused.reason':
-    'Los registros están en pausa en este momento. Mensaje del administrador: {reason}',
   'error.domain_not_allowed.paused':
     'Los registros de este dominio están en pausa en este momento. Mensaje del administrador: {reason}',
   'error.domain_not_allowed.capped':

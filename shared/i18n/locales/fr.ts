@@ -148,8 +148,6 @@ export const fr: Messages = {
   'page.approval.deny': 'Refuser',
   'page.approval.approved': 'Approuvée. La personne recevra un e-mail quand son compte sera prêt.',
   'page.approval.denied': 'Refusée. La personne recevra un e-mail l’en informant.',
-  'error.signups_paused.reason':
-    'Les inscriptions sont suspendues pour le moment. Message de l’administrateur : {reason}',
   'error.domain_not_allowed.paused':
     'Les inscriptions depuis ce domaine sont suspendues pour le moment. Message de l’administrateur : {reason}',
   'error.domain_not_allowed.capped':

@@ -147,7 +147,6 @@ export const ja: Messages = {
   'page.approval.deny': '拒否',
   'page.approval.approved': '承認しました。アカウントの準備ができると本人にメールが届きます。',
   'page.approval.denied': '拒否しました。本人にその旨のメールが届きます。',
-  'error.signups_paused.reason': '現在、登録は一時停止しています。管理者からのメッセージ: {reason}',
   'error.domain_not_allowed.paused':
     '現在、このドメインからの登録は一時停止しています。管理者からのメッセージ: {reason}',
   'error.domain_not_allowed.capped':

@@ -143,7 +143,6 @@ export const nl: Messages = {
   'page.approval.deny': 'Weigeren',
   'page.approval.approved': 'Goedgekeurd. De persoon krijgt een e-mail zodra het account klaar is.',
   'page.approval.denied': 'Geweigerd. De persoon krijgt hierover een e-mail.',
-  'error.signups_paused.reason': 'Aanmelden is op dit moment gepauzeerd. Bericht van de beheerder: {reason}',
   'error.domain_not_allowed.paused':
     'Aanmelden vanaf dit domein is op dit moment gepauzeerd. Bericht van de beheerder: {reason}',
   'error.domain_not_allowed.capped':
