@@ -236,4 +236,4 @@ test('new, existing-guest, existing-member, recipient-throttled, partner, revoke
     expect({ kind: r.kind, significant: r.p <= 0.05 }).toEqual({ kind: r.kind, significant: false });
     expect(r.deltaMedianMs).toBeLessThan(5);
   }
-}, 400_000);
+}, 400_000); // 1,505–2,905 sequential starts (seven classes): minutes when the machine is busy
