@@ -404,6 +404,8 @@ var applicationSettings = {
   GRAPH_BASE_URL: graphBaseUrl
   GRAPH_ACCESS_GROUP_ID: effectiveAccessGroupId
   GRAPH_CLIENT_ID: graphIdentity.properties.clientId
+  PARTNER_GROUP_IDS: join(partnerGroupIds, ',')
+  APPROVAL_TTL_DAYS: ''
   INVITE_REDIRECT_URL: inviteRedirectUrl
   SIGN_IN_URL: signInUrl
   GRAPH_WRITES_PER_SECOND: string(graphWritesPerSecond)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { OBJECT_ID } from './domain/accessPolicy';
 import { normalizeDomain } from './domain/domainPolicy';
 
 /**
@@ -228,7 +229,28 @@ export const SETTINGS = {
   },
   GRAPH_ACCESS_GROUP_ID: {
     schema: z.string().min(1),
-    description: 'Object id of the group the sensitivity labels grant; every guest is added to it.',
+    optional: true,
+    description:
+      'No longer used: guests join no group by default (identity first); partner groups come from the run-time policy and must be listed in `PARTNER_GROUP_IDS`.',
+  },
+  PARTNER_GROUP_IDS: {
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter((s) => s.length > 0),
+      )
+      .pipe(z.array(z.string().regex(OBJECT_ID, 'must be Entra object ids (GUIDs), comma-separated'))),
+    default: '',
+    description:
+      'Comma-separated object ids of the only groups this service may ever add guests to or remove them from (partner groups in the run-time policy must be among them). Empty: no group is ever written.',
+  },
+  APPROVAL_TTL_DAYS: {
+    schema: int(1, 30),
+    default: '7',
+    description: 'How long a sponsor has to approve or deny a sign-up before the request expires.',
   },
   GRAPH_CLIENT_ID: {
     schema: z.uuid(),

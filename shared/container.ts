@@ -14,6 +14,7 @@ import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
+import { TableAccessStore } from './adapters/tableAccessStore';
 import { TableAuditLog } from './adapters/tableAudit';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
@@ -60,6 +61,7 @@ export function emailSettings(config: Config): EmailSettings {
     budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
     budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
     retentionDays: config.RETENTION_FINISHED_DAYS,
+    approvalTtlDays: config.APPROVAL_TTL_DAYS,
     branding: {
       organizationName: config.BRAND_ORGANIZATION_NAME,
       logoUrl: config.BRAND_LOGO_URL,
@@ -84,7 +86,9 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
     email: emailSettings(config),
     provisioning: {
       ...signup,
-      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
+      approvalTtlDays: config.APPROVAL_TTL_DAYS,
+      organizationName: config.BRAND_ORGANIZATION_NAME,
       inviteRedirectUrl: config.INVITE_REDIRECT_URL,
       signInUrl: config.SIGN_IN_URL,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
@@ -98,6 +102,7 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
       emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
     },
     retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
     http: {
@@ -151,6 +156,12 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     return client;
   };
   const signups = new TableSignupStore(table(TABLES.signups));
+  const directory = new GraphDirectory({
+    baseUrl: config.GRAPH_BASE_URL,
+    credential: config.GRAPH_STATIC_TOKEN
+      ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
+      : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
+  });
   return {
     signups,
     addresses: new TableAddressStore(table(TABLES.addresses)),
@@ -159,12 +170,10 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     queues: new StorageQueueInspector(queueClient),
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
-    directory: new GraphDirectory({
-      baseUrl: config.GRAPH_BASE_URL,
-      credential: config.GRAPH_STATIC_TOKEN
-        ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
-        : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
-    }),
+    directory,
+    traces: directory,
+    // Revocations and created-guest records live in the policy table (their own partitions).
+    access: new TableAccessStore(table(TABLES.policy)),
     sender: createEmailSender(config, credential),
     clock: systemClock,
     /** Storage is reachable when a point read answers (404 included). */

@@ -10,6 +10,7 @@ import {
   registerIdentityRoutes,
 } from './identityProvider';
 import { registerInvitationRoutes } from './invitations';
+import { registerMessageTraceRoutes } from './messageTraces';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
 import { registerUserRoutes } from './users';
@@ -42,6 +43,7 @@ const MODULES: RouteModule[] = [
   registerInvitationRoutes,
   registerUserRoutes,
   registerGroupRoutes,
+  registerMessageTraceRoutes,
   registerControlRoutes,
 ];
 

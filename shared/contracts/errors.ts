@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'signup_not_found',
   'method_not_allowed',
   'already_verified',
+  'already_decided',
+  'approval_not_found',
   'conflict',
   'precondition_failed',
   'payload_too_large',

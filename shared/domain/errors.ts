@@ -23,6 +23,8 @@ export const ERRORS = {
   },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   already_verified: { status: 409, message: 'This sign-up is already verified.' },
+  already_decided: { status: 409, message: 'This request has already been decided.' },
+  approval_not_found: { status: 404, message: 'This approval link is not valid or has expired.' },
   conflict: { status: 409, message: 'The resource was changed by someone else. Try again.' },
   precondition_failed: {
     status: 412,

@@ -4,11 +4,13 @@
  * builds them. Pure wiring: no config, no adapters, no I/O.
  */
 import type {
+  AccessStore,
   AddressStore,
   AuditLog,
   Clock,
   Directory,
   EmailSender,
+  MessageTraces,
   PolicyProvider,
   PolicyStore,
   QueueInspector,
@@ -18,10 +20,12 @@ import type {
 } from '../ports';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
+import { makeApprovalService } from './approvalService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
 
 export interface Ports {
@@ -33,6 +37,10 @@ export interface Ports {
   policyStore: PolicyStore;
   audit: AuditLog;
   directory: Directory;
+  /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
+  traces: MessageTraces;
+  /** Revocations and the guests this service created. */
+  access: AccessStore;
   sender: EmailSender;
   clock: Clock;
   /**
@@ -55,9 +63,17 @@ export interface Settings {
 }
 
 export function createServices(ports: Ports, settings: Settings) {
-  const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
+  const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const managedGroupIds = settings.provisioning.managedGroupIds;
+  /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
+  const missingManagedGroups = async () => {
+    const missing: string[] = [];
+    for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
+    return missing;
+  };
   return {
+    missingManagedGroups,
     policy,
     signupService: makeSignupService({
       signups,
@@ -73,12 +89,17 @@ export function createServices(ports: Ports, settings: Settings) {
       addresses,
       limiter,
       clock,
+      policy,
       sender: ports.sender,
       settings: settings.email,
     }),
     provisioningService: makeProvisioningService({
       signups,
       directory,
+      traces: ports.traces,
+      access,
+      policy,
+      missingManagedGroups,
       limiter,
       queue,
       audit,
@@ -107,6 +128,14 @@ export function createServices(ports: Ports, settings: Settings) {
       audit,
       clock,
       settings: settings.retention,
+    }),
+    approvalService: makeApprovalService({ signups, queue, clock, settings: settings.signup }),
+    revocationService: makeRevocationService({
+      access,
+      directory,
+      audit,
+      clock,
+      settings: { secret: settings.signup.secret, managedGroupIds },
     }),
   };
 }
