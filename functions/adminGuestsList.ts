@@ -1,7 +1,7 @@
 import { app, type HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 
-import { adminHandler } from '../shared/adminAuth';
+import { adminAuthLevel, adminHandler } from '../shared/adminAuth';
 import { type Deps, deps } from '../shared/container';
 import { GUEST_STATES } from '../shared/domain/guestLedger';
 import { AppError } from '../shared/errors';
@@ -30,15 +30,16 @@ function parseQuery(req: HttpRequest): ListGuestsInput {
 }
 
 /** GET /api/admin/guests: one page of the guest ledger (no addresses: the ledger holds none). */
-export const makeAdminGuestsList = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
+export const makeAdminGuestsList = (d: Pick<Deps, 'adminService' | 'adminAuth'>): AppHttpHandler =>
   adminHandler(
-    () => d.http.adminRequiredRole,
+    'read',
+    () => d.adminAuth,
     async (req) => json(200, await d.adminService.listGuests(parseQuery(req))),
   );
 
 app.http('adminGuestsList', {
   route: 'api/admin/guests',
   methods: ['GET'],
-  authLevel: 'function',
+  authLevel: adminAuthLevel(),
   handler: httpFunction((req, log, ctx) => makeAdminGuestsList(deps())(req, log, ctx)),
 });

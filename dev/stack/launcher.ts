@@ -59,7 +59,10 @@ export interface Stack<M extends SmtpServer> {
   readonly maildev: MaildevInstance;
   readonly smtpPort: number;
   readonly graph: GraphEmulator;
-  /** Where the services are: AzureWebJobsStorage, SMTP_HOST, SMTP_PORT, GRAPH_BASE_URL. */
+  /**
+   * Where the services are: AzureWebJobsStorage, SMTP_HOST, SMTP_PORT, GRAPH_BASE_URL, and ADMIN_AUTHORITY
+   * (the Graph emulator's local identity provider).
+   */
   readonly wiring: Record<string, string>;
 }
 
@@ -185,6 +188,7 @@ export function createStack<M extends SmtpServer = SmtpServer>(options: StackOpt
         GRAPH_BASE_URL: stack.graph.url,
         // The emulator also answers Entra's OpenID configuration (does a domain have its own tenant?).
         LOGIN_BASE_URL: `${stack.graph.url}/_login`,
+        ADMIN_AUTHORITY: stack.graph.idp.authority(),
       };
     },
   };

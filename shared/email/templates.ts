@@ -474,6 +474,7 @@ export function renderAccountReadyEmail(i: {
   const body = [
     heading(ctx, 1, t(locale, keys.heading)),
     paragraph(ctx, messageHtml(ctx, keys.body, org)),
+    keys.steps ? paragraph(ctx, messageHtml(ctx, 'common.identity.body', org)) : '',
     signInUrl ? button(ctx, signInUrl, signInLabel) : '',
     steps.length > 0 ? heading(ctx, 2, t(locale, 'common.next.heading')) : '',
     steps.length > 0 ? orderedList(ctx, steps.map(escapeHtml)) : '',
@@ -484,6 +485,7 @@ export function renderAccountReadyEmail(i: {
   const text = textDocument([
     t(locale, keys.heading),
     t(locale, keys.body, org),
+    keys.steps ? t(locale, 'common.identity.body', org) : '',
     signInUrl ? `${signInLabel}\n${signInUrl}` : '',
     steps.length > 0
       ? [t(locale, 'common.next.heading'), ...steps.map((step, n) => `${n + 1}. ${step}`)].join('\n')

@@ -4,6 +4,7 @@
  * builds them. Pure wiring: no config, no adapters, no I/O.
  */
 import type {
+  AccessStore,
   AddressStore,
   AuditLog,
   Clock,
@@ -11,6 +12,7 @@ import type {
   EmailSender,
   GuestAccounts,
   GuestLedgerStore,
+  MessageTraces,
   PolicyProvider,
   PolicyStore,
   QueueInspector,
@@ -21,6 +23,7 @@ import type {
 } from '../ports';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
+import { makeApprovalService } from './approvalService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { makeGraphBudget } from './graphBudget';
 import { type GuestIntentSettings, makeGuestIntents } from './guestIntents';
@@ -28,6 +31,7 @@ import { type GuestLifecycleSettings, makeGuestLifecycle } from './guestLifecycl
 import { CachedPolicyProvider } from './policy';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
 
 export interface Ports {
@@ -44,6 +48,10 @@ export interface Ports {
   /** The ledger of guests this service created. */
   ledger: GuestLedgerStore;
   tenants: TenantDiscovery;
+  /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
+  traces: MessageTraces;
+  /** Revocations and the guests this service created. */
+  access: AccessStore;
   sender: EmailSender;
   clock: Clock;
   /**
@@ -68,7 +76,7 @@ export interface Settings {
 }
 
 export function createServices(ports: Ports, settings: Settings) {
-  const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
+  const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
   const intents = makeGuestIntents({
     ledger: ports.ledger,
@@ -87,7 +95,15 @@ export function createServices(ports: Ports, settings: Settings) {
     clock,
     settings: settings.intents,
   });
+  const managedGroupIds = settings.provisioning.managedGroupIds;
+  /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
+  const missingManagedGroups = async () => {
+    const missing: string[] = [];
+    for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
+    return missing;
+  };
   return {
+    missingManagedGroups,
     policy,
     signupService: makeSignupService({
       signups,
@@ -103,12 +119,17 @@ export function createServices(ports: Ports, settings: Settings) {
       addresses,
       limiter,
       clock,
+      policy,
       sender: ports.sender,
       settings: settings.email,
     }),
     provisioningService: makeProvisioningService({
       signups,
       directory,
+      traces: ports.traces,
+      access,
+      policy,
+      missingManagedGroups,
       limiter,
       queue,
       audit,
@@ -152,6 +173,15 @@ export function createServices(ports: Ports, settings: Settings) {
       ledger: ports.ledger,
       clock,
       settings: settings.retention,
+    }),
+    approvalService: makeApprovalService({ signups, queue, clock, settings: settings.signup }),
+    revocationService: makeRevocationService({
+      access,
+      directory,
+      audit,
+      clock,
+      settings: { secret: settings.signup.secret, managedGroupIds },
+      ledger: ports.ledger,
     }),
   };
 }

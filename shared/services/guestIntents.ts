@@ -203,18 +203,11 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
     // Deleting the user also ends its memberships; removing first leaves nothing behind if the delete is
     // refused (e.g. the permission is missing) and the message is retried.
-    for (const groupId of groups) await removeFromGroup(groupId, userId);
+    for (const groupId of groups) await deps.directory.removeFromGroup(groupId, userId);
     await deps.directory.deleteUser(userId);
     await deps.ledger.delete(userId);
     await audit('guest_removed', userId, log, { groups: groups.length });
     return { action: 'done' };
-  }
-
-  async function removeFromGroup(groupId: string, userId: string): Promise<void> {
-    const directory = deps.directory as Directory & {
-      removeFromGroup?: (g: string, u: string) => Promise<unknown>;
-    };
-    if (directory.removeFromGroup) await directory.removeFromGroup(groupId, userId);
   }
 
   async function reset(

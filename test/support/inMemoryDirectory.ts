@@ -14,6 +14,7 @@ import {
   type GuestAccount,
   type GuestAccounts,
   type Invitation,
+  type MessageTraces,
 } from '../../shared/ports';
 
 /** A user as the directory holds it (the emulator's record; `visibleAt` is the end of replication lag). */
@@ -26,7 +27,10 @@ export type DirectoryMethod =
   | 'deleteUser'
   | 'getGuest'
   | 'resetRedemption'
-  | 'setAccountEnabled';
+  | 'setAccountEnabled'
+  | 'removeFromGroup'
+  | 'groupExists'
+  | 'deliveredTo';
 
 export interface DirectoryCall {
   method: DirectoryMethod;
@@ -47,7 +51,7 @@ export interface InMemoryDirectoryOptions {
   now?: () => number;
 }
 
-export class InMemoryDirectory implements Directory, GuestAccounts {
+export class InMemoryDirectory implements Directory, GuestAccounts, MessageTraces {
   /** The directory state: the same model the Graph emulator serves. */
   readonly model: DirectoryModel;
   readonly calls: DirectoryCall[] = [];
@@ -74,6 +78,21 @@ export class InMemoryDirectory implements Directory, GuestAccounts {
   /** An already redeemed guest unless `extra` says otherwise. */
   seedGuest(email: string, extra: Partial<FakeDirectoryUser> = {}): FakeDirectoryUser {
     return this.model.addUser({ ...this.model.seededUser({ mail: email, userType: 'Guest' }), ...extra });
+  }
+
+  /** An existing (empty) group, e.g. a managed partner group. */
+  seedGroup(groupId: string): void {
+    this.model.group(groupId);
+  }
+
+  /** Exchange delivered a message to `recipientAddress` (now, unless `receivedDateTime` says otherwise). */
+  seedTrace(trace: { recipientAddress: string; receivedDateTime?: string; status?: string }): void {
+    this.model.addMessageTrace(trace);
+  }
+
+  /** Groups that exist (seeded or written). */
+  get groups(): ReadonlyMap<string, { members: ReadonlySet<string> }> {
+    return this.model.groups;
   }
 
   membersOf(groupId: string): string[] {
@@ -190,6 +209,28 @@ export class InMemoryDirectory implements Directory, GuestAccounts {
       const user = this.model.users.get(userId);
       if (user) user.accountEnabled = enabled;
     });
+  }
+
+  async removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'not_member'> {
+    return this.run('removeFromGroup', [groupId, userId], () =>
+      this.model.groups.get(groupId)?.members.delete(userId) ? ('removed' as const) : ('not_member' as const),
+    );
+  }
+
+  async groupExists(groupId: string): Promise<boolean> {
+    return this.run('groupExists', [groupId], () => this.model.groups.has(groupId));
+  }
+
+  async deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean> {
+    return this.run('deliveredTo', [recipient, since, until], () =>
+      this.model.messageTraces.some(
+        (t) =>
+          t.recipientAddress.toLowerCase() === recipient.toLowerCase() &&
+          t.status === 'Delivered' &&
+          Date.parse(t.receivedDateTime) >= since.getTime() &&
+          Date.parse(t.receivedDateTime) <= until.getTime(),
+      ),
+    );
   }
 
   // ----- internals ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import {
   emptyPolicy,
   FixedClock,
   FixedPolicy,
+  InMemoryAccessStore,
   InMemoryAuditLog,
   InMemoryAddressStore,
   InMemoryPolicyStore,
@@ -43,6 +44,10 @@ export const LIFECYCLE = {
   inactiveDays: 0,
 };
 import { RecordingEmailSender } from './recordingEmailSender';
+
+/** Groups the test world's provisioner manages (its PARTNER_GROUP_IDS). */
+export const PARTNER_GROUP = '11111111-1111-4111-8111-111111111111';
+export const OTHER_PARTNER_GROUP = '22222222-2222-4222-8222-222222222222';
 
 export interface WorldOptions {
   settings?: Partial<SignupSettings>;
@@ -73,6 +78,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const sleeps: number[] = [];
   const ledger = new InMemoryGuestLedger();
   const tenants = new FakeTenantDiscovery();
+  const access = new InMemoryAccessStore();
   const ports: Ports = {
     signups,
     addresses,
@@ -85,6 +91,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     accounts: directory,
     ledger,
     tenants,
+    traces: directory,
+    access,
     sender,
     clock,
     policy: options.policy ?? policy,
@@ -104,6 +112,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       budgetPerMinute: options.budgetPerMinute ?? 30,
       budgetPerHour: options.budgetPerHour ?? 100,
       retentionDays: 30,
+      approvalTtlDays: 7,
       branding: {
         organizationName: 'Contoso',
         accentColor: '#0b5cad',
@@ -112,7 +121,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     },
     provisioning: {
       ...settings,
-      accessGroupId: 'access-group',
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
+      approvalTtlDays: 7,
       inviteRedirectUrl: 'https://signup.contoso.example/',
       signInUrl: 'https://myapplications.microsoft.com',
       graphWritesPerSecond: 20,
@@ -124,6 +134,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       emailBudgetPerMinute: options.budgetPerMinute ?? 30,
       emailBudgetPerHour: options.budgetPerHour ?? 100,
       graphWritesPerSecond: 20,
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
     },
     retention: { finishedDays: 30, auditDays: 180 },
     lifecycle: {
@@ -147,8 +158,15 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     },
   });
   const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
-  const { signupService, emailService, provisioningService, retentionService, guestLifecycle } =
-    createServices(ports, servicesSettings(noLists));
+  const {
+    signupService,
+    emailService,
+    provisioningService,
+    retentionService,
+    approvalService,
+    revocationService,
+    guestLifecycle,
+  } = createServices(ports, servicesSettings(noLists));
 
   /**
    * The admin service over this world's stores, with its own policy store and settings-level lists.
@@ -230,6 +248,9 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     settings,
     signupService,
     emailService,
+    approvalService,
+    revocationService,
+    access,
     directory,
     sleeps,
     provisioningService,
