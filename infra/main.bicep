@@ -433,7 +433,6 @@ var applicationSettings = {
   GRAPH_WRITES_PER_SECOND: string(graphWritesPerSecond)
   RETENTION_FINISHED_DAYS: ''
   RETENTION_AUDIT_DAYS: ''
-  ADMIN_REQUIRED_ROLE: adminRequiredRole
   TENANT_ID: tenant().tenantId
   ADMIN_AUTH: adminAuth
   ADMIN_AUDIENCE: createAdminApp ? adminApp.outputs.audience : adminAudience
