@@ -351,3 +351,30 @@ export interface Metrics {
   /** A gauge read at every export; a failing `read` skips that export's readings. */
   gauge(name: GaugeName, read: () => Promise<GaugeReading[]>): void;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant readiness (read-only Graph reads of the tenant's B2B settings)
+
+/** The parts of the tenant's settings the readiness check judges, as Graph returns them. */
+export interface TenantInspector {
+  /** App roles granted to the app's identity (the access token's `roles` claim); undefined when unreadable. */
+  grantedRoles(): Promise<string[] | undefined>;
+  /** GET /policies/authorizationPolicy (Policy.Read.All). */
+  authorizationPolicy(): Promise<{ allowInvitesFrom?: string; guestUserRoleId?: string }>;
+  /** GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email (Policy.Read.All). */
+  emailOtpConfiguration(): Promise<{ state?: string; allowExternalIdToUseEmailOtp?: string }>;
+  /** GET /policies/crossTenantAccessPolicy/default (Policy.Read.All): inbound B2B collaboration. */
+  inboundB2bCollaboration(): Promise<{ usersAndGroups?: string; applications?: string }>;
+  /** The tenant's B2B invitation allow or block list (beta b2bManagementPolicies); undefined = none set. */
+  invitationDomainList(): Promise<{ allowed?: string[]; blocked?: string[] } | undefined>;
+  /** GET /groups/{id}: undefined when it does not exist. */
+  group(groupId: string): Promise<{ id: string; visibility?: string | null } | undefined>;
+}
+
+/** Graph refused a read (401/403): the identity lacks the permission, so the setting is unknown. */
+export class AccessDeniedError extends Error {
+  override name = 'AccessDeniedError' as const;
+  constructor(readonly status: number) {
+    super(`access denied (${status})`);
+  }
+}
