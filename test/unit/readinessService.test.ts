@@ -43,23 +43,23 @@ test('a tenant set up as documented: every check passes, each once', async () =>
 });
 
 test.each([
-  ['graph_roles', 'fail', (t: FakeTenant) => (t.roles = ['User.Read.All'])],
-  ['email_otp', 'fail', (t: FakeTenant) => (t.allowExternalIdToUseEmailOtp = 'disabled')],
-  ['guest_invitations', 'fail', (t: FakeTenant) => (t.allowInvitesFrom = 'none')],
+  ['graph_roles', 'fail', (t: FakeTenant): unknown => (t.roles = ['User.Read.All'])],
+  ['email_otp', 'fail', (t: FakeTenant): unknown => (t.allowExternalIdToUseEmailOtp = 'disabled')],
+  ['guest_invitations', 'fail', (t: FakeTenant): unknown => (t.allowInvitesFrom = 'none')],
   [
     'guest_access_restricted',
     'warn',
-    (t: FakeTenant) => (t.guestUserRoleId = '10dae51f-b6af-4016-8d66-8c2a99b929b3'),
+    (t: FakeTenant): unknown => (t.guestUserRoleId = '10dae51f-b6af-4016-8d66-8c2a99b929b3'),
   ],
   [
     'inbound_b2b',
     'fail',
-    (t: FakeTenant) => (t.inbound = { usersAndGroups: 'blocked', applications: 'allowed' }),
+    (t: FakeTenant): unknown => (t.inbound = { usersAndGroups: 'blocked', applications: 'allowed' }),
   ],
-  ['invitation_domains', 'fail', (t: FakeTenant) => (t.domainList = { allowed: ['fabrikam.com'] })],
-  ['invitation_domains', 'warn', (t: FakeTenant) => (t.domainList = { blocked: ['gmail.com'] })],
-  ['groups', 'fail', (t: FakeTenant) => t.groups.set(GROUP, 'Public')],
-  ['groups', 'fail', (t: FakeTenant) => t.groups.clear()],
+  ['invitation_domains', 'fail', (t: FakeTenant): unknown => (t.domainList = { allowed: ['fabrikam.com'] })],
+  ['invitation_domains', 'warn', (t: FakeTenant): unknown => (t.domainList = { blocked: ['gmail.com'] })],
+  ['groups', 'fail', (t: FakeTenant): unknown => t.groups.set(GROUP, 'Public')],
+  ['groups', 'fail', (t: FakeTenant): unknown => t.groups.clear()],
 ] as const)('misconfigured %s → exactly that check is %s, with a fix', async (id, status, misconfigure) => {
   const w = world();
   misconfigure(w.tenant);

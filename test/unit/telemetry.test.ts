@@ -21,6 +21,7 @@ import type { QueuePublisher } from '../../shared/ports';
 import { createOtelMetrics, otelTracing, validCarrier } from '../../shared/telemetry/otel';
 import { telemetryExporter } from '../../shared/telemetry';
 import { TracedQueuePublisher } from '../../shared/telemetry/traced';
+import { QUEUES } from '../../shared/storageNames';
 
 const spans = new InMemorySpanExporter();
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
@@ -55,7 +56,9 @@ class CapturingPublisher implements QueuePublisher {
 test('a queue send carries the trace context inside the message; the consumer continues that trace', async () => {
   const inner = new CapturingPublisher();
   const queue = new TracedQueuePublisher(inner, otelTracing);
-  await otelTracing.inSpan('POST signups', { kind: 'server' }, () => queue.send('email', { signupId: 's1' }));
+  await otelTracing.inSpan('POST signups', { kind: 'server' }, () =>
+    queue.send(QUEUES.email, { signupId: 's1' }),
+  );
   const message = inner.sent[0]!;
   expect(message).toMatchObject({ signupId: 's1', traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-/) });
 
@@ -63,11 +66,16 @@ test('a queue send carries the trace context inside the message; the consumer co
     otelTracing.inSpan('smtp deliver', { kind: 'client' }, () => Promise.resolve()),
   );
   const byName = Object.fromEntries(spans.getFinishedSpans().map((s) => [s.name, s]));
-  expect(Object.keys(byName).sort()).toEqual(['POST signups', 'email process', 'email send', 'smtp deliver']);
+  expect(Object.keys(byName).sort()).toEqual([
+    'POST signups',
+    'email process',
+    'signup-email send',
+    'smtp deliver',
+  ]);
   expect(new Set(Object.values(byName).map((s) => s.spanContext().traceId)).size).toBe(1);
   const parentOf = (name: string) => byName[name]!.parentSpanContext?.spanId;
-  expect(parentOf('email send')).toBe(byName['POST signups']!.spanContext().spanId);
-  expect(parentOf('email process')).toBe(byName['email send']!.spanContext().spanId);
+  expect(parentOf('signup-email send')).toBe(byName['POST signups']!.spanContext().spanId);
+  expect(parentOf('email process')).toBe(byName['signup-email send']!.spanContext().spanId);
   expect(parentOf('smtp deliver')).toBe(byName['email process']!.spanContext().spanId);
 });
 
