@@ -60,7 +60,7 @@ export function updateTenant(tenant: TenantSettings, body: Record<string, unknow
       case 'blockedDomains':
         if (!Array.isArray(value) || !value.every((d) => typeof d === 'string'))
           throw new TenantControlError(key);
-        next[key] = value as string[];
+        next[key] = value;
         break;
       default:
         throw new TenantControlError(key);
