@@ -41,7 +41,7 @@ export function findAppRoot(from = __dirname): string {
 
 /** dev/graphEmulator is optional while it is being written: a missing module is skipped with a warning. */
 function loadGraphEmulator(): StartGraphEmulator | undefined {
-  const modulePath = path.join(__dirname, 'graphEmulator');
+  const modulePath = path.join(__dirname, 'graph-emulator');
   try {
     const mod = require(modulePath) as { startGraphEmulator?: StartGraphEmulator };
     return typeof mod.startGraphEmulator === 'function' ? mod.startGraphEmulator : undefined;

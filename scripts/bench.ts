@@ -17,7 +17,7 @@ import readline from 'node:readline';
 
 import autocannon from 'autocannon';
 
-import { startGraphEmulator, type GraphEmulator } from '../dev/graphEmulator';
+import { startGraphEmulator, type GraphEmulator } from '../dev/graph-emulator';
 import { prepareAppRoot } from '../dev/hostMain';
 import { azuriteConnectionString, freePort, startAzurite, type AzuriteInstance } from '../dev/processes';
 import { SmtpEmailSender } from '../shared/adapters/smtpEmailSender';

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
-import { startGraphEmulator } from '../dev/graphEmulator';
+import { startGraphEmulator } from '../dev/graph-emulator';
 import { MEMORY_PREFIX } from '../dev/hostMain';
 import { freePort, startAzurite } from '../dev/processes';
 import {

@@ -1,5 +1,5 @@
 /**
- * The sign-up API as the page uses it (issue 3 contract). Every call resolves to a result, never throws:
+ * The sign-up API as the page uses it (the contract in openapi.yaml). Every call resolves to a result, never throws:
  * network failures and unexpected answers become `network` / `generic` errors the page can word kindly.
  */
 

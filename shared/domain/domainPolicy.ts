@@ -1,5 +1,5 @@
 /**
- * Which email domains may self-sign-up (issue 3 "Domain policy", req 30).
+ * Which email domains may self-sign-up (the admin domain policy in docs/ADMIN.md, req 30).
  *
  * Order, first match wins:
  *   1. the organisation's own domains → refused: those people already have an organisation account;

@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 9, req 57, 58, 65): 200 people sign up at once against the local stack while
+ * Fault injection (req 57, 58, 65): 200 people sign up at once against the local stack while
  * the dev host is SIGKILLed and restarted at random moments (≥ 20 times), Graph answers 429/503 storms and
  * then is down for 60 s, SMTP is down for 60 s, and Azurite is restarted (persisted to disk) twice.
  * Each person behaves like the landing page and a patient human: retries a failed request, asks for a new
@@ -17,7 +17,7 @@ import path from 'node:path';
 
 import { QueueServiceClient } from '@azure/storage-queue';
 
-import { type GraphEmulator, startGraphEmulator } from '../../dev/graphEmulator';
+import { type GraphEmulator, startGraphEmulator } from '../../dev/graph-emulator';
 import { prepareAppRoot } from '../../dev/hostMain';
 import { type AzuriteInstance, freePort, startAzurite } from '../../dev/processes';
 import {

@@ -1,4 +1,4 @@
-/** Random bodies, content types and ids against every public endpoint: never a 5xx (issue 3, 9). */
+/** Random bodies, content types and ids against every public endpoint: never a 5xx (req 33). */
 import { HttpRequest } from '@azure/functions';
 import fc from 'fast-check';
 

@@ -94,7 +94,7 @@ describe('POST /api/signups', () => {
     expect(typeof json.error.message).toBe('string');
   });
 
-  test('415 without application/json and 413 above 4 KiB (req 39)', async () => {
+  test('415 without application/json and 413 above 4 KiB (req 33, 39)', async () => {
     const { call } = setup();
     const plain = await call('start', {
       body: JSON.stringify({ email: uniqueEmail() }),

@@ -8,7 +8,7 @@ import {
   type FaultSpec,
   type GraphEmulator,
   type RequestLogEntry,
-} from '../../dev/graphEmulator';
+} from '../../dev/graph-emulator';
 import {
   GraphDirectory,
   GraphRequestError,

@@ -1,5 +1,5 @@
 /**
- * Issue 9 point 4: fast-check over every public endpoint of the compiled app, over real HTTP, against the
+ * Fuzzing (req 33): fast-check over every public endpoint of the compiled app, over real HTTP, against the
  * dev host as a child process (dev/hostMain.ts, the same plumbing as the soak and the fault suite).
  * FUZZ_HTTP_RUNS requests per endpoint (default 10,000): random, huge and empty bodies, JSON and not, random
  * content types, header values, path ids and page names (unicode, percent-encoded, raw bytes, malformed
@@ -964,7 +964,7 @@ afterAll(async () => {
   if (appRoot) rmSync(appRoot, { recursive: true, force: true });
 });
 
-describe('issue 9: fuzzing every public endpoint over HTTP against the dev host process', () => {
+describe('fuzzing every public endpoint over HTTP against the dev host process', () => {
   test.each(ENDPOINTS.map((e, i) => [e, i] as const))(
     `%s: ${RUNS} random requests (bodies, headers, content types, ids, methods) never get a 5xx or a dropped connection`,
     async (endpoint, i) => {

@@ -12,7 +12,7 @@ import type { AxeResults, Result } from 'axe-core';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { startGraphEmulator, type GraphEmulator } from '../../dev/graphEmulator';
+import { startGraphEmulator, type GraphEmulator } from '../../dev/graph-emulator';
 import { consoleLogSink, createLocalHost, type LocalHost } from '../../dev/host';
 import { freePort, startAzurite, type AzuriteInstance } from '../../dev/processes';
 import { buildWeb } from '../../scripts/build-web';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
 import { QueueServiceClient } from '@azure/storage-queue';
 
-import { type GraphEmulator, startGraphEmulator } from '../../dev/graphEmulator';
+import { type GraphEmulator, startGraphEmulator } from '../../dev/graph-emulator';
 import { createLocalHost, type LocalHost } from '../../dev/host';
 import { type AzuriteInstance, startAzurite } from '../../dev/processes';
 import { readLocalSettingsValues } from '../../dev/settings';
