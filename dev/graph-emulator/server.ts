@@ -7,6 +7,7 @@ import { registerGroupRoutes } from './groups';
 import { registerInvitationRoutes } from './invitations';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
+import { registerTenantRoutes } from './tenant';
 import { registerUserRoutes } from './users';
 
 export interface GraphEmulatorOptions {
@@ -35,6 +36,7 @@ const MODULES: RouteModule[] = [
   registerInvitationRoutes,
   registerUserRoutes,
   registerGroupRoutes,
+  registerTenantRoutes,
   registerControlRoutes,
 ];
 

@@ -1,7 +1,7 @@
 /**
- * The Graph emulator's tenant settings: the policy resources the readiness check reads, answered from a
- * small model that starts as a tenant set up the way the app needs it, and the control endpoint
- * `POST /_emulator/tenant` that changes it to simulate a misconfigured tenant:
+ * Tenant settings: the policy resources the readiness check reads (shared/services/readinessService.ts),
+ * answered from a small model that starts as a tenant set up the way the app needs it, and the control
+ * endpoint `POST /_emulator/tenant` that changes it to simulate a misconfigured tenant (GET shows it):
  *
  *   {"guestUserRoleId"?, "allowInvitesFrom"?, "emailOtpEnabled"?, "inboundB2bAllowed"?,
  *    "allowedDomains"?, "blockedDomains"?}
@@ -10,7 +10,11 @@
  * /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email,
  * /v1.0/policies/crossTenantAccessPolicy/default, /beta/policies/b2bManagementPolicies.
  * Shapes follow the Graph v1.0/beta resource docs (only the properties the app reads, plus ids).
+ * `emulatorAccessToken()` is a bearer token shaped like a managed identity's (an unsigned JWT whose `roles`
+ * claim the readiness check reads); the emulator itself accepts any token.
  */
+import { badRequest, readJsonObject, sendJson, type Exchange } from './http';
+import type { EmulatorContext, RouteModule } from './router';
 
 export const RESTRICTED_GUEST_ROLE = '2af84b1e-32c8-42b7-82bc-daa82404023b';
 const ALLOW_INVITES_FROM = ['none', 'adminsAndGuestInviters', 'adminsGuestInvitersAndAllMembers', 'everyone'];
@@ -36,6 +40,19 @@ export function defaultTenant(): TenantSettings {
 }
 
 export class TenantControlError extends Error {}
+
+/** The application permissions the app's Graph identity holds after a deployment (infra/modules/graph.bicep). */
+export const GRANTED_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All'];
+
+/** An unsigned JWT carrying `roles`, like the Graph token of a managed identity (never valid for Graph). */
+export function emulatorAccessToken(roles: readonly string[] = GRANTED_ROLES): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return [
+    part({ typ: 'JWT', alg: 'none' }),
+    part({ aud: 'https://graph.microsoft.com', roles }),
+    'emulator',
+  ].join('.');
+}
 
 /** Applies a `POST /_emulator/tenant` body; throws `TenantControlError` naming the bad property. */
 export function updateTenant(tenant: TenantSettings, body: Record<string, unknown>): TenantSettings {
@@ -139,3 +156,28 @@ export function tenantResource(
       return undefined;
   }
 }
+
+/** `POST /_emulator/tenant` (routed by ./controls.ts with the other controls). */
+export async function updateTenantControl({ state }: EmulatorContext, ex: Exchange): Promise<void> {
+  try {
+    state.tenant = updateTenant(state.tenant, await readJsonObject(ex.req));
+  } catch (error) {
+    if (error instanceof TenantControlError) throw badRequest(`Invalid tenant setting: ${error.message}.`);
+    throw error;
+  }
+  sendJson(ex, 200, state.tenant);
+}
+
+export const registerTenantRoutes: RouteModule = (router, { state, baseUrl }) => {
+  for (const path of [
+    '/v1.0/policies/authorizationPolicy',
+    '/v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email',
+    '/v1.0/policies/crossTenantAccessPolicy/default',
+    '/beta/policies/b2bManagementPolicies',
+  ]) {
+    const [version = '', ...rest] = path.split('/').filter(Boolean);
+    router.graph('GET', path, (ex) =>
+      sendJson(ex, 200, tenantResource(version, rest, state.tenant, baseUrl())),
+    );
+  }
+};
