@@ -1,6 +1,9 @@
-// Entry point for the production bundle (scripts/package.ts): importing a module registers its functions.
+// Entry point for the production bundle (scripts/package.ts): importing a module registers its functions;
+// telemetry first, so it is running before any other module loads.
+import './telemetry';
 import './adminPolicyGet';
 import './adminPolicyPut';
+import './adminReadiness';
 import './adminSignupDelete';
 import './adminSignupGet';
 import './adminSignupRetry';

@@ -33,6 +33,7 @@ Commands:
   signups retry <id>                      Re-queue provisioning of a failed sign-up
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
   stats                                   Counts, top domains, budgets and queue depths
+  readiness                               Tenant readiness checks with fixes (exit 2 when one fails)
 
 Global options:
   --json                                  Print the API's JSON instead of tables
@@ -72,6 +73,7 @@ export type Command =
   | { kind: 'signups-retry'; signupId: string }
   | { kind: 'signups-erase'; signupId: string; deleteGuest: boolean }
   | { kind: 'stats' }
+  | { kind: 'readiness' }
   | { kind: 'help' };
 
 export interface Invocation {
@@ -238,6 +240,10 @@ export function parseArgs(argv: string[]): Invocation {
         if (positionals.length !== 1) throw new UsageError('"stats" takes no arguments');
         allowOnly(values, [], 'stats');
         return { kind: 'stats' };
+      case 'readiness':
+        if (positionals.length !== 1) throw new UsageError('"readiness" takes no arguments');
+        allowOnly(values, [], 'readiness');
+        return { kind: 'readiness' };
       default:
         throw new UsageError(`Unknown command "${group}"`);
     }
@@ -441,6 +447,23 @@ interface Stats {
   emailBudget: Record<string, { used: number; limit: number }>;
   graphBudget: Record<string, { used: number; limit: number }>;
   queueDepths: Record<string, number | null>;
+}
+
+export interface Readiness {
+  checks: Array<{ id: string; status: 'pass' | 'warn' | 'fail'; message: string; fix: string }>;
+}
+
+export function formatReadiness(readiness: Readiness): string {
+  const mark = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
+  const lines = readiness.checks.flatMap((c) => [
+    `${mark[c.status]}  ${c.id}: ${c.message}`,
+    ...(c.fix ? [`      fix: ${c.fix}`] : []),
+  ]);
+  const failed = readiness.checks.filter((c) => c.status === 'fail').length;
+  const warned = readiness.checks.filter((c) => c.status === 'warn').length;
+  return [...lines, '', `${readiness.checks.length} checks: ${failed} failed, ${warned} warnings.`].join(
+    '\n',
+  );
 }
 
 export function formatStats(stats: Stats): string {
@@ -667,6 +690,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         const { data } = await call<Stats>('GET', '/api/admin/stats');
         print(data, () => formatStats(data));
         break;
+      }
+      case 'readiness': {
+        const { data } = await call<Readiness>('GET', '/api/admin/readiness');
+        print(data, () => formatReadiness(data));
+        // A failed check is a misconfigured tenant: scripts (infra/deploy.sh) can tell from the exit code.
+        return data.checks.some((c) => c.status === 'fail') ? 2 : 0;
       }
     }
     return 0;

@@ -5,6 +5,7 @@
 import { AcsEmailSender } from './adapters/acsEmailSender';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
+import { GraphTenantInspector } from './adapters/graphTenant';
 import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
@@ -17,11 +18,14 @@ import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
 import { makeAdminService } from './services/adminService';
 import { type EmailSettings, makeEmailService } from './services/emailService';
+import { registerOperationalGauges } from './services/operationalGauges';
 import { makeProvisioningService } from './services/provisioningService';
+import { makeReadinessService } from './services/readinessService';
 import { CachedPolicyProvider } from './services/policy';
 import { makeRetentionService } from './services/retentionService';
 import { makeSignupService, type SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
+import { metrics, TracedDirectory, TracedEmailSender, TracedQueuePublisher, tracing } from './telemetry';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -67,7 +71,7 @@ function createEmailSender(
   credential: () => ReturnType<typeof createAzureCredential>,
 ): EmailSender {
   if (config.EMAIL_TRANSPORT === 'smtp') {
-    return new SmtpEmailSender({
+    const smtp = new SmtpEmailSender({
       host: config.SMTP_HOST,
       port: config.SMTP_PORT,
       secure: config.SMTP_SECURE,
@@ -75,7 +79,13 @@ function createEmailSender(
       auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
       senderAddress: config.EMAIL_SENDER_ADDRESS,
     });
+    return new TracedEmailSender(smtp, tracing, 'smtp');
   }
+  // ACS calls also get the Azure SDK's own HTTP spans once telemetry is on; SMTP has only this one.
+  return new TracedEmailSender(acsSender(config, credential), tracing, 'acs');
+}
+
+function acsSender(config: Config, credential: () => ReturnType<typeof createAzureCredential>): EmailSender {
   return config.ACS_ENDPOINT
     ? new AcsEmailSender({
         endpoint: config.ACS_ENDPOINT,
@@ -109,7 +119,9 @@ function build() {
     if (!client) queueClients.set(name, (client = createQueueClient(storage, name)));
     return client;
   };
-  const queue = new StorageQueuePublisher(queueClient);
+  // Every send carries the active trace context inside the message (shared/telemetry/traced.ts).
+  const queue = new TracedQueuePublisher(new StorageQueuePublisher(queueClient), tracing);
+  const queues = new StorageQueueInspector(queueClient);
   const clock = systemClock;
   const policyStore = new TablePolicyStore(table(TABLES.policy));
   const policy = new CachedPolicyProvider(policyStore, config, clock);
@@ -124,6 +136,8 @@ function build() {
     policy,
     clock,
     settings: limits,
+    metrics,
+    tracing,
   });
 
   const emailService = makeEmailService({
@@ -133,14 +147,17 @@ function build() {
     clock,
     sender: createEmailSender(config, credential),
     settings: emailSettings(config),
+    metrics,
   });
 
-  const directory = new GraphDirectory({
+  const graph = new GraphDirectory({
     baseUrl: config.GRAPH_BASE_URL,
     credential: config.GRAPH_STATIC_TOKEN
       ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
       : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
+    onAttempt: (attempt) => metrics.count('graph.requests', { status: attempt.status }),
   });
+  const directory = new TracedDirectory(graph, tracing);
   const provisioningService = makeProvisioningService({
     signups,
     directory,
@@ -155,6 +172,17 @@ function build() {
       signInUrl: config.SIGN_IN_URL,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
       replicationLagBudgetMs: 120_000,
+    },
+    metrics,
+  });
+  registerOperationalGauges(metrics, {
+    limiter,
+    queues,
+    clock,
+    settings: {
+      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
     },
   });
 
@@ -177,7 +205,7 @@ function build() {
       addresses,
       limiter,
       queue,
-      queues: new StorageQueueInspector(queueClient),
+      queues,
       policyStore,
       audit: auditLog,
       directory,
@@ -194,6 +222,16 @@ function build() {
       },
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
       onPolicyChanged: () => policy.invalidate(),
+    }),
+    readinessService: makeReadinessService({
+      tenant: new GraphTenantInspector(graph),
+      policy,
+      settings: {
+        groupIds: config.GRAPH_ACCESS_GROUP_ID ? [config.GRAPH_ACCESS_GROUP_ID] : [],
+        emailTransport: config.EMAIL_TRANSPORT,
+        senderAddress: config.EMAIL_SENDER_ADDRESS,
+        codeHmacSecret: config.CODE_HMAC_SECRET,
+      },
     }),
     retentionService: makeRetentionService({
       signups,

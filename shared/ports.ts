@@ -296,6 +296,8 @@ export interface AuditLog {
 export interface QueueInspector {
   /** Approximate number of messages in the queue; 0 when the queue does not exist. */
   approximateDepth(queue: QueueName): Promise<number>;
+  /** Seconds since the oldest visible message was inserted (peeked, not dequeued); 0 when empty or absent. */
+  oldestMessageAgeSeconds(queue: QueueName, now: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ import {
   type RateLimiter,
   type SignupStore,
   type Versioned,
+  type Metrics,
 } from '../ports';
+import { noMetrics } from '../telemetry/noop';
 import { QUEUES } from '../storageNames';
 import { audit, auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
@@ -52,6 +54,7 @@ export interface ProvisioningDeps {
   clock: Clock;
   settings: ProvisioningSettings;
   sleep?: (ms: number) => Promise<void>;
+  metrics?: Metrics;
 }
 
 export type ProvisionOutcome =
@@ -282,6 +285,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       () => [auditEvent('provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } })],
     );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
+    (deps.metrics ?? noMetrics).count('signups.ready', { outcome });
     log.event('signup_provisioned', {
       signupId: flow.signupId,
       correlationId: flow.correlationId,
@@ -309,6 +313,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     const failed = written?.value;
     if (failed?.status !== 'failed') return;
     await deps.queue.send(QUEUES.email, { signupId: message.signupId, kind: 'signup_failed' });
+    (deps.metrics ?? noMetrics).count('signups.failed', { outcome: 'provisioning_failed' });
     await audit(deps.audit, log, 'failed', failed, deps.clock.now(), {
       details: { reason: reason.slice(0, 200) },
     });

@@ -19,6 +19,8 @@ export type Exporter = 'azure' | 'console' | 'otlp';
 export interface SdkOptions {
   exporter: Exporter;
   connectionString?: string;
+  /** Entra ID for ingestion (App Insights with local auth off); from APPLICATIONINSIGHTS_AUTHENTICATION_STRING. */
+  credential?: import('@azure/identity').TokenCredential;
   /** The app's own `@azure/core-tracing` and `@azure/functions` modules (see the header). */
   modules: { coreTracing: object; functions?: object };
   /** Metric export interval. Default 60 s (OTEL_METRIC_EXPORT_INTERVAL overrides). */
@@ -49,7 +51,10 @@ export function startSdk(options: SdkOptions): Sdk {
     const { AzureFunctionsInstrumentation } =
       require('@azure/functions-opentelemetry-instrumentation') as typeof import('@azure/functions-opentelemetry-instrumentation');
     distro.useAzureMonitor({
-      azureMonitorExporterOptions: { connectionString: options.connectionString },
+      azureMonitorExporterOptions: {
+        connectionString: options.connectionString,
+        credential: options.credential,
+      },
       // Every sign-up trace is kept: the volume is small and a sampled-out hop would break the trace.
       samplingRatio: 1,
       instrumentationOptions: { azureSdk: { enabled: true }, http: { enabled: true } },

@@ -1,0 +1,20 @@
+import { app } from '@azure/functions';
+
+import { adminHandler } from '../shared/adminAuth';
+import { type Deps, deps } from '../shared/container';
+import { json } from '../shared/http';
+import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
+
+/** GET /api/admin/readiness: whether the tenant is set up for B2B sign-up, check by check, with fixes. */
+export const makeAdminReadiness = (d: Pick<Deps, 'readinessService' | 'config'>): AppHttpHandler =>
+  adminHandler(
+    () => d.config.ADMIN_REQUIRED_ROLE,
+    async () => json(200, await d.readinessService.check()),
+  );
+
+app.http('adminReadiness', {
+  route: 'api/admin/readiness',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: httpFunction((req, log, ctx) => makeAdminReadiness(deps())(req, log, ctx)),
+});
