@@ -1,6 +1,4 @@
-// Entry point for the production bundle (scripts/package.ts): importing a module registers its functions;
-// telemetry first, so it is running before any other module loads.
-import './telemetry';
+// Entry point for the production bundle (scripts/package.ts): importing a module registers its functions.
 import './adminPolicyGet';
 import './adminPolicyPut';
 import './adminReadiness';

@@ -2,6 +2,8 @@
  * The composition root: builds every adapter once per process, on first use, from the validated config.
  * Function files import `deps()`; tests build services from fakes instead.
  */
+// First, for its effect: telemetry starts when the app loads (shared/telemetry/bootstrap.ts).
+import './telemetry/bootstrap';
 import { AcsEmailSender } from './adapters/acsEmailSender';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';

@@ -1,10 +1,11 @@
-// Registers no function: starts OpenTelemetry when the app loads, before any invocation, so the Azure
-// Functions instrumentation can still announce itself to the host (app.setup is locked after start-up).
-// With no exporter configured (the default outside Azure) this loads nothing (shared/telemetry).
+// Imported for its effect by the composition root, which every function file imports: starts OpenTelemetry
+// when the app loads, before any invocation, so the Azure Functions instrumentation can still announce
+// itself to the host (app.setup is locked after start-up). With no exporter configured (the default
+// outside Azure) this loads nothing more (see ./index.ts).
 import * as coreTracing from '@azure/core-tracing';
 import * as functions from '@azure/functions';
 
-import { startTelemetry } from '../shared/telemetry';
+import { startTelemetry } from '.';
 
 let telemetry: ReturnType<typeof startTelemetry> | undefined;
 try {
