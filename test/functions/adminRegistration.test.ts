@@ -32,7 +32,7 @@ const trigger = (name: string) =>
   Object.values(registered.find((r) => r.name === name)?.bindings ?? {}).find((b) => b.direction === 'in');
 
 test('each admin file registers one function named after it', () => {
-  expect(adminFiles.length).toBe(7);
+  expect(adminFiles.length).toBe(8);
   expect(registered.map((r) => r.name).sort()).toEqual(
     [...adminFiles.map((f) => f.replace(/\.ts$/, '')), 'retention'].sort(),
   );
@@ -46,6 +46,7 @@ test.each([
   ['adminSignupRetry', 'api/admin/signups/{signupId}/retry', ['POST']],
   ['adminSignupDelete', 'api/admin/signups/{signupId}', ['DELETE']],
   ['adminStats', 'api/admin/stats', ['GET']],
+  ['adminReadiness', 'api/admin/readiness', ['GET']],
 ])(
   '%s is an HTTP trigger on %s %j with authLevel function (no key → 401 from the host)',
   (name, route, methods) => {
