@@ -6,9 +6,9 @@ import { json } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 /** GET /api/admin/readiness: whether the tenant is set up for B2B sign-up, check by check, with fixes. */
-export const makeAdminReadiness = (d: Pick<Deps, 'readinessService' | 'config'>): AppHttpHandler =>
+export const makeAdminReadiness = (d: Pick<Deps, 'readinessService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async () => json(200, await d.readinessService.check()),
   );
 

@@ -1,18 +1,16 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 
 import { type Deps, deps } from '../shared/container';
+import { ResendRequest } from '../shared/contracts/http';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
-const ResendBody = z.strictObject({});
-
 export const makeSignupResend =
-  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log) => {
-    await readJsonBody(req, ResendBody, { allowEmpty: true });
+    await readJsonBody(req, ResendRequest, { allowEmpty: true });
     const resent = await d.signupService.resend(
-      { signupId: req.params.signupId ?? '', ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS) },
+      { signupId: req.params.signupId ?? '', ip: clientIp(req, d.http.trustedProxyHops) },
       log,
     );
     return json(202, resent);
@@ -24,6 +22,6 @@ app.http('signupResend', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupResend(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

@@ -1,25 +1,20 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 
 import { type Deps, deps } from '../shared/container';
+import { StartRequest } from '../shared/contracts/http';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
-const StartBody = z.strictObject({
-  email: z.string().max(320),
-  locale: z.string().max(35).optional(),
-});
-
 export const makeSignupStart =
-  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log, ctx) => {
-    const body = await readJsonBody(req, StartBody);
+    const body = await readJsonBody(req, StartRequest);
     const started = await d.signupService.start(
       {
         email: body.email,
         locale: body.locale,
         acceptLanguage: req.headers.get('accept-language') ?? undefined,
-        ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
+        ip: clientIp(req, d.http.trustedProxyHops),
         correlationId: ctx.invocationId,
       },
       log,
@@ -33,6 +28,6 @@ app.http('signupStart', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupStart(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

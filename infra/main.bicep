@@ -230,7 +230,7 @@ var deploymentContainerName = 'app-package'
 var codeHmacSecretName = 'code-hmac-secret'
 var deployGraph = grantGraphPermissions || createAccessGroup
 var useAccessGroup = createAccessGroup || !empty(accessGroupId)
-// Least privilege (issue 13): each Graph app role only when a feature needs it. Adding guests to a group
+// Least privilege (security review H3): each Graph app role only when a feature needs it. Adding guests to a group
 // (partner groups, or the optional access group) needs GroupMember.ReadWrite.All.
 var graphPermissions = concat(
   ['User.Invite.All', 'User.Read.All'],

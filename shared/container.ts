@@ -1,6 +1,9 @@
 /**
- * The composition root: builds every adapter once per process, on first use, from the validated config.
- * Function files import `deps()`; tests build services from fakes instead.
+ * The composition root: `createPorts(config)` builds the adapters, `settingsFromConfig(config)` derives
+ * every service's settings once, and `createServices` (shared/services/createServices.ts, also used by the
+ * test world over fakes) wires the services. `deps()` does all three once per process, on first use.
+ * Only this file reads the config; functions get what they need (proxy hops, CORS origins, the admin role,
+ * the landing page) through `deps()`.
  */
 // First, for its effect: telemetry starts when the app loads (shared/telemetry/bootstrap.ts).
 import './telemetry/bootstrap';
@@ -18,16 +21,16 @@ import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
-import { makeAdminService } from './services/adminService';
-import { type EmailSettings, makeEmailService } from './services/emailService';
-import { registerOperationalGauges } from './services/operationalGauges';
-import { makeProvisioningService } from './services/provisioningService';
-import { makeReadinessService } from './services/readinessService';
-import { CachedPolicyProvider } from './services/policy';
-import { makeRetentionService } from './services/retentionService';
-import { makeSignupService, type SignupSettings } from './services/signupService';
+import { createServices, type Ports, type Settings } from './services/createServices';
+import type { EmailSettings } from './services/emailService';
+import type { SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
 import { metrics, TracedDirectory, TracedEmailSender, TracedQueuePublisher, tracing } from './telemetry';
+import { brandingFromConfig } from './web/branding';
+import { makeCspReportHandler } from './web/cspReportHandler';
+import { type LandingPage, loadLandingPage } from './web/landingPage';
+
+export { createServices, type Ports, type Settings } from './services/createServices';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -68,6 +71,51 @@ export function emailSettings(config: Config): EmailSettings {
   };
 }
 
+/** What the HTTP functions read besides their service. */
+export interface HttpSettings {
+  trustedProxyHops: number;
+  corsAllowedOrigins: readonly string[];
+  adminRequiredRole?: string;
+}
+
+/** Every setting the services and functions use, derived from the validated config once. */
+export function settingsFromConfig(config: Config): Settings & { http: HttpSettings } {
+  const signup = signupSettings(config);
+  return {
+    signup,
+    email: emailSettings(config),
+    provisioning: {
+      ...signup,
+      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      signInUrl: config.SIGN_IN_URL,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      replicationLagBudgetMs: 120_000,
+    },
+    admin: {
+      ...signup,
+      organizationDomains: config.ORGANIZATION_DOMAINS,
+      allowedDomains: config.ALLOWED_DOMAINS,
+      blockedDomains: config.BLOCKED_DOMAINS,
+      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+    },
+    retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
+    readiness: {
+      groupIds: config.GRAPH_ACCESS_GROUP_ID ? [config.GRAPH_ACCESS_GROUP_ID] : [],
+      emailTransport: config.EMAIL_TRANSPORT,
+      senderAddress: config.EMAIL_SENDER_ADDRESS,
+      codeHmacSecret: config.CODE_HMAC_SECRET,
+    },
+    http: {
+      trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+      corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
+      adminRequiredRole: config.ADMIN_REQUIRED_ROLE,
+    },
+  };
+}
+
 function createEmailSender(
   config: Config,
   credential: () => ReturnType<typeof createAzureCredential>,
@@ -100,8 +148,8 @@ function acsSender(config: Config, credential: () => ReturnType<typeof createAzu
       });
 }
 
-function build() {
-  const config = getConfig();
+/** The adapters over Azure (or the local emulators the config points at). Builds clients, opens nothing. */
+export function createPorts(config: Config): Ports & { checkStorage(): Promise<void> } {
   const storage: StorageSettings = {
     connectionString: config.AzureWebJobsStorage,
     tableServiceUri: config.AzureWebJobsStorage__tableServiceUri,
@@ -111,47 +159,13 @@ function build() {
   const credential = () => (azureCredential ??= createAzureCredential(config.AzureWebJobsStorage__clientId));
   if (!storage.connectionString) storage.credential = credential();
   const table = (name: string) => createTableClient(storage, name);
-
-  const signups = new TableSignupStore(table(TABLES.signups));
-  const addresses = new TableAddressStore(table(TABLES.addresses));
-  const limiter = new TableRateLimiter(table(TABLES.rateLimits));
   const queueClients = new Map<string, ReturnType<typeof createQueueClient>>();
   const queueClient = (name: string) => {
     let client = queueClients.get(name);
     if (!client) queueClients.set(name, (client = createQueueClient(storage, name)));
     return client;
   };
-  // Every send carries the active trace context inside the message (shared/telemetry/traced.ts).
-  const queue = new TracedQueuePublisher(new StorageQueuePublisher(queueClient), tracing);
-  const queues = new StorageQueueInspector(queueClient);
-  const clock = systemClock;
-  const policyStore = new TablePolicyStore(table(TABLES.policy));
-  const policy = new CachedPolicyProvider(policyStore, config, clock);
-  const auditLog = new TableAuditLog(table(TABLES.audit), table(TABLES.signups));
-
-  const limits = signupSettings(config);
-  const signupService = makeSignupService({
-    signups,
-    addresses,
-    limiter,
-    queue,
-    policy,
-    clock,
-    settings: limits,
-    metrics,
-    tracing,
-  });
-
-  const emailService = makeEmailService({
-    signups,
-    addresses,
-    limiter,
-    clock,
-    sender: createEmailSender(config, credential),
-    settings: emailSettings(config),
-    metrics,
-  });
-
+  const signups = new TableSignupStore(table(TABLES.signups));
   const graph = new GraphDirectory({
     baseUrl: config.GRAPH_BASE_URL,
     credential: config.GRAPH_STATIC_TOKEN
@@ -159,94 +173,44 @@ function build() {
       : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
     onAttempt: (attempt) => metrics.count('graph.requests', { status: attempt.status }),
   });
-  const directory = new TracedDirectory(graph, tracing);
-  const provisioningService = makeProvisioningService({
-    signups,
-    directory,
-    limiter,
-    queue,
-    audit: auditLog,
-    clock,
-    settings: {
-      ...limits,
-      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
-      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
-      signInUrl: config.SIGN_IN_URL,
-      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-      replicationLagBudgetMs: 120_000,
-    },
-    metrics,
-  });
-  registerOperationalGauges(metrics, {
-    limiter,
-    queues,
-    clock,
-    settings: {
-      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
-      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
-      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-    },
-  });
-
   return {
-    config,
-    emailService,
-    provisioningService,
-    directory,
-    clock,
     signups,
-    addresses,
-    limiter,
-    queue,
-    policy,
-    policyStore,
-    auditLog,
-    signupService,
-    adminService: makeAdminService({
-      signups,
-      addresses,
-      limiter,
-      queue,
-      queues,
-      policyStore,
-      audit: auditLog,
-      directory,
-      clock,
-      settings: {
-        ...limits,
-        secret: config.CODE_HMAC_SECRET,
-        organizationDomains: config.ORGANIZATION_DOMAINS,
-        allowedDomains: config.ALLOWED_DOMAINS,
-        blockedDomains: config.BLOCKED_DOMAINS,
-        emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
-        emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
-        graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-      },
-      // This instance serves the new policy at once; the others within the provider's 5 s cache.
-      onPolicyChanged: () => policy.invalidate(),
-    }),
-    readinessService: makeReadinessService({
-      tenant: new GraphTenantInspector(graph),
-      policy,
-      settings: {
-        groupIds: config.GRAPH_ACCESS_GROUP_ID ? [config.GRAPH_ACCESS_GROUP_ID] : [],
-        emailTransport: config.EMAIL_TRANSPORT,
-        senderAddress: config.EMAIL_SENDER_ADDRESS,
-        codeHmacSecret: config.CODE_HMAC_SECRET,
-      },
-    }),
-    retentionService: makeRetentionService({
-      signups,
-      addresses,
-      limiter,
-      audit: auditLog,
-      clock,
-      settings: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
-    }),
+    addresses: new TableAddressStore(table(TABLES.addresses)),
+    limiter: new TableRateLimiter(table(TABLES.rateLimits)),
+    // Every send carries the active trace context inside the message (shared/telemetry/traced.ts).
+    queue: new TracedQueuePublisher(new StorageQueuePublisher(queueClient), tracing),
+    queues: new StorageQueueInspector(queueClient),
+    policyStore: new TablePolicyStore(table(TABLES.policy)),
+    audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
+    directory: new TracedDirectory(graph, tracing),
+    tenant: new GraphTenantInspector(graph),
+    sender: createEmailSender(config, credential),
+    clock: systemClock,
+    metrics,
+    tracing,
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {
       await signups.get('health-probe-000000000000');
     },
+  };
+}
+
+function build() {
+  const config = getConfig();
+  const ports = createPorts(config);
+  const settings = settingsFromConfig(config);
+  let landing: LandingPage | undefined;
+  return {
+    ...ports,
+    ...createServices(ports, settings),
+    http: settings.http,
+    /** Built on first request: reads dist/web once. */
+    landingPage: () =>
+      (landing ??= loadLandingPage({
+        branding: brandingFromConfig(config),
+        defaultLocale: config.DEFAULT_LOCALE,
+      })),
+    cspReports: makeCspReportHandler(),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 
+import type { QUEUE_SCHEMAS } from './contracts/queues';
 import { createLogger, type Logger } from './log';
 import type { QueuePublisher } from './ports';
 import type { QueueName } from './storageNames';
@@ -16,8 +17,8 @@ export type QueueOutcome = { action: string } | { action: 'requeue'; delaySecond
  * Each invocation is a consumer span continuing the trace the message carries (`traceparent`), so one
  * sign-up is one trace across every queue hop.
  */
-export function queueFunction<S extends z.ZodType>(
-  queue: QueueName,
+export function queueFunction<Q extends QueueName, S extends (typeof QUEUE_SCHEMAS)[Q]>(
+  queue: Q,
   schema: S,
   handle: (message: z.output<S>, log: Logger, ctx: InvocationContext) => Promise<QueueOutcome | void>,
   publisher: () => QueuePublisher,
@@ -48,9 +49,9 @@ export function queueFunction<S extends z.ZodType>(
       log.event('invalid_queue_message', { queue, issues: parsed.error.issues.length }, 'error');
       return;
     }
-    const outcome = await handle(parsed.data, log, ctx);
+    const outcome = await handle(parsed.data as z.output<S>, log, ctx);
     if (outcome && outcome.action === 'requeue' && 'delaySeconds' in outcome) {
-      await publisher().send(queue, parsed.data as Record<string, unknown>, {
+      await publisher().send(queue, parsed.data, {
         visibilityDelaySeconds: Math.max(1, Math.min(outcome.delaySeconds, 7 * 24 * 3600)),
       });
     }

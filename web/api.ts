@@ -1,40 +1,22 @@
 /**
- * The sign-up API as the page uses it (the contract in openapi.yaml). Every call resolves to a result, never throws:
- * network failures and unexpected answers become `network` / `generic` errors the page can word kindly.
+ * The sign-up API as the page uses it. The bodies are the server's contracts (shared/contracts, types
+ * only: nothing of it reaches the bundle). Every call resolves to a result, never throws: network
+ * failures and unexpected answers become `network` / `generic` errors the page can word kindly.
  */
+import type { DomainRefusal, ErrorCode } from '../shared/contracts/errors';
+import type { Resent, Signup, StartedSignup, Verified } from '../shared/contracts/http';
 
-export type SignupStatus =
-  'pending_verification' | 'verified' | 'provisioning' | 'ready' | 'failed' | 'expired';
-export type Outcome = 'guest_created' | 'existing_guest' | 'existing_member';
-
-export interface Started {
-  signupId: string;
-  status: 'pending_verification';
-  codeExpiresAt: string;
-  resendAvailableAt: string;
-}
-
-export interface Resent {
-  codeExpiresAt: string;
-  resendAvailableAt: string;
-}
-
-export interface StatusView {
-  signupId: string;
-  status: SignupStatus;
-  codeExpiresAt?: string;
-  resendAvailableAt?: string;
-  outcome?: Outcome;
-  signInUrl?: string;
-  supportContact?: string;
-}
+export type { Outcome, Resent, Signup, StartedSignup } from '../shared/contracts/http';
 
 export interface ApiError {
   /** The API's error code, or `network` (no answer) / `generic` (an answer we do not understand). */
-  code: string;
+  code: ErrorCode | 'network' | 'generic';
   status: number;
   message: string;
-  reason?: string;
+  /** Why a domain is refused (`domain_not_allowed`). */
+  reason?: DomainRefusal;
+  /** Text an admin wrote for the public (the pause reason), shown as is. */
+  detail?: string;
   retryAfterSeconds?: number;
 }
 
@@ -53,11 +35,11 @@ export class SignupApi {
     return Date.now() + this.offsetMs;
   }
 
-  start(email: string, locale: string): Promise<ApiResult<Started>> {
-    return this.request<Started>('POST', '/api/signups', { email, locale });
+  start(email: string, locale: string): Promise<ApiResult<StartedSignup>> {
+    return this.request<StartedSignup>('POST', '/api/signups', { email, locale });
   }
 
-  verify(signupId: string, code: string): Promise<ApiResult<{ signupId: string; status: 'verified' }>> {
+  verify(signupId: string, code: string): Promise<ApiResult<Verified>> {
     return this.request('POST', `/api/signups/${encodeURIComponent(signupId)}/verify`, { code });
   }
 
@@ -65,8 +47,8 @@ export class SignupApi {
     return this.request<Resent>('POST', `/api/signups/${encodeURIComponent(signupId)}/resend`, {});
   }
 
-  status(signupId: string): Promise<ApiResult<StatusView>> {
-    return this.request<StatusView>('GET', `/api/signups/${encodeURIComponent(signupId)}`);
+  status(signupId: string): Promise<ApiResult<Signup>> {
+    return this.request<Signup>('GET', `/api/signups/${encodeURIComponent(signupId)}`);
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
@@ -122,10 +104,12 @@ function toApiError(response: Response, payload: unknown): ApiError {
       : {};
   const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : undefined);
   return {
-    code: text(error.code) ?? 'generic',
+    // An unknown code (a newer server) is worded like any other error: `error.generic`.
+    code: (text(error.code) as ErrorCode | undefined) ?? 'generic',
     status: response.status,
     message: text(error.message) ?? '',
-    reason: text(error.reason),
+    reason: text(error.reason) as DomainRefusal | undefined,
+    detail: text(error.detail),
     retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
   };
 }
@@ -137,9 +121,4 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   const date = Date.parse(value);
   if (!Number.isFinite(date)) return undefined;
   return Math.max(0, Math.ceil((date - now) / 1000));
-}
-
-/** Poll delays for the waiting step: 1 s, 2 s, 3 s … then every 5 s. */
-export function pollDelayMs(attempt: number): number {
-  return Math.min(attempt + 1, 5) * 1000;
 }

@@ -27,13 +27,8 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
-import {
-  AccessDeniedError,
-  NotFoundYetError,
-  type Directory,
-  type DirectoryUser,
-  type Invitation,
-} from '../ports';
+import { AccessDeniedError, NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../ports';
+import { parseRetryAfter } from './retryAfter';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 const DEFAULT_THROTTLE_RETRY_SECONDS = 10;
@@ -359,16 +354,6 @@ class AttemptPolicyHandler implements Middleware {
 /** OData string literal: single quotes doubled, so an address cannot change the filter. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** Seconds from a Retry-After header (delta-seconds, possibly fractional, or an HTTP date); at least 1. */
-export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (header === null || header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
-  const date = Date.parse(header);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(1, Math.ceil((date - now) / 1000));
 }
 
 function shouldRetryInProcess(response: Response, maxInProcessDelaySeconds: number): boolean {

@@ -14,7 +14,7 @@
  * comparisons use the lower-case ASCII (punycode) form. Messages are English; the page localises by
  * `reason`.
  */
-import { AppError } from '../errors';
+import { AppError } from './errors';
 import { parseDomainName, type EmailAddress } from './emailAddress';
 
 export type DomainRefusal = 'consumer' | 'disposable' | 'organization' | 'blocked' | 'not_allowed';

@@ -2,8 +2,8 @@
  * The email function's service: issues codes and sends the code, account-ready and failure emails,
  * exactly once per request, within the per-recipient caps and the global send budget (req 15–17, 22, 54).
  */
-import { z } from 'zod';
 
+import type { EmailMessage } from '../contracts/queues';
 import { generateCode, hashCode } from '../domain/codes';
 import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../domain/signupFlow';
 import {
@@ -31,12 +31,6 @@ import type {
 import { noMetrics } from '../telemetry/noop';
 import { auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
-
-export const EmailMessage = z.object({
-  signupId: z.string().min(1).max(64),
-  kind: z.enum(['verification_code', 'account_ready', 'signup_failed']).default('verification_code'),
-});
-export type EmailMessage = z.infer<typeof EmailMessage>;
 
 export interface EmailSettings extends FlowLimits {
   secret: string;

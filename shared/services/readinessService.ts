@@ -6,32 +6,12 @@
  *
  * A setting the identity may not read (403) is `warn`, never `fail`: the check could not tell.
  */
+import type { AdminReadiness, ReadinessCheck } from '../contracts/http';
 import { AccessDeniedError, type PolicyProvider, type TenantInspector } from '../ports';
 
-export type CheckStatus = 'pass' | 'warn' | 'fail';
-export interface ReadinessCheck {
-  id: ReadinessCheckId;
-  status: CheckStatus;
-  message: string;
-  /** What to do (empty when the check passed). */
-  fix: string;
-}
-export interface ReadinessReport {
-  checks: ReadinessCheck[];
-}
-
-export const READINESS_CHECKS = [
-  'graph_roles',
-  'email_otp',
-  'guest_invitations',
-  'guest_access_restricted',
-  'inbound_b2b',
-  'invitation_domains',
-  'groups',
-  'acs_sender_domain',
-  'key_vault_secret',
-] as const;
-export type ReadinessCheckId = (typeof READINESS_CHECKS)[number];
+export type { AdminReadiness as ReadinessReport, ReadinessCheck } from '../contracts/http';
+export { READINESS_CHECK_IDS as READINESS_CHECKS } from '../contracts/http';
+type ReadinessCheckId = ReadinessCheck['id'];
 
 /** "Guest user access is restricted to properties and memberships of their own directory objects". */
 export const RESTRICTED_GUEST_ROLE_ID = '2af84b1e-32c8-42b7-82bc-daa82404023b';
@@ -269,7 +249,7 @@ export function makeReadinessService(deps: ReadinessDeps) {
   }
 
   /** Runs every check; one that throws becomes a `warn` saying what could not be read. */
-  async function check(): Promise<ReadinessReport> {
+  async function check(): Promise<AdminReadiness> {
     const guarded = async (
       ids: readonly ReadinessCheckId[],
       what: string,

@@ -3,13 +3,15 @@
  * mail; it records intent and queues ids, so every class of address costs the same work (req 23–24).
  */
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
-import { checkDomain, domainMatchesAny } from '../domain/domainPolicy';
+import { checkDomain } from '../domain/domainPolicy';
 import { parseEmailAddress } from '../domain/emailAddress';
+import { isPaused, pausedDomainFor } from '../domain/policy';
 import {
   codeExpiresAt,
   effectiveStatus,
   type FlowLimits,
   newFlow,
+  type Outcome,
   resendAvailableAt,
   type SignupFlow,
   type SignupStatus,
@@ -71,7 +73,7 @@ export interface SignupView {
   status: SignupStatus;
   codeExpiresAt?: string;
   resendAvailableAt?: string;
-  outcome?: string;
+  outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
 }
@@ -97,9 +99,9 @@ export function makeSignupService(deps: SignupDeps) {
 
   async function assertOpen(now: Date): Promise<void> {
     const policy = await deps.policy.get();
-    const pausedUntil = policy.pauseUntil ? Date.parse(policy.pauseUntil) : Infinity;
-    if (policy.signupsPaused && now.getTime() < pausedUntil) {
-      throw new AppError('signups_paused', policy.pauseReason || undefined);
+    if (isPaused(policy, now)) {
+      const reason = policy.pauseReason || undefined;
+      throw new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
     }
   }
 
@@ -136,13 +138,12 @@ export function makeSignupService(deps: SignupDeps) {
       log.event('domain_refused', { reason: verdict.reason, domain: address.domain });
       throw new AppError('domain_not_allowed', verdict.message, { details: { reason: verdict.reason } });
     }
-    const paused = policy.pausedDomains.find(
-      (p) =>
-        domainMatchesAny(address.domain, [p.domain]) && (!p.until || now.getTime() < Date.parse(p.until)),
-    );
+    const paused = pausedDomainFor(policy, address.domain, now);
     if (paused) {
       log.event('domain_refused', { reason: 'paused', domain: address.domain });
-      throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused' } });
+      throw new AppError('domain_not_allowed', paused.reason, {
+        details: { reason: 'paused', detail: paused.reason },
+      });
     }
     await limitIp('start', input.ip, log);
     if (policy.domainDailyCap !== undefined) {

@@ -4,6 +4,7 @@
  * put the active trace context INSIDE the message so the consumer continues the same trace.
  */
 import type { Directory, EmailSender, OutgoingEmail, QueuePublisher, SendResult, Tracing } from '../ports';
+import type { QueueMessages } from '../contracts/queues';
 import type { QueueName } from '../storageNames';
 
 export class TracedQueuePublisher implements QueuePublisher {
@@ -12,7 +13,11 @@ export class TracedQueuePublisher implements QueuePublisher {
     private readonly tracing: Tracing,
   ) {}
 
-  send(queue: QueueName, message: Record<string, unknown>, options?: { visibilityDelaySeconds?: number }) {
+  send<Q extends QueueName>(
+    queue: Q,
+    message: QueueMessages[Q],
+    options?: { visibilityDelaySeconds?: number },
+  ): Promise<void> {
     return this.tracing.inSpan(
       `${queue} send`,
       {

@@ -7,16 +7,17 @@ import { makeSignupStart } from '../../functions/signupStart';
 import { makeSignupStatus } from '../../functions/signupStatus';
 import { makeSignupVerify } from '../../functions/signupVerify';
 import { httpFunction } from '../../shared/httpFunction';
+import { settingsFromConfig } from '../../shared/container';
 import { testConfig } from '../support/builders';
 import { testWorld } from '../support/testWorld';
 
-const config = testConfig();
+const { http } = settingsFromConfig(testConfig());
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const world = testWorld({
   settings: { ipStartsPerMinute: 1e5, ipStartsPerHour: 1e5, ipVerifiesPerMinute: 1e5 },
 });
-const d = { signupService: world.signupService, config };
+const d = { signupService: world.signupService, http };
 const handlers = {
   start: httpFunction(makeSignupStart(d)),
   verify: httpFunction(makeSignupVerify(d)),

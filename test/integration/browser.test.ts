@@ -306,7 +306,11 @@ describeWithChromium(
           status: 503,
           contentType: 'application/json',
           body: JSON.stringify({
-            error: { code: 'signups_paused', message: 'Maintenance until 18:00 UTC.' },
+            error: {
+              code: 'signups_paused',
+              message: 'Maintenance until 18:00 UTC.',
+              detail: 'Maintenance until 18:00 UTC.',
+            },
           }),
         }),
       );

@@ -5,7 +5,7 @@
  * and background work (the email function sends for some classes and not for others) land on every class
  * alike. Each class is compared with the new-address class by a two-sided Mann-Whitney U test.
  */
-import { mannWhitneyU, median } from '../../scripts/benchStats';
+import { mannWhitneyU, median } from '../../dev/stats';
 import { createTableClient } from '../../shared/adapters/storageClients';
 import { TableAddressStore } from '../../shared/adapters/tableStores';
 import { keyedHash } from '../../shared/domain/codes';

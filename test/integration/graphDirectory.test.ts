@@ -9,12 +9,12 @@ import {
   type GraphEmulator,
   type RequestLogEntry,
 } from '../../dev/graph-emulator';
+import { parseRetryAfter } from '../../shared/adapters/retryAfter';
 import {
   GraphDirectory,
   GraphRequestError,
   StaticTokenCredential,
   maskEmails,
-  parseRetryAfter,
   type GraphAttempt,
   type GraphDirectoryOptions,
 } from '../../shared/adapters/graphDirectory';

@@ -1,7 +1,7 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { createAzureCredential, createGraphCredential } from '../../shared/adapters/credential';
 
-describe('Azure credentials (security review I2, issue 13 item 7)', () => {
+describe('Azure credentials (security review I2, least privilege H3)', () => {
   it('uses only the managed identity in Azure, so stray AZURE_* variables cannot change the identity', () => {
     const inAzure = { WEBSITE_SITE_NAME: 'func-rms-prod', AZURE_CLIENT_SECRET: 'stray' };
     expect(createAzureCredential('11111111-1111-4111-8111-111111111111', inAzure)).toBeInstanceOf(

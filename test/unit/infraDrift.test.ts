@@ -513,7 +513,7 @@ export interface PitfallInput {
 
 /**
  * Deploy-time defects a compiler would not catch (infra review B1, B2, H1, H2, M1, M3, M4, L1-L4, L6; security
- * review H3, L6, L10; issue 13 item 7). Each rule names the defect it guards against.
+ * review H3, L6, L10; least-privilege Graph identity). Each rule names the defect it guards against.
  */
 export function checkTemplatePitfalls(input: PitfallInput): string[] {
   const problems: string[] = [];
@@ -588,7 +588,7 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   if (sampling?.isEnabled !== false && !excluded.includes('Trace'))
     problems.push('host.json: Application Insights sampling can drop trace events');
 
-  // Issue 13 item 7: a Graph-only identity, attached to the Function App alone, holding no Azure roles.
+  // Least privilege (review H3): a Graph-only identity, attached to the Function App alone, holding no Azure roles.
   if (
     !blocks.some(
       (b) => b.type === 'Microsoft.ManagedIdentity/userAssignedIdentities' && b.symbol === 'graphIdentity',
@@ -609,7 +609,7 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   if (!/'\$\{graphIdentityId\}': \{\}/.test(functionApp))
     problems.push('modules/functionApp.bicep: the Graph identity is not attached to the Function App');
 
-  // Issue 13 item 7: Graph app roles only when a feature needs them.
+  // Least privilege (review H3): Graph app roles only when a feature needs them.
   const perms = /var graphPermissions = concat\(([\s\S]*?)\n\)/.exec(main)?.[1] ?? '';
   const rules: [string, RegExp][] = [
     ['User.Invite.All and User.Read.All', /^\s*\['User\.Invite\.All', 'User\.Read\.All'\],$/m],
@@ -636,7 +636,7 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
       'modules/graph.bicep: grants a fixed permission list instead of the graphPermissions parameter',
     );
 
-  // Issue 13 item 7: a group Bicep creates hides its members, sends no welcome mail, stays out of Outlook.
+  // Review H2: a group Bicep creates hides its members, sends no welcome mail, stays out of Outlook.
   for (const b of blocks.filter((x) => x.type === 'Microsoft.Graph/groups')) {
     if (!/visibility: 'HiddenMembership'/.test(b.body))
       problems.push(`${b.file}: group ${b.symbol} is not HiddenMembership`);
@@ -896,7 +896,7 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
       expect(checkInfraDrift(gone)).toContain('no Application Insights workbook in infra/');
     });
 
-    it('fails on each deploy-time pitfall of the earlier template (infra review B1-M4, issue 13 item 7)', () => {
+    it('fails on each deploy-time pitfall of the earlier template (infra review B1-M4, review H2, H3)', () => {
       let old = withFile(pitfallInput, 'modules/email.bicep', (t) =>
         t
           .replace('name: customDomainResourceName', 'name: customDomainName')

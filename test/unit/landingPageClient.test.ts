@@ -1,5 +1,6 @@
 /** The page's pure helpers (the rest of the page is exercised in a real browser, test/integration/browser.test.ts). */
-import { parseRetryAfter, pollDelayMs } from '../../web/api';
+import { parseRetryAfter } from '../../web/api';
+import { pollDelayMs } from '../../web/poller';
 import { isCompleteCode, normalizeCode, parseEmailLink } from '../../web/code';
 
 describe('code input', () => {

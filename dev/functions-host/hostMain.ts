@@ -3,7 +3,7 @@
  * suite, the benchmark) can SIGKILL it at any moment and start it again on the same port and storage.
  * Azurite, SMTP and the Graph emulator are the caller's business.
  *
- *   node dist/dev/hostMain.js [--port 7071] [--app-root DIR] [--functions signupStart,signupVerify]
+ *   node dist/dev/functions-host/hostMain.js [--port 7071] [--app-root DIR] [--functions signupStart,signupVerify]
  *                             [--queues '{"visibilityTimeout":"00:00:01"}'] [--lease-seconds 60]
  *                             [--log-level information|warning|error|none]
  *
@@ -22,10 +22,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 
-import { SETTINGS } from '../shared/config';
+import { SETTINGS } from '../../shared/config';
 import { createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost, type LogLevel } from './host';
-import { readLocalSettingsValues } from './settings';
-import { findAppRoot } from './start';
+import { findAppRoot, readLocalSettingsValues } from './settings';
 
 export const READY_PREFIX = 'hostMain ready ';
 export const MEMORY_PREFIX = 'hostMain memory ';

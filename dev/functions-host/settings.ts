@@ -6,6 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The project root: the nearest folder above `from` with both package.json and host.json. */
+export function findAppRoot(from = __dirname): string {
+  let dir = from;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'host.json')))
+      return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`No folder with package.json and host.json above ${from}`);
+    dir = parent;
+  }
+}
+
 export const LOCAL_SETTINGS_FILES = ['local.settings.json', 'local.settings.example.json'] as const;
 
 interface LocalSettingsFile {

@@ -15,23 +15,14 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
-import { startGraphEmulator } from '../dev/graph-emulator';
-import { MEMORY_PREFIX } from '../dev/hostMain';
-import { freePort, startAzurite } from '../dev/processes';
-import {
-  LOAD_TEST_SETTINGS,
-  appSettings,
-  createStorage,
-  killOnExit,
-  queueDepths,
-  requestJson,
-  sleep,
-  spawnHost,
-  track,
-  writeGeneratedBlock,
-} from './benchStack';
-import { SmtpSink } from './benchSmtp';
-import { percentile } from './benchStats';
+import { MEMORY_PREFIX } from '../dev/functions-host/hostMain';
+import { requestJson, sleep } from '../dev/stack/client';
+import { appSettings, killOnExit, track } from '../dev/stack/hostProcess';
+import { createStack } from '../dev/stack/launcher';
+import { freePort } from '../dev/stack/processes';
+import { percentile } from '../dev/stats';
+import { LOAD_TEST_SETTINGS, queueDepths, writeGeneratedBlock } from './common';
+import { SmtpSink } from './smtpSink';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 64);
@@ -70,17 +61,13 @@ const post = (url: string, body: unknown, ip: string) =>
 
 async function main(): Promise<void> {
   killOnExit();
-  const azurite = await startAzurite();
+  const stack = createStack({ mail: { kind: 'catcher', start: () => SmtpSink.start() } });
+  await stack.start();
+  const { azurite, smtp: sink } = stack;
   track(azurite.process);
-  await createStorage(azurite.connectionString);
-  const sink = await SmtpSink.start();
-  const graph = await startGraphEmulator({ port: 0 });
   const settings = appSettings({
-    AzureWebJobsStorage: azurite.connectionString,
+    ...stack.wiring,
     EMAIL_TRANSPORT: 'smtp',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(sink.port),
-    GRAPH_BASE_URL: graph.url,
     GRAPH_STATIC_TOKEN: 'soak-token',
     GRAPH_ACCESS_GROUP_ID: '00000000-0000-4000-8000-00000000504b',
     ...LOAD_TEST_SETTINGS,
@@ -91,7 +78,7 @@ async function main(): Promise<void> {
   const deferred = new Set<string>();
   const dropped = new Map<string, string>();
   let hostErrors = 0;
-  const host = await spawnHost({
+  const host = await stack.spawnHost({
     port: await freePort(),
     settings,
     logLevel: 'information',
@@ -277,9 +264,7 @@ async function main(): Promise<void> {
     log('wrote the soak block of docs/BENCHMARKS.md');
   }
 
-  await host.stop();
-  await Promise.allSettled([sink.stop(), graph.close()]);
-  await azurite.stop();
+  await stack.stop();
   const ok = fivexx === 0 && missing.length === 0 && rssStable && heapStable && hostErrors === 0;
   log(ok ? 'passed' : 'FAILED');
   process.exitCode = ok ? 0 : 1;

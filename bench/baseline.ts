@@ -12,7 +12,7 @@
  *   4. send the base64 JSON message to the email queue.
  * The policy read is left out (the app caches it for 5 s, so it costs nothing per request).
  *
- *   BASELINE_PORT=0 AzureWebJobsStorage=... CODE_HMAC_SECRET=... node dist/scripts/benchBaseline.js
+ *   BASELINE_PORT=0 AzureWebJobsStorage=... CODE_HMAC_SECRET=... node dist/bench/baseline.js
  * prints `baseline ready <url>`.
  */
 import { createHmac, randomBytes } from 'node:crypto';

@@ -1,0 +1,135 @@
+/**
+ * The one wiring of services from ports and settings. Production calls it from the container over Azure
+ * adapters; the test world calls it over in-memory fakes, so tests exercise the services as production
+ * builds them. Pure wiring: no config, no adapters, no I/O.
+ */
+import type {
+  AddressStore,
+  AuditLog,
+  Clock,
+  Directory,
+  EmailSender,
+  Metrics,
+  PolicyProvider,
+  PolicyStore,
+  QueueInspector,
+  QueuePublisher,
+  RateLimiter,
+  SignupStore,
+  TenantInspector,
+  Tracing,
+} from '../ports';
+import { noMetrics, noTracing } from '../telemetry/noop';
+import type { AdminSettings } from './adminDeps';
+import { makeAdminService } from './adminService';
+import { type EmailSettings, makeEmailService } from './emailService';
+import { CachedPolicyProvider } from './policy';
+import { registerOperationalGauges } from './operationalGauges';
+import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
+import { makeReadinessService, type ReadinessSettings } from './readinessService';
+import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeSignupService, type SignupSettings } from './signupService';
+
+export interface Ports {
+  signups: SignupStore;
+  addresses: AddressStore;
+  limiter: RateLimiter;
+  queue: QueuePublisher;
+  queues: QueueInspector;
+  policyStore: PolicyStore;
+  audit: AuditLog;
+  directory: Directory;
+  sender: EmailSender;
+  clock: Clock;
+  /**
+   * The policy start reads. Default: the policy store through a 5 s per-instance cache, which the admin
+   * service invalidates after this instance saves a policy. Tests pin one here.
+   */
+  policy?: PolicyProvider & { invalidate?(): void };
+  /** How the provisioner waits in process (tests advance a fixed clock instead). */
+  sleep?: (ms: number) => Promise<void>;
+  /** The tenant's B2B settings, for the readiness check. */
+  tenant: TenantInspector;
+  /** Counters and gauges (OpenTelemetry in production); default: none. */
+  metrics?: Metrics;
+  /** Spans; default: none. */
+  tracing?: Tracing;
+}
+
+/** Every service's settings, derived from config once (`settingsFromConfig` in the container). */
+export interface Settings {
+  signup: SignupSettings;
+  email: EmailSettings;
+  provisioning: ProvisioningSettings;
+  /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
+  admin: AdminSettings;
+  retention: RetentionSettings;
+  readiness: ReadinessSettings;
+}
+
+export function createServices(ports: Ports, settings: Settings) {
+  const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
+  const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const metrics = ports.metrics ?? noMetrics;
+  const tracing = ports.tracing ?? noTracing;
+  registerOperationalGauges(metrics, { limiter, queues: ports.queues, clock, settings: settings.admin });
+  return {
+    policy,
+    signupService: makeSignupService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      policy,
+      clock,
+      settings: settings.signup,
+      metrics,
+      tracing,
+    }),
+    emailService: makeEmailService({
+      signups,
+      addresses,
+      limiter,
+      clock,
+      sender: ports.sender,
+      settings: settings.email,
+      metrics,
+    }),
+    provisioningService: makeProvisioningService({
+      signups,
+      directory,
+      limiter,
+      queue,
+      audit,
+      clock,
+      sleep: ports.sleep,
+      settings: settings.provisioning,
+      metrics,
+    }),
+    adminService: makeAdminService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      queues: ports.queues,
+      policyStore: ports.policyStore,
+      audit,
+      directory,
+      clock,
+      settings: settings.admin,
+      // This instance serves the new policy at once; the others within the provider's 5 s cache.
+      onPolicyChanged: () => policy.invalidate?.(),
+    }),
+    readinessService: makeReadinessService({ tenant: ports.tenant, policy, settings: settings.readiness }),
+    retentionService: makeRetentionService({
+      signups,
+      addresses,
+      limiter,
+      audit,
+      clock,
+      settings: settings.retention,
+    }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
