@@ -136,6 +136,13 @@ const ON_FIRST_USE_PACKAGES: Readonly<Record<string, string>> = {
   nodemailer: 'nodemailer.js',
   unhomoglyph: 'unhomoglyph.js',
 };
+/**
+ * Modules of the app bundled into their own file, which the bundle require()s on first use: the
+ * OpenTelemetry SDK and the Azure Monitor distro, loaded only when an exporter is configured.
+ */
+const ON_FIRST_USE_MODULES: Readonly<Record<string, string>> = {
+  'shared/telemetry/sdk.ts': 'telemetry-sdk.js',
+};
 /** Namespace of the stand-ins for statically imported ON_FIRST_USE_PACKAGES (see loadOnFirstUse). */
 const STAND_IN = 'on-first-use-stand-in';
 /** zod's locale index (every translation); the bundle keeps a stand-in that loads ZOD_LOCALES_FILE. */
@@ -182,6 +189,15 @@ function loadOnFirstUse(rootDir: string, rootRequire: NodeJS.Require, found: OnF
           return { path: args.path, namespace: STAND_IN };
         }
         found.chunks.set(file, rootRequire.resolve(args.path));
+        return { path: `./${file}`, external: true };
+      });
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = path.resolve(args.resolveDir, args.path);
+        const source = ['', '.ts'].map((ext) => target + ext).find((f) => existsSync(f) && statSync(f).isFile());
+        const file = source && ON_FIRST_USE_MODULES[path.relative(rootDir, source).split(path.sep).join('/')];
+        if (!source || !file) return undefined;
+        if (args.kind !== 'require-call') return mustBeRequired(from(source), args.importer);
+        found.chunks.set(file, source);
         return { path: `./${file}`, external: true };
       });
       b.onLoad({ filter: /.*/, namespace: STAND_IN }, (args) => ({
@@ -275,7 +291,7 @@ export async function buildPackage(options: PackageOptions): Promise<PackageResu
     absWorkingDir: rootDir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     sourcemap: true,
     minify: options.minify ?? true,

@@ -30,19 +30,6 @@ export function telemetryExporter(env: NodeJS.ProcessEnv): TelemetryExporter {
 let running: Sdk | undefined;
 
 /**
- * `APPLICATIONINSIGHTS_AUTHENTICATION_STRING=ClientId=<id>;Authorization=AAD` (infra/ sets it; the
- * workspace refuses keys): ingestion with that managed identity. Absent: the connection string alone.
- */
-function ingestionCredential(env: NodeJS.ProcessEnv) {
-  const auth = env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING;
-  if (!auth || !/Authorization=AAD/i.test(auth)) return undefined;
-  const clientId = /ClientId=([^;]+)/i.exec(auth)?.[1];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only with the azure exporter
-  const { ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
-  return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
-}
-
-/**
  * Registers the SDK for the configured exporter (once per process); resolves a shutdown that flushes.
  * `modules`: the app's own @azure/core-tracing and @azure/functions (see shared/telemetry/sdk.ts).
  */
@@ -58,7 +45,7 @@ export function startTelemetry(
     running = startSdk({
       exporter,
       connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING,
-      credential: exporter === 'azure' ? ingestionCredential(env) : undefined,
+      authenticationString: env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
       modules,
     });
   }

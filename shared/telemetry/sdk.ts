@@ -19,8 +19,11 @@ export type Exporter = 'azure' | 'console' | 'otlp';
 export interface SdkOptions {
   exporter: Exporter;
   connectionString?: string;
-  /** Entra ID for ingestion (App Insights with local auth off); from APPLICATIONINSIGHTS_AUTHENTICATION_STRING. */
-  credential?: import('@azure/identity').TokenCredential;
+  /**
+   * APPLICATIONINSIGHTS_AUTHENTICATION_STRING, `ClientId=<id>;Authorization=AAD` (infra/ sets it; the
+   * workspace refuses keys): ingestion with that managed identity.
+   */
+  authenticationString?: string;
   /** The app's own `@azure/core-tracing` and `@azure/functions` modules (see the header). */
   modules: { coreTracing: object; functions?: object };
   /** Metric export interval. Default 60 s (OTEL_METRIC_EXPORT_INTERVAL overrides). */
@@ -33,6 +36,14 @@ interface PatchableInstrumentation {
 
 function patch(instrumentation: PatchableInstrumentation, moduleExports: object): void {
   for (const definition of instrumentation.getModuleDefinitions()) definition.patch?.(moduleExports);
+}
+
+function ingestionCredential(authenticationString: string | undefined) {
+  if (!authenticationString || !/Authorization=AAD/i.test(authenticationString)) return undefined;
+  const clientId = /ClientId=([^;]+)/i.exec(authenticationString)?.[1];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- this file is itself loaded on demand
+  const { ManagedIdentityCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
 }
 
 export interface Sdk {
@@ -53,7 +64,7 @@ export function startSdk(options: SdkOptions): Sdk {
     distro.useAzureMonitor({
       azureMonitorExporterOptions: {
         connectionString: options.connectionString,
-        credential: options.credential,
+        credential: ingestionCredential(options.authenticationString),
       },
       // Every sign-up trace is kept: the volume is small and a sampled-out hop would break the trace.
       samplingRatio: 1,
