@@ -27,7 +27,13 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
-import { AccessDeniedError, NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../ports';
+import {
+  AccessDeniedError,
+  NotFoundYetError,
+  type Directory,
+  type DirectoryUser,
+  type Invitation,
+} from '../ports';
 import { parseRetryAfter } from './retryAfter';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
