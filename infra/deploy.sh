@@ -278,29 +278,27 @@ if [[ "$skip_smoke" == false ]]; then
   health_url="https://${host_name}/api/health"
   log "Smoke check: $health_url"
   healthy=false
-  for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
-    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
-    if [[ "$status" == "200" ]]; then
-      healthy=true
-      break
-    fi
-    printf '  attempt %d/%d: HTTP %s\n' "$attempt" "$smoke_attempts" "$status" >&2
-    sleep 15
-  done
+  # Polls /api/health up to smoke_attempts times, 15 s apart; sets healthy=true on the first 200.
+  # $1 labels the attempts in the progress lines ("" or " after restart").
+  poll_health() {
+    local attempt status
+    for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
+      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
+      if [[ "$status" == "200" ]]; then
+        healthy=true
+        return
+      fi
+      printf '  attempt %d/%d%s: HTTP %s\n' "$attempt" "$smoke_attempts" "$1" "$status" >&2
+      sleep 15
+    done
+  }
+  poll_health ""
   if [[ "$healthy" == false ]]; then
     # App Service caches an unresolved Key Vault reference for up to 24 h when the vault role had not
     # propagated at first start; a restart makes it fetch the secret again.
     log "Restarting $app_name once (re-reads Key Vault references), then checking again"
     az functionapp restart -g "$resource_group" -n "$app_name" -o none || warn "restart failed"
-    for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
-      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
-      if [[ "$status" == "200" ]]; then
-        healthy=true
-        break
-      fi
-      printf '  attempt %d/%d after restart: HTTP %s\n' "$attempt" "$smoke_attempts" "$status" >&2
-      sleep 15
-    done
+    poll_health " after restart"
   fi
   if [[ "$healthy" == false ]]; then
     # Flex Consumption has no log streaming: read the traces in Application Insights.
@@ -320,9 +318,9 @@ if [[ "$skip_smoke" == false && "${healthy:-false}" == true ]]; then
   function_key="$(az functionapp keys list -g "$resource_group" -n "$app_name" --query 'functionKeys.default' -o tsv 2>/dev/null || true)"
   if [[ -z "$function_key" ]]; then
     warn "no function key readable; run later: npm run admin -- readiness --url https://${host_name} --key <function key>"
-  elif [[ -f "$REPO_ROOT/dist/scripts/admin.js" ]]; then
+  elif [[ -f "$REPO_ROOT/dist/cli/admin.js" ]]; then
     readiness_status=0
-    node "$REPO_ROOT/dist/scripts/admin.js" readiness --url "https://${host_name}" --key "$function_key" || readiness_status=$?
+    node "$REPO_ROOT/dist/cli/admin.js" readiness --url "https://${host_name}" --key "$function_key" || readiness_status=$?
     if [[ "$readiness_status" -eq 2 ]]; then
       warn "a readiness check failed: recipients would verify and then not get an account until it is fixed"
     elif [[ "$readiness_status" -ne 0 ]]; then

@@ -7,7 +7,7 @@ import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/fu
 import { compileRoute, matchRoute } from '../../dev/functions-host/routes';
 import { makeLandingAssetHandler, makeLandingPageHandler } from '../../functions/landingPage';
 import { httpFunction } from '../../shared/httpFunction';
-import { buildWeb } from '../../scripts/build-web';
+import { buildWeb } from '../../build/web';
 import { findWebRoot, WebAssets } from '../../shared/web/assets';
 import { makeCspReportHandler } from '../../shared/web/cspReportHandler';
 import { brandingFromConfig } from '../../shared/web/branding';

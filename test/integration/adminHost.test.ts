@@ -1,6 +1,6 @@
 /**
  * The admin API through the dev Functions host (dev/functions-host/host.ts), which enforces authLevel `function` like
- * the Azure host: the admin functions and sign-up start are bundled from source (scripts/package.ts, so
+ * the Azure host: the admin functions and sign-up start are bundled from source (build/package.ts, so
  * no stale dist/ matters), served on a free port over a private in-memory Azurite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,8 +11,8 @@ import { createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost } from '../../dev
 import { type AzuriteInstance, startAzurite } from '../../dev/stack/processes';
 import { createTablesAndQueues } from '../../dev/stack/storage';
 import { readLocalSettingsValues } from '../../dev/functions-host/settings';
-import { run } from '../../scripts/admin';
-import { buildPackage } from '../../scripts/package';
+import { run } from '../../cli/admin';
+import { buildPackage } from '../../build/package';
 import { uniqueEmail } from '../support/builders';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -14,7 +14,7 @@ import { type GraphEmulator } from '../../dev/graph-emulator';
 import { consoleLogSink, type LocalHost } from '../../dev/functions-host/host';
 import { createStack } from '../../dev/stack/launcher';
 import { freePort, type AzuriteInstance } from '../../dev/stack/processes';
-import { buildWeb } from '../../scripts/build-web';
+import { buildWeb } from '../../build/web';
 import { SmtpCatcher } from './smtpCatcher';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -11,7 +11,7 @@ import {
   parsePauseDomain,
   table,
   UsageError,
-} from '../../scripts/admin';
+} from '../../cli/admin';
 import type { AdminSignup, StoredPolicy } from '../../shared/contracts/http';
 
 const EMPTY: StoredPolicy = {

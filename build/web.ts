@@ -3,7 +3,7 @@
  * content-hashed files, each with a brotli and a gzip sibling, resolves `{{asset:NAME}}` references in
  * web/index.html and writes manifest.json for the server (shared/web/assets.ts).
  *
- *   node dist/scripts/build-web.js            # after tsc; or call buildWeb() from a test
+ *   node dist/build/web.js            # after tsc; or call buildWeb() from a test
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';

@@ -7,7 +7,7 @@
  * RMS_SIGNUP_ADMIN_KEY (default `dev-function-key`, the local dev host's key), and, where App Service
  * authentication fronts the app (ADMIN_REQUIRED_ROLE), an Entra access token from RMS_SIGNUP_TOKEN.
  * Parsing and formatting are pure functions (tested); `run` does the I/O through what it is given.
- * The modules are in scripts/admin/: args (parsing), policy (read–modify–write), format (tables),
+ * The modules are in cli/admin/: args (parsing), policy (read–modify–write), format (tables),
  * client (HTTP) and commands (`run`).
  */
 import { run } from './admin/commands';
