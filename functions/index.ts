@@ -2,11 +2,17 @@
 import './adminPolicyGet';
 import './adminPolicyPut';
 import './adminReadiness';
+import './adminRevocationDelete';
+import './adminRevocationsList';
+import './adminRevocationsPost';
 import './adminSignupDelete';
 import './adminSignupGet';
 import './adminSignupRetry';
 import './adminSignupsList';
 import './adminStats';
+import './approvalDecide';
+import './approvalGet';
+import './approvalPage';
 import './emailPoison';
 import './emailSender';
 import './health';

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'signup_not_found',
   'method_not_allowed',
   'already_verified',
+  'already_decided',
+  'approval_not_found',
   'conflict',
   'precondition_failed',
   'payload_too_large',
@@ -23,6 +25,7 @@ export const ERROR_CODES = [
   'resend_too_soon',
   'signups_paused',
   'storage_unavailable',
+  'identity_provider_unavailable',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);

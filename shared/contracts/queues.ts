@@ -22,7 +22,13 @@ const traceContext = {
   tracestate: z.string().max(512).optional().catch(undefined),
 };
 
-export const EMAIL_KINDS = ['verification_code', 'account_ready', 'signup_failed'] as const;
+export const EMAIL_KINDS = [
+  'verification_code',
+  'account_ready',
+  'signup_failed',
+  'not_eligible',
+  'approval_request',
+] as const;
 
 /** `signup-email` (and its poison queue): which email to send for which sign-up. */
 export const EmailMessage = z.object({

@@ -4,12 +4,14 @@
  * builds them. Pure wiring: no config, no adapters, no I/O.
  */
 import type {
+  AccessStore,
   AddressStore,
   AuditLog,
   Clock,
   Directory,
   EmailSender,
   Metrics,
+  MessageTraces,
   PolicyProvider,
   PolicyStore,
   QueueInspector,
@@ -22,12 +24,14 @@ import type {
 import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
+import { makeApprovalService } from './approvalService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
 import { registerOperationalGauges } from './operationalGauges';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
 import { makeReadinessService, type ReadinessSettings } from './readinessService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
 
 export interface Ports {
@@ -39,6 +43,10 @@ export interface Ports {
   policyStore: PolicyStore;
   audit: AuditLog;
   directory: Directory;
+  /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
+  traces: MessageTraces;
+  /** Revocations and the guests this service created. */
+  access: AccessStore;
   sender: EmailSender;
   clock: Clock;
   /**
@@ -68,12 +76,20 @@ export interface Settings {
 }
 
 export function createServices(ports: Ports, settings: Settings) {
-  const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
+  const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
   const metrics = ports.metrics ?? noMetrics;
   const tracing = ports.tracing ?? noTracing;
   registerOperationalGauges(metrics, { limiter, queues: ports.queues, clock, settings: settings.admin });
+  const managedGroupIds = settings.provisioning.managedGroupIds;
+  /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
+  const missingManagedGroups = async () => {
+    const missing: string[] = [];
+    for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
+    return missing;
+  };
   return {
+    missingManagedGroups,
     policy,
     signupService: makeSignupService({
       signups,
@@ -91,6 +107,7 @@ export function createServices(ports: Ports, settings: Settings) {
       addresses,
       limiter,
       clock,
+      policy,
       sender: ports.sender,
       settings: settings.email,
       metrics,
@@ -98,6 +115,10 @@ export function createServices(ports: Ports, settings: Settings) {
     provisioningService: makeProvisioningService({
       signups,
       directory,
+      traces: ports.traces,
+      access,
+      policy,
+      missingManagedGroups,
       limiter,
       queue,
       audit,
@@ -128,6 +149,14 @@ export function createServices(ports: Ports, settings: Settings) {
       audit,
       clock,
       settings: settings.retention,
+    }),
+    approvalService: makeApprovalService({ signups, queue, clock, settings: settings.signup }),
+    revocationService: makeRevocationService({
+      access,
+      directory,
+      audit,
+      clock,
+      settings: { secret: settings.signup.secret, managedGroupIds },
     }),
   };
 }

@@ -54,6 +54,12 @@ export class TracedDirectory implements Directory {
   addToGroup(groupId: string, userId: string) {
     return this.call('addToGroup', () => this.inner.addToGroup(groupId, userId));
   }
+  removeFromGroup(groupId: string, userId: string) {
+    return this.call('removeFromGroup', () => this.inner.removeFromGroup(groupId, userId));
+  }
+  groupExists(groupId: string) {
+    return this.call('groupExists', () => this.inner.groupExists(groupId));
+  }
   deleteUser(userId: string) {
     return this.call('deleteUser', () => this.inner.deleteUser(userId));
   }

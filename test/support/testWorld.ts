@@ -24,6 +24,7 @@ import {
   emptyPolicy,
   FixedClock,
   FixedPolicy,
+  InMemoryAccessStore,
   InMemoryAuditLog,
   InMemoryAddressStore,
   InMemoryPolicyStore,
@@ -34,6 +35,10 @@ import {
 } from './fakes';
 import { InMemoryDirectory } from './inMemoryDirectory';
 import { RecordingEmailSender } from './recordingEmailSender';
+
+/** Groups the test world's provisioner manages (its PARTNER_GROUP_IDS). */
+export const PARTNER_GROUP = '11111111-1111-4111-8111-111111111111';
+export const OTHER_PARTNER_GROUP = '22222222-2222-4222-8222-222222222222';
 
 export interface WorldOptions {
   settings?: Partial<SignupSettings>;
@@ -62,6 +67,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const settings = someSignupSettings(options.settings);
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
+  const access = new InMemoryAccessStore();
   const ports: Ports = {
     signups,
     addresses,
@@ -71,6 +77,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     policyStore: new InMemoryPolicyStore(),
     audit,
     directory,
+    traces: directory,
+    access,
     sender,
     clock,
     policy: options.policy ?? policy,
@@ -91,6 +99,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       budgetPerMinute: options.budgetPerMinute ?? 30,
       budgetPerHour: options.budgetPerHour ?? 100,
       retentionDays: 30,
+      approvalTtlDays: 7,
       branding: {
         organizationName: 'Contoso',
         accentColor: '#0b5cad',
@@ -99,7 +108,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     },
     provisioning: {
       ...settings,
-      accessGroupId: 'access-group',
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
+      approvalTtlDays: 7,
       inviteRedirectUrl: 'https://signup.contoso.example/',
       signInUrl: 'https://myapplications.microsoft.com',
       graphWritesPerSecond: 20,
@@ -111,6 +121,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       emailBudgetPerMinute: options.budgetPerMinute ?? 30,
       emailBudgetPerHour: options.budgetPerHour ?? 100,
       graphWritesPerSecond: 20,
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
     },
     retention: { finishedDays: 30, auditDays: 180 },
     readiness: {
@@ -121,10 +132,14 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     },
   });
   const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
-  const { signupService, emailService, provisioningService, retentionService } = createServices(
-    ports,
-    servicesSettings(noLists),
-  );
+  const {
+    signupService,
+    emailService,
+    provisioningService,
+    retentionService,
+    approvalService,
+    revocationService,
+  } = createServices(ports, servicesSettings(noLists));
 
   /**
    * The admin service over this world's stores, with its own policy store and settings-level lists.
@@ -203,6 +218,9 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     settings,
     signupService,
     emailService,
+    approvalService,
+    revocationService,
+    access,
     directory,
     sleeps,
     provisioningService,
