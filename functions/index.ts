@@ -1,6 +1,7 @@
 // Entry point for the production bundle (build/package.ts): importing a module registers its functions.
 import './adminPolicyGet';
 import './adminPolicyPut';
+import './adminReadiness';
 import './adminRevocationDelete';
 import './adminRevocationsList';
 import './adminRevocationsPost';

@@ -309,6 +309,30 @@ if [[ "$skip_smoke" == false ]]; then
   fi
 fi
 
+# ------------------------------------------------------------------------------ tenant readiness
+
+# Tenant settings the app cannot fix itself (email OTP, guest invitations, guest access, cross-tenant
+# access, domain lists, groups, Graph roles, Key Vault): checked by the app, printed here with fixes.
+if [[ "$skip_smoke" == false && "${healthy:-false}" == true ]]; then
+  log "Tenant readiness (GET /api/admin/readiness)"
+  function_key="$(az functionapp keys list -g "$resource_group" -n "$app_name" --query 'functionKeys.default' -o tsv 2>/dev/null || true)"
+  if [[ -z "$function_key" ]]; then
+    warn "no function key readable; run later: npm run admin -- readiness --url https://${host_name} --key <function key>"
+  elif [[ -f "$REPO_ROOT/dist/cli/admin.js" ]]; then
+    readiness_status=0
+    node "$REPO_ROOT/dist/cli/admin.js" readiness --url "https://${host_name}" --key "$function_key" || readiness_status=$?
+    if [[ "$readiness_status" -eq 2 ]]; then
+      warn "a readiness check failed: recipients would verify and then not get an account until it is fixed"
+    elif [[ "$readiness_status" -ne 0 ]]; then
+      warn "the readiness check could not run (exit $readiness_status)"
+    fi
+  else
+    curl -s --max-time 60 -H "x-functions-key: $function_key" "https://${host_name}/api/admin/readiness" || warn "readiness request failed"
+    printf '
+'
+  fi
+fi
+
 # ------------------------------------------------------------------------------------------ summary
 
 log "Done"

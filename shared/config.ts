@@ -227,6 +227,12 @@ export const SETTINGS = {
     scope: 'local',
     description: 'Dev only: a fixed bearer token for the Graph emulator. Refused for graph.microsoft.com.',
   },
+  OTEL_EXPORTER: {
+    schema: z.enum(['azure', 'console', 'otlp', 'none']),
+    optional: true,
+    description:
+      'Where traces and metrics go: azure (Application Insights), console, otlp (OTEL_EXPORTER_OTLP_ENDPOINT) or none. Default: azure when APPLICATIONINSIGHTS_CONNECTION_STRING is set, else none.',
+  },
   GRAPH_ACCESS_GROUP_ID: {
     schema: z.string().min(1),
     optional: true,

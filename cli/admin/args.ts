@@ -27,6 +27,7 @@ Commands:
   signups retry <id>                      Re-queue provisioning of a failed sign-up
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
   stats                                   Counts, top domains, budgets and queue depths
+  readiness                               Tenant readiness checks with fixes (exit 2 when one fails)
   revocations list                        Revoked addresses (email hashes only)
   revocations add <email> [--delete-guest] [--reason TEXT]
                                           Revoke: leave every partner group, never enrol again
@@ -73,6 +74,7 @@ export type Command =
   | { kind: 'signups-retry'; signupId: string }
   | { kind: 'signups-erase'; signupId: string; deleteGuest: boolean }
   | { kind: 'stats' }
+  | { kind: 'readiness' }
   | { kind: 'revocations-list' }
   | { kind: 'revocations-add'; email: string; deleteGuest: boolean; reason?: string }
   | { kind: 'revocations-lift'; emailHash: string }
@@ -255,6 +257,10 @@ export function parseArgs(argv: string[]): Invocation {
         if (positionals.length !== 1) throw new UsageError('"stats" takes no arguments');
         allowOnly(values, [], 'stats');
         return { kind: 'stats' };
+      case 'readiness':
+        if (positionals.length !== 1) throw new UsageError('"readiness" takes no arguments');
+        allowOnly(values, [], 'readiness');
+        return { kind: 'readiness' };
       default:
         throw new UsageError(`Unknown command "${group}"`);
     }

@@ -10,6 +10,7 @@ import type {
   Clock,
   Directory,
   EmailSender,
+  Metrics,
   MessageTraces,
   PolicyProvider,
   PolicyStore,
@@ -17,13 +18,18 @@ import type {
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  TenantInspector,
+  Tracing,
 } from '../ports';
+import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
 import { makeApprovalService } from './approvalService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
+import { registerOperationalGauges } from './operationalGauges';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
+import { makeReadinessService, type ReadinessSettings } from './readinessService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
 import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
@@ -50,6 +56,12 @@ export interface Ports {
   policy?: PolicyProvider & { invalidate?(): void };
   /** How the provisioner waits in process (tests advance a fixed clock instead). */
   sleep?: (ms: number) => Promise<void>;
+  /** The tenant's B2B settings, for the readiness check. */
+  tenant: TenantInspector;
+  /** Counters and gauges (OpenTelemetry in production); default: none. */
+  metrics?: Metrics;
+  /** Spans; default: none. */
+  tracing?: Tracing;
 }
 
 /** Every service's settings, derived from config once (`settingsFromConfig` in the container). */
@@ -60,11 +72,15 @@ export interface Settings {
   /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
   admin: AdminSettings;
   retention: RetentionSettings;
+  readiness: ReadinessSettings;
 }
 
 export function createServices(ports: Ports, settings: Settings) {
   const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const metrics = ports.metrics ?? noMetrics;
+  const tracing = ports.tracing ?? noTracing;
+  registerOperationalGauges(metrics, { limiter, queues: ports.queues, clock, settings: settings.admin });
   const managedGroupIds = settings.provisioning.managedGroupIds;
   /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
   const missingManagedGroups = async () => {
@@ -83,6 +99,8 @@ export function createServices(ports: Ports, settings: Settings) {
       policy,
       clock,
       settings: settings.signup,
+      metrics,
+      tracing,
     }),
     emailService: makeEmailService({
       signups,
@@ -92,6 +110,7 @@ export function createServices(ports: Ports, settings: Settings) {
       policy,
       sender: ports.sender,
       settings: settings.email,
+      metrics,
     }),
     provisioningService: makeProvisioningService({
       signups,
@@ -106,6 +125,7 @@ export function createServices(ports: Ports, settings: Settings) {
       clock,
       sleep: ports.sleep,
       settings: settings.provisioning,
+      metrics,
     }),
     adminService: makeAdminService({
       signups,
@@ -121,6 +141,7 @@ export function createServices(ports: Ports, settings: Settings) {
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
       onPolicyChanged: () => policy.invalidate?.(),
     }),
+    readinessService: makeReadinessService({ tenant: ports.tenant, policy, settings: settings.readiness }),
     retentionService: makeRetentionService({
       signups,
       addresses,

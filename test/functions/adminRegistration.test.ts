@@ -34,7 +34,7 @@ const trigger = (name: string) =>
   Object.values(registered.find((r) => r.name === name)?.bindings ?? {}).find((b) => b.direction === 'in');
 
 test('each admin file registers one function named after it', () => {
-  expect(adminFiles.length).toBe(10);
+  expect(adminFiles.length).toBe(11);
   expect(registered.map((r) => r.name).sort()).toEqual(
     [...adminFiles.map((f) => f.replace(/\.ts$/, '')), 'retention'].sort(),
   );
@@ -48,6 +48,7 @@ test.each([
   ['adminSignupRetry', 'api/admin/signups/{signupId}/retry', ['POST']],
   ['adminSignupDelete', 'api/admin/signups/{signupId}', ['DELETE']],
   ['adminStats', 'api/admin/stats', ['GET']],
+  ['adminReadiness', 'api/admin/readiness', ['GET']],
 ])(
   '%s is an HTTP trigger on %s %j, anonymous to the host in entra mode (the token is checked in the app)',
   (name, route, methods) => {
