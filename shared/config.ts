@@ -227,12 +227,6 @@ export const SETTINGS = {
     scope: 'local',
     description: 'Dev only: a fixed bearer token for the Graph emulator. Refused for graph.microsoft.com.',
   },
-  GRAPH_ACCESS_GROUP_ID: {
-    schema: z.string().min(1),
-    optional: true,
-    description:
-      'No longer used: guests join no group by default (identity first); partner groups come from the run-time policy and must be listed in `PARTNER_GROUP_IDS`.',
-  },
   PARTNER_GROUP_IDS: {
     schema: z
       .string()
