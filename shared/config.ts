@@ -233,12 +233,6 @@ export const SETTINGS = {
     description:
       'Where traces and metrics go: azure (Application Insights), console, otlp (OTEL_EXPORTER_OTLP_ENDPOINT) or none. Default: azure when APPLICATIONINSIGHTS_CONNECTION_STRING is set, else none.',
   },
-  GRAPH_ACCESS_GROUP_ID: {
-    schema: z.string().min(1),
-    optional: true,
-    description:
-      'No longer used: guests join no group by default (identity first); partner groups come from the run-time policy and must be listed in `PARTNER_GROUP_IDS`.',
-  },
   PARTNER_GROUP_IDS: {
     schema: z
       .string()

@@ -613,10 +613,7 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   const perms = /var graphPermissions = concat\(([\s\S]*?)\n\)/.exec(main)?.[1] ?? '';
   const rules: [string, RegExp][] = [
     ['User.Invite.All and User.Read.All', /^\s*\['User\.Invite\.All', 'User\.Read\.All'\],$/m],
-    [
-      'GroupMember.ReadWrite.All',
-      /^\s*\(!empty\(partnerGroupIds\) \|\| useAccessGroup\) \? \['GroupMember\.ReadWrite\.All'\] : \[\],$/m,
-    ],
+    ['GroupMember.ReadWrite.All', /^\s*hasPartnerGroups \? \['GroupMember\.ReadWrite\.All'\] : \[\],$/m],
     [
       'ExchangeMessageTrace.Read.All',
       /^\s*enableProofOfSend \? \['ExchangeMessageTrace\.Read\.All'\] : \[\],$/m,
@@ -626,6 +623,14 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   for (const [permission, rule] of rules)
     if (!rule.test(perms))
       problems.push(`main.bicep: Graph permission ${permission} is not granted under its condition`);
+  // Partner groups are the only groups the app writes: listed ones, plus the one Bicep may create.
+  if (!/^var hasPartnerGroups = createPartnerGroup \|\| !empty\(partnerGroupIds\)$/m.test(main))
+    problems.push('main.bicep: hasPartnerGroups is not "a partner group is listed or created"');
+  if (
+    !/concat\(partnerGroupIds, \[graph\.outputs\.partnerGroupId\]\)/.test(main) ||
+    !/PARTNER_GROUP_IDS: join\(effectivePartnerGroupIds, ','\)/.test(main)
+  )
+    problems.push('main.bicep: the created partner group is not appended to PARTNER_GROUP_IDS');
   const named = [...perms.matchAll(/'([A-Za-z.]+)'/g)].length;
   if (named !== 5) problems.push(`main.bicep: graphPermissions names ${named} permissions, expected 5`);
   if (
@@ -1005,8 +1010,8 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
         "main.bicep: graphIdentity's principal is used outside the Graph module",
         'modules/functionApp.bicep: the Graph identity is not attached to the Function App',
         'main.bicep: Graph permission ExchangeMessageTrace.Read.All is not granted under its condition',
-        'modules/graph.bicep: group accessGroup is not HiddenMembership',
-        'modules/graph.bicep: group accessGroup lacks WelcomeEmailDisabled',
+        'modules/graph.bicep: group partnerGroup is not HiddenMembership',
+        'modules/graph.bicep: group partnerGroup lacks WelcomeEmailDisabled',
         'deploy.sh: suggests az webapp log tail, which Flex lacks',
         'deploy.sh: does not check Bicep >= 0.36.1 (Graph extension)',
         'deploy.sh: the what-if prompt aborts under set -u without a terminal',
@@ -1023,6 +1028,21 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
       );
       expect(checkTemplatePitfalls(widened)).toEqual([
         'main.bicep: graphPermissions names 6 permissions, expected 5',
+      ]);
+    });
+
+    it('fails when the created partner group is left out of PARTNER_GROUP_IDS or group writes are always granted', () => {
+      const old = withFile(pitfallInput, 'main.bicep', (t) =>
+        t
+          .replace("join(effectivePartnerGroupIds, ',')", "join(partnerGroupIds, ',')")
+          .replace(
+            "  hasPartnerGroups ? ['GroupMember.ReadWrite.All'] : [],",
+            "  ['GroupMember.ReadWrite.All'],",
+          ),
+      );
+      expect(checkTemplatePitfalls(old)).toEqual([
+        'main.bicep: Graph permission GroupMember.ReadWrite.All is not granted under its condition',
+        'main.bicep: the created partner group is not appended to PARTNER_GROUP_IDS',
       ]);
     });
 
