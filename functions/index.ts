@@ -4,6 +4,7 @@ import './adminPolicyPut';
 import './adminRevocationDelete';
 import './adminRevocationsList';
 import './adminRevocationsPost';
+import './adminSignupDecide';
 import './adminSignupDelete';
 import './adminSignupGet';
 import './adminSignupRetry';
