@@ -5,6 +5,7 @@ import './adminReadiness';
 import './adminRevocationDelete';
 import './adminRevocationsList';
 import './adminRevocationsPost';
+import './adminSignupDecide';
 import './adminSignupDelete';
 import './adminSignupGet';
 import './adminSignupRetry';

@@ -25,6 +25,7 @@ Commands:
   signups list [--email ADDRESS] [--status S] [--domain D] [--from ISO] [--to ISO] [--top N] [--all]
   signups show <id>                       One sign-up and its audit trail
   signups retry <id>                      Re-queue provisioning of a failed sign-up
+  signups decide <id> approve|deny        Decide a sign-up waiting for approval
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
   stats                                   Counts, top domains, budgets and queue depths
   readiness                               Tenant readiness checks with fixes (exit 2 when one fails)
@@ -72,6 +73,7 @@ export type Command =
   | { kind: 'signups-list'; query: Record<string, string>; all: boolean }
   | { kind: 'signups-show'; signupId: string }
   | { kind: 'signups-retry'; signupId: string }
+  | { kind: 'signups-decide'; signupId: string; decision: 'approve' | 'deny' }
   | { kind: 'signups-erase'; signupId: string; deleteGuest: boolean }
   | { kind: 'stats' }
   | { kind: 'readiness' }
@@ -241,6 +243,13 @@ export function parseArgs(argv: string[]): Invocation {
           case 'retry':
             allowOnly(values, [], name);
             return { kind: 'signups-retry', signupId: oneId(positionals, name) };
+          case 'decide': {
+            allowOnly(values, [], name);
+            const [, , signupId, decision, ...rest] = positionals;
+            if (!signupId || (decision !== 'approve' && decision !== 'deny') || rest.length > 0)
+              throw new UsageError('"signups decide" needs a sign-up id and approve or deny');
+            return { kind: 'signups-decide', signupId, decision };
+          }
           case 'erase':
             allowOnly(values, ['delete-guest'], name);
             return {
@@ -249,7 +258,7 @@ export function parseArgs(argv: string[]): Invocation {
               deleteGuest: values['delete-guest'] === true,
             };
           default:
-            throw new UsageError('Use "signups list|show|retry|erase"');
+            throw new UsageError('Use "signups list|show|retry|decide|erase"');
         }
       case 'revocations':
         return revocationCommand(values, positionals, name);

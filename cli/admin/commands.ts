@@ -1,6 +1,7 @@
 /** The commands: each calls the admin API and prints its answer as a table or, with --json, as JSON. */
 import type {
   AdminSignup,
+  ApprovalDecided,
   AdminSignupDetail,
   AdminSignupPage,
   AdminReadiness,
@@ -83,6 +84,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           data.retried
             ? `Re-queued ${data.signupId} for provisioning.`
             : `${data.signupId} is already ${data.status}; nothing to retry.`,
+        );
+        break;
+      }
+      case 'signups-decide': {
+        const { data } = await call<ApprovalDecided>(
+          'POST',
+          `/api/admin/signups/${ids(command.signupId)}/decision`,
+          { decision: command.decision },
+        );
+        print(data, () =>
+          data.decision === 'approve'
+            ? `Approved ${data.signupId}; it is queued for provisioning.`
+            : `Denied ${data.signupId}; the requester is told.`,
         );
         break;
       }

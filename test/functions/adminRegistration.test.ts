@@ -46,6 +46,7 @@ test.each([
   ['adminSignupsList', 'api/admin/signups', ['GET']],
   ['adminSignupGet', 'api/admin/signups/{signupId}', ['GET']],
   ['adminSignupRetry', 'api/admin/signups/{signupId}/retry', ['POST']],
+  ['adminSignupDecide', 'api/admin/signups/{signupId}/decision', ['POST']],
   ['adminSignupDelete', 'api/admin/signups/{signupId}', ['DELETE']],
   ['adminStats', 'api/admin/stats', ['GET']],
   ['adminReadiness', 'api/admin/readiness', ['GET']],
