@@ -5,11 +5,14 @@
  * Only this file reads the config; functions get what they need (proxy hops, CORS origins, the admin role,
  * the landing page) through `deps()`.
  */
+// First, for its effect: telemetry starts when the app loads (shared/telemetry/bootstrap.ts).
+import './telemetry/bootstrap';
 import { AcsEmailSender } from './adapters/acsEmailSender';
 import { JoseTokenVerifier } from './adapters/joseTokenVerifier';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
 import { OpenIdTenantDiscovery } from './adapters/openIdTenantDiscovery';
+import { GraphTenantInspector } from './adapters/graphTenant';
 import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
@@ -29,6 +32,7 @@ import { createServices, type Ports, type Settings } from './services/createServ
 import type { EmailSettings } from './services/emailService';
 import type { SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
+import { metrics, TracedDirectory, TracedEmailSender, TracedQueuePublisher, tracing } from './telemetry';
 import { brandingFromConfig } from './web/branding';
 import { makeCspReportHandler } from './web/cspReportHandler';
 import { type ConsolePage, consoleSettingsFromConfig, makeConsolePage } from './web/consolePage';
@@ -134,6 +138,12 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       inviteRedirectUrl: config.INVITE_REDIRECT_URL,
       lifecycle: lifecycleSettings(config),
     },
+    readiness: {
+      groupIds: config.PARTNER_GROUP_IDS,
+      emailTransport: config.EMAIL_TRANSPORT,
+      senderAddress: config.EMAIL_SENDER_ADDRESS,
+      codeHmacSecret: config.CODE_HMAC_SECRET,
+    },
     http: {
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
       corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
@@ -146,7 +156,7 @@ function createEmailSender(
   credential: () => ReturnType<typeof createAzureCredential>,
 ): EmailSender {
   if (config.EMAIL_TRANSPORT === 'smtp') {
-    return new SmtpEmailSender({
+    const smtp = new SmtpEmailSender({
       host: config.SMTP_HOST,
       port: config.SMTP_PORT,
       secure: config.SMTP_SECURE,
@@ -154,7 +164,13 @@ function createEmailSender(
       auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
       senderAddress: config.EMAIL_SENDER_ADDRESS,
     });
+    return new TracedEmailSender(smtp, tracing, 'smtp');
   }
+  // ACS calls also get the Azure SDK's own HTTP spans once telemetry is on; SMTP has only this one.
+  return new TracedEmailSender(acsSender(config, credential), tracing, 'acs');
+}
+
+function acsSender(config: Config, credential: () => ReturnType<typeof createAzureCredential>): EmailSender {
   return config.ACS_ENDPOINT
     ? new AcsEmailSender({
         endpoint: config.ACS_ENDPOINT,
@@ -185,29 +201,34 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     return client;
   };
   const signups = new TableSignupStore(table(TABLES.signups));
-  const directory = new GraphDirectory({
+  const graph = new GraphDirectory({
     baseUrl: config.GRAPH_BASE_URL,
     credential: config.GRAPH_STATIC_TOKEN
       ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
       : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
+    onAttempt: (attempt) => metrics.count('graph.requests', { status: attempt.status }),
   });
   return {
     signups,
     addresses: new TableAddressStore(table(TABLES.addresses)),
     limiter: new TableRateLimiter(table(TABLES.rateLimits)),
-    queue: new StorageQueuePublisher(queueClient),
+    // Every send carries the active trace context inside the message (shared/telemetry/traced.ts).
+    queue: new TracedQueuePublisher(new StorageQueuePublisher(queueClient), tracing),
     queues: new StorageQueueInspector(queueClient),
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
-    directory,
-    accounts: directory,
+    directory: new TracedDirectory(graph, tracing),
+    accounts: graph,
     ledger: new TableGuestLedger(table(TABLES.guests)),
     tenants: new OpenIdTenantDiscovery({ baseUrl: config.LOGIN_BASE_URL }),
-    traces: directory,
+    traces: graph,
+    tenant: new GraphTenantInspector(graph),
     // Revocations and created-guest records live in the policy table (their own partitions).
     access: new TableAccessStore(table(TABLES.policy)),
     sender: createEmailSender(config, credential),
     clock: systemClock,
+    metrics,
+    tracing,
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {
       await signups.get('health-probe-000000000000');

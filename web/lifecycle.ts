@@ -87,7 +87,7 @@ export function parseRenewLink(hash: string): string | undefined {
 }
 
 /** The "done" step: the sign-up outcomes with the next steps and hints, or a lifecycle outcome. */
-export function doneStep(texts: Texts, state: State): Node[] {
+export function doneStep(texts: Texts, state: Readonly<State>): Node[] {
   const outcome = state.outcome ?? 'guest_created';
   const lifecycle = lifecycleOutcome(outcome);
   if (lifecycle && outcome !== 'redemption_reset') return [h('p', {}, texts.rich(lifecycle.body))];

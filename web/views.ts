@@ -16,7 +16,8 @@ import {
 import { supportLink } from '../shared/web/branding';
 import { isCompleteCode, normalizeCode } from './code';
 import { append, clear, h, ids } from './dom';
-import { doneStep, helpArea, type Intent, intentHeading, intentIntro, lifecycleOutcome } from './lifecycle';
+import { helpArea, type Intent, intentIntro } from './lifecycle';
+import { headingKey, renderApprovalStep, renderDoneStep } from './outcomeViews';
 import {
   type Focus,
   type Message,
@@ -156,7 +157,7 @@ export class PageView {
     this.renderHeader();
     this.renderFooter();
     clear(this.content);
-    const heading = h('h2', { id: 'step-heading', tabindex: -1 }, this.text(this.headingKey()));
+    const heading = h('h2', { id: 'step-heading', tabindex: -1 }, this.text(headingKey(this.state)));
     const card = h('section', { class: 'card', 'aria-labelledby': 'step-heading' });
     if (this.state.step !== 'loading') {
       append(
@@ -192,31 +193,6 @@ export class PageView {
     }
     const alert = this.content.querySelector<HTMLElement>('.alert');
     (alert ?? heading).focus();
-  }
-
-  private headingKey(): MessageKey {
-    switch (this.state.step) {
-      case 'loading':
-        return 'page.working';
-      case 'email':
-        return intentHeading(this.state.intent) ?? 'page.email.heading';
-      case 'code':
-        return 'page.code.heading';
-      case 'waiting':
-        return 'page.waiting.heading';
-      case 'failed':
-        return 'common.failed.heading';
-      case 'approval':
-        return 'common.pendingApproval.heading';
-      case 'notEligible':
-        return 'common.notEligible.heading';
-      case 'done':
-        if (this.state.outcome && lifecycleOutcome(this.state.outcome))
-          return lifecycleOutcome(this.state.outcome)!.heading;
-        if (this.state.outcome === 'existing_guest') return 'common.ready.existingGuest.heading';
-        if (this.state.outcome === 'existing_member') return 'common.ready.existingMember.heading';
-        return 'common.ready.guestCreated.heading';
-    }
   }
 
   private renderHeader(): void {
@@ -270,9 +246,9 @@ export class PageView {
       case 'waiting':
         return this.renderWaitingStep();
       case 'done':
-        return doneStep(this, this.state);
+        return renderDoneStep(this.state, this);
       case 'approval':
-        return [h('p', {}, this.rich('common.pendingApproval.body'))];
+        return renderApprovalStep(this);
       case 'notEligible':
         return [
           h('p', {}, this.rich(NOT_ELIGIBLE_KEYS[this.state.notEligibleReason ?? 'not_partner'])),

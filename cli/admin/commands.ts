@@ -4,8 +4,10 @@ import type {
   AdminGuestDetail,
   AdminGuestPage,
   AdminSignup,
+  ApprovalDecided,
   AdminSignupDetail,
   AdminSignupPage,
+  AdminReadiness,
   AdminStats,
   PolicyView,
   RetryResult,
@@ -14,7 +16,15 @@ import type {
 } from '../../shared/contracts/http';
 import { type Invocation, parseArgs, USAGE, UsageError } from './args';
 import { ApiError, type CliIo, client, explain } from './client';
-import { formatGuest, formatGuests, formatPolicy, formatSignup, formatSignups, formatStats } from './format';
+import {
+  formatGuest,
+  formatGuests,
+  formatPolicy,
+  formatReadiness,
+  formatSignup,
+  formatSignups,
+  formatStats,
+} from './format';
 import { applyChanges } from './policy';
 
 const ids = (id: string) => encodeURIComponent(id);
@@ -88,6 +98,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         );
         break;
       }
+      case 'signups-decide': {
+        const { data } = await call<ApprovalDecided>(
+          'POST',
+          `/api/admin/signups/${ids(command.signupId)}/decision`,
+          { decision: command.decision },
+        );
+        print(data, () =>
+          data.decision === 'approve'
+            ? `Approved ${data.signupId}; it is queued for provisioning.`
+            : `Denied ${data.signupId}; the requester is told.`,
+        );
+        break;
+      }
       case 'signups-erase': {
         await call(
           'DELETE',
@@ -128,6 +151,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         const { data } = await call<AdminStats>('GET', '/api/admin/stats');
         print(data, () => formatStats(data));
         break;
+      }
+      case 'readiness': {
+        const { data } = await call<AdminReadiness>('GET', '/api/admin/readiness');
+        print(data, () => formatReadiness(data));
+        // A failed check is a misconfigured tenant: scripts (infra/deploy.sh) can tell from the exit code.
+        return data.checks.some((c) => c.status === 'fail') ? 2 : 0;
       }
       case 'revocations-list': {
         const { data } = await call<RevocationList>('GET', '/api/admin/revocations');

@@ -14,6 +14,7 @@ import { registerLifecycleRoutes } from './lifecycle';
 import { registerMessageTraceRoutes } from './messageTraces';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
+import { registerTenantRoutes } from './tenant';
 import { registerUserRoutes } from './users';
 
 export interface GraphEmulatorOptions {
@@ -45,6 +46,7 @@ const MODULES: RouteModule[] = [
   registerUserRoutes,
   registerGroupRoutes,
   registerLifecycleRoutes,
+  registerTenantRoutes,
   registerMessageTraceRoutes,
   registerControlRoutes,
 ];

@@ -3,6 +3,7 @@
  * (request log, injected faults, write budget and replication lag).
  */
 import { DirectoryModel } from './directoryModel';
+import { defaultTenant, type TenantSettings } from './tenant';
 
 export interface WriteLimit {
   writes: number;
@@ -57,6 +58,8 @@ export class GraphEmulatorState extends DirectoryModel {
   /** Domains whose OpenID configuration answers (they have their own Entra tenant), besides ours. */
   readonly entraDomains = new Set<string>();
   config: EmulatorConfig;
+  /** Tenant-wide B2B settings (./tenant.ts); `POST /_emulator/tenant` changes them. */
+  tenant: TenantSettings = defaultTenant();
   private writeTimes: number[] = [];
 
   constructor(
@@ -76,6 +79,7 @@ export class GraphEmulatorState extends DirectoryModel {
     this.entraDomains.clear();
     this.writeTimes = [];
     this.config = { ...this.initialConfig };
+    this.tenant = defaultTenant();
   }
 
   /** Sliding-window write budget; a rejected write does not use up budget. */

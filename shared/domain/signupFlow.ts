@@ -46,6 +46,9 @@ export interface SignupFlow {
   /** Absent on flows started before intents existed: `join`. */
   intent?: Intent;
   correlationId: string;
+  /** W3C trace context of the start request: later hops (verify, provisioning) continue its trace. */
+  traceparent?: string;
+  tracestate?: string;
   createdAt: string;
   /** The flow cannot be verified (or, while `pending_approval`, decided) after this instant. */
   expiresAt: string;

@@ -12,6 +12,7 @@ import type {
   EmailSender,
   GuestAccounts,
   GuestLedgerStore,
+  Metrics,
   MessageTraces,
   PolicyProvider,
   PolicyStore,
@@ -20,7 +21,10 @@ import type {
   RateLimiter,
   SignupStore,
   TenantDiscovery,
+  TenantInspector,
+  Tracing,
 } from '../ports';
+import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
 import { makeApprovalService } from './approvalService';
@@ -29,7 +33,9 @@ import { makeGraphBudget } from './graphBudget';
 import { type GuestIntentSettings, makeGuestIntents } from './guestIntents';
 import { type GuestLifecycleSettings, makeGuestLifecycle } from './guestLifecycle';
 import { CachedPolicyProvider } from './policy';
+import { registerOperationalGauges } from './operationalGauges';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
+import { makeReadinessService, type ReadinessSettings } from './readinessService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
 import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
@@ -61,6 +67,12 @@ export interface Ports {
   policy?: PolicyProvider & { invalidate?(): void };
   /** How the provisioner waits in process (tests advance a fixed clock instead). */
   sleep?: (ms: number) => Promise<void>;
+  /** The tenant's B2B settings, for the readiness check. */
+  tenant: TenantInspector;
+  /** Counters and gauges (OpenTelemetry in production); default: none. */
+  metrics?: Metrics;
+  /** Spans; default: none. */
+  tracing?: Tracing;
 }
 
 /** Every service's settings, derived from config once (`settingsFromConfig` in the container). */
@@ -73,6 +85,7 @@ export interface Settings {
   retention: RetentionSettings;
   lifecycle: GuestLifecycleSettings;
   intents: GuestIntentSettings;
+  readiness: ReadinessSettings;
 }
 
 export function createServices(ports: Ports, settings: Settings) {
@@ -95,6 +108,9 @@ export function createServices(ports: Ports, settings: Settings) {
     clock,
     settings: settings.intents,
   });
+  const metrics = ports.metrics ?? noMetrics;
+  const tracing = ports.tracing ?? noTracing;
+  registerOperationalGauges(metrics, { limiter, queues: ports.queues, clock, settings: settings.admin });
   const managedGroupIds = settings.provisioning.managedGroupIds;
   /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
   const missingManagedGroups = async () => {
@@ -113,6 +129,8 @@ export function createServices(ports: Ports, settings: Settings) {
       policy,
       clock,
       settings: settings.signup,
+      metrics,
+      tracing,
     }),
     emailService: makeEmailService({
       signups,
@@ -122,6 +140,7 @@ export function createServices(ports: Ports, settings: Settings) {
       policy,
       sender: ports.sender,
       settings: settings.email,
+      metrics,
     }),
     provisioningService: makeProvisioningService({
       signups,
@@ -137,6 +156,7 @@ export function createServices(ports: Ports, settings: Settings) {
       sleep: ports.sleep,
       settings: settings.provisioning,
       intents,
+      metrics,
     }),
     guestLifecycle: makeGuestLifecycle({
       ledger: ports.ledger,
@@ -165,6 +185,7 @@ export function createServices(ports: Ports, settings: Settings) {
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
       onPolicyChanged: () => policy.invalidate?.(),
     }),
+    readinessService: makeReadinessService({ tenant: ports.tenant, policy, settings: settings.readiness }),
     retentionService: makeRetentionService({
       signups,
       addresses,

@@ -141,7 +141,6 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
       queueMessageLeaseSeconds: 30,
       env: {
         CODE_HMAC_SECRET: 'browser-test-secret-browser-test-secret-0123',
-        GRAPH_ACCESS_GROUP_ID: 'rms-access-group',
         GRAPH_BASE_URL: graph.url,
         TENANT_ID: '00000000-0000-4000-8000-0000000e2e00',
         LOGIN_BASE_URL: `${graph.url}/_login`,

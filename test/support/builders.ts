@@ -55,7 +55,6 @@ export function testConfig(extra: Record<string, string> = {}): Config {
   return parseConfig({
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     CODE_HMAC_SECRET: TEST_SECRET,
-    GRAPH_ACCESS_GROUP_ID: 'group',
     TENANT_ID: '00000000-0000-4000-8000-0000000e2e00',
     EMAIL_TRANSPORT: 'smtp',
     TRUSTED_PROXY_HOPS: '1',

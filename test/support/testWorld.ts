@@ -15,6 +15,7 @@ import type {
 } from '../../shared/ports';
 import type { PolicyLists } from '../../shared/domain/policy';
 import { createServices, type Ports, type Settings } from '../../shared/services/createServices';
+import { FakeTenant } from './fakeTenant';
 import type { SignupSettings } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
 import { someSignupSettings } from './builders';
@@ -96,6 +97,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     sender,
     clock,
     policy: options.policy ?? policy,
+    tenant: new FakeTenant(),
     sleep: async (ms) => {
       sleeps.push(ms);
       clock.advance(ms);
@@ -155,6 +157,12 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       secret: settings.secret,
       inviteRedirectUrl: 'https://signup.contoso.example/',
       lifecycle: LIFECYCLE,
+    },
+    readiness: {
+      groupIds: ['access-group'],
+      emailTransport: 'smtp',
+      senderAddress: 'DoNotReply@contoso.example',
+      codeHmacSecret: settings.secret,
     },
   });
   const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
