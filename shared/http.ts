@@ -5,6 +5,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 
+import { rateLimitSubject, UNKNOWN_CLIENT } from './domain/clientAddress';
 import { AppError, ERRORS, isAppError } from './errors';
 import type { Logger } from './log';
 
@@ -88,26 +89,20 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /**
- * The client IP for rate limits. Only the entry that our own trusted proxies appended counts: with
+ * The client for rate limits. Only the entry that our own trusted proxies appended counts: with
  * `trustedHops` proxies, the address `trustedHops` places from the right of X-Forwarded-For. Whatever a
- * client writes to the left of it changes nothing (req 18).
+ * client writes to the left of it changes nothing (req 18). The address is canonicalised, IPv6 to its /64
+ * (shared/domain/clientAddress.ts); a missing or unparsable entry is the one limited subject `unknown`.
  */
 export function clientIp(req: HttpRequest, trustedHops: number): string {
   if (trustedHops <= 0) return 'direct';
   const hops = (req.headers.get('x-forwarded-for') ?? '')
+    .slice(0, 4096)
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   const entry = hops[hops.length - trustedHops];
-  if (!entry) return 'unknown';
-  return stripPort(entry).toLowerCase();
-}
-
-function stripPort(address: string): string {
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed?.[1]) return bracketed[1];
-  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address);
-  return v4WithPort?.[1] ?? address;
+  return entry ? rateLimitSubject(entry) : UNKNOWN_CLIENT;
 }
 
 /**
