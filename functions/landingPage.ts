@@ -11,6 +11,7 @@ import { app, type HttpResponseInit } from '@azure/functions';
 
 import { getConfig } from '../shared/config';
 import { AppError } from '../shared/errors';
+import { readBodyText } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 import { findWebRoot, WebAssets } from '../shared/web/assets';
 import { brandingFromConfig } from '../shared/web/branding';
@@ -44,10 +45,7 @@ export function makeCspReportHandler(
   return async (req, log) => {
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!REPORT_TYPES.has(type)) throw new AppError('unsupported_media_type');
-    if (Number(req.headers.get('content-length') ?? '0') > MAX_CSP_REPORT_BYTES)
-      throw new AppError('payload_too_large');
-    const raw = await req.text();
-    if (Buffer.byteLength(raw, 'utf8') > MAX_CSP_REPORT_BYTES) throw new AppError('payload_too_large');
+    const raw = await readBodyText(req, MAX_CSP_REPORT_BYTES);
     for (const violation of parseCspReport(raw)) {
       if (now() - windowStart >= 60_000) {
         windowStart = now();

@@ -62,11 +62,7 @@ export async function readJsonBody<T>(
   schema: z.ZodType<T>,
   options: { allowEmpty?: boolean; maxBytes?: number } = {},
 ): Promise<T> {
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new AppError('payload_too_large');
-  const text = await req.text();
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new AppError('payload_too_large');
+  const text = await readBodyText(req, options.maxBytes ?? MAX_BODY_BYTES);
   if (text.length === 0 && options.allowEmpty) return parseWith(schema, {});
   if (!isJsonContentType(req.headers.get('content-type'))) throw new AppError('unsupported_media_type');
   let parsed: unknown;
@@ -76,6 +72,32 @@ export async function readJsonBody<T>(
     throw new AppError('invalid_request', 'The body is not valid JSON.');
   }
   return parseWith(schema, parsed);
+}
+
+/**
+ * The body as UTF-8 text, read as a stream and abandoned as soon as it passes `maxBytes` (413), so an
+ * oversized or endless chunked body is never held in memory whole (review L6). A declared Content-Length
+ * over the limit is refused before reading anything.
+ */
+export async function readBodyText(req: HttpRequest, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new AppError('payload_too_large');
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = (await reader.read()) as { done: boolean; value?: Uint8Array | string };
+    if (done || value === undefined) break;
+    const chunk = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new AppError('payload_too_large');
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
