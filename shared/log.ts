@@ -19,12 +19,16 @@ export interface LogSink {
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Addresses inside free text (an upstream error message that quotes the invitee, say) are masked too, so no
 // code path can put a full address in the logs by accident (req 44).
-const ADDRESS_IN_TEXT = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+// Quantifiers are bounded (RFC 5321 lengths) and the value is cut to the logged length *before* any regex
+// runs, so a long value cannot cost quadratic time (security review I1).
+const ADDRESS_IN_TEXT = /[\p{L}\p{N}._%+'-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
+const MAX_LOGGED_CHARS = 500;
 export function sanitizeForLog(value: string): string {
   return value
+    .slice(0, MAX_LOGGED_CHARS)
     .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(ADDRESS_IN_TEXT, (address) => maskEmail(address))
-    .slice(0, 500);
+    .slice(0, MAX_LOGGED_CHARS);
 }
 
 export function createLogger(sink: LogSink, base: LogFields = {}): Logger {
