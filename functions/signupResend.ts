@@ -5,14 +5,18 @@ import { type Deps, deps } from '../shared/container';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
-const ResendBody = z.strictObject({});
+const ResendBody = z.strictObject({ altcha: z.string().max(4096).optional() });
 
 export const makeSignupResend =
   (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
   async (req, log) => {
-    await readJsonBody(req, ResendBody, { allowEmpty: true });
+    const body = await readJsonBody(req, ResendBody, { allowEmpty: true });
     const resent = await d.signupService.resend(
-      { signupId: req.params.signupId ?? '', ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS) },
+      {
+        signupId: req.params.signupId ?? '',
+        ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
+        altcha: body.altcha,
+      },
       log,
     );
     return json(202, resent);

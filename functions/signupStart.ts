@@ -8,6 +8,8 @@ import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 const StartBody = z.strictObject({
   email: z.string().max(320),
   locale: z.string().max(35).optional(),
+  /** The solved proof-of-work challenge (base64 ALTCHA payload), required unless CHALLENGE_MODE=off. */
+  altcha: z.string().max(4096).optional(),
 });
 
 export const makeSignupStart =
@@ -21,6 +23,7 @@ export const makeSignupStart =
         acceptLanguage: req.headers.get('accept-language') ?? undefined,
         ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
         correlationId: ctx.invocationId,
+        altcha: body.altcha,
       },
       log,
     );

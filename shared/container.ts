@@ -11,11 +11,14 @@ import { createQueueClient, createTableClient, type StorageSettings } from './ad
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAuditLog } from './adapters/tableAudit';
+import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
+import { CHALLENGE_BASE_MAX_NUMBER } from './domain/admission';
 import { makeAdminService } from './services/adminService';
+import { makeChallengeService } from './services/challengeService';
 import { type EmailSettings, makeEmailService } from './services/emailService';
 import { makeProvisioningService } from './services/provisioningService';
 import { CachedPolicyProvider } from './services/policy';
@@ -36,6 +39,8 @@ export function signupSettings(config: Config): SignupSettings {
     ipStartsPerMinute: config.IP_STARTS_PER_MINUTE,
     ipStartsPerHour: config.IP_STARTS_PER_HOUR,
     ipVerifiesPerMinute: config.IP_VERIFIES_PER_MINUTE,
+    startBudgetPerMinute: config.START_BUDGET_PER_MINUTE,
+    startBudgetPerHour: config.START_BUDGET_PER_HOUR,
     defaultLocale: config.DEFAULT_LOCALE,
     supportContact: config.SUPPORT_CONTACT,
     organizationName: config.BRAND_ORGANIZATION_NAME,
@@ -116,12 +121,24 @@ function build() {
   const auditLog = new TableAuditLog(table(TABLES.audit), table(TABLES.signups));
 
   const limits = signupSettings(config);
+  const challengeService = makeChallengeService({
+    ledger: new TableChallengeLedger(table(TABLES.challenges)),
+    limiter,
+    clock,
+    settings: {
+      mode: config.CHALLENGE_MODE,
+      secret: config.CODE_HMAC_SECRET,
+      baseMaxNumber: CHALLENGE_BASE_MAX_NUMBER,
+      startBudget: { perMinute: config.START_BUDGET_PER_MINUTE, perHour: config.START_BUDGET_PER_HOUR },
+    },
+  });
   const signupService = makeSignupService({
     signups,
     addresses,
     limiter,
     queue,
     policy,
+    challenges: challengeService,
     clock,
     settings: limits,
   });
@@ -172,6 +189,7 @@ function build() {
     policyStore,
     auditLog,
     signupService,
+    challengeService,
     adminService: makeAdminService({
       signups,
       addresses,

@@ -2,6 +2,7 @@
  * Start, verify, resend and status: the public half of the sign-up. Nothing here calls Graph or sends
  * mail; it records intent and queues ids, so every class of address costs the same work (req 23–24).
  */
+import { START_BUDGET_KEY, startBudgetLimits } from '../domain/admission';
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
 import { checkDomain, domainMatchesAny } from '../domain/domainPolicy';
 import { parseEmailAddress } from '../domain/emailAddress';
@@ -29,6 +30,7 @@ import type {
   Versioned,
 } from '../ports';
 import { auditEvent } from './audit';
+import type { ChallengeService } from './challengeService';
 import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
@@ -39,6 +41,9 @@ export interface SignupSettings extends FlowLimits {
   ipStartsPerMinute: number;
   ipStartsPerHour: number;
   ipVerifiesPerMinute: number;
+  /** Global starts admitted per minute and hour (START_BUDGET_*), kept below what the email budget serves. */
+  startBudgetPerMinute: number;
+  startBudgetPerHour: number;
   defaultLocale: Locale;
   supportContact: string;
   organizationName: string;
@@ -50,6 +55,8 @@ export interface SignupDeps {
   limiter: RateLimiter;
   queue: QueuePublisher;
   policy: PolicyProvider;
+  /** The proof-of-work check on start and resend (a no-op with CHALLENGE_MODE=off). */
+  challenges: Pick<ChallengeService, 'verify'>;
   clock: Clock;
   settings: SignupSettings;
 }
@@ -98,10 +105,34 @@ export function makeSignupService(deps: SignupDeps) {
     }
   }
 
+  /** Sheds the start with 503 `busy` when the global start budget is spent, before anything is queued. */
+  async function admitStart(log: Logger): Promise<void> {
+    const limits = startBudgetLimits({
+      perMinute: settings.startBudgetPerMinute,
+      perHour: settings.startBudgetPerHour,
+    });
+    const decision = await deps.limiter.consume(START_BUDGET_KEY, limits, deps.clock.now());
+    if (!decision.allowed) {
+      log.event('start_shed', { scope: 'start_budget', retryAfterSeconds: decision.retryAfterSeconds }, 'warn');
+      throw new AppError('busy', undefined, { retryAfterSeconds: decision.retryAfterSeconds });
+    }
+  }
+
   async function start(
-    input: { email: string; locale?: string; acceptLanguage?: string; ip: string; correlationId: string },
+    input: {
+      email: string;
+      locale?: string;
+      acceptLanguage?: string;
+      ip: string;
+      correlationId: string;
+      altcha?: string;
+    },
     log: Logger,
   ): Promise<StartedSignup> {
+    // Cheapest first: the per-IP limit (so policy answers cannot be probed at speed, review L5), then the
+    // proof of work, before any parsing, policy read or write.
+    await limitIp('start', input.ip, log);
+    await deps.challenges.verify(input.altcha, log);
     const now = deps.clock.now();
     await assertOpen(now);
     const address = parseEmailAddress(input.email);
@@ -119,7 +150,7 @@ export function makeSignupService(deps: SignupDeps) {
       log.event('domain_refused', { reason: 'paused', domain: address.domain });
       throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused' } });
     }
-    await limitIp('start', input.ip, log);
+    await admitStart(log);
     if (policy.domainDailyCap !== undefined) {
       const cap = [{ name: 'day', limit: policy.domainDailyCap, windowSeconds: 86_400 }];
       const decision = await deps.limiter.consume(`domain-${address.domain}`, cap, now);
@@ -241,11 +272,12 @@ export function makeSignupService(deps: SignupDeps) {
   }
 
   async function resend(
-    input: { signupId: string; ip: string },
+    input: { signupId: string; ip: string; altcha?: string },
     log: Logger,
   ): Promise<{ codeExpiresAt: string; resendAvailableAt: string }> {
-    const known = await load(input.signupId); // 404 before spending the caller's rate limit on nothing
     await limitIp('start', input.ip, log);
+    await deps.challenges.verify(input.altcha, log);
+    const known = await load(input.signupId);
     const after = await update(
       input.signupId,
       (flow) => transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),

@@ -14,6 +14,7 @@ import type {
   SignupStore,
 } from '../../shared/ports';
 import { makeAdminService } from '../../shared/services/adminService';
+import { type ChallengeMode, makeChallengeService } from '../../shared/services/challengeService';
 import { makeEmailService } from '../../shared/services/emailService';
 import { makeProvisioningService } from '../../shared/services/provisioningService';
 import { makeRetentionService } from '../../shared/services/retentionService';
@@ -27,6 +28,7 @@ import {
   FixedPolicy,
   InMemoryAuditLog,
   InMemoryAddressStore,
+  InMemoryChallengeLedger,
   InMemoryPolicyStore,
   InMemoryQueue,
   InMemoryQueueInspector,
@@ -47,6 +49,8 @@ export interface WorldOptions {
   clock?: FixedClock;
   budgetPerMinute?: number;
   budgetPerHour?: number;
+  /** Default `off` (CHALLENGE_MODE=off); the challenge tests turn it on with a cheap difficulty. */
+  challengeMode?: ChallengeMode;
 }
 
 /** The settings-level domain lists an admin service reports beside the run-time policy. */
@@ -68,12 +72,25 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const sink = new CapturingSink();
   const log = createLogger(sink);
   const settings = someSignupSettings(options.settings);
+  const challengeLedger = new InMemoryChallengeLedger();
+  const challenges = makeChallengeService({
+    ledger: challengeLedger,
+    limiter,
+    clock,
+    settings: {
+      mode: options.challengeMode ?? 'off',
+      secret: settings.secret,
+      baseMaxNumber: 1000,
+      startBudget: { perMinute: settings.startBudgetPerMinute, perHour: settings.startBudgetPerHour },
+    },
+  });
   const signupService = makeSignupService({
     signups,
     addresses,
     limiter,
     queue,
     policy: options.policy ?? policy,
+    challenges,
     clock,
     settings,
   });
@@ -217,6 +234,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     log,
     settings,
     signupService,
+    challenges,
+    challengeLedger,
     emailService,
     directory,
     sleeps,
