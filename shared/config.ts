@@ -136,7 +136,7 @@ export const SETTINGS = {
   },
   START_BUDGET_PER_HOUR: {
     schema: int(1, 1000000),
-    default: '80',
+    default: '66',
     description:
       'Global sign-up starts admitted per hour across all instances; more are shed with 503 `busy`. Keep it below EMAIL_BUDGET_PER_HOUR.',
   },

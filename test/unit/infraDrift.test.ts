@@ -40,6 +40,7 @@ export interface DriftInput {
 export const HOST_SETTINGS = [
   /^AzureWebJobsStorage__(?:credential|clientId|blobServiceUri|queueServiceUri|tableServiceUri)$/,
   /^APPLICATIONINSIGHTS_(?:CONNECTION_STRING|AUTHENTICATION_STRING)$/,
+  /^FUNCTIONS_REQUEST_BODY_SIZE_LIMIT$/,
 ];
 
 /** Rejected or ignored on Flex Consumption (Learn: "Flex Consumption plan deprecations"). */
@@ -482,6 +483,7 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
       'APPLICATIONINSIGHTS_CONNECTION_STRING',
       'AzureWebJobsStorage__blobServiceUri',
       'AzureWebJobsStorage__credential',
+      'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT',
     ]);
     expect(settings).toHaveLength(azureSettings.length + hostOnly.length);
   });
