@@ -8,9 +8,9 @@ import type { Challenge, ChallengeOptions, Payload } from 'altcha-lib/v1/types' 
 export type { Challenge, Payload };
 
 interface AltchaV1 {
-  createChallenge(options: ChallengeOptions): Promise<Challenge>;
-  extractParams(payload: Payload | Challenge): Record<string, string>;
-  verifySolution(payload: Payload, hmacKey: string, checkExpires?: boolean): Promise<boolean>;
+  createChallenge: (options: ChallengeOptions) => Promise<Challenge>;
+  extractParams: (payload: Payload | Challenge) => Record<string, string>;
+  verifySolution: (payload: Payload, hmacKey: string, checkExpires?: boolean) => Promise<boolean>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
