@@ -1,7 +1,8 @@
 /**
- * Builds the landing page (web/) into dist/web/: esbuild bundles web/main.ts and web/styles.css into
- * content-hashed files, each with a brotli and a gzip sibling, resolves `{{asset:NAME}}` references in
- * web/index.html and writes manifest.json for the server (shared/web/assets.ts).
+ * Builds the landing page (web/) into dist/web/: esbuild bundles web/main.ts, web/styles.css and the
+ * proof-of-work worker (web/challengeWorker.ts) into content-hashed files, each with a brotli and a gzip
+ * sibling, resolves `{{asset:NAME}}` references in web/index.html and writes manifest.json for the server
+ * (shared/web/assets.ts).
  *
  *   node dist/scripts/build-web.js            # after tsc; or call buildWeb() from a test
  */
@@ -73,6 +74,8 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     entryPoints: [
       { in: 'web/main.ts', out: 'app' },
       { in: 'web/styles.css', out: 'app' },
+      // The proof-of-work solver runs as a worker from its own hashed file (CSP `worker-src 'self'`).
+      { in: 'web/challengeWorker.ts', out: 'challenge-worker' },
     ],
     bundle: true,
     format: 'iife',
@@ -95,7 +98,10 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     const meta = result.metafile.outputs[path.relative(root, file.path).split(path.sep).join('/')];
     const ext = path.extname(file.path);
     if (!meta?.entryPoint) throw new Error(`Unexpected esbuild output ${file.path}`);
-    outputs.push({ logical: `app${ext}`, name: path.basename(file.path), data: Buffer.from(file.contents) });
+    const name = path.basename(file.path);
+    // `<out>-<HASH><ext>` → `<out><ext>`, the name web/index.html refers to.
+    const logical = `${name.slice(0, name.lastIndexOf('-'))}${ext}`;
+    outputs.push({ logical, name, data: Buffer.from(file.contents) });
   }
   const favicon = fs.readFileSync(path.join(root, 'web', 'favicon.svg'));
   outputs.push({
