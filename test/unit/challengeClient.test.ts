@@ -45,8 +45,7 @@ describe('the page gets a solved challenge ready ahead of time (issue 15)', () =
   });
 
   it('gives undefined instead of throwing when the challenge cannot be fetched', async () => {
-    const solver = new ChallengeSolver(undefined, (() =>
-      Promise.reject(new Error('offline'))) as unknown as typeof fetch);
+    const solver = new ChallengeSolver(undefined, () => Promise.reject(new Error('offline')));
     await expect(solver.take()).resolves.toBeUndefined();
   });
 });
@@ -67,7 +66,7 @@ describe('SignupApi sends the challenge with start and resend', () => {
       }),
     ];
     const fetcher = (async (_path: string, init: RequestInit) => {
-      bodies.push(JSON.parse(String(init.body)) as Record<string, unknown>);
+      bodies.push(JSON.parse(init.body as string) as Record<string, unknown>);
       return answers.shift();
     }) as unknown as typeof fetch;
     let n = 0;
@@ -80,7 +79,7 @@ describe('SignupApi sends the challenge with start and resend', () => {
   it('does not retry other errors, and sends resend its own solution', async () => {
     const bodies: Array<Record<string, unknown>> = [];
     const fetcher = (async (_path: string, init: RequestInit) => {
-      bodies.push(JSON.parse(String(init.body)) as Record<string, unknown>);
+      bodies.push(JSON.parse(init.body as string) as Record<string, unknown>);
       return reply(429, { error: { code: 'rate_limited', message: 'x' } });
     }) as unknown as typeof fetch;
     const api = new SignupApi(fetcher, { take: () => Promise.resolve('solved') });
