@@ -85,6 +85,11 @@ export async function startTestStack(
     GRAPH_STATIC_TOKEN: 'e2e-token',
     GRAPH_ACCESS_GROUP_ID: ACCESS_GROUP,
     TRUSTED_PROXY_HOPS: '1',
+    // Host tests start sign-ups without solving challenges and faster than the default start budget;
+    // test/integration/publicDoor.test.ts and the browser journey run with the challenge on.
+    CHALLENGE_MODE: 'off',
+    START_BUDGET_PER_MINUTE: '100000',
+    START_BUDGET_PER_HOUR: '1000000',
     ...overrides,
   };
   const makeHost = () =>
