@@ -3,7 +3,9 @@
  * shared/services/challengeService.ts. The package is ESM-first and its `exports` map points TypeScript at
  * the ESM typings even for `require`, so the CommonJS build is loaded with a typed require here, once.
  */
-import type { Challenge, ChallengeOptions, Payload } from 'altcha-lib/v1/types' with { 'resolution-mode': 'import' };
+import type { Challenge, ChallengeOptions, Payload } from 'altcha-lib/v1/types' with {
+  'resolution-mode': 'import',
+};
 
 export type { Challenge, Payload };
 

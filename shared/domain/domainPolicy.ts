@@ -21,13 +21,7 @@ import { AppError } from '../errors';
 import { parseDomainName, type EmailAddress } from './emailAddress';
 
 export type DomainRefusal =
-  | 'consumer'
-  | 'disposable'
-  | 'relay'
-  | 'reserved'
-  | 'organization'
-  | 'blocked'
-  | 'not_allowed';
+  'consumer' | 'disposable' | 'relay' | 'reserved' | 'organization' | 'blocked' | 'not_allowed';
 
 export interface DomainPolicyInput {
   organizationDomains: readonly string[];

@@ -12,7 +12,13 @@ import {
   type StartBudget,
   startBudgetLimits,
 } from '../domain/admission';
-import { type Challenge, createChallenge, extractParams, type Payload, verifySolution } from '../domain/altcha';
+import {
+  type Challenge,
+  createChallenge,
+  extractParams,
+  type Payload,
+  verifySolution,
+} from '../domain/altcha';
 import { keyedHash } from '../domain/codes';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
@@ -98,7 +104,8 @@ export function makeChallengeService(deps: ChallengeDeps) {
     if (!(await verifySolution(payload, hmacKey, false))) throw failed(log, 'invalid');
     // Checked after the signature, so the expiry read is one we issued.
     if (expires * 1000 <= now.getTime()) throw failed(log, 'expired');
-    if (!(await deps.ledger.spend(payload.challenge, new Date(expires * 1000)))) throw failed(log, 'replayed');
+    if (!(await deps.ledger.spend(payload.challenge, new Date(expires * 1000))))
+      throw failed(log, 'replayed');
   }
 
   return { issue, verify, mode: settings.mode };

@@ -113,7 +113,11 @@ export function makeSignupService(deps: SignupDeps) {
     });
     const decision = await deps.limiter.consume(START_BUDGET_KEY, limits, deps.clock.now());
     if (!decision.allowed) {
-      log.event('start_shed', { scope: 'start_budget', retryAfterSeconds: decision.retryAfterSeconds }, 'warn');
+      log.event(
+        'start_shed',
+        { scope: 'start_budget', retryAfterSeconds: decision.retryAfterSeconds },
+        'warn',
+      );
       throw new AppError('busy', undefined, { retryAfterSeconds: decision.retryAfterSeconds });
     }
   }
