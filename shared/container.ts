@@ -121,8 +121,9 @@ function build() {
   const auditLog = new TableAuditLog(table(TABLES.audit), table(TABLES.signups));
 
   const limits = signupSettings(config);
+  const challengeLedger = new TableChallengeLedger(table(TABLES.challenges));
   const challengeService = makeChallengeService({
-    ledger: new TableChallengeLedger(table(TABLES.challenges)),
+    ledger: challengeLedger,
     limiter,
     clock,
     settings: {
@@ -218,6 +219,7 @@ function build() {
       addresses,
       limiter,
       audit: auditLog,
+      challenges: challengeLedger,
       clock,
       settings: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
     }),
