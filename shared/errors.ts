@@ -106,3 +106,17 @@ export function isConcurrencyError(error: unknown): error is ConcurrencyError {
     typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConcurrencyError'
   );
 }
+
+/**
+ * A shared counter (rate limiter) lost its ETag race too many times in a row: far more concurrent
+ * requests for one key than it can order. For a per-client limit that is itself a flood from one client.
+ */
+export class ContentionError extends Error {
+  override name = 'ContentionError' as const;
+}
+
+export function isContentionError(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ContentionError'
+  );
+}

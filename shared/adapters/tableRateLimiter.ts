@@ -5,6 +5,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 
 import { decide, type Now, type RateWindows as Windows, usage } from '../domain/rateWindows';
+import { ContentionError } from '../errors';
 import type { Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
 import { statusOf } from './storageClients';
 import { deleteIfPresent, deleteIfUnchanged, queryPage } from './tablePaging';
@@ -32,7 +33,7 @@ export class TableRateLimiter implements RateLimiter {
         await new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1)));
       }
     }
-    throw new Error('Rate limiter: too much contention');
+    throw new ContentionError('Rate limiter: too much contention');
   }
 
   async peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>> {

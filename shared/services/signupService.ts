@@ -16,7 +16,7 @@ import {
   type SignupStatus,
   transition,
 } from '../domain/signupFlow';
-import { AppError } from '../errors';
+import { AppError, isContentionError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail, type Logger } from '../log';
 import type {
@@ -90,7 +90,13 @@ export function makeSignupService(deps: SignupDeps) {
           ]
         : [{ name: 'minute', limit: settings.ipVerifiesPerMinute, windowSeconds: 60 }];
     const ipKey = keyedHash(settings.secret, 'ip', ip);
-    const decision = await deps.limiter.consume(`${kind}-ip-${ipKey}`, limits, deps.clock.now());
+    const decision = await deps.limiter
+      .consume(`${kind}-ip-${ipKey}`, limits, deps.clock.now())
+      // So many concurrent requests from one client that its counter cannot order them: a flood, so 429.
+      .catch((error: unknown) => {
+        if (isContentionError(error)) return { allowed: false as const, retryAfterSeconds: 1 };
+        throw error;
+      });
     if (!decision.allowed) {
       log.event('rate_limited', { scope: `${kind}_per_ip`, ipHash: ipKey }, 'warn');
       throw new AppError('rate_limited', undefined, { retryAfterSeconds: decision.retryAfterSeconds });

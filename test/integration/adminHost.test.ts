@@ -91,6 +91,7 @@ async function startHost(settings: Record<string, string> = {}): Promise<LocalHo
       EMAIL_TRANSPORT: 'smtp',
       TRUSTED_PROXY_HOPS: '1',
       ADMIN_REQUIRED_ROLE: '',
+      CHALLENGE_MODE: 'off',
       ...settings,
     },
     log: () => undefined,
