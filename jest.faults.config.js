@@ -1,5 +1,5 @@
 /**
- * `npm run test:faults`: the fault-injection suite (issue 9). Its own Azurite, SMTP catcher, Graph emulator
+ * `npm run test:faults`: the fault-injection suite (req 57, 58, 65). Its own Azurite, SMTP catcher, Graph emulator
  * and a dev host child process it kills; not part of `npm test` (its files end in .faults.ts).
  * @type {import('jest').Config}
  */

@@ -7,73 +7,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { TableServiceClient } from '@azure/data-tables';
-import { QueueServiceClient } from '@azure/storage-queue';
-import { QUEUES, TABLES } from '../shared/storageNames';
-import { consoleLogSink, createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost } from './host';
-import { readHostConfig } from './hostConfig';
-import { fullTemplate } from './routes';
-import { startMaildev, type MaildevInstance } from './maildev';
-import { startAzurite, type AzuriteInstance } from './processes';
-import { loadLocalSettings, localSettingsPath } from './settings';
-import { describeTakenPorts, findTakenPorts, resolveStackPorts, type StackPort } from './stackPorts';
+import { consoleLogSink, DEFAULT_FUNCTION_KEY } from './functions-host/host';
+import { readHostConfig } from './functions-host/hostConfig';
+import { fullTemplate } from './functions-host/routes';
+import { findAppRoot, loadLocalSettings, localSettingsPath } from './functions-host/settings';
+import { createStack, stackSettings } from './stack/launcher';
+import { describeTakenPorts, findTakenPorts, resolveStackPorts, type StackPort } from './stack/stackPorts';
 
 const HOST = '127.0.0.1';
 const STOP_DEADLINE_MS = 9_000;
-
-interface GraphEmulatorHandle {
-  url: string;
-  close(): Promise<void>;
-}
-type StartGraphEmulator = (options: { port: number; host: string }) => Promise<GraphEmulatorHandle>;
-
-/** The project root: the nearest folder above this file with both package.json and host.json. */
-export function findAppRoot(from = __dirname): string {
-  let dir = from;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'host.json')))
-      return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No folder with package.json and host.json above ${from}`);
-    dir = parent;
-  }
-}
-
-/** dev/graphEmulator is optional while it is being written: a missing module is skipped with a warning. */
-function loadGraphEmulator(): StartGraphEmulator | undefined {
-  const modulePath = path.join(__dirname, 'graphEmulator');
-  try {
-    const mod = require(modulePath) as { startGraphEmulator?: StartGraphEmulator };
-    return typeof mod.startGraphEmulator === 'function' ? mod.startGraphEmulator : undefined;
-  } catch (error) {
-    const { code, message } = error as { code?: string; message?: string };
-    if (code === 'MODULE_NOT_FOUND' && message?.includes(modulePath)) return undefined;
-    throw error;
-  }
-}
-
-/**
- * App settings for the stack. Where the local services are (storage, SMTP, Graph, public URL) is a fact
- * of this run and beats the settings file; modes are defaults under it. An environment variable beats both.
- */
-export function stackSettings(
-  fileSettings: Record<string, string>,
-  env: NodeJS.ProcessEnv,
-  wiring: Record<string, string>,
-  defaults: Record<string, string>,
-): Record<string, string> {
-  const settings: Record<string, string> = { ...defaults, ...fileSettings };
-  for (const [key, value] of Object.entries(wiring)) settings[key] = env[key] ?? value;
-  for (const key of Object.keys(defaults)) if (env[key] !== undefined) settings[key] = env[key];
-  return settings;
-}
-
-async function createStorage(connectionString: string): Promise<void> {
-  const tables = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
-  for (const table of Object.values(TABLES)) await tables.createTable(table);
-  const queues = QueueServiceClient.fromConnectionString(connectionString);
-  for (const queue of Object.values(QUEUES)) await queues.getQueueClient(queue).createIfNotExists();
-}
 
 function portOf(ports: StackPort[], name: string): number {
   const found = ports.find((p) => p.name === name);
@@ -99,16 +41,26 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let azurite: AzuriteInstance | undefined;
-  let maildev: MaildevInstance | undefined;
-  let graph: GraphEmulatorHandle | undefined;
-  let host: LocalHost | undefined;
+  const persistDir = path.join(root, '.azurite');
+  const stack = createStack({
+    azurite: {
+      blobPort: portOf(ports, 'Azurite blob'),
+      queuePort: portOf(ports, 'Azurite queue'),
+      tablePort: portOf(ports, 'Azurite table'),
+      ...(persist ? { persistDir } : {}),
+    },
+    mail: { kind: 'maildev', smtpPort: portOf(ports, 'maildev SMTP'), webPort: portOf(ports, 'maildev web') },
+    graph: { port: portOf(ports, 'Graph emulator') },
+    host: HOST,
+    // A child ending on its own is fatal. A signal to the whole process group (Ctrl-C) reaches the
+    // children too, so give our own signal handler a moment to claim the shutdown first.
+    onUnexpectedExit: (name, code, signal) => {
+      setTimeout(() => {
+        if (!stopping) void shutdown(1, `${name} exited unexpectedly (${signal ?? `code ${code}`})`);
+      }, 300);
+    },
+  });
   let stopping = false;
-
-  const killChildren = () => {
-    for (const child of [azurite?.process, maildev?.process])
-      if (child && child.exitCode === null) child.kill('SIGKILL');
-  };
 
   const shutdown = async (code: number, reason: string): Promise<void> => {
     if (stopping) return;
@@ -116,12 +68,11 @@ async function main(): Promise<void> {
     log(`${reason}; stopping…`);
     const deadline = setTimeout(() => {
       console.error('[stack] Stopping took too long; killing what is left.');
-      killChildren();
+      stack.kill();
       process.exit(code === 0 ? 1 : code);
     }, STOP_DEADLINE_MS);
     try {
-      await Promise.allSettled([host?.stop(), graph?.close(), maildev?.stop()]);
-      await azurite?.stop();
+      await stack.stop();
     } finally {
       clearTimeout(deadline);
       log('stopped.');
@@ -129,7 +80,7 @@ async function main(): Promise<void> {
     }
   };
 
-  process.on('SIGINT', () => (stopping ? (killChildren(), process.exit(130)) : void shutdown(0, 'SIGINT')));
+  process.on('SIGINT', () => (stopping ? (stack.kill(), process.exit(130)) : void shutdown(0, 'SIGINT')));
   process.on('SIGTERM', () => void shutdown(0, 'SIGTERM'));
   process.on('uncaughtException', (error) => {
     console.error('[stack] Uncaught exception:', error);
@@ -140,39 +91,11 @@ async function main(): Promise<void> {
     void shutdown(1, 'unhandled rejection');
   });
 
-  /** A child ending on its own is fatal. A signal to the whole process group (Ctrl-C) reaches the
-   *  children too, so give our own signal handler a moment to claim the shutdown first. */
-  const supervise = (
-    name: string,
-    child: { once(event: 'exit', cb: (code: number | null, signal: string | null) => void): unknown },
-  ) => {
-    child.once('exit', (code, signal) => {
-      setTimeout(() => {
-        if (!stopping) void shutdown(1, `${name} exited unexpectedly (${signal ?? `code ${code}`})`);
-      }, 300);
-    });
-  };
-
   try {
-    const persistDir = path.join(root, '.azurite');
     if (persist) fs.mkdirSync(persistDir, { recursive: true });
-    azurite = await startAzurite({
-      blobPort: portOf(ports, 'Azurite blob'),
-      queuePort: portOf(ports, 'Azurite queue'),
-      tablePort: portOf(ports, 'Azurite table'),
-      ...(persist ? { persistDir } : {}),
-    });
-    supervise('Azurite', azurite.process);
-    await createStorage(azurite.connectionString);
-
-    const smtpPort = portOf(ports, 'maildev SMTP');
-    maildev = await startMaildev({ smtpPort, webPort: portOf(ports, 'maildev web'), host: HOST });
-    supervise('maildev', maildev.process);
-
-    const graphPort = portOf(ports, 'Graph emulator');
-    const startGraph = loadGraphEmulator();
-    if (startGraph) graph = await startGraph({ port: graphPort, host: HOST });
-    else console.warn('[stack] dev/graphEmulator is not built yet: starting without the Graph emulator.');
+    await stack.start();
+    const { azurite, maildev, graph } = stack;
+    const smtpPort = maildev.smtpPort;
 
     const functionsPort = portOf(ports, 'Functions host');
     const publicUrl = `http://${HOST}:${functionsPort}`;
@@ -180,10 +103,7 @@ async function main(): Promise<void> {
       loadLocalSettings(root, process.env),
       process.env,
       {
-        AzureWebJobsStorage: azurite.connectionString,
-        SMTP_HOST: HOST,
-        SMTP_PORT: String(smtpPort),
-        GRAPH_BASE_URL: graph?.url ?? `http://${HOST}:${graphPort}`,
+        ...stack.wiring,
         PUBLIC_BASE_URL: publicUrl,
         // After redeeming the emulator's invitation, come back to the local landing page.
         INVITE_REDIRECT_URL: `${publicUrl}/`,
@@ -192,7 +112,7 @@ async function main(): Promise<void> {
     );
     const functionKey = process.env.DEV_FUNCTION_KEY ?? settings.DEV_FUNCTION_KEY ?? DEFAULT_FUNCTION_KEY;
 
-    host = createLocalHost({
+    const host = await stack.startHost({
       appRoot: root,
       port: functionsPort,
       hostname: HOST,
@@ -202,7 +122,6 @@ async function main(): Promise<void> {
       log: consoleLogSink,
       shutdownTimeoutMs: 3000,
     });
-    await host.start();
 
     const routePrefix = readHostConfig(root).routePrefix;
     const healthRoute =
@@ -219,7 +138,7 @@ async function main(): Promise<void> {
       `  Health           ${healthUrl}`,
       `  maildev web      ${maildev.webUrl}  (REST ${maildev.webUrl}api/email)`,
       `  maildev SMTP     smtp://${HOST}:${smtpPort}`,
-      `  Graph emulator   ${graph ? graph.url : 'not started (dev/graphEmulator missing)'}`,
+      `  Graph emulator   ${graph.url}`,
       `  Azurite blob     http://${HOST}:${azurite.blobPort}/devstoreaccount1`,
       `  Azurite queue    http://${HOST}:${azurite.queuePort}/devstoreaccount1`,
       `  Azurite table    http://${HOST}:${azurite.tablePort}/devstoreaccount1`,

@@ -6,9 +6,9 @@ import { json } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 /** GET /api/admin/policy: the stored run-time policy, the settings' lists and what start enforces. */
-export const makeAdminPolicyGet = (d: Pick<Deps, 'adminService' | 'config'>): AppHttpHandler =>
+export const makeAdminPolicyGet = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async () => {
       const view = await d.adminService.getPolicy();
       return json(200, view, view.etag ? { ETag: view.etag } : {});

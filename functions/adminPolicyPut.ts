@@ -10,9 +10,9 @@ import { PolicyInput } from '../shared/services/adminService';
 const MAX_POLICY_BODY_BYTES = 64 * 1024;
 
 /** PUT /api/admin/policy: replaces the run-time policy; `If-Match` makes it conditional (412 on mismatch). */
-export const makeAdminPolicyPut = (d: Pick<Deps, 'adminService' | 'config'>): AppHttpHandler =>
+export const makeAdminPolicyPut = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (req, log, caller) => {
       const body = await readJsonBody(req, PolicyInput, { maxBytes: MAX_POLICY_BODY_BYTES });
       const ifMatch = req.headers.get('if-match') ?? undefined;

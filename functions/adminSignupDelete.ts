@@ -10,9 +10,9 @@ import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
  * DELETE /api/admin/signups/{signupId}[?deleteGuest=true]: erases the sign-up's personal data (204).
  * The Entra guest stays unless `deleteGuest=true`, which deletes it only when this service created it.
  */
-export const makeAdminSignupDelete = (d: Pick<Deps, 'adminService' | 'config'>): AppHttpHandler =>
+export const makeAdminSignupDelete = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (req, log, caller) => {
       const flag = req.query.get('deleteGuest');
       if (flag !== null && flag !== 'true' && flag !== 'false') {

@@ -6,9 +6,9 @@ import { json } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 /** GET /api/admin/signups/{signupId}: the sign-up and its audit events. */
-export const makeAdminSignupGet = (d: Pick<Deps, 'adminService' | 'config'>): AppHttpHandler =>
+export const makeAdminSignupGet = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (req) => json(200, await d.adminService.getSignup(req.params.signupId ?? '')),
   );
 

@@ -6,9 +6,9 @@ import { json } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 /** POST /api/admin/signups/{signupId}/retry: re-queues provisioning of a failed sign-up (idempotent). */
-export const makeAdminSignupRetry = (d: Pick<Deps, 'adminService' | 'config'>): AppHttpHandler =>
+export const makeAdminSignupRetry = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (req, log, caller) =>
       json(202, await d.adminService.retry(req.params.signupId ?? '', caller.actor, log)),
   );

@@ -39,9 +39,9 @@ export function parseListQuery(req: HttpRequest): ListSignupsInput {
 }
 
 /** GET /api/admin/signups: one page of sign-ups (masked addresses) and the token for the next. */
-export const makeAdminSignupsList = (d: Pick<Deps, 'adminService' | 'config'>): AppHttpHandler =>
+export const makeAdminSignupsList = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (req) => json(200, await d.adminService.listSignups(parseListQuery(req))),
   );
 

@@ -6,9 +6,9 @@ import { json } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 /** GET /api/admin/stats: counts by status, top domains, send budgets and queue depths. */
-export const makeAdminStats = (d: Pick<Deps, 'adminService' | 'config'>): AppHttpHandler =>
+export const makeAdminStats = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
   adminHandler(
-    () => d.config.ADMIN_REQUIRED_ROLE,
+    () => d.http.adminRequiredRole,
     async (_req, log) => json(200, await d.adminService.stats(log)),
   );
 

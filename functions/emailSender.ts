@@ -2,7 +2,7 @@ import { app } from '@azure/functions';
 
 import { deps } from '../shared/container';
 import { queueFunction } from '../shared/queueFunction';
-import { EmailMessage } from '../shared/services/emailService';
+import { EmailMessage } from '../shared/contracts/queues';
 import { QUEUES, STORAGE_CONNECTION } from '../shared/storageNames';
 
 /** Sends the code, account-ready and failure emails queued by the sign-up API and the provisioner. */

@@ -2,7 +2,7 @@ import { app } from '@azure/functions';
 
 import { deps } from '../shared/container';
 import { queueFunction } from '../shared/queueFunction';
-import { ProvisionMessage } from '../shared/services/provisioningService';
+import { ProvisionMessage } from '../shared/contracts/queues';
 import { QUEUES, STORAGE_CONNECTION } from '../shared/storageNames';
 
 /** Creates or finds the Entra B2B guest for a verified sign-up and adds it to the access group. */

@@ -16,6 +16,6 @@ app.http('signupChallenge', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupChallenge(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

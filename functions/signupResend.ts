@@ -1,20 +1,18 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 
 import { type Deps, deps } from '../shared/container';
+import { ResendRequest } from '../shared/contracts/http';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
-const ResendBody = z.strictObject({ altcha: z.string().max(4096).optional() });
-
 export const makeSignupResend =
-  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log) => {
-    const body = await readJsonBody(req, ResendBody, { allowEmpty: true });
+    const body = await readJsonBody(req, ResendRequest, { allowEmpty: true });
     const resent = await d.signupService.resend(
       {
         signupId: req.params.signupId ?? '',
-        ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
+        ip: clientIp(req, d.http.trustedProxyHops),
         altcha: body.altcha,
       },
       log,
@@ -28,6 +26,6 @@ app.http('signupResend', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupResend(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

@@ -15,6 +15,6 @@ app.http('signupStatus', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupStatus(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

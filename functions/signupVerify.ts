@@ -1,21 +1,19 @@
 import { app } from '@azure/functions';
-import { z } from 'zod';
 
 import { type Deps, deps } from '../shared/container';
+import { VerifyRequest } from '../shared/contracts/http';
 import { clientIp, json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
-const VerifyBody = z.strictObject({ code: z.string().max(32) });
-
 export const makeSignupVerify =
-  (d: Pick<Deps, 'signupService' | 'config'>): AppHttpHandler =>
+  (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log) => {
-    const body = await readJsonBody(req, VerifyBody);
+    const body = await readJsonBody(req, VerifyRequest);
     const verified = await d.signupService.verify(
       {
         signupId: req.params.signupId ?? '',
         code: body.code,
-        ip: clientIp(req, d.config.TRUSTED_PROXY_HOPS),
+        ip: clientIp(req, d.http.trustedProxyHops),
       },
       log,
     );
@@ -28,6 +26,6 @@ app.http('signupVerify', {
   authLevel: 'anonymous',
   handler: httpFunction(
     (req, log, ctx) => makeSignupVerify(deps())(req, log, ctx),
-    () => deps().config.CORS_ALLOWED_ORIGINS,
+    () => deps().http.corsAllowedOrigins,
   ),
 });

@@ -148,6 +148,16 @@ az_version="$(az version --query '"azure-cli"' -o tsv 2>/dev/null || echo 0)"
 if ! version_ge "$az_version" "2.60.0"; then
   die "Azure CLI $az_version is too old for Flex Consumption; install 2.60.0 or later (az upgrade)"
 fi
+if [[ "$skip_infra" == false ]]; then
+  # az keeps an older Bicep it installed earlier; the Microsoft Graph extension needs Bicep 0.36.1 or later.
+  bicep_version="$(az bicep version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 || true)"
+  if ! version_ge "${bicep_version:-0}" "0.36.1"; then
+    log "Bicep ${bicep_version:-(none)} is older than 0.36.1 (Microsoft Graph extension): upgrading"
+    az bicep upgrade >/dev/null 2>&1 || az bicep install >/dev/null
+    bicep_version="$(az bicep version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 || true)"
+    version_ge "${bicep_version:-0}" "0.36.1" || die "Bicep 0.36.1 or later is needed, found ${bicep_version:-none}"
+  fi
+fi
 if [[ "$skip_package" == false ]]; then
   command -v node >/dev/null 2>&1 || die "Node.js 20+ is needed to build the package (or use --skip-package)"
   node_major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -165,8 +175,18 @@ log "Subscription: $(az account show --query '[name, id]' -o tsv | paste -sd ' '
 
 # ------------------------------------------------------------------------------------------ infrastructure
 
+# Empty (not an abort under set -e) when the deployment or output is missing; callers check.
 deployment_output() {
-  az deployment group show -g "$resource_group" -n "$deployment_name" --query "properties.outputs.$1.value" -o tsv
+  az deployment group show -g "$resource_group" -n "$deployment_name" --query "properties.outputs.$1.value" -o tsv 2>/dev/null || true
+}
+
+# The ARM error of the failed operations of the last deployment: the retry below cannot fix a template error.
+print_deployment_errors() {
+  az deployment operation group list -g "$resource_group" -n "$deployment_name" \
+    --query "[?properties.provisioningState=='Failed'].[properties.targetResource.resourceName, properties.statusMessage.error.code, properties.statusMessage.error.message]" \
+    -o tsv 2>/dev/null | while IFS=$'\t' read -r resource code message; do
+    printf '  %s: %s: %s\n' "${resource:-?}" "${code:-?}" "${message:-?}" >&2
+  done || true
 }
 
 if [[ "$skip_infra" == false ]]; then
@@ -207,7 +227,8 @@ if [[ "$skip_infra" == false ]]; then
     az deployment group what-if -g "$resource_group" -n "$deployment_name" -f "$TEMPLATE" "${parameters[@]}" \
       --parameters "grantGraphPermissions=false" "createAccessGroup=false"
     if [[ "$assume_yes" == false ]]; then
-      read -r -p "Apply these changes? [y/N] " answer
+      # Without a terminal (CI) read fails; answer stays empty and we stop instead of tripping set -u.
+      read -r -p "Apply these changes? [y/N] " answer || answer=
       [[ "$answer" =~ ^[Yy] ]] || die "stopped before deploying"
     fi
   fi
@@ -215,7 +236,9 @@ if [[ "$skip_infra" == false ]]; then
   log "Deploying infra/main.bicep as $deployment_name"
   # One retry: a new managed identity can take a minute to replicate to Entra ID and ARM role checks.
   if ! az deployment group create -g "$resource_group" -n "$deployment_name" -f "$TEMPLATE" "${parameters[@]}" -o none; then
-    warn "deployment failed; retrying once in 60 s (identity replication is the usual cause)"
+    warn "deployment failed with:"
+    print_deployment_errors
+    warn "retrying once in 60 s (helps only with identity replication; the errors above otherwise need a fix)"
     sleep 60
     az deployment group create -g "$resource_group" -n "$deployment_name" -f "$TEMPLATE" "${parameters[@]}" -o none
   fi
@@ -255,18 +278,34 @@ if [[ "$skip_smoke" == false ]]; then
   health_url="https://${host_name}/api/health"
   log "Smoke check: $health_url"
   healthy=false
-  for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
-    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
-    if [[ "$status" == "200" ]]; then
-      healthy=true
-      break
-    fi
-    printf '  attempt %d/%d: HTTP %s\n' "$attempt" "$smoke_attempts" "$status" >&2
-    sleep 15
-  done
+  # Polls /api/health up to smoke_attempts times, 15 s apart; sets healthy=true on the first 200.
+  # $1 labels the attempts in the progress lines ("" or " after restart").
+  poll_health() {
+    local attempt status
+    for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
+      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
+      if [[ "$status" == "200" ]]; then
+        healthy=true
+        return
+      fi
+      printf '  attempt %d/%d%s: HTTP %s\n' "$attempt" "$smoke_attempts" "$1" "$status" >&2
+      sleep 15
+    done
+  }
+  poll_health ""
   if [[ "$healthy" == false ]]; then
+    # App Service caches an unresolved Key Vault reference for up to 24 h when the vault role had not
+    # propagated at first start; a restart makes it fetch the secret again.
+    log "Restarting $app_name once (re-reads Key Vault references), then checking again"
+    az functionapp restart -g "$resource_group" -n "$app_name" -o none || warn "restart failed"
+    poll_health " after restart"
+  fi
+  if [[ "$healthy" == false ]]; then
+    # Flex Consumption has no log streaming: read the traces in Application Insights.
     warn "the app did not answer 200 on /api/health. Check the operatorTodo output below (an empty"
-    warn "GRAPH_ACCESS_GROUP_ID stops the app) and the logs: az webapp log tail -g $resource_group -n $app_name"
+    warn "GRAPH_ACCESS_GROUP_ID stops the app) and the app's traces in Application Insights:"
+    warn "  az monitor app-insights query -g $resource_group --app $(deployment_output appInsightsName) \\"
+    warn "    --analytics-query 'traces | where timestamp > ago(15m) | order by timestamp desc'"
   fi
 fi
 
@@ -277,13 +316,13 @@ printf '  Landing page:    %s\n' "$landing_url"
 printf '  Function app:    %s\n' "$app_name"
 printf '  Resource group:  %s\n' "$resource_group"
 printf '  Sender address:  %s\n' "$(deployment_output senderAddress)"
-todo="$(az deployment group show -g "$resource_group" -n "$deployment_name" --query 'properties.outputs.operatorTodo.value[]' -o tsv)"
+todo="$(az deployment group show -g "$resource_group" -n "$deployment_name" --query 'properties.outputs.operatorTodo.value[]' -o tsv || true)"
 if [[ -n "$todo" ]]; then
   printf '\nStill to do:\n'
   while IFS= read -r line; do printf '  - %s\n' "$line"; done <<<"$todo"
 fi
-dns="$(az deployment group show -g "$resource_group" -n "$deployment_name" --query 'properties.outputs.emailDnsRecordsToAdd.value' -o json)"
-if [[ "$dns" != "{}" && "$dns" != "null" ]]; then
+dns="$(az deployment group show -g "$resource_group" -n "$deployment_name" --query 'properties.outputs.emailDnsRecordsToAdd.value' -o json || true)"
+if [[ -n "$dns" && "$dns" != "{}" && "$dns" != "null" ]]; then
   printf '\nDNS records for the custom email domain (type, name, value, TTL):\n'
   az deployment group show -g "$resource_group" -n "$deployment_name" \
     --query 'properties.outputs.emailDnsRecordsToAdd.value.*.[type, name, value, to_string(ttl)]' -o tsv |

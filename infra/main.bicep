@@ -6,7 +6,8 @@
 // infra/deploy.sh runs these steps (and packaging, zip deployment and a smoke check). docs/DEPLOY.md explains
 // each parameter, the Entra rights the Graph part needs and the tenant settings only an administrator can make.
 //
-// Resources: user-assigned identity; storage (tables, queues incl. poison queues, deployment container);
+// Resources: two user-assigned identities (the app's, and a Graph-only one attached to the Function App
+// alone); storage (tables, queues incl. poison queues, deployment container);
 // Key Vault (CODE_HMAC_SECRET); Log Analytics + Application Insights + alerts; ACS Email; Flex Consumption
 // Function App; optionally, through the Microsoft Graph extension, Graph app roles and the access group.
 
@@ -14,9 +15,11 @@ targetScope = 'resourceGroup'
 
 // ---------------------------------------------------------------- environment
 
+// azd passes AZURE_ENV_NAME here unchecked (up to 64 characters): azure.yaml's preprovision hook and
+// deploy.sh refuse names this template would reject, before anything is deployed.
 @minLength(2)
 @maxLength(12)
-@description('Short name of this environment (letters, digits, hyphens), e.g. prod or test. Part of every resource name.')
+@description('Short name of this environment (2-12 letters, digits, hyphens), e.g. prod or test. Part of every resource name.')
 param environmentName string = 'prod'
 
 @description('Region for all regional resources. Must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
@@ -66,16 +69,25 @@ param blockedDomains array = []
 @description('Origins allowed to call the API from a browser (CORS_ALLOWED_ORIGINS). Empty: same origin only.')
 param corsAllowedOrigins array = []
 
-@description('Custom host name of the landing page, e.g. signup.contoso.com (bind it to the app separately). Empty: the app\'s default host name.')
+@description('Public host name of the landing page, e.g. signup.contoso.com, served by Front Door or API Management in front of the app (Flex Consumption has no managed or uploaded certificates for custom domains). Empty: the app\'s default host name.')
 param publicHostname string = ''
 
 // ---------------------------------------------------------------- Microsoft Entra / Graph
 
-@description('Object id of the existing group the sensitivity labels grant (GRAPH_ACCESS_GROUP_ID). It must be a Microsoft 365 group: labels cannot grant security groups without mail, and Graph cannot add members to mail-enabled security groups. Ignored when createAccessGroup is true.')
+@description('Optional: object id of an existing group every guest joins (GRAPH_ACCESS_GROUP_ID). It must be a Microsoft 365 group: labels cannot grant security groups without mail, and Graph cannot add members to mail-enabled security groups. Ignored when createAccessGroup is true. Empty: no access group.')
 param accessGroupId string = ''
 
-@description('Create the access group, a private Microsoft 365 group, with the Graph extension (needs Groups Administrator or User Administrator in Entra ID).')
+@description('Create the access group with the Graph extension: a Microsoft 365 group with hidden membership, no welcome mail, hidden from Outlook, no calendar subscription (needs Groups Administrator or User Administrator in Entra ID).')
 param createAccessGroup bool = false
+
+@description('Object ids of the partner groups guests may be added to. Not empty: the Graph identity gets GroupMember.ReadWrite.All (or scope it to an administrative unit instead, docs/DEPLOY.md).')
+param partnerGroupIds array = []
+
+@description('Proof of send: grant ExchangeMessageTrace.Read.All to the Graph identity.')
+param enableProofOfSend bool = false
+
+@description('Erasure may delete guest accounts: grant User.DeleteRestore.All to the Graph identity.')
+param allowGuestDeletion bool = false
 
 @description('uniqueName (immutable alternate key) of the group created when createAccessGroup is true.')
 param accessGroupUniqueName string = 'rms-signup-${toLower(environmentName)}-guests'
@@ -86,7 +98,7 @@ param accessGroupDisplayName string = '${organizationName} RMS sign-up guests'
 @description('Object ids of users who own the created group.')
 param accessGroupOwnerIds array = []
 
-@description('Grant User.Invite.All, User.Read.All and GroupMember.ReadWrite.All to the app identity with the Graph extension (needs Privileged Role Administrator). False: grant them with az rest (docs/DEPLOY.md).')
+@description('Grant the Graph app roles (see modules/graph.bicep) to the Graph identity with the Graph extension (needs Privileged Role Administrator). False: grant them with az rest (docs/DEPLOY.md).')
 param grantGraphPermissions bool = true
 
 @description('Where Microsoft sends a guest after redeeming the invitation (INVITE_REDIRECT_URL).')
@@ -117,8 +129,12 @@ param customEmailDomain string = ''
 @description('True once the DNS records from the output emailDnsRecordsToAdd are published and verified; then mail is sent from the custom domain.')
 param customEmailDomainVerified bool = false
 
-@description('Local part of the sender address on the custom domain.')
+@description('Local part of the sender address on the custom domain. ACS refuses any other than DoNotReply until Microsoft raises the domain\'s sending quota: set senderUsernameQuotaRaised then.')
+@minLength(1)
 param senderUsername string = 'DoNotReply'
+
+@description('True once Microsoft has raised the custom domain\'s sending quota, so ACS accepts a senderUsername other than DoNotReply.')
+param senderUsernameQuotaRaised bool = false
 
 @description('Display name in the From header.')
 param senderDisplayName string = '${organizationName} sign-up'
@@ -127,8 +143,8 @@ param senderDisplayName string = '${organizationName} sign-up'
   'custom'
   'builtin'
 ])
-@description('Role that lets the identity send mail: custom (least privilege) or builtin (Communication and Email Service Owner).')
-param acsSenderRoleMode string = 'custom'
+@description('Role that lets the identity send mail: builtin (Communication and Email Service Owner on the one ACS resource) or custom (three actions from Microsoft\'s SMTP article; not yet confirmed for the REST send path, so not the default).')
+param acsSenderRoleMode string = 'builtin'
 
 @minValue(1)
 @description('Global emails per minute (EMAIL_BUDGET_PER_MINUTE). Defaults to the ACS quota of the domain in use.')
@@ -155,8 +171,8 @@ param generatedCodeHmacSecret string = '${newGuid()}${newGuid()}'
 
 @minValue(1)
 @maxValue(1000)
-@description('Flex Consumption instance cap for the whole app (req 59). See modules/functionApp.bicep for why 5; use 40 in regions that reject lower values.')
-param maximumInstanceCount int = 5
+@description('Flex Consumption on-demand instance cap per function group (each queue function is its own group; req 59). Flex\'s documented minimum is 40; lower values work only in preview regions. The shared budgets hold the Graph and ACS limits.')
+param maximumInstanceCount int = 40
 
 @allowed([
   512
@@ -170,7 +186,8 @@ param instanceMemoryMB int = 2048
 param httpPerInstanceConcurrency int = 0
 
 @minValue(0)
-@description('Always-ready instances for the HTTP functions (faster first response, billed while idle; req 64).')
+@maxValue(1000)
+@description('Always-ready instances for the HTTP functions (faster first response, billed while idle; req 64). Capped at maximumInstanceCount.')
 param alwaysReadyHttpInstances int = 0
 
 // ---------------------------------------------------------------- monitoring
@@ -198,6 +215,7 @@ var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, 
 var tags = union({ 'azd-env-name': environmentName, application: 'rms-signup' }, extraTags)
 var names = {
   identity: 'id-rms-${env}-${resourceToken}'
+  graphIdentity: 'id-rms-graph-${env}-${resourceToken}'
   storage: 'st${resourceToken}'
   keyVault: 'kv-rms-${resourceToken}'
   logAnalytics: 'log-rms-${env}-${resourceToken}'
@@ -211,11 +229,29 @@ var names = {
 var deploymentContainerName = 'app-package'
 var codeHmacSecretName = 'code-hmac-secret'
 var deployGraph = grantGraphPermissions || createAccessGroup
+var useAccessGroup = createAccessGroup || !empty(accessGroupId)
+// Least privilege (security review H3): each Graph app role only when a feature needs it. Adding guests to a group
+// (partner groups, or the optional access group) needs GroupMember.ReadWrite.All.
+var graphPermissions = concat(
+  ['User.Invite.All', 'User.Read.All'],
+  (!empty(partnerGroupIds) || useAccessGroup) ? ['GroupMember.ReadWrite.All'] : [],
+  enableProofOfSend ? ['ExchangeMessageTrace.Read.All'] : [],
+  allowGuestDeletion ? ['User.DeleteRestore.All'] : []
+)
 
 // ================================================================ resources
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: names.identity
+  location: location
+  tags: tags
+}
+
+// Holds the Graph app roles and nothing else (no Azure roles), and is attached only to the Function App, so
+// the storage, Key Vault and ACS identity cannot reach Entra ID (security review H3). Whoever holds
+// userAssignedIdentities/assign/action on this resource group can borrow it: keep that to the owners.
+resource graphIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: names.graphIdentity
   location: location
   tags: tags
 }
@@ -268,7 +304,7 @@ module email 'modules/email.bicep' = {
     dataLocation: emailDataLocation
     customDomainName: customEmailDomain
     customDomainVerified: customEmailDomainVerified
-    senderUsername: senderUsername
+    senderUsername: senderUsernameQuotaRaised ? senderUsername : 'DoNotReply'
     senderDisplayName: senderDisplayName
     principalId: identity.properties.principalId
     senderRoleMode: acsSenderRoleMode
@@ -278,8 +314,9 @@ module email 'modules/email.bicep' = {
 module graph 'modules/graph.bicep' = if (deployGraph) {
   name: '${deployment().name}-graph'
   params: {
-    principalId: identity.properties.principalId
+    principalId: graphIdentity.properties.principalId
     grantGraphPermissions: grantGraphPermissions
+    graphPermissions: graphPermissions
     createAccessGroup: createAccessGroup
     accessGroupUniqueName: accessGroupUniqueName
     accessGroupDisplayName: accessGroupDisplayName
@@ -338,6 +375,7 @@ var applicationSettings = {
   PRIVACY_URL: privacyUrl
   GRAPH_BASE_URL: graphBaseUrl
   GRAPH_ACCESS_GROUP_ID: effectiveAccessGroupId
+  GRAPH_CLIENT_ID: graphIdentity.properties.clientId
   INVITE_REDIRECT_URL: inviteRedirectUrl
   SIGN_IN_URL: signInUrl
   GRAPH_WRITES_PER_SECOND: string(graphWritesPerSecond)
@@ -355,6 +393,7 @@ module functionApp 'modules/functionApp.bicep' = {
     tags: tags
     identityId: identity.id
     identityClientId: identity.properties.clientId
+    graphIdentityId: graphIdentity.id
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
@@ -375,12 +414,16 @@ module functionApp 'modules/functionApp.bicep' = {
 var usesCustomDomain = !empty(customEmailDomain)
 var operatorTodoItems = [
   {
-    when: empty(effectiveAccessGroupId)
-    text: 'GRAPH_ACCESS_GROUP_ID is empty, so the app refuses to start: redeploy with accessGroupId=<object id of the Microsoft 365 group the sensitivity labels grant>, or createAccessGroup=true.'
+    when: !useAccessGroup
+    text: 'No access group (GRAPH_ACCESS_GROUP_ID is empty): until the app treats it as optional it refuses to start; set accessGroupId or createAccessGroup=true if you need one.'
   }
   {
     when: !grantGraphPermissions
-    text: 'Grant User.Invite.All, User.Read.All and GroupMember.ReadWrite.All to principal ${identity.properties.principalId} (docs/DEPLOY.md, "Granting Graph permissions without the extension").'
+    text: 'Grant ${join(graphPermissions, ', ')} to the Graph identity, principal ${graphIdentity.properties.principalId} (docs/DEPLOY.md, "Granting Graph permissions without the extension").'
+  }
+  {
+    when: senderUsername != 'DoNotReply' && !senderUsernameQuotaRaised
+    text: 'senderUsername ${senderUsername} is not used yet: ACS refuses custom sender usernames at the default quota, so mail comes from DoNotReply. Ask Microsoft to raise the quota, then redeploy with senderUsernameQuotaRaised=true.'
   }
   {
     when: usesCustomDomain && !customEmailDomainVerified
@@ -408,9 +451,13 @@ output senderAddress string = email.outputs.senderAddress
 output emailDnsRecordsToAdd object = email.outputs.customDomainDnsRecords
 output emailServiceName string = names.emailService
 output keyVaultName string = keyVault.outputs.name
+output appInsightsName string = names.appInsights
 output hmacKeyName string = codeHmacSecretName
 output identityPrincipalId string = identity.properties.principalId
 output identityClientId string = identity.properties.clientId
+output graphIdentityPrincipalId string = graphIdentity.properties.principalId
+output graphIdentityClientId string = graphIdentity.properties.clientId
+output graphPermissions array = graphPermissions
 output accessGroupId string = effectiveAccessGroupId
 output alertRules array = monitoring.outputs.alertRuleNames
 output operatorTodo array = map(filter(operatorTodoItems, item => item.when), item => item.text)

@@ -53,7 +53,8 @@ export const SETTINGS = {
     schema: z.string().min(1),
     optional: true,
     scope: 'azure',
-    description: 'Client id of the user-assigned managed identity used for storage, ACS and Graph.',
+    description:
+      'Client id of the user-assigned managed identity used for storage and ACS (and Graph when GRAPH_CLIENT_ID is unset).',
   },
   PUBLIC_BASE_URL: {
     schema: httpUrl,
@@ -246,6 +247,13 @@ export const SETTINGS = {
   GRAPH_ACCESS_GROUP_ID: {
     schema: z.string().min(1),
     description: 'Object id of the group the sensitivity labels grant; every guest is added to it.',
+  },
+  GRAPH_CLIENT_ID: {
+    schema: z.uuid(),
+    optional: true,
+    scope: 'azure',
+    description:
+      'Client id of the Graph-only user-assigned identity (infra/ sets it). Graph calls use it instead of the app identity.',
   },
   INVITE_REDIRECT_URL: {
     schema: httpUrl,

@@ -1,9 +1,12 @@
 /**
- * The composition root: builds every adapter once per process, on first use, from the validated config.
- * Function files import `deps()`; tests build services from fakes instead.
+ * The composition root: `createPorts(config)` builds the adapters, `settingsFromConfig(config)` derives
+ * every service's settings once, and `createServices` (shared/services/createServices.ts, also used by the
+ * test world over fakes) wires the services. `deps()` does all three once per process, on first use.
+ * Only this file reads the config; functions get what they need (proxy hops, CORS origins, the admin role,
+ * the landing page) through `deps()`.
  */
 import { AcsEmailSender } from './adapters/acsEmailSender';
-import { createAzureCredential } from './adapters/credential';
+import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
 import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
@@ -15,16 +18,17 @@ import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type Config, getConfig } from './config';
-import type { Clock, EmailSender } from './ports';
 import { CHALLENGE_BASE_MAX_NUMBER } from './domain/admission';
-import { makeAdminService } from './services/adminService';
-import { makeChallengeService } from './services/challengeService';
-import { type EmailSettings, makeEmailService } from './services/emailService';
-import { makeProvisioningService } from './services/provisioningService';
-import { CachedPolicyProvider } from './services/policy';
-import { makeRetentionService } from './services/retentionService';
-import { makeSignupService, type SignupSettings } from './services/signupService';
+import type { Clock, EmailSender } from './ports';
+import { createServices, type Ports, type Settings } from './services/createServices';
+import type { EmailSettings } from './services/emailService';
+import type { SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
+import { brandingFromConfig } from './web/branding';
+import { makeCspReportHandler } from './web/cspReportHandler';
+import { type LandingPage, loadLandingPage } from './web/landingPage';
+
+export { createServices, type Ports, type Settings } from './services/createServices';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -67,6 +71,51 @@ export function emailSettings(config: Config): EmailSettings {
   };
 }
 
+/** What the HTTP functions read besides their service. */
+export interface HttpSettings {
+  trustedProxyHops: number;
+  corsAllowedOrigins: readonly string[];
+  adminRequiredRole?: string;
+}
+
+/** Every setting the services and functions use, derived from the validated config once. */
+export function settingsFromConfig(config: Config): Settings & { http: HttpSettings } {
+  const signup = signupSettings(config);
+  return {
+    signup,
+    email: emailSettings(config),
+    provisioning: {
+      ...signup,
+      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      signInUrl: config.SIGN_IN_URL,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      replicationLagBudgetMs: 120_000,
+    },
+    admin: {
+      ...signup,
+      organizationDomains: config.ORGANIZATION_DOMAINS,
+      allowedDomains: config.ALLOWED_DOMAINS,
+      blockedDomains: config.BLOCKED_DOMAINS,
+      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+    },
+    retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
+    challenge: {
+      mode: config.CHALLENGE_MODE,
+      secret: config.CODE_HMAC_SECRET,
+      baseMaxNumber: CHALLENGE_BASE_MAX_NUMBER,
+      startBudget: { perMinute: config.START_BUDGET_PER_MINUTE, perHour: config.START_BUDGET_PER_HOUR },
+    },
+    http: {
+      trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+      corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
+      adminRequiredRole: config.ADMIN_REQUIRED_ROLE,
+    },
+  };
+}
+
 function createEmailSender(
   config: Config,
   credential: () => ReturnType<typeof createAzureCredential>,
@@ -93,8 +142,8 @@ function createEmailSender(
       });
 }
 
-function build() {
-  const config = getConfig();
+/** The adapters over Azure (or the local emulators the config points at). Builds clients, opens nothing. */
+export function createPorts(config: Config): Ports & { checkStorage(): Promise<void> } {
   const storage: StorageSettings = {
     connectionString: config.AzureWebJobsStorage,
     tableServiceUri: config.AzureWebJobsStorage__tableServiceUri,
@@ -104,129 +153,53 @@ function build() {
   const credential = () => (azureCredential ??= createAzureCredential(config.AzureWebJobsStorage__clientId));
   if (!storage.connectionString) storage.credential = credential();
   const table = (name: string) => createTableClient(storage, name);
-
-  const signups = new TableSignupStore(table(TABLES.signups));
-  const addresses = new TableAddressStore(table(TABLES.addresses));
-  const limiter = new TableRateLimiter(table(TABLES.rateLimits));
   const queueClients = new Map<string, ReturnType<typeof createQueueClient>>();
   const queueClient = (name: string) => {
     let client = queueClients.get(name);
     if (!client) queueClients.set(name, (client = createQueueClient(storage, name)));
     return client;
   };
-  const queue = new StorageQueuePublisher(queueClient);
-  const clock = systemClock;
-  const policyStore = new TablePolicyStore(table(TABLES.policy));
-  const policy = new CachedPolicyProvider(policyStore, config, clock);
-  const auditLog = new TableAuditLog(table(TABLES.audit), table(TABLES.signups));
-
-  const limits = signupSettings(config);
-  const challengeLedger = new TableChallengeLedger(table(TABLES.challenges));
-  const challengeService = makeChallengeService({
-    ledger: challengeLedger,
-    limiter,
-    clock,
-    settings: {
-      mode: config.CHALLENGE_MODE,
-      secret: config.CODE_HMAC_SECRET,
-      baseMaxNumber: CHALLENGE_BASE_MAX_NUMBER,
-      startBudget: { perMinute: config.START_BUDGET_PER_MINUTE, perHour: config.START_BUDGET_PER_HOUR },
-    },
-  });
-  const signupService = makeSignupService({
-    signups,
-    addresses,
-    limiter,
-    queue,
-    policy,
-    challenges: challengeService,
-    clock,
-    settings: limits,
-  });
-
-  const emailService = makeEmailService({
-    signups,
-    addresses,
-    limiter,
-    clock,
-    sender: createEmailSender(config, credential),
-    settings: emailSettings(config),
-  });
-
-  const directory = new GraphDirectory({
-    baseUrl: config.GRAPH_BASE_URL,
-    credential: config.GRAPH_STATIC_TOKEN
-      ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
-      : credential(),
-  });
-  const provisioningService = makeProvisioningService({
-    signups,
-    directory,
-    limiter,
-    queue,
-    audit: auditLog,
-    clock,
-    settings: {
-      ...limits,
-      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
-      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
-      signInUrl: config.SIGN_IN_URL,
-      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-      replicationLagBudgetMs: 120_000,
-    },
-  });
-
+  const signups = new TableSignupStore(table(TABLES.signups));
   return {
-    config,
-    emailService,
-    provisioningService,
-    directory,
-    clock,
     signups,
-    addresses,
-    limiter,
-    queue,
-    policy,
-    policyStore,
-    auditLog,
-    signupService,
-    challengeService,
-    adminService: makeAdminService({
-      signups,
-      addresses,
-      limiter,
-      queue,
-      queues: new StorageQueueInspector(queueClient),
-      policyStore,
-      audit: auditLog,
-      directory,
-      clock,
-      settings: {
-        ...limits,
-        secret: config.CODE_HMAC_SECRET,
-        organizationDomains: config.ORGANIZATION_DOMAINS,
-        allowedDomains: config.ALLOWED_DOMAINS,
-        blockedDomains: config.BLOCKED_DOMAINS,
-        emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
-        emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
-        graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
-      },
-      // This instance serves the new policy at once; the others within the provider's 5 s cache.
-      onPolicyChanged: () => policy.invalidate(),
+    addresses: new TableAddressStore(table(TABLES.addresses)),
+    limiter: new TableRateLimiter(table(TABLES.rateLimits)),
+    queue: new StorageQueuePublisher(queueClient),
+    queues: new StorageQueueInspector(queueClient),
+    policyStore: new TablePolicyStore(table(TABLES.policy)),
+    audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
+    challenges: new TableChallengeLedger(table(TABLES.challenges)),
+    directory: new GraphDirectory({
+      baseUrl: config.GRAPH_BASE_URL,
+      credential: config.GRAPH_STATIC_TOKEN
+        ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
+        : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
     }),
-    retentionService: makeRetentionService({
-      signups,
-      addresses,
-      limiter,
-      audit: auditLog,
-      challenges: challengeLedger,
-      clock,
-      settings: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
-    }),
+    sender: createEmailSender(config, credential),
+    clock: systemClock,
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {
       await signups.get('health-probe-000000000000');
     },
+  };
+}
+
+function build() {
+  const config = getConfig();
+  const ports = createPorts(config);
+  const settings = settingsFromConfig(config);
+  let landing: LandingPage | undefined;
+  return {
+    ...ports,
+    ...createServices(ports, settings),
+    http: settings.http,
+    /** Built on first request: reads dist/web once. */
+    landingPage: () =>
+      (landing ??= loadLandingPage({
+        branding: brandingFromConfig(config),
+        defaultLocale: config.DEFAULT_LOCALE,
+      })),
+    cspReports: makeCspReportHandler(),
   };
 }
 

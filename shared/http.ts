@@ -5,6 +5,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 
+import type { ErrorBody } from './contracts/errors';
 import { rateLimitSubject, UNKNOWN_CLIENT } from './domain/clientAddress';
 import { AppError, ERRORS, isAppError } from './errors';
 import type { Logger } from './log';
@@ -32,11 +33,8 @@ export function errorResponse(error: AppError): HttpResponseInit {
   if (error.options.retryAfterSeconds !== undefined) {
     headers['Retry-After'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
   }
-  return json(
-    error.status,
-    { error: { code: error.code, message: error.message, ...error.options.details } },
-    headers,
-  );
+  const body: ErrorBody = { error: { code: error.code, message: error.message, ...error.options.details } };
+  return json(error.status, body, headers);
 }
 
 /** Known errors keep their code and status; anything else is logged and answered with a bare 500. */

@@ -2,9 +2,15 @@
  * Ports: the small interfaces services depend on. Adapters in shared/adapters implement them over Azure;
  * fakes in test/support implement them in memory. Each method says what it promises.
  */
-import type { Now } from './domain/rateWindows';
+import type { QueueMessages } from './contracts/queues';
+import type { SignupPolicy, StoredPolicy } from './domain/policy';
+import type { Now, RateDecision, RateLimit } from './domain/rateWindows';
 import type { SignupFlow } from './domain/signupFlow';
 import type { QueueName } from './storageNames';
+
+// The vocabulary below belongs to the domain; re-exported so adapters and fakes keep one import.
+export type { Now, RateDecision, RateLimit } from './domain/rateWindows';
+export type { PausedDomain, SignupPolicy, StoredPolicy } from './domain/policy';
 
 export interface Clock {
   now(): Date;
@@ -15,9 +21,9 @@ export type Versioned<T> = { value: T; etag: string };
 
 /** Publishes ids-only JSON messages to a storage queue, base64-encoded like the Functions host expects. */
 export interface QueuePublisher {
-  send(
-    queue: QueueName,
-    message: Record<string, unknown>,
+  send<Q extends QueueName>(
+    queue: Q,
+    message: QueueMessages[Q],
     options?: { visibilityDelaySeconds?: number },
   ): Promise<void>;
 }
@@ -154,19 +160,6 @@ export interface AddressStore {
   deleteIfUnchanged(addressKey: string, etag: string): Promise<boolean>;
 }
 
-export interface RateLimit {
-  name: string;
-  limit: number;
-  windowSeconds: number;
-  /** No span of `windowSeconds` may hold more than `limit` events (quotas); default: aligned windows. */
-  sliding?: boolean;
-}
-
-export type RateDecision =
-  | { allowed: true }
-  /** `retryAfterMs`: exactly when the limit next admits an event; `retryAfterSeconds`: that, rounded up (≥ 1). */
-  | { allowed: false; retryAfterSeconds: number; retryAfterMs: number };
-
 /**
  * Counters shared by every instance (fixed or sliding windows, see shared/domain/rateWindows.ts). `consume` counts one event against every limit, or
  * none when any limit is exhausted (a refused attempt does not use up budget).
@@ -197,23 +190,6 @@ export interface StoredRateWindows {
 // ---------------------------------------------------------------------------------------------------------
 // Policy (who may sign up right now)
 
-export interface PausedDomain {
-  domain: string;
-  reason: string;
-  until?: string;
-}
-
-export interface SignupPolicy {
-  signupsPaused: boolean;
-  pauseReason?: string;
-  pauseUntil?: string;
-  organizationDomains: readonly string[];
-  allowedDomains: readonly string[];
-  blockedDomains: readonly string[];
-  pausedDomains: readonly PausedDomain[];
-  domainDailyCap?: number;
-}
-
 /** The policy in force; implementations may cache for a few seconds. */
 export interface PolicyProvider {
   get(): Promise<SignupPolicy>;
@@ -224,19 +200,6 @@ export interface PolicyStore {
   get(): Promise<Versioned<StoredPolicy> | undefined>;
   /** Conditional on `etag` (undefined = must not exist yet); throws `ConcurrencyError` on a lost race. */
   put(policy: StoredPolicy, etag: string | undefined): Promise<Versioned<StoredPolicy>>;
-}
-
-/** What admins can change at run time (added on top of the settings' lists). */
-export interface StoredPolicy {
-  signupsPaused: boolean;
-  pauseReason?: string;
-  pauseUntil?: string;
-  allowedDomains: string[];
-  blockedDomains: string[];
-  domainDailyCap?: number;
-  pausedDomains: PausedDomain[];
-  updatedAt?: string;
-  updatedBy?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
 
+import type { QUEUE_SCHEMAS } from './contracts/queues';
 import { createLogger, type Logger } from './log';
 import type { QueuePublisher } from './ports';
 import type { QueueName } from './storageNames';
@@ -13,8 +14,8 @@ export type QueueOutcome = { action: string } | { action: 'requeue'; delaySecond
  * message with a visibility delay, so waiting for a quota or Retry-After never burns a dequeue (req 52).
  * Thrown errors propagate: the host retries and finally moves the message to the poison queue.
  */
-export function queueFunction<S extends z.ZodType>(
-  queue: QueueName,
+export function queueFunction<Q extends QueueName, S extends (typeof QUEUE_SCHEMAS)[Q]>(
+  queue: Q,
   schema: S,
   handle: (message: z.output<S>, log: Logger, ctx: InvocationContext) => Promise<QueueOutcome | void>,
   publisher: () => QueuePublisher,
@@ -30,9 +31,9 @@ export function queueFunction<S extends z.ZodType>(
       log.event('invalid_queue_message', { queue, issues: parsed.error.issues.length }, 'error');
       return;
     }
-    const outcome = await handle(parsed.data, log, ctx);
+    const outcome = await handle(parsed.data as z.output<S>, log, ctx);
     if (outcome && outcome.action === 'requeue' && 'delaySeconds' in outcome) {
-      await publisher().send(queue, parsed.data as Record<string, unknown>, {
+      await publisher().send(queue, parsed.data, {
         visibilityDelaySeconds: Math.max(1, Math.min(outcome.delaySeconds, 7 * 24 * 3600)),
       });
     }

@@ -1,40 +1,23 @@
 /**
- * The sign-up API as the page uses it (issue 3 contract). Every call resolves to a result, never throws:
- * network failures and unexpected answers become `network` / `generic` errors the page can word kindly.
+ * The sign-up API as the page uses it. The bodies are the server's contracts (shared/contracts, types
+ * only: nothing of it reaches the bundle). Every call resolves to a result, never throws: network
+ * failures and unexpected answers become `network` / `generic` errors the page can word kindly.
  */
+import type { DomainRefusal, ErrorCode } from '../shared/contracts/errors';
+import type { Resent, Signup, StartedSignup, Verified } from '../shared/contracts/http';
+import { parseRetryAfter } from '../shared/domain/retryAfter';
 
-export type SignupStatus =
-  'pending_verification' | 'verified' | 'provisioning' | 'ready' | 'failed' | 'expired';
-export type Outcome = 'guest_created' | 'existing_guest' | 'existing_member';
-
-export interface Started {
-  signupId: string;
-  status: 'pending_verification';
-  codeExpiresAt: string;
-  resendAvailableAt: string;
-}
-
-export interface Resent {
-  codeExpiresAt: string;
-  resendAvailableAt: string;
-}
-
-export interface StatusView {
-  signupId: string;
-  status: SignupStatus;
-  codeExpiresAt?: string;
-  resendAvailableAt?: string;
-  outcome?: Outcome;
-  signInUrl?: string;
-  supportContact?: string;
-}
+export type { Outcome, Resent, Signup, StartedSignup } from '../shared/contracts/http';
 
 export interface ApiError {
   /** The API's error code, or `network` (no answer) / `generic` (an answer we do not understand). */
-  code: string;
+  code: ErrorCode | 'network' | 'generic';
   status: number;
   message: string;
-  reason?: string;
+  /** Why a domain is refused (`domain_not_allowed`). */
+  reason?: DomainRefusal;
+  /** Text an admin wrote for the public (the pause reason), shown as is. */
+  detail?: string;
   retryAfterSeconds?: number;
 }
 
@@ -63,13 +46,13 @@ export class SignupApi {
     return Date.now() + this.offsetMs;
   }
 
-  start(email: string, locale: string): Promise<ApiResult<Started>> {
+  start(email: string, locale: string): Promise<ApiResult<StartedSignup>> {
     return this.withChallenge((altcha) =>
-      this.request<Started>('POST', '/api/signups', { email, locale, ...altcha }),
+      this.request<StartedSignup>('POST', '/api/signups', { email, locale, ...altcha }),
     );
   }
 
-  verify(signupId: string, code: string): Promise<ApiResult<{ signupId: string; status: 'verified' }>> {
+  verify(signupId: string, code: string): Promise<ApiResult<Verified>> {
     return this.request('POST', `/api/signups/${encodeURIComponent(signupId)}/verify`, { code });
   }
 
@@ -91,8 +74,8 @@ export class SignupApi {
     return attempt();
   }
 
-  status(signupId: string): Promise<ApiResult<StatusView>> {
-    return this.request<StatusView>('GET', `/api/signups/${encodeURIComponent(signupId)}`);
+  status(signupId: string): Promise<ApiResult<Signup>> {
+    return this.request<Signup>('GET', `/api/signups/${encodeURIComponent(signupId)}`);
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
@@ -148,24 +131,13 @@ function toApiError(response: Response, payload: unknown): ApiError {
       : {};
   const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 500) : undefined);
   return {
-    code: text(error.code) ?? 'generic',
+    // An unknown code (a newer server) is worded like any other error: `error.generic`.
+    code: (text(error.code) as ErrorCode | undefined) ?? 'generic',
     status: response.status,
     message: text(error.message) ?? '',
-    reason: text(error.reason),
-    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+    reason: text(error.reason) as DomainRefusal | undefined,
+    detail: text(error.detail),
+    // Capped at a day: a countdown longer than that is a server bug, not a wait.
+    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), Date.now(), 86_400),
   };
-}
-
-/** `Retry-After` as seconds from now: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Math.min(Number(value.trim()), 86_400);
-  const date = Date.parse(value);
-  if (!Number.isFinite(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
-}
-
-/** Poll delays for the waiting step: 1 s, 2 s, 3 s … then every 5 s. */
-export function pollDelayMs(attempt: number): number {
-  return Math.min(attempt + 1, 5) * 1000;
 }

@@ -1,68 +1,22 @@
 /**
- * The recipient's journey on one page: email → code → waiting → done (or failed). Each step is rendered
- * from `State`, gets its own history entry, moves focus to its heading and is worded from the shared
- * catalogue, so switching language re-renders the same step with what the person already typed.
+ * The recipient's journey on one page: email → code → waiting → done (or failed). This controller holds
+ * the page's state machine: each step gets its own history entry, calls the API and decides what to show;
+ * views.ts renders the state (moving focus to the step's heading, worded from the shared catalogue, so
+ * switching language re-renders the same step with what the person already typed) and poller.ts watches
+ * a verified sign-up until it is ready.
  */
 import { safeHttpUrl } from '../shared/email/escape';
-import {
-  direction,
-  isLocale,
-  isMessageKey,
-  negotiateLocale,
-  SUPPORTED_LOCALES,
-  t,
-  tParts,
-  type Locale,
-  type MessageKey,
-  type MessageParams,
-} from '../shared/i18n';
-import { supportLink } from '../shared/web/branding';
-import { type ApiError, type Outcome, pollDelayMs, SignupApi, type StatusView } from './api';
+import { isLocale, isMessageKey, negotiateLocale, type Locale, type MessageKey } from '../shared/i18n';
+import type { ApiError, Signup, SignupApi } from './api';
 import { isCompleteCode, normalizeCode, parseEmailLink } from './code';
-import { append, clear, h, ids } from './dom';
-import { clearSignup, loadSignup, saveSignup, type StoredSignup } from './session';
+import { type PollEvent, StatusPoller } from './poller';
+import { clearSignup, loadSignup, saveSignup } from './session';
+import { type Focus, initialState, type Message, type PageBranding, type State, type Step } from './state';
+import { PageView } from './views';
 
-type Step = 'loading' | 'email' | 'code' | 'waiting' | 'done' | 'failed';
-type Focus = 'heading' | 'field' | 'language' | 'none';
+export type { PageBranding } from './state';
+
 type HistoryMode = 'push' | 'replace' | 'none';
-
-export interface PageBranding {
-  organization: string;
-  support: string;
-  privacyUrl: string | undefined;
-  logoUrl: string | undefined;
-  defaultLocale: Locale;
-}
-
-interface Message {
-  key: MessageKey;
-  params?: MessageParams;
-  /** Extra text from the server shown as is (e.g. the admin's reason for pausing sign-ups). */
-  detail?: string;
-  retry?: () => void;
-}
-
-interface State {
-  locale: Locale;
-  step: Step;
-  email: string;
-  code: string;
-  codePrefilled: boolean;
-  signup: StoredSignup | undefined;
-  fieldError: Message | undefined;
-  alert: Message | undefined;
-  notice: Message | undefined;
-  busy: boolean;
-  outcome: Outcome | undefined;
-  signInUrl: string | undefined;
-  supportContact: string | undefined;
-  slow: boolean;
-}
-
-const STEP_NUMBER: Record<Step, number> = { loading: 1, email: 1, code: 2, waiting: 3, done: 3, failed: 3 };
-const TOTAL_STEPS = 3;
-const SLOW_AFTER_MS = 45_000;
-const GIVE_UP_AFTER_MS = 15 * 60_000;
 
 /** Reads the branding the server put on <body> (shared/web/landingPage.ts `bodyAttributes`). */
 export function readBranding(body: HTMLElement): PageBranding {
@@ -84,50 +38,44 @@ export function pickLocale(search: string, languages: readonly string[], fallbac
 
 export class LandingApp {
   private readonly state: State;
-  private readonly header = h('header', { class: 'masthead' });
-  private readonly main = h('main', { id: 'main' });
-  /** Re-rendered on every change; the live regions beside it stay put so announcements are heard. */
-  private readonly content = h('div', { class: 'content' });
-  private readonly footer = h('footer', { class: 'site-footer' });
-  private readonly livePolite = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-  private readonly liveAlert = h('div', { class: 'visually-hidden', role: 'alert' });
+  private readonly view: PageView;
+  private readonly poller: StatusPoller;
   private countdownTimer: number | undefined;
-  private pollTimer: number | undefined;
-  private pollAttempt = 0;
-  private pollStartedAt = 0;
-  private pollFailures = 0;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly branding: PageBranding,
+    branding: PageBranding,
     private readonly api: SignupApi,
     locale: Locale,
   ) {
-    this.state = {
-      locale,
-      step: 'loading',
-      email: '',
-      code: '',
-      codePrefilled: false,
-      signup: undefined,
-      fieldError: undefined,
-      alert: undefined,
-      notice: undefined,
-      busy: false,
-      outcome: undefined,
-      signInUrl: undefined,
-      supportContact: undefined,
-      slow: false,
-    };
+    this.state = initialState(locale);
+    this.view = new PageView(this.state, branding, {
+      submitEmail: () => void this.submitEmail(),
+      submitCode: () => void this.submitCode(),
+      resend: () => void this.resend(),
+      changeEmail: () => this.changeEmail(),
+      startAgain: () => this.startAgain(),
+      setLocale: (next) => this.setLocale(next),
+      editEmail: (value) => {
+        this.state.email = value;
+      },
+      editCode: (value) => {
+        this.state.code = value;
+      },
+      retry: (action) => {
+        this.state.alert = undefined;
+        action();
+      },
+      resendWaitSeconds: () => this.resendWaitSeconds(),
+    });
+    this.poller = new StatusPoller(api, (event) => this.onPoll(event));
   }
 
   // ---- start-up ------------------------------------------------------------------------------------
 
   async start(): Promise<void> {
-    clear(this.root);
-    append(this.main, this.content, this.livePolite, this.liveAlert);
-    append(this.root, this.header, this.main, this.footer);
-    this.applyLocale();
+    this.view.mount(this.root);
+    this.view.applyLocale();
     window.addEventListener('popstate', (event) => this.onPopState(event));
     // The email link opened in a tab that already shows the page only changes the fragment.
     window.addEventListener('hashchange', () => {
@@ -186,7 +134,7 @@ export class LandingApp {
     this.announceAlert();
   }
 
-  private applyStatus(view: StatusView, mode: HistoryMode, focus: Focus = 'heading'): void {
+  private applyStatus(view: Signup, mode: HistoryMode, focus: Focus = 'heading'): void {
     const signup = this.state.signup;
     if (!signup) return;
     switch (view.status) {
@@ -359,7 +307,7 @@ export class LandingApp {
       this.state.notice = { key: 'page.code.resent' };
       this.render('field');
       this.startCountdown();
-      this.announce(this.text('page.code.resent'));
+      this.view.announce(this.view.text('page.code.resent'));
       return;
     }
     const { error } = result;
@@ -407,7 +355,7 @@ export class LandingApp {
     url.searchParams.set('lang', locale);
     url.hash = '';
     history.replaceState(history.state, '', url.pathname + url.search);
-    this.applyLocale();
+    this.view.applyLocale();
     this.render('language');
     if (this.state.step === 'code') this.tickCountdown();
   }
@@ -415,59 +363,41 @@ export class LandingApp {
   // ---- waiting -------------------------------------------------------------------------------------
 
   private startPolling(): void {
-    this.stopPolling();
-    this.pollAttempt = 0;
-    this.pollFailures = 0;
-    this.pollStartedAt = Date.now();
     this.state.slow = false;
-    this.schedulePoll();
+    if (this.state.signup) this.poller.start(this.state.signup.signupId);
   }
 
   private stopPolling(): void {
-    if (this.pollTimer !== undefined) window.clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
+    this.poller.stop();
   }
 
-  private schedulePoll(): void {
-    const delay = pollDelayMs(this.pollAttempt++);
-    this.pollTimer = window.setTimeout(() => void this.poll(), delay);
-  }
-
-  private async poll(): Promise<void> {
-    this.pollTimer = undefined;
-    const signup = this.state.signup;
-    if (this.state.step !== 'waiting' || !signup) return;
-    const result = await this.api.status(signup.signupId);
+  private onPoll(event: PollEvent): void {
     if (this.state.step !== 'waiting') return; // the person navigated away meanwhile
-    if (result.ok) {
-      if (this.pollFailures >= 3 && this.state.alert?.key === 'error.network') {
-        this.state.alert = undefined;
-        this.render('none');
-      }
-      this.pollFailures = 0;
-      if (result.data.status !== 'verified' && result.data.status !== 'provisioning') {
-        this.applyStatus(result.data, 'replace');
+    switch (event.kind) {
+      case 'status':
+        this.applyStatus(event.view, 'replace');
         return;
-      }
-    } else if (result.error.status === 404) {
-      this.expired('replace', false);
-      return;
-    } else {
-      this.pollFailures++;
+      case 'gone':
+        this.expired('replace', false);
+        return;
+      case 'recovered':
+        if (this.state.alert?.key === 'error.network') {
+          this.state.alert = undefined;
+          this.render('none');
+        }
+        return;
+      case 'offline':
+        this.showAlert({ key: 'error.network' }, 'none');
+        return;
+      case 'slow':
+        this.state.slow = true;
+        this.render('none');
+        this.view.announce(this.view.text('page.waiting.slow'));
+        return;
+      case 'gave_up':
+        this.showAlert({ key: 'error.generic', retry: () => this.restartWaiting() });
+        return;
     }
-
-    const elapsed = Date.now() - this.pollStartedAt;
-    if (elapsed >= GIVE_UP_AFTER_MS) {
-      this.showAlert({ key: 'error.generic', retry: () => this.restartWaiting() });
-      return;
-    }
-    if (!this.state.slow && elapsed >= SLOW_AFTER_MS) {
-      this.state.slow = true;
-      this.render('none');
-      this.announce(this.text('page.waiting.slow'));
-    }
-    if (this.pollFailures === 3) this.showAlert({ key: 'error.network' }, 'none');
-    this.schedulePoll();
   }
 
   private restartWaiting(): void {
@@ -496,13 +426,8 @@ export class LandingApp {
   }
 
   private tickCountdown(): void {
-    const button = document.getElementById('resend') as HTMLButtonElement | null;
-    const status = document.getElementById('resend-status');
-    if (!button || !status) return;
     const seconds = this.resendWaitSeconds();
-    button.disabled = seconds > 0 || this.state.busy;
-    status.textContent = seconds > 0 ? this.text('page.code.resendCountdown', { seconds }) : '';
-    status.hidden = seconds === 0;
+    this.view.updateCountdown(seconds);
     if (seconds === 0) this.stopCountdown();
   }
 
@@ -510,13 +435,7 @@ export class LandingApp {
 
   private setBusy(busy: boolean): void {
     this.state.busy = busy;
-    const button = this.main.querySelector<HTMLButtonElement>('form button[type="submit"]');
-    if (button) {
-      button.setAttribute('aria-disabled', String(busy));
-      button.textContent = busy
-        ? this.text('page.working')
-        : this.text(this.state.step === 'code' ? 'page.code.submit' : 'page.email.submit');
-    }
+    this.view.setBusy(busy);
   }
 
   private showFieldError(message: Message): void {
@@ -534,18 +453,11 @@ export class LandingApp {
   }
 
   private announceAlert(): void {
-    const alert = this.state.alert;
-    if (!alert) return;
-    const text = [this.text(alert.key, this.paramsFor(alert)), alert.detail].filter(Boolean).join(' ');
-    this.announce(text, this.liveAlert);
+    this.view.announceAlert();
   }
 
-  /** Live regions stay in the DOM for the whole visit; clearing first makes a repeated message heard again. */
-  private announce(text: string, region: HTMLElement = this.livePolite): void {
-    region.textContent = '';
-    window.setTimeout(() => {
-      region.textContent = text;
-    }, 100);
+  private render(focus: Focus): void {
+    this.view.render(focus);
   }
 
   private errorKey(error: ApiError): MessageKey {
@@ -558,421 +470,9 @@ export class LandingApp {
     const key = this.errorKey(error);
     const message: Message = { key };
     if (key === 'error.rate_limited') message.params = { seconds: error.retryAfterSeconds ?? 60 };
-    if (key === 'error.signups_paused' && error.message && error.message !== PAUSED_DEFAULT)
-      message.detail = error.message;
+    // The admin's own words travel in `detail`; the page never reads meaning out of `message`.
+    if (key === 'error.signups_paused' && error.detail) message.detail = error.detail;
     if (key === 'error.network' || key === 'error.generic') message.retry = retry;
     return message;
   }
-
-  private paramsFor(message: Message): MessageParams {
-    return { organization: this.branding.organization, support: this.supportText(), ...message.params };
-  }
-
-  private supportText(): string {
-    return this.state.supportContact ?? this.branding.support;
-  }
-
-  // ---- rendering -----------------------------------------------------------------------------------
-
-  private text(key: MessageKey, params?: MessageParams): string {
-    return t(this.state.locale, key, {
-      organization: this.branding.organization,
-      support: this.supportText(),
-      ...params,
-    });
-  }
-
-  /** A message as nodes: every parameter is isolated (<bdi>), the support contact becomes a link. */
-  private rich(key: MessageKey, params?: MessageParams): DocumentFragment {
-    const fragment = document.createDocumentFragment();
-    const parts = tParts(this.state.locale, key, {
-      organization: this.branding.organization,
-      support: this.supportText(),
-      ...params,
-    });
-    for (const part of parts) {
-      if (part.type === 'text') append(fragment, part.value);
-      else if (part.name === 'support') append(fragment, this.supportNode(part.value));
-      else append(fragment, h('bdi', { class: part.name === 'email' ? 'email' : undefined }, part.value));
-    }
-    return fragment;
-  }
-
-  private supportNode(contact: string): Node {
-    const link = supportLink(contact);
-    // The class sits on the link itself: an underline does not reach into an inline-block child.
-    return link.href
-      ? h('a', { href: link.href, class: 'contact' }, h('bdi', {}, link.text))
-      : h('bdi', { class: 'contact' }, link.text);
-  }
-
-  private applyLocale(): void {
-    document.documentElement.lang = this.state.locale;
-    document.documentElement.dir = direction(this.state.locale);
-  }
-
-  private render(focus: Focus): void {
-    // Re-rendering replaces every element: remember which control had focus to give it back.
-    const active = document.activeElement;
-    const previousId = active instanceof HTMLElement && this.content.contains(active) ? active.id : '';
-    this.renderHeader();
-    this.renderFooter();
-    clear(this.content);
-    const heading = h('h2', { id: 'step-heading', tabindex: -1 }, this.text(this.headingKey()));
-    const card = h('section', { class: 'card', 'aria-labelledby': 'step-heading' });
-    if (this.state.step !== 'loading') {
-      append(
-        card,
-        h(
-          'p',
-          { class: 'progress' },
-          this.text('page.progress', { step: STEP_NUMBER[this.state.step], total: TOTAL_STEPS }),
-        ),
-      );
-    }
-    append(card, heading);
-    append(card, ...this.renderStep());
-    append(this.content, h('h1', { class: 'page-title' }, this.text('page.title')), card);
-    document.title = `${heading.textContent ?? ''} – ${this.branding.organization}`;
-
-    if (focus === 'heading') heading.focus();
-    else if (focus === 'field') {
-      const input = this.content.querySelector<HTMLInputElement>('input');
-      input?.focus();
-      // After a wrong code, typing the right one replaces the wrong one.
-      if (input && this.state.fieldError && input.id === 'code') input.select();
-    } else if (focus === 'language') document.getElementById('language')?.focus();
-    else if (previousId) this.restoreFocus(previousId, heading);
-  }
-
-  /** Back to the same control; if it is gone or disabled, to the alert explaining why, else the heading. */
-  private restoreFocus(id: string, heading: HTMLElement): void {
-    const element = document.getElementById(id);
-    if (element && !(element instanceof HTMLButtonElement && element.disabled)) {
-      element.focus();
-      return;
-    }
-    const alert = this.content.querySelector<HTMLElement>('.alert');
-    (alert ?? heading).focus();
-  }
-
-  private headingKey(): MessageKey {
-    switch (this.state.step) {
-      case 'loading':
-        return 'page.working';
-      case 'email':
-        return 'page.email.heading';
-      case 'code':
-        return 'page.code.heading';
-      case 'waiting':
-        return 'page.waiting.heading';
-      case 'failed':
-        return 'common.failed.heading';
-      case 'done':
-        if (this.state.outcome === 'existing_guest') return 'common.ready.existingGuest.heading';
-        if (this.state.outcome === 'existing_member') return 'common.ready.existingMember.heading';
-        return 'common.ready.guestCreated.heading';
-    }
-  }
-
-  private renderHeader(): void {
-    clear(this.header);
-    const brand = h('div', { class: 'brand' });
-    if (this.branding.logoUrl)
-      append(brand, h('img', { class: 'logo', src: this.branding.logoUrl, alt: '' }));
-    append(brand, h('span', { class: 'brand-name' }, this.branding.organization));
-
-    const select = h('select', { id: 'language', name: 'language', autocomplete: 'off' });
-    for (const locale of SUPPORTED_LOCALES) {
-      const option = h(
-        'option',
-        { value: locale, lang: locale, dir: direction(locale) },
-        t(locale, 'language.name'),
-      );
-      option.selected = locale === this.state.locale;
-      append(select, option);
-    }
-    select.addEventListener('change', () => {
-      if (isLocale(select.value)) this.setLocale(select.value);
-    });
-    const language = h(
-      'div',
-      { class: 'language' },
-      h('label', { for: 'language' }, this.text('language.label')),
-      select,
-    );
-    append(this.header, brand, language);
-  }
-
-  private renderFooter(): void {
-    clear(this.footer);
-    append(this.footer, h('p', {}, this.rich('common.support')));
-    if (this.branding.privacyUrl) {
-      append(
-        this.footer,
-        h('p', {}, h('a', { href: this.branding.privacyUrl }, this.text('common.privacy'))),
-      );
-    }
-  }
-
-  private renderStep(): Node[] {
-    switch (this.state.step) {
-      case 'loading':
-        return [h('div', { class: 'spinner', 'aria-hidden': 'true' })];
-      case 'email':
-        return this.renderEmailStep();
-      case 'code':
-        return this.renderCodeStep();
-      case 'waiting':
-        return this.renderWaitingStep();
-      case 'done':
-        return this.renderDoneStep();
-      case 'failed':
-        return [
-          // The email's wording is kinder than error.failed and does not repeat the heading.
-          h('p', {}, this.rich('email.failed.body')),
-          h(
-            'p',
-            {},
-            this.actionButton('page.startAgain', () => this.startAgain(), 'button button-secondary'),
-          ),
-        ];
-    }
-  }
-
-  private renderAlert(): Node | undefined {
-    const alert = this.state.alert;
-    if (!alert) return undefined;
-    const box = h(
-      'div',
-      { class: 'alert', id: 'alert', tabindex: -1 },
-      h('p', {}, this.rich(alert.key, alert.params)),
-    );
-    if (alert.detail) append(box, h('p', { class: 'alert-detail' }, h('bdi', {}, alert.detail)));
-    if (alert.retry) {
-      const retry = alert.retry;
-      append(
-        box,
-        h(
-          'p',
-          {},
-          this.actionButton(
-            'page.tryAgain',
-            () => {
-              this.state.alert = undefined;
-              retry();
-            },
-            'button button-secondary',
-          ),
-        ),
-      );
-    }
-    return box;
-  }
-
-  private renderNotice(): Node | undefined {
-    const notice = this.state.notice;
-    return notice
-      ? h('div', { class: 'notice' }, h('p', {}, this.rich(notice.key, notice.params)))
-      : undefined;
-  }
-
-  private field(options: {
-    id: string;
-    labelKey: MessageKey;
-    hintKey: MessageKey;
-    input: HTMLInputElement;
-  }): HTMLElement {
-    const error = this.state.fieldError;
-    const hintId = `${options.id}-hint`;
-    const errorId = `${options.id}-error`;
-    const input = options.input;
-    input.id = options.id;
-    input.name = options.id;
-    const describedBy = ids(hintId, error && errorId);
-    if (describedBy) input.setAttribute('aria-describedby', describedBy);
-    if (error) input.setAttribute('aria-invalid', 'true');
-    return h(
-      'div',
-      { class: error ? 'field field-invalid' : 'field' },
-      h('label', { for: options.id }, this.text(options.labelKey)),
-      h('p', { class: 'hint', id: hintId }, this.text(options.hintKey)),
-      error && h('p', { class: 'field-error', id: errorId }, this.rich(error.key, error.params)),
-      input,
-    );
-  }
-
-  private form(onSubmit: () => void, ...children: Node[]): HTMLFormElement {
-    const form = h('form', { novalidate: true, action: '#', method: 'post' }, ...children);
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      onSubmit();
-    });
-    return form;
-  }
-
-  private submitButton(key: MessageKey): HTMLButtonElement {
-    return h(
-      'button',
-      {
-        type: 'submit',
-        id: `${this.state.step}-submit`,
-        class: 'button button-primary',
-        'aria-disabled': this.state.busy ? 'true' : undefined,
-      },
-      this.text(this.state.busy ? 'page.working' : key),
-    );
-  }
-
-  private actionButton(
-    key: MessageKey,
-    onClick: () => void,
-    className: string,
-    id?: string,
-  ): HTMLButtonElement {
-    const button = h('button', { type: 'button', class: className, id }, this.text(key));
-    button.addEventListener('click', onClick);
-    return button;
-  }
-
-  private renderEmailStep(): Node[] {
-    const input = h('input', {
-      type: 'email',
-      autocomplete: 'email',
-      inputmode: 'email',
-      spellcheck: 'false',
-      autocapitalize: 'none',
-      dir: 'ltr',
-      maxlength: 254,
-      required: true,
-    });
-    input.value = this.state.email;
-    input.addEventListener('input', () => {
-      this.state.email = input.value;
-    });
-    return [
-      h('p', {}, this.rich('page.intro')),
-      this.renderAlert(),
-      this.form(
-        () => void this.submitEmail(),
-        this.field({ id: 'email', labelKey: 'page.email.label', hintKey: 'page.email.hint', input }),
-        h('p', { class: 'small' }, this.text('page.email.privacy')),
-        this.submitButton('page.email.submit'),
-      ),
-    ].filter((n): n is HTMLElement => n !== undefined);
-  }
-
-  private renderCodeStep(): Node[] {
-    const email = this.state.signup?.email;
-    const input = h('input', {
-      type: 'text',
-      class: 'code-input',
-      inputmode: 'numeric',
-      autocomplete: 'one-time-code',
-      spellcheck: 'false',
-      autocapitalize: 'none',
-      dir: 'ltr',
-      maxlength: 20,
-      required: true,
-    });
-    input.value = this.state.code;
-    input.addEventListener('input', () => {
-      this.state.code = input.value;
-    });
-    input.addEventListener('paste', (event) => {
-      // A pasted "123 456" or "123-456" becomes the six digits in one go.
-      const pasted = normalizeCode(event.clipboardData?.getData('text') ?? '');
-      if (!isCompleteCode(pasted)) return;
-      event.preventDefault();
-      input.value = pasted;
-      this.state.code = pasted;
-    });
-
-    const resend = this.actionButton(
-      'page.code.resend',
-      () => void this.resend(),
-      'button button-secondary',
-      'resend',
-    );
-    resend.setAttribute('aria-describedby', 'resend-status');
-    // Disabled from the start (not only at the first tick) so focus is never given back to it while waiting.
-    resend.disabled = this.resendWaitSeconds() > 0;
-    return [
-      email ? h('p', {}, this.rich('page.code.sent', { email })) : undefined,
-      this.renderNotice(),
-      this.renderAlert(),
-      this.form(
-        () => void this.submitCode(),
-        this.field({ id: 'code', labelKey: 'page.code.label', hintKey: 'page.code.hint', input }),
-        this.submitButton('page.code.submit'),
-      ),
-      h(
-        'div',
-        { class: 'resend' },
-        h('p', { class: 'small' }, this.text('page.code.junk')),
-        resend,
-        h('p', { class: 'countdown', id: 'resend-status', hidden: true }),
-      ),
-      h(
-        'p',
-        {},
-        this.actionButton('page.code.changeEmail', () => this.changeEmail(), 'link-button'),
-      ),
-    ].filter((n): n is HTMLElement => n !== undefined);
-  }
-
-  private renderWaitingStep(): Node[] {
-    return [
-      this.renderNotice(),
-      h(
-        'div',
-        { class: 'waiting' },
-        h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-        h('p', {}, this.text('page.waiting.body')),
-      ),
-      this.state.slow ? h('p', { class: 'slow' }, this.text('page.waiting.slow')) : undefined,
-      this.renderAlert(),
-    ].filter((n): n is HTMLElement => n !== undefined);
-  }
-
-  private renderDoneStep(): Node[] {
-    const outcome = this.state.outcome ?? 'guest_created';
-    const body: MessageKey =
-      outcome === 'existing_member'
-        ? 'common.ready.existingMember.body'
-        : outcome === 'existing_guest'
-          ? 'common.ready.existingGuest.body'
-          : 'common.ready.guestCreated.body';
-    const nodes: (Node | undefined)[] = [h('p', {}, this.rich(body))];
-    if (this.state.signInUrl) {
-      nodes.push(
-        h(
-          'p',
-          {},
-          h(
-            'a',
-            { class: 'button button-primary button-wide', href: this.state.signInUrl, id: 'sign-in' },
-            this.text('common.signIn'),
-          ),
-        ),
-      );
-    }
-    if (outcome !== 'existing_member') {
-      nodes.push(
-        h('h3', {}, this.text('common.next.heading')),
-        h(
-          'ol',
-          { class: 'next-steps' },
-          h('li', {}, this.text('common.next.signIn')),
-          h('li', {}, this.text('common.next.passcode')),
-          h('li', {}, this.text('common.next.reopen')),
-          h('li', {}, this.text('common.next.delay')),
-        ),
-      );
-    }
-    return nodes.filter((n): n is Node => n !== undefined);
-  }
 }
-
-/** The API's default English text for a pause; anything else is the admin's own reason, worth showing. */
-const PAUSED_DEFAULT = 'Sign-ups are paused at the moment. Please try again later.';

@@ -17,7 +17,8 @@ param customDomainName string
 domain shows as verified. Only then is the custom domain linked to ACS and used as the sender.''')
 param customDomainVerified bool
 
-@description('Local part of the sender address on the custom domain.')
+@description('Local part of the sender address on the custom domain. main.bicep passes DoNotReply until the domain\'s quota is raised: ACS refuses custom sender usernames at the default quota.')
+@minLength(1)
 param senderUsername string
 
 @description('Display name shown in the From header.')
@@ -28,7 +29,8 @@ param principalId string
 
 @description('''`custom`: a role with only the three actions Microsoft documents for sending mail with an Entra
 identity (least privilege). `builtin`: Communication and Email Service Owner (broad, but what most public
-templates use). Switch to `builtin` if sends fail with 403.''')
+templates use, and the default). The custom role comes from Microsoft's SMTP article; whether the REST send
+path accepts it is not documented, so try it on a test deployment first.''')
 @allowed([
   'custom'
   'builtin'
@@ -37,6 +39,10 @@ param senderRoleMode string
 
 var useCustomDomain = !empty(customDomainName)
 var sendFromCustomDomain = useCustomDomain && customDomainVerified
+// ARM validates the names of condition-false resources too: an empty customDomainName would give
+// 'ecs-.../' and 'ecs-...//donotreply' and reject the whole deployment ("incorrect segment lengths",
+// Azure/bicep #7733). Skipped resources therefore get a placeholder name that is never deployed.
+var customDomainResourceName = useCustomDomain ? customDomainName : 'unused-custom-domain'
 
 // Built-in "Communication and Email Service Owner" (Microsoft.Communication/* on ACS and Email resources).
 // No narrower built-in send-only role exists; Microsoft's SMTP-with-Entra article lists the actions below
@@ -44,6 +50,7 @@ var sendFromCustomDomain = useCustomDomain && customDomainVerified
 var emailServiceOwnerRoleId = '09976791-48a7-449e-bb21-39d1a415f350'
 var customSenderRoleGuid = guid(resourceGroup().id, 'rms-signup-acs-email-sender')
 var senderRoleGuid = senderRoleMode == 'custom' ? customSenderRoleGuid : emailServiceOwnerRoleId
+// Kept as the role assignment's name seed so redeployments find the existing assignment.
 var senderRoleDefinitionId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', senderRoleGuid)
 
 resource emailService 'Microsoft.Communication/emailServices@2025-09-01' = {
@@ -78,7 +85,7 @@ resource azureManagedSender 'Microsoft.Communication/emailServices/domains/sende
 
 resource customDomain 'Microsoft.Communication/emailServices/domains@2025-09-01' = if (useCustomDomain) {
   parent: emailService
-  name: customDomainName
+  name: customDomainResourceName
   location: 'global'
   tags: tags
   properties: {
@@ -140,13 +147,11 @@ resource senderRoleAssignment 'Microsoft.Authorization/roleAssignments@2022-04-0
   name: guid(communication.id, principalId, senderRoleDefinitionId)
   scope: communication
   properties: {
-    roleDefinitionId: senderRoleDefinitionId
+    // The custom role's own id makes the dependency on its definition implicit (security review M4).
+    roleDefinitionId: senderRoleMode == 'custom' ? senderRoleDefinition.id : senderRoleDefinitionId
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
-  dependsOn: [
-    senderRoleDefinition
-  ]
 }
 
 output endpoint string = 'https://${communication.properties.hostName}'

@@ -5,17 +5,17 @@
 // Scale and concurrency, and why they keep Graph and ACS inside their limits (security-limits.md §4, req 59):
 // - host.json caps every queue-triggered function at batchSize 4 + newBatchThreshold 2 = at most 6 messages
 //   in flight per function per instance.
-// - Flex scales each non-HTTP function on its own instances; `maximumInstanceCount` caps the whole app. With
-//   the default of 5, at most 5 × 6 = 30 provisioning messages run at once. Each makes at most two Graph writes
-//   (invitation, group member), and Graph allows 3,000 writes per 150 s (≈ 20/s) per app and tenant.
+// - Flex scales each non-HTTP function on its own instances (its own function group), and
+//   `maximumInstanceCount` caps each function group, not the app (the 2025-03-01 API describes it as "per
+//   function group"). With the default of 40, at most 40 × 6 = 240 provisioning messages run at once.
 // - Concurrency alone cannot bound a *rate*, so the app also spends from shared budgets kept in the `budgets`
-//   table (GRAPH_WRITES_PER_SECOND, EMAIL_BUDGET_PER_MINUTE/HOUR), which every instance honours. The instance
-//   cap keeps the number of waiters small; the budgets are what hold Graph ≤ 20 writes/s and ACS ≤ 30/min,
-//   100/h (5/min, 10/h on the Azure-managed domain).
+//   table (GRAPH_WRITES_PER_SECOND, EMAIL_BUDGET_PER_MINUTE/HOUR), which every instance honours. The budgets
+//   are what hold Graph ≤ 20 writes/s and ACS ≤ 30/min, 100/h (5/min, 10/h on the Azure-managed domain);
+//   the instance cap only bounds the number of waiters.
 // - HTTP functions only validate, rate-limit and enqueue; they never call Graph or ACS synchronously, so their
 //   per-instance concurrency does not touch either limit.
-// Regions that still enforce the old Flex minimum reject a maximumInstanceCount below 40
-// ("InvalidMaximumInstanceCount"); deploy with 40 there: the shared budgets still hold the limits.
+// Flex's documented lowest maximum is 40; values below it work only in a few preview regions (West Europe,
+// Australia East, West US 2 as of 2026) and are rejected elsewhere.
 
 param name string
 param planName string
@@ -25,8 +25,11 @@ param tags object
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
 
-@description('Client id of that identity (used by the storage, ACS and Graph clients).')
+@description('Client id of that identity (used by the storage and ACS clients).')
 param identityClientId string
+
+@description('Resource id of the Graph-only user-assigned identity (attached here and nowhere else).')
+param graphIdentityId string
 
 @description('Blob container URL for Flex deployment packages.')
 param deploymentContainerUrl string
@@ -54,9 +57,10 @@ param httpPerInstanceConcurrency int
 
 @description('Always-ready instances for the HTTP group (reduces cold starts, billed while idle). 0 = none.')
 @minValue(0)
+@maxValue(1000)
 param alwaysReadyHttpInstances int
 
-@description('Custom host name of the landing page (CNAME to the app, bound separately). Empty: the default host name.')
+@description('Public host name of the landing page, served by Front Door or API Management in front of the app (Flex has no certificates for custom domains). Empty: the default host name.')
 param publicHostname string
 
 @description('App settings computed by main.bicep (everything except the host/storage/telemetry settings).')
@@ -70,7 +74,9 @@ var baseScale = {
   maximumInstanceCount: maximumInstanceCount
   instanceMemoryMB: instanceMemoryMB
 }
-var alwaysReadyScale = alwaysReadyHttpInstances > 0 ? { alwaysReady: [{ name: 'http', instanceCount: alwaysReadyHttpInstances }] } : {}
+// More always-ready instances than the group may have make no sense: cap them at the maximum.
+var alwaysReadyCount = min(alwaysReadyHttpInstances, maximumInstanceCount)
+var alwaysReadyScale = alwaysReadyCount > 0 ? { alwaysReady: [{ name: 'http', instanceCount: alwaysReadyCount }] } : {}
 var httpScale = httpPerInstanceConcurrency > 0 ? { triggers: { http: { perInstanceConcurrency: httpPerInstanceConcurrency } } } : {}
 var scaleAndConcurrency = union(baseScale, alwaysReadyScale, httpScale)
 
@@ -97,16 +103,18 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     type: 'UserAssigned'
     userAssignedIdentities: {
       '${identityId}': {}
+      '${graphIdentityId}': {}
     }
   }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId // resolve @Microsoft.KeyVault(...) settings as the user-assigned identity
+    // Flex Consumption rejects a set of classic siteConfig properties (ARM error 51021), ftpsState among
+    // them (Flex has no FTP endpoint); keep this to what Microsoft's Flex templates set.
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
     }
     functionAppConfig: {
@@ -130,17 +138,14 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 }
 
 // Deployments authenticate with Entra ID (az CLI and azd use a bearer token for Flex); no publishing passwords.
+// The resource provider requires `location` here although the generated types omit it ("The parameter
+// location has an invalid value", Azure/bicep-types-az #1317, #1526; AVM sets it too). No `ftp` policy:
+// Flex has no FTP endpoint.
 resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: site
   name: 'scm'
-  properties: {
-    allow: false
-  }
-}
-
-resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
-  parent: site
-  name: 'ftp'
+  #disable-next-line BCP037
+  location: location
   properties: {
     allow: false
   }
@@ -162,6 +167,9 @@ var platformSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   PUBLIC_BASE_URL: publicBaseUrl
+  // The host buffers a request body before the worker sees it (default limit 100 MB); the largest body the
+  // app accepts is the 64 KiB admin policy (security review L6).
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '70000'
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {

@@ -1,25 +1,35 @@
-// Microsoft Entra side, through the Microsoft Graph Bicep extension (infra/bicepconfig.json):
-// - application permissions for the app identity: User.Invite.All (create the guest), User.Read.All (find an
-//   existing user), GroupMember.ReadWrite.All (add the guest to the access group);
+// Microsoft Entra side, through the Microsoft Graph Bicep extensions (infra/bicepconfig.json):
+// - application permissions for the dedicated Graph identity (main.bicep decides which: User.Invite.All and
+//   User.Read.All always; GroupMember.ReadWrite.All only with partner groups or an access group;
+//   ExchangeMessageTrace.Read.All only with proof of send; User.DeleteRestore.All only when erasure may
+//   delete guests);
 // - optionally the access group itself. Sensitivity labels can only grant users and *mail-enabled* groups
 //   (mission-anchors.md §4.1), and Microsoft Graph can neither create mail-enabled security groups nor change
 //   their members (read-only in Graph), so the only group both a label and the provisioner can use is a
-//   Microsoft 365 group. The one created here is private; guests must be allowed in Microsoft 365 groups
-//   (the tenant default).
+//   Microsoft 365 group. The one created here hides its member list from members (guests must not see each
+//   other, security review H2), sends no welcome mail, stays out of Outlook and subscribes no one to the
+//   group calendar. Those options exist only in the Graph *beta* types, hence `groups@beta`.
 // The deploying user needs rights in Entra ID, not only in Azure: Privileged Role Administrator (or Global
 // Administrator) to grant app roles of Microsoft Graph, and Groups Administrator (or User Administrator) to
 // create the group. docs/DEPLOY.md gives the az rest alternative for tenants where the deployer has none.
 // This file can also be deployed on its own by an Entra administrator (see docs/DEPLOY.md).
 
 extension microsoftGraphV1
+extension microsoftGraphBeta
 
-@description('Object id (principal id) of the app\'s user-assigned managed identity.')
+@description('Object id (principal id) of the Graph user-assigned managed identity.')
 param principalId string
 
-@description('Grant the three Microsoft Graph application permissions to the identity.')
+@description('Grant the Microsoft Graph application permissions in graphPermissions to the identity.')
 param grantGraphPermissions bool = true
 
-@description('Create the access group (a private Microsoft 365 group). When false, pass the object id of an existing Microsoft 365 group to main.bicep instead.')
+@description('Values of the Graph app roles to grant, e.g. User.Invite.All.')
+param graphPermissions array = [
+  'User.Invite.All'
+  'User.Read.All'
+]
+
+@description('Create the access group (a Microsoft 365 group with hidden membership). When false, pass the object id of an existing Microsoft 365 group to main.bicep instead, or none.')
 param createAccessGroup bool = false
 
 @description('Immutable alternate key of the group; redeployments find the group by it.')
@@ -31,13 +41,6 @@ param accessGroupDisplayName string = 'RMS sign-up guests'
 param accessGroupOwnerIds array = []
 
 var graphAppId = '00000003-0000-0000-c000-000000000000' // Microsoft Graph, the same in every tenant
-
-// Least privilege for "invite a guest, look users up, add them to one group" (mission-anchors.md §3.5).
-var graphPermissions = [
-  'User.Invite.All'
-  'User.Read.All'
-  'GroupMember.ReadWrite.All'
-]
 
 resource graph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
   appId: graphAppId
@@ -52,7 +55,8 @@ resource graphPermissionGrants 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [
   }
 ]
 
-resource accessGroup 'Microsoft.Graph/groups@v1.0' = if (createAccessGroup) {
+// HiddenMembership and resourceBehaviorOptions can only be set when the group is created.
+resource accessGroup 'Microsoft.Graph/groups@beta' = if (createAccessGroup) {
   uniqueName: accessGroupUniqueName
   displayName: accessGroupDisplayName
   description: 'Guests created by rms-signup. Grant this group in the sensitivity labels that protect shared files.'
@@ -62,7 +66,12 @@ resource accessGroup 'Microsoft.Graph/groups@v1.0' = if (createAccessGroup) {
   mailEnabled: true
   mailNickname: accessGroupUniqueName
   securityEnabled: false
-  visibility: 'Private'
+  visibility: 'HiddenMembership' // only owners see who else is in the group
+  resourceBehaviorOptions: [
+    'WelcomeEmailDisabled'
+    'HideGroupInOutlook'
+    'SubscribeMembersToCalendarEventsDisabled'
+  ]
   owners: {
     relationshipSemantics: 'append' // never removes owners someone added later
     relationships: accessGroupOwnerIds

@@ -12,6 +12,7 @@ param tags object
 param principalId string
 
 @description('Name of the secret that holds CODE_HMAC_SECRET.')
+@minLength(1)
 param secretName string
 
 @description('''Write the secret in this deployment. Writing it again REPLACES the key: every pending code and every

@@ -11,6 +11,7 @@ param location string
 param tags object
 param logAnalyticsName string
 param appInsightsName string
+@minLength(1)
 param actionGroupName string
 
 @description('Principal id of the app identity (gets Monitoring Metrics Publisher for Entra-authenticated ingestion).')

@@ -20,6 +20,7 @@ import {
 import type { TokenCredential } from '@azure/identity';
 import { TransientError } from '../errors';
 import type { EmailSender, OutgoingEmail, SendResult } from '../ports';
+import { parseRetryAfter } from '../domain/retryAfter';
 
 export type AcsConnection =
   /** Production: endpoint + Entra credential (managed identity / `DefaultAzureCredential`). */
@@ -124,27 +125,6 @@ export function acsOperationIdFor(idempotencyKey: string): string {
 
 const OPERATION_ID_NAMESPACE = Buffer.from('3b9f6a52c1d84e0f9a7e2d5c8b1f4a60', 'hex');
 
-/**
- * Retry-After as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). Undefined when absent or
- * unparseable; at least 1 s so a re-queue never spins.
- */
-export function parseRetryAfterSeconds(
-  value: string | null | undefined,
-  now: Date = new Date(),
-): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  let seconds: number;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) {
-    seconds = Math.ceil(Number(trimmed));
-  } else {
-    const date = Date.parse(trimmed);
-    if (Number.isNaN(date)) return undefined;
-    seconds = Math.ceil((date - now.getTime()) / 1000);
-  }
-  return Math.min(Math.max(seconds, 1), MAX_RETRY_AFTER_SECONDS);
-}
-
 /** Thrown inside the pipeline so the SDK's retry policy (which only retries RestErrors) lets it through. */
 class ServiceBusyError extends Error {
   override name = 'AcsServiceBusyError';
@@ -164,8 +144,10 @@ const failFastOnThrottlingPolicy: PipelinePolicy = {
       const header = response.headers.get('retry-after');
       const msHeader = response.headers.get('retry-after-ms') ?? response.headers.get('x-ms-retry-after-ms');
       const retryAfter =
-        parseRetryAfterSeconds(header) ??
-        (msHeader ? parseRetryAfterSeconds(String(Number(msHeader) / 1000)) : undefined);
+        parseRetryAfter(header, Date.now(), MAX_RETRY_AFTER_SECONDS) ??
+        (msHeader
+          ? parseRetryAfter(String(Number(msHeader) / 1000), Date.now(), MAX_RETRY_AFTER_SECONDS)
+          : undefined);
       throw new ServiceBusyError(response.status, retryAfter);
     }
     return response;

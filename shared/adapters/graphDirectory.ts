@@ -28,6 +28,8 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
 import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../ports';
+import { parseRetryAfter } from '../domain/retryAfter';
+import { maskEmails } from '../domain/addressMask';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 const DEFAULT_THROTTLE_RETRY_SECONDS = 10;
@@ -333,28 +335,10 @@ export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** Seconds from a Retry-After header (delta-seconds, possibly fractional, or an HTTP date); at least 1. */
-export function parseRetryAfter(header: string | null | undefined, now = Date.now()): number | undefined {
-  if (header === null || header === undefined || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
-  const date = Date.parse(header);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(1, Math.ceil((date - now) / 1000));
-}
-
 function shouldRetryInProcess(response: Response, maxInProcessDelaySeconds: number): boolean {
   if (response.status === 429) return false; // the queue handler re-queues with Retry-After instead
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   return retryAfter === undefined || retryAfter <= maxInProcessDelaySeconds;
-}
-
-// An apostrophe may sit inside the user name (O'Brien) but not start it: Graph quotes values in '…'.
-const EMAIL_PATTERN = /[^\s'"<>(),;:@][^\s"<>(),;:@]*@[^\s'"<>(),;:@]+\.[A-Za-z0-9-]{2,}/g;
-
-/** Graph messages can quote the address (e.g. "Resource 'a@b.com' does not exist"); never pass it on. */
-export function maskEmails(text: string): string {
-  return text.replace(EMAIL_PATTERN, '<email>');
 }
 
 interface GraphFailure {

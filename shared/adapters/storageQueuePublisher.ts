@@ -1,5 +1,6 @@
 import type { QueueClient } from '@azure/storage-queue';
 
+import type { QueueMessages } from '../contracts/queues';
 import type { QueuePublisher } from '../ports';
 import type { QueueName } from '../storageNames';
 
@@ -10,9 +11,9 @@ import type { QueueName } from '../storageNames';
 export class StorageQueuePublisher implements QueuePublisher {
   constructor(private readonly clientFor: (queue: QueueName) => QueueClient) {}
 
-  async send(
-    queue: QueueName,
-    message: Record<string, unknown>,
+  async send<Q extends QueueName>(
+    queue: Q,
+    message: QueueMessages[Q],
     options: { visibilityDelaySeconds?: number } = {},
   ) {
     const body = Buffer.from(JSON.stringify(message), 'utf8').toString('base64');

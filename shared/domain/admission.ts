@@ -3,7 +3,7 @@
  * queued, and the proof-of-work difficulty that rises while starts use up that budget. Pure rules; the
  * counters live in the shared RateLimiter.
  */
-import type { RateLimit } from '../ports';
+import type { RateLimit } from './rateWindows';
 
 /** The RateLimiter key of the global start budget (one counter for every instance). */
 export const START_BUDGET_KEY = 'start-budget';

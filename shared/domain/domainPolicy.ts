@@ -1,5 +1,5 @@
 /**
- * Which email domains may self-sign-up (issue 3 "Domain policy", req 30).
+ * Which email domains may self-sign-up (the admin domain policy in docs/ADMIN.md, req 30).
  *
  * Order, first match wins:
  *   1. the organisation's own domains → refused: those people already have an organisation account;
@@ -17,7 +17,7 @@
  * comparisons use the lower-case ASCII (punycode) form. Messages are English; the page localises by
  * `reason`.
  */
-import { AppError } from '../errors';
+import { AppError } from './errors';
 import { parseDomainName, type EmailAddress } from './emailAddress';
 
 export type DomainRefusal =
@@ -155,7 +155,7 @@ function normalizeLeniently(entry: string): string {
 }
 
 // The list files (300 KB of JSON) are read on first use, not when the module loads, so start-up does not
-// pay for them. The production bundle ships them as files next to it (scripts/package.ts), which needs
+// pay for them. The production bundle ships them as files next to it (build/package.ts), which needs
 // these require() calls to stay literal and inside a function.
 type ListFiles = {
   consumer: typeof import('../data/consumer-domains.json');

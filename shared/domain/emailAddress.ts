@@ -8,7 +8,7 @@
 import { toASCII, toUnicode } from 'tr46';
 import { parse as parseHostname } from 'tldts';
 import unhomoglyph from 'unhomoglyph';
-import { AppError } from '../errors';
+import { AppError } from './errors';
 
 export interface EmailAddress {
   /** As typed, trimmed. For display only (HTML-encode it when rendering). */

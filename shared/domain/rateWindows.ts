@@ -9,7 +9,18 @@
  *   Storage's 64 KB property limit under load). Quotas that the downstream service measures over any span
  *   (ACS emails, Graph writes) need this: fixed windows allow twice the limit across a boundary.
  */
-import type { RateDecision, RateLimit } from '../ports';
+export interface RateLimit {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  /** No span of `windowSeconds` may hold more than `limit` events (quotas); default: aligned windows. */
+  sliding?: boolean;
+}
+
+export type RateDecision =
+  | { allowed: true }
+  /** `retryAfterMs`: exactly when the limit next admits an event; `retryAfterSeconds`: that, rounded up (≥ 1). */
+  | { allowed: false; retryAfterSeconds: number; retryAfterMs: number };
 
 export interface RateWindow {
   /** Fixed: the window's start. Sliding: the latest event. Epoch ms either way (retention reads it). */

@@ -2,7 +2,7 @@
  * The sign-up flow: one persisted record per attempt to prove ownership of an address, with an explicit
  * status and a pure `transition`. See signupFlow.md for the state diagram.
  */
-import { AppError } from '../errors';
+import { AppError } from './errors';
 
 export const SIGNUP_STATUSES = [
   'pending_verification',

@@ -1,29 +1,5 @@
-import type { Config } from '../config';
-import type { Clock, PolicyProvider, PolicyStore, SignupPolicy, StoredPolicy } from '../ports';
-
-export const EMPTY_STORED_POLICY: StoredPolicy = {
-  signupsPaused: false,
-  allowedDomains: [],
-  blockedDomains: [],
-  pausedDomains: [],
-};
-
-/** The organisation's settings with an admin's run-time policy layered on top. */
-export function effectivePolicy(
-  config: Pick<Config, 'ORGANIZATION_DOMAINS' | 'ALLOWED_DOMAINS' | 'BLOCKED_DOMAINS'>,
-  stored: StoredPolicy,
-): SignupPolicy {
-  return {
-    signupsPaused: stored.signupsPaused,
-    pauseReason: stored.pauseReason,
-    pauseUntil: stored.pauseUntil,
-    organizationDomains: config.ORGANIZATION_DOMAINS,
-    allowedDomains: [...config.ALLOWED_DOMAINS, ...stored.allowedDomains],
-    blockedDomains: [...config.BLOCKED_DOMAINS, ...stored.blockedDomains],
-    pausedDomains: stored.pausedDomains,
-    domainDailyCap: stored.domainDailyCap,
-  };
-}
+import { effectivePolicy, EMPTY_STORED_POLICY, type PolicyLists } from '../domain/policy';
+import type { Clock, PolicyProvider, PolicyStore, SignupPolicy } from '../ports';
 
 export class StaticPolicyProvider implements PolicyProvider {
   constructor(private readonly policy: SignupPolicy) {}
@@ -42,7 +18,7 @@ export class CachedPolicyProvider implements PolicyProvider {
 
   constructor(
     private readonly store: PolicyStore,
-    private readonly config: Pick<Config, 'ORGANIZATION_DOMAINS' | 'ALLOWED_DOMAINS' | 'BLOCKED_DOMAINS'>,
+    private readonly lists: PolicyLists,
     private readonly clock: Clock,
     private readonly ttlMs = 5_000,
   ) {}
@@ -53,7 +29,7 @@ export class CachedPolicyProvider implements PolicyProvider {
     this.inflight ??= this.store
       .get()
       .then((stored) => {
-        const policy = effectivePolicy(this.config, stored?.value ?? EMPTY_STORED_POLICY);
+        const policy = effectivePolicy(this.lists, stored?.value ?? EMPTY_STORED_POLICY);
         this.cached = { policy, at: now };
         return policy;
       })

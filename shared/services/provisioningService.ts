@@ -3,7 +3,6 @@
  * it to the access group. Safe under at-least-once delivery: every step re-reads what exists before
  * writing, and Graph itself returns the existing guest when an invitation is replayed (req 49, 50, 58).
  */
-import { z } from 'zod';
 
 import {
   effectiveStatus,
@@ -12,8 +11,10 @@ import {
   type SignupFlow,
   transition,
 } from '../domain/signupFlow';
+import type { ProvisionMessage } from '../contracts/queues';
 import { isAppError, isTransientError } from '../errors';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail } from '../domain/addressMask';
+import { type Logger } from '../log';
 import {
   type AuditEvent,
   type AuditLog,
@@ -30,9 +31,6 @@ import {
 import { QUEUES } from '../storageNames';
 import { audit, auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
-
-export const ProvisionMessage = z.object({ signupId: z.string().min(1).max(64) });
-export type ProvisionMessage = z.infer<typeof ProvisionMessage>;
 
 export interface ProvisioningSettings extends FlowLimits {
   accessGroupId: string;

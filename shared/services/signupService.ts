@@ -4,21 +4,24 @@
  */
 import { START_BUDGET_KEY, startBudgetLimits } from '../domain/admission';
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
-import { checkDomain, domainMatchesAny } from '../domain/domainPolicy';
+import { checkDomain } from '../domain/domainPolicy';
 import { parseEmailAddress } from '../domain/emailAddress';
+import { isPaused, pausedDomainFor } from '../domain/policy';
 import {
   codeExpiresAt,
   effectiveStatus,
   type FlowLimits,
   newFlow,
+  type Outcome,
   resendAvailableAt,
   type SignupFlow,
   type SignupStatus,
   transition,
 } from '../domain/signupFlow';
-import { AppError, isContentionError } from '../errors';
+import { AppError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail } from '../domain/addressMask';
+import { type Logger } from '../log';
 import type {
   AuditEvent,
   AddressStore,
@@ -73,7 +76,7 @@ export interface SignupView {
   status: SignupStatus;
   codeExpiresAt?: string;
   resendAvailableAt?: string;
-  outcome?: string;
+  outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
 }
@@ -90,13 +93,7 @@ export function makeSignupService(deps: SignupDeps) {
           ]
         : [{ name: 'minute', limit: settings.ipVerifiesPerMinute, windowSeconds: 60 }];
     const ipKey = keyedHash(settings.secret, 'ip', ip);
-    const decision = await deps.limiter
-      .consume(`${kind}-ip-${ipKey}`, limits, deps.clock.now())
-      // So many concurrent requests from one client that its counter cannot order them: a flood, so 429.
-      .catch((error: unknown) => {
-        if (isContentionError(error)) return { allowed: false as const, retryAfterSeconds: 1 };
-        throw error;
-      });
+    const decision = await deps.limiter.consume(`${kind}-ip-${ipKey}`, limits, deps.clock.now());
     if (!decision.allowed) {
       log.event('rate_limited', { scope: `${kind}_per_ip`, ipHash: ipKey }, 'warn');
       throw new AppError('rate_limited', undefined, { retryAfterSeconds: decision.retryAfterSeconds });
@@ -105,9 +102,9 @@ export function makeSignupService(deps: SignupDeps) {
 
   async function assertOpen(now: Date): Promise<void> {
     const policy = await deps.policy.get();
-    const pausedUntil = policy.pauseUntil ? Date.parse(policy.pauseUntil) : Infinity;
-    if (policy.signupsPaused && now.getTime() < pausedUntil) {
-      throw new AppError('signups_paused', policy.pauseReason || undefined);
+    if (isPaused(policy, now)) {
+      const reason = policy.pauseReason || undefined;
+      throw new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
     }
   }
 
@@ -152,13 +149,12 @@ export function makeSignupService(deps: SignupDeps) {
       log.event('domain_refused', { reason: verdict.reason, domain: address.domain });
       throw new AppError('domain_not_allowed', verdict.message, { details: { reason: verdict.reason } });
     }
-    const paused = policy.pausedDomains.find(
-      (p) =>
-        domainMatchesAny(address.domain, [p.domain]) && (!p.until || now.getTime() < Date.parse(p.until)),
-    );
+    const paused = pausedDomainFor(policy, address.domain, now);
     if (paused) {
       log.event('domain_refused', { reason: 'paused', domain: address.domain });
-      throw new AppError('domain_not_allowed', paused.reason, { details: { reason: 'paused' } });
+      throw new AppError('domain_not_allowed', paused.reason, {
+        details: { reason: 'paused', detail: paused.reason },
+      });
     }
     await admitStart(log);
     if (policy.domainDailyCap !== undefined) {

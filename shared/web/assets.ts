@@ -1,5 +1,5 @@
 /**
- * The built page (scripts/build-web.ts → dist/web/): the HTML template, hashed assets and their brotli and
+ * The built page (build/web.ts → dist/web/): the HTML template, hashed assets and their brotli and
  * gzip siblings, all read into memory once per process (a few tens of KB). Requests can only reach files
  * the manifest lists, so no path from a URL ever touches the file system.
  */

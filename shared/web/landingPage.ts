@@ -10,7 +10,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { escapeHtml } from '../email/escape';
 import { plainError } from '../http';
 import { direction, negotiateLocale, t, type Locale } from '../i18n';
-import { type LoadedAsset, WebAssets } from './assets';
+import { findWebRoot, type LoadedAsset, WebAssets } from './assets';
 import { type Branding, brandStylesheet } from './branding';
 import { assetHeaders, BASE_HEADERS, chooseEncoding, type ContentEncoding, htmlHeaders } from './headers';
 
@@ -161,4 +161,12 @@ function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
 function notFound(): HttpResponseInit {
   const response = plainError('not_found');
   return { ...response, headers: { ...(response.headers as Record<string, string>), ...BASE_HEADERS } };
+}
+
+/** The page over the built assets in dist/web (read once), for the container to build on first request. */
+export function loadLandingPage(options: Omit<LandingPageOptions, 'assets'>): LandingPage {
+  const root = findWebRoot(__dirname);
+  if (!root)
+    throw new Error('The landing page build is missing: run `npm run build` (dist/web/manifest.json).');
+  return makeLandingPage({ ...options, assets: WebAssets.load(root) });
 }

@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 9, req 57, 58, 65): 200 people sign up at once against the local stack while
+ * Fault injection (req 57, 58, 65): 200 people sign up at once against the local stack while
  * the dev host is SIGKILLed and restarted at random moments (≥ 20 times), Graph answers 429/503 storms and
  * then is down for 60 s, SMTP is down for 60 s, and Azurite is restarted (persisted to disk) twice.
  * Each person behaves like the landing page and a patient human: retries a failed request, asks for a new
@@ -17,18 +17,11 @@ import path from 'node:path';
 
 import { QueueServiceClient } from '@azure/storage-queue';
 
-import { type GraphEmulator, startGraphEmulator } from '../../dev/graphEmulator';
-import { prepareAppRoot } from '../../dev/hostMain';
-import { type AzuriteInstance, freePort, startAzurite } from '../../dev/processes';
-import {
-  appSettings,
-  createStorage,
-  type HostProcess,
-  REPO_ROOT,
-  sleep,
-  spawnHost,
-  requestJson,
-} from '../../scripts/benchStack';
+import { prepareAppRoot } from '../../dev/functions-host/hostMain';
+import { requestJson, sleep } from '../../dev/stack/client';
+import { appSettings, type HostProcess, REPO_ROOT } from '../../dev/stack/hostProcess';
+import { createStack, type Stack } from '../../dev/stack/launcher';
+import { freePort } from '../../dev/stack/processes';
 import { createTableClient } from '../../shared/adapters/storageClients';
 import { TableSignupStore } from '../../shared/adapters/tableStores';
 import type { SignupFlow } from '../../shared/domain/signupFlow';
@@ -46,9 +39,7 @@ jest.setTimeout(9.5 * 60_000);
 
 let persistDir: string;
 let appRoot: string;
-let azurite: AzuriteInstance;
-let smtp: SmtpCatcher;
-let graph: GraphEmulator;
+let stack: Stack<SmtpCatcher>;
 let host: HostProcess | undefined;
 let hostPort: number;
 let settings: Record<string, string>;
@@ -73,7 +64,7 @@ function onHostLine(line: string): void {
 const startHost = async () => {
   for (let attempt = 1; ; attempt++) {
     try {
-      host = await spawnHost({
+      host = await stack.spawnHost({
         port: hostPort,
         settings,
         appRoot,
@@ -91,21 +82,19 @@ const startHost = async () => {
 
 beforeAll(async () => {
   persistDir = mkdtempSync(path.join(os.tmpdir(), 'rms-faults-azurite-'));
-  azurite = await startAzurite({ persistDir });
-  await createStorage(azurite.connectionString);
-  smtp = await SmtpCatcher.start();
-  graph = await startGraphEmulator({ port: 0 });
+  stack = createStack({
+    azurite: { persistDir },
+    mail: { kind: 'catcher', start: () => SmtpCatcher.start() },
+  });
+  await stack.start();
   // Short queue timings so redeliveries take seconds: 1 s visibility after a failure, 250 ms polling,
   // a 4 s lease for a message whose host was killed (renewed every 2 s while it runs).
   appRoot = prepareAppRoot(REPO_ROOT, {
     queues: { visibilityTimeout: '00:00:01', maxPollingInterval: '00:00:00.250' },
   });
   settings = appSettings({
-    AzureWebJobsStorage: azurite.connectionString,
+    ...stack.wiring,
     EMAIL_TRANSPORT: 'smtp',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtp.port),
-    GRAPH_BASE_URL: graph.url,
     GRAPH_STATIC_TOKEN: 'faults-token',
     GRAPH_ACCESS_GROUP_ID: GROUP,
     // People come from distinct client addresses (X-Forwarded-For behind the host's own hop).
@@ -127,8 +116,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.kill();
-  await Promise.allSettled([smtp?.stop(), graph?.close()]);
-  await azurite?.stop();
+  await stack?.stop();
   if (appRoot) rmSync(appRoot, { recursive: true, force: true });
   if (persistDir) rmSync(persistDir, { recursive: true, force: true });
 });
@@ -156,7 +144,7 @@ const pause = (ms: number) => sleep(ms * (0.5 + Math.random()));
 
 /** Codes emailed to the person, newest first. */
 function codesFor(email: string): string[] {
-  return smtp.messages
+  return stack.smtp.messages
     .filter((m) => m.envelopeTo.includes(email))
     .map((m) => /^(\d{6})\b/.exec(m.subject)?.[1])
     .filter((c): c is string => c !== undefined)
@@ -230,7 +218,7 @@ async function signUp(person: Person, deadline: number): Promise<void> {
 const faults = { kills: 0, azuriteRestarts: 0, graphStormFaults: 0, smtpDownMs: 0, graphDownMs: 0 };
 
 async function emulator(method: string, route: string, body?: unknown): Promise<void> {
-  await fetch(`${graph.url}${route}`, {
+  await fetch(`${stack.graph.url}${route}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -277,9 +265,7 @@ async function outage(
 
 async function restartAzurite(at: number): Promise<void> {
   await sleep(at);
-  const ports = { blobPort: azurite.blobPort, queuePort: azurite.queuePort, tablePort: azurite.tablePort };
-  await azurite.stop();
-  azurite = await startAzurite({ ...ports, persistDir });
+  await stack.restartAzurite();
   faults.azuriteRestarts++;
 }
 
@@ -287,7 +273,7 @@ async function restartAzurite(at: number): Promise<void> {
 
 async function allFlows(): Promise<SignupFlow[]> {
   const store = new TableSignupStore(
-    createTableClient({ connectionString: azurite.connectionString }, TABLES.signups),
+    createTableClient({ connectionString: stack.connectionString }, TABLES.signups),
   );
   const flows: SignupFlow[] = [];
   let continuationToken: string | undefined;
@@ -300,13 +286,13 @@ async function allFlows(): Promise<SignupFlow[]> {
 }
 
 async function depth(name: string): Promise<number> {
-  const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(name);
+  const queue = QueueServiceClient.fromConnectionString(stack.connectionString).getQueueClient(name);
   if (!(await queue.exists())) return 0;
   return (await queue.getProperties()).approximateMessagesCount ?? 0;
 }
 
 async function poisonSignupIds(name: string): Promise<string[]> {
-  const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(name);
+  const queue = QueueServiceClient.fromConnectionString(stack.connectionString).getQueueClient(name);
   if (!(await queue.exists())) return [];
   const peeked = await queue.peekMessages({ numberOfMessages: 32 });
   return peeked.peekedMessageItems.map((m) => {
@@ -351,8 +337,8 @@ test(`${PEOPLE} sign-ups through ≥ ${MIN_KILLS} host kills, Graph storms and o
     outage(
       20_000,
       60_000,
-      () => smtp.pause('refuse'),
-      () => smtp.resume(),
+      () => stack.smtp.pause('refuse'),
+      () => stack.smtp.resume(),
     ).then(() => (faults.smtpDownMs = 60_000)),
     outage(
       110_000,
@@ -382,7 +368,7 @@ test(`${PEOPLE} sign-ups through ≥ ${MIN_KILLS} host kills, Graph storms and o
   const failedWithoutReason = verified.filter((f) => f.status === 'failed' && !f.lastError);
   const notFinished = verified.filter((f) => f.status !== 'ready' && f.status !== 'failed');
 
-  const users = (await (await fetch(`${graph.url}/_emulator/users`)).json()) as Array<{
+  const users = (await (await fetch(`${stack.graph.url}/_emulator/users`)).json()) as Array<{
     mail: string | null;
   }>;
   const guestsPerAddress = new Map<string, number>();
@@ -392,7 +378,7 @@ test(`${PEOPLE} sign-ups through ≥ ${MIN_KILLS} host kills, Graph storms and o
   const duplicateGuests = [...guestsPerAddress.values()].filter((n) => n > 1).length;
 
   const codeEmails = new Map<string, number>();
-  for (const m of smtp.messages) {
+  for (const m of stack.smtp.messages) {
     const code = /^(\d{6})\b/.exec(m.subject)?.[1];
     if (!code) continue;
     const key = `${m.envelopeTo.join(',')}|${code}`;
@@ -400,7 +386,7 @@ test(`${PEOPLE} sign-ups through ≥ ${MIN_KILLS} host kills, Graph storms and o
   }
   const duplicateCodeEmails = [...codeEmails.values()].filter((n) => n > 1).length;
   const readyEmails = new Map<string, number>();
-  for (const m of smtp.messages) {
+  for (const m of stack.smtp.messages) {
     if (/^\d{6}\b/.test(m.subject)) continue;
     const key = m.envelopeTo.join(',');
     readyEmails.set(key, (readyEmails.get(key) ?? 0) + 1);
@@ -421,7 +407,7 @@ test(`${PEOPLE} sign-ups through ≥ ${MIN_KILLS} host kills, Graph storms and o
   }
   const unmarkedPoison = poisonLeft.filter((p) => !/failed|emailFailed|ready/.test(p.status));
 
-  const graphLog = (await (await fetch(`${graph.url}/_emulator/requests`)).json()) as Array<{
+  const graphLog = (await (await fetch(`${stack.graph.url}/_emulator/requests`)).json()) as Array<{
     status: number;
   }>;
   const graphFaultsServed = graphLog.filter((r) => r.status === 429 || r.status === 503).length;

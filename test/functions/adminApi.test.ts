@@ -13,6 +13,7 @@ import { makeAdminSignupRetry } from '../../functions/adminSignupRetry';
 import { makeAdminSignupsList } from '../../functions/adminSignupsList';
 import { makeAdminStats } from '../../functions/adminStats';
 import { makeSignupStart } from '../../functions/signupStart';
+import { settingsFromConfig } from '../../shared/container';
 import { httpFunction } from '../../shared/httpFunction';
 import { CachedPolicyProvider } from '../../shared/services/policy';
 import { makeSignupService } from '../../shared/services/signupService';
@@ -47,14 +48,15 @@ function setup(settings: Record<string, string> = {}) {
   const config = configWith(settings);
   const world = testWorld();
   const policyStore = new InMemoryPolicyStore();
-  const policy = new CachedPolicyProvider(policyStore, config, world.clock);
+  const { admin: lists, http } = settingsFromConfig(config);
+  const policy = new CachedPolicyProvider(policyStore, lists, world.clock);
   const adminService = world.makeAdmin({
     policyStore,
-    lists: config,
+    lists,
     onPolicyChanged: () => policy.invalidate(),
   }).service;
   const signupService = makeSignupService({ ...world, policy });
-  const start = httpFunction(makeSignupStart({ signupService, config }));
+  const start = httpFunction(makeSignupStart({ signupService, http }));
 
   const call = async (
     op: Operation,
@@ -75,7 +77,7 @@ function setup(settings: Record<string, string> = {}) {
           : { string: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) },
       params: init.signupId === undefined ? {} : { signupId: init.signupId },
     });
-    const res = await httpFunction(make({ adminService, config }))(req, world.context(op));
+    const res = await httpFunction(make({ adminService, http }))(req, world.context(op));
     const json = typeof res.body === 'string' && res.body.length ? JSON.parse(res.body) : undefined;
     expect(res.status).not.toBe(500);
     assertMatchesOpenApi(template, method, res.status ?? 200, json);
@@ -184,7 +186,13 @@ describe('policy', () => {
     expect(header(put.res, 'Cache-Control')).toBe('no-store');
     expect(await startSignup()).toEqual({
       status: 503,
-      json: { error: { code: 'signups_paused', message: 'Maintenance until 14:00 UTC.' } },
+      json: {
+        error: {
+          code: 'signups_paused',
+          message: 'Maintenance until 14:00 UTC.',
+          detail: 'Maintenance until 14:00 UTC.',
+        },
+      },
     });
 
     const got = await call('policyGet');
@@ -209,6 +217,7 @@ describe('policy', () => {
           code: 'domain_not_allowed',
           message: 'Paused while we review Fabrikam access.',
           reason: 'paused',
+          detail: 'Paused while we review Fabrikam access.',
         },
       },
     });

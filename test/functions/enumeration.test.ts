@@ -3,10 +3,11 @@ import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 
 import { makeSignupStart } from '../../functions/signupStart';
 import { httpFunction } from '../../shared/httpFunction';
+import { settingsFromConfig } from '../../shared/container';
 import { testConfig, uniqueEmail } from '../support/builders';
 import { testWorld } from '../support/testWorld';
 
-const config = testConfig();
+const { http } = settingsFromConfig(testConfig());
 
 const shape = (res: HttpResponseInit) => ({
   status: res.status,
@@ -16,7 +17,7 @@ const shape = (res: HttpResponseInit) => ({
 
 test('new, existing-guest, existing-member and recipient-throttled addresses get the same answer (req 23)', async () => {
   const world = testWorld({ settings: { ipStartsPerMinute: 1000, ipStartsPerHour: 1000 } });
-  const start = httpFunction(makeSignupStart({ signupService: world.signupService, config }));
+  const start = httpFunction(makeSignupStart({ signupService: world.signupService, http }));
   const call = (email: string) =>
     start(
       new HttpRequest({

@@ -4,15 +4,12 @@ import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 
-import { compileRoute, matchRoute } from '../../dev/routes';
-import {
-  makeCspReportHandler,
-  makeLandingAssetHandler,
-  makeLandingPageHandler,
-} from '../../functions/landingPage';
+import { compileRoute, matchRoute } from '../../dev/functions-host/routes';
+import { makeLandingAssetHandler, makeLandingPageHandler } from '../../functions/landingPage';
 import { httpFunction } from '../../shared/httpFunction';
-import { buildWeb } from '../../scripts/build-web';
+import { buildWeb } from '../../build/web';
 import { findWebRoot, WebAssets } from '../../shared/web/assets';
+import { makeCspReportHandler } from '../../shared/web/cspReportHandler';
 import { brandingFromConfig } from '../../shared/web/branding';
 import { type LandingPage, makeLandingPage } from '../../shared/web/landingPage';
 

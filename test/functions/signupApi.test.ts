@@ -5,15 +5,16 @@ import { makeSignupStart } from '../../functions/signupStart';
 import { makeSignupStatus } from '../../functions/signupStatus';
 import { makeSignupVerify } from '../../functions/signupVerify';
 import { httpFunction } from '../../shared/httpFunction';
+import { settingsFromConfig } from '../../shared/container';
 import { testConfig, uniqueEmail } from '../support/builders';
 import { assertMatchesOpenApi } from '../support/openapi';
 import { testWorld } from '../support/testWorld';
 
-const config = testConfig();
+const { http } = settingsFromConfig(testConfig());
 
 function setup() {
   const world = testWorld();
-  const d = { signupService: world.signupService, config };
+  const d = { signupService: world.signupService, http };
   const handlers = {
     start: httpFunction(makeSignupStart(d)),
     verify: httpFunction(makeSignupVerify(d)),
@@ -94,7 +95,7 @@ describe('POST /api/signups', () => {
     expect(typeof json.error.message).toBe('string');
   });
 
-  test('415 without application/json and 413 above 4 KiB (req 39)', async () => {
+  test('415 without application/json and 413 above 4 KiB (req 33, 39)', async () => {
     const { call } = setup();
     const plain = await call('start', {
       body: JSON.stringify({ email: uniqueEmail() }),
@@ -129,10 +130,7 @@ describe('POST /api/signups', () => {
   test('CORS: only a configured origin gets CORS headers; never *, never null (req 38)', async () => {
     const { world } = setup();
     const allowed = ['https://portal.contoso.example'];
-    const start = httpFunction(
-      makeSignupStart({ signupService: world.signupService, config }),
-      () => allowed,
-    );
+    const start = httpFunction(makeSignupStart({ signupService: world.signupService, http }), () => allowed);
     const preflight = (origin: string) =>
       start(
         new HttpRequest({ method: 'OPTIONS', url: 'http://localhost/api/signups', headers: { origin } }),
@@ -147,7 +145,7 @@ describe('POST /api/signups', () => {
     }
   });
 
-  test('503 signups_paused while the kill switch is on', async () => {
+  test("503 signups_paused while the kill switch is on, with the admin's reason as `detail`", async () => {
     const { world, call } = setup();
     world.policy.policy = {
       ...world.policy.policy,
@@ -156,7 +154,11 @@ describe('POST /api/signups', () => {
     };
     const { res, json } = await call('start', { body: JSON.stringify({ email: uniqueEmail() }) });
     expect(res.status).toBe(503);
-    expect(json.error).toEqual({ code: 'signups_paused', message: 'Maintenance until noon.' });
+    expect(json.error).toEqual({
+      code: 'signups_paused',
+      message: 'Maintenance until noon.',
+      detail: 'Maintenance until noon.',
+    });
   });
 });
 

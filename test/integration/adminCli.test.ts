@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { type CliIo, run } from '../../scripts/admin';
+import { type CliIo, run } from '../../cli/admin';
 
 interface Seen {
   method: string;

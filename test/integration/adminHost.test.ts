@@ -1,21 +1,18 @@
 /**
- * The admin API through the dev Functions host (dev/host.ts), which enforces authLevel `function` like
- * the Azure host: the admin functions and sign-up start are bundled from source (scripts/package.ts, so
+ * The admin API through the dev Functions host (dev/functions-host/host.ts), which enforces authLevel `function` like
+ * the Azure host: the admin functions and sign-up start are bundled from source (build/package.ts, so
  * no stale dist/ matters), served on a free port over a private in-memory Azurite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { TableServiceClient } from '@azure/data-tables';
-import { QueueServiceClient } from '@azure/storage-queue';
-
-import { createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost } from '../../dev/host';
-import { type AzuriteInstance, startAzurite } from '../../dev/processes';
-import { readLocalSettingsValues } from '../../dev/settings';
-import { run } from '../../scripts/admin';
-import { buildPackage } from '../../scripts/package';
-import { QUEUES, TABLES } from '../../shared/storageNames';
+import { createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost } from '../../dev/functions-host/host';
+import { type AzuriteInstance, startAzurite } from '../../dev/stack/processes';
+import { createTablesAndQueues } from '../../dev/stack/storage';
+import { readLocalSettingsValues } from '../../dev/functions-host/settings';
+import { run } from '../../cli/admin';
+import { buildPackage } from '../../build/package';
 import { uniqueEmail } from '../support/builders';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -61,14 +58,7 @@ beforeAll(async () => {
   });
   appRoot = built.outDir;
   azurite = await startAzurite();
-  const tables = TableServiceClient.fromConnectionString(azurite.connectionString, {
-    allowInsecureConnection: true,
-  });
-  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
-  await Promise.all([
-    ...Object.values(TABLES).map((t) => tables.createTable(t)),
-    ...Object.values(QUEUES).map((q) => queues.getQueueClient(q).createIfNotExists()),
-  ]);
+  await createTablesAndQueues(azurite.connectionString);
 }, 60_000);
 
 afterEach(async () => {
@@ -172,7 +162,9 @@ test('a PUT through the host pauses start on that instance at once (503), and re
   expect(etag).toBeTruthy();
   const paused = await start();
   expect(paused.status).toBe(503);
-  expect(await paused.json()).toEqual({ error: { code: 'signups_paused', message: 'Back soon.' } });
+  expect(await paused.json()).toEqual({
+    error: { code: 'signups_paused', message: 'Back soon.', detail: 'Back soon.' },
+  });
   expect(
     (await send(host, 'PUT', '/api/admin/policy', { ...key, 'if-match': etag! }, { signupsPaused: false }))
       .status,

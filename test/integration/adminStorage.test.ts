@@ -26,9 +26,9 @@ import { describeAuditContract } from '../support/storeContract';
 describeAuditContract('Table Storage on Azurite', async () => new TableAuditLog(await freshTable('audit')));
 
 const LISTS = {
-  ORGANIZATION_DOMAINS: ['contoso.com'],
-  ALLOWED_DOMAINS: [] as string[],
-  BLOCKED_DOMAINS: [] as string[],
+  organizationDomains: ['contoso.com'],
+  allowedDomains: [] as string[],
+  blockedDomains: [] as string[],
 };
 
 /** The services exactly as the container wires them, over fresh Azurite tables, with fakes only at the edges. */

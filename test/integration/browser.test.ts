@@ -32,7 +32,7 @@ let counter = 0;
 const newAddress = (tag: string) => `${tag}.${Date.now().toString(36)}${counter++}@northwind-test.com`;
 
 describeWithChromium(
-  'landing page in Chromium against the local stack (issue 6; req 34–37)',
+  'landing page in Chromium against the local stack: every journey with no CSP violation (req 36)',
   (executablePath) => {
     let stack: LocalStack;
     let browser: Browser;
@@ -320,7 +320,11 @@ describeWithChromium(
           status: 503,
           contentType: 'application/json',
           body: JSON.stringify({
-            error: { code: 'signups_paused', message: 'Maintenance until 18:00 UTC.' },
+            error: {
+              code: 'signups_paused',
+              message: 'Maintenance until 18:00 UTC.',
+              detail: 'Maintenance until 18:00 UTC.',
+            },
           }),
         }),
       );

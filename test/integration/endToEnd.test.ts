@@ -1,6 +1,6 @@
 /**
  * The compiled app on the dev host with Azurite, a real SMTP server and the Graph emulator over HTTP:
- * the journeys of issues 4 and 5 end to end.
+ * one sign-up end to end (docs/DESIGN.md §1): start, code email, verify, provisioning, ready.
  */
 import { api, codeIn, startTestStack, type TestStack, waitFor } from '../support/stack';
 

@@ -8,7 +8,7 @@ import {
   startGraphEmulator,
   type GraphEmulator,
   type RequestLogEntry,
-} from '../../dev/graphEmulator';
+} from '../../dev/graph-emulator';
 
 interface Reply {
   status: number;

@@ -1,5 +1,5 @@
 /**
- * The dev Functions host (dev/host.ts) against a small plain-JS v4 app (test/fixtures/hostApp) and the
+ * The dev Functions host (dev/functions-host/host.ts) against a small plain-JS v4 app (test/fixtures/hostApp) and the
  * jest-global Azurite. Queue names are unique per test; app settings resolve the fixture's `%NAME%`
  * binding expressions.
  */
@@ -9,13 +9,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { QueueClient } from '@azure/storage-queue';
-import { createLocalHost, type LocalHost } from '../../dev/host';
-import { freePort } from '../../dev/processes';
-import type { QueueOptions } from '../../dev/hostConfig';
-import { QueueListener, type QueueMessage } from '../../dev/queueListener';
-import { loadLocalSettings } from '../../dev/settings';
-import { findTakenPorts, resolveStackPorts } from '../../dev/stackPorts';
-import { stackSettings } from '../../dev/start';
+import { createLocalHost, type LocalHost } from '../../dev/functions-host/host';
+import { freePort } from '../../dev/stack/processes';
+import type { QueueOptions } from '../../dev/functions-host/hostConfig';
+import { QueueListener, type QueueMessage } from '../../dev/functions-host/queueListener';
+import { loadLocalSettings } from '../../dev/functions-host/settings';
+import { findTakenPorts, resolveStackPorts } from '../../dev/stack/stackPorts';
+import { stackSettings } from '../../dev/stack/launcher';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'hostApp');
 const KEY = 'test-key-0123456789';

@@ -1,6 +1,6 @@
 /**
- * Issue 9 point 4: fast-check over every public endpoint of the compiled app, over real HTTP, against the
- * dev host as a child process (dev/hostMain.ts, the same plumbing as the soak and the fault suite).
+ * Fuzzing (req 33): fast-check over every public endpoint of the compiled app, over real HTTP, against the
+ * dev host as a child process (dev/functions-host/hostMain.ts, the same plumbing as the soak and the fault suite).
  * FUZZ_HTTP_RUNS requests per endpoint (default 10,000): random, huge and empty bodies, JSON and not, random
  * content types, header values, path ids and page names (unicode, percent-encoded, raw bytes, malformed
  * escapes) and wrong methods. Asserts: no 5xx, no connection error except where the server refuses the
@@ -15,9 +15,10 @@ import http from 'node:http';
 
 import fc from 'fast-check';
 
-import { MEMORY_PREFIX, prepareAppRoot } from '../../dev/hostMain';
-import { freePort } from '../../dev/processes';
-import { appSettings, createStorage, type HostProcess, REPO_ROOT, spawnHost } from '../../scripts/benchStack';
+import { MEMORY_PREFIX, prepareAppRoot } from '../../dev/functions-host/hostMain';
+import { freePort } from '../../dev/stack/processes';
+import { appSettings, type HostProcess, REPO_ROOT, spawnHost } from '../../dev/stack/hostProcess';
+import { createTablesAndQueues } from '../../dev/stack/storage';
 import { scanLines, type ScrubFinding, type ScrubRules } from '../support/logScrubScan';
 import { createTableClient } from '../../shared/adapters/storageClients';
 import { TableAddressStore, TableSignupStore } from '../../shared/adapters/tableStores';
@@ -33,7 +34,7 @@ const WARM_UP = Math.min(1_000, RUNS);
 /** Requests in flight: enough to keep both vCPUs busy, few enough that latency stays far below the timeout. */
 const CONCURRENCY = 12;
 const REQUEST_TIMEOUT_MS = 30_000;
-/** The dev host's body limit (dev/host.ts DEFAULT_BODY_LIMIT): above it the host answers 413 and closes. */
+/** The dev host's body limit (dev/functions-host/httpIo.ts DEFAULT_BODY_LIMIT): above it the host answers 413 and closes. */
 const HOST_BODY_LIMIT = 1024 * 1024;
 /** Node's default --max-http-header-size: a longer request head is refused with 431 and a closed socket. */
 const NODE_HEADER_LIMIT = 16 * 1024;
@@ -902,7 +903,7 @@ const perEndpointTimeoutMs = Math.max(60_000, RUNS * 10);
 
 beforeAll(async () => {
   const connectionString = azuriteConnectionString();
-  await createStorage(connectionString);
+  await createTablesAndQueues(connectionString);
   const webRoot = findWebRoot(REPO_ROOT);
   if (!webRoot) throw new Error('dist/web is missing: run `npm run build`');
   assetNames = WebAssets.load(webRoot)
@@ -969,7 +970,7 @@ afterAll(async () => {
   if (appRoot) rmSync(appRoot, { recursive: true, force: true });
 });
 
-describe('issue 9: fuzzing every public endpoint over HTTP against the dev host process', () => {
+describe('fuzzing every public endpoint over HTTP against the dev host process', () => {
   test.each(ENDPOINTS.map((e, i) => [e, i] as const))(
     `%s: ${RUNS} random requests (bodies, headers, content types, ids, methods) never get a 5xx or a dropped connection`,
     async (endpoint, i) => {

@@ -1,6 +1,6 @@
 /**
  * Provisioning against the Graph emulator over real HTTP, through the dev host and real queues, with the
- * faults of issue 5: throttling, replication lag, duplicate deliveries and a permanent failure.
+ * Graph faults of req 50–52 and 57: throttling, replication lag, duplicate deliveries and a permanent failure.
  */
 import { QueueClient } from '@azure/storage-queue';
 

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 
 import { createChallenge } from '../../shared/domain/altcha';
 import { keyedHash } from '../../shared/domain/codes';
-import { freePort } from '../../dev/processes';
-import { spawnHost, type HostProcess } from '../../scripts/benchStack';
+import { spawnHost, type HostProcess } from '../../dev/stack/hostProcess';
+import { freePort } from '../../dev/stack/processes';
 import { type ChallengeJson, fetchSolvedChallenge, solveChallenge } from '../support/challenge';
 import { startTestStack, type TestStack } from '../support/stack';
 

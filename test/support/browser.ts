@@ -6,17 +6,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TableServiceClient } from '@azure/data-tables';
-import { QueueServiceClient } from '@azure/storage-queue';
 import type { AxeResults, Result } from 'axe-core';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { startGraphEmulator, type GraphEmulator } from '../../dev/graphEmulator';
-import { consoleLogSink, createLocalHost, type LocalHost } from '../../dev/host';
-import { freePort, startAzurite, type AzuriteInstance } from '../../dev/processes';
-import { buildWeb } from '../../scripts/build-web';
-import { QUEUES, TABLES } from '../../shared/storageNames';
+import { type GraphEmulator } from '../../dev/graph-emulator';
+import { consoleLogSink, type LocalHost } from '../../dev/functions-host/host';
+import { createStack } from '../../dev/stack/launcher';
+import { freePort, type AzuriteInstance } from '../../dev/stack/processes';
+import { buildWeb } from '../../build/web';
 import { SmtpCatcher } from './smtpCatcher';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -114,39 +112,26 @@ export async function buildAppInto(appRoot: string): Promise<void> {
   await buildWeb({ rootDir: ROOT, outDir: path.join(appRoot, 'web') });
 }
 
-async function createStorage(connectionString: string): Promise<void> {
-  const tables = TableServiceClient.fromConnectionString(connectionString, { allowInsecureConnection: true });
-  for (const table of Object.values(TABLES)) await tables.createTable(table);
-  const queues = QueueServiceClient.fromConnectionString(connectionString);
-  for (const queue of Object.values(QUEUES)) await queues.getQueueClient(queue).createIfNotExists();
-}
-
 /**
  * The whole product on loopback ports. It gets its own Azurite rather than the jest-global one: the queue
  * names are fixed, and another dev host on the same storage would take this host's messages.
  */
 export async function startLocalStack(settings: Record<string, string> = {}): Promise<LocalStack> {
   const appRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'rms-browser-app-'));
-  const started: { stop(): Promise<unknown> }[] = [];
+  const stack = createStack({ mail: { kind: 'catcher', start: () => SmtpCatcher.start() } });
   const stopAll = async () => {
-    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    await stack.stop();
     fs.rmSync(appRoot, { recursive: true, force: true });
   };
   try {
     await buildAppInto(appRoot);
-    const azurite = await startAzurite();
-    started.push(azurite);
-    await createStorage(azurite.connectionString);
-    const smtp = await SmtpCatcher.start();
-    started.push(smtp);
-    const graph = await startGraphEmulator({ port: 0 });
-    started.push({ stop: () => graph.close() });
+    await stack.start();
+    const { smtp, graph, azurite } = stack;
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const host = createLocalHost({
+    const host = await stack.startHost({
       appRoot,
       port,
-      storageConnectionString: azurite.connectionString,
       // BROWSER_TEST_HOST_LOG=1 shows the host's and the functions' logs when a test needs debugging.
       log: process.env.BROWSER_TEST_HOST_LOG === '1' ? consoleLogSink : () => undefined,
       shutdownTimeoutMs: 2000,
@@ -180,8 +165,6 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
         ...settings,
       },
     });
-    started.push(host);
-    await host.start();
     return { url, host, smtp, graph, azurite, stop: stopAll };
   } catch (error) {
     await stopAll();

@@ -25,6 +25,7 @@ import type {
   StoredRateWindows,
   Versioned,
 } from '../../shared/ports';
+import type { QueueMessages } from '../../shared/contracts/queues';
 import type { QueueName } from '../../shared/storageNames';
 
 let etagCounter = 0;
@@ -190,17 +191,17 @@ export class InMemoryRateLimiter implements RateLimiter {
   }
 }
 
-export interface QueuedMessage {
-  queue: QueueName;
-  message: Record<string, unknown>;
+export interface QueuedMessage<Q extends QueueName = QueueName> {
+  queue: Q;
+  message: QueueMessages[Q];
   visibilityDelaySeconds?: number;
 }
 
 export class InMemoryQueue implements QueuePublisher {
   readonly sent: QueuedMessage[] = [];
-  async send(
-    queue: QueueName,
-    message: Record<string, unknown>,
+  async send<Q extends QueueName>(
+    queue: Q,
+    message: QueueMessages[Q],
     options: { visibilityDelaySeconds?: number } = {},
   ) {
     this.sent.push({
@@ -209,12 +210,13 @@ export class InMemoryQueue implements QueuePublisher {
       visibilityDelaySeconds: options.visibilityDelaySeconds,
     });
   }
-  on(queue: QueueName): Record<string, unknown>[] {
-    return this.sent.filter((m) => m.queue === queue).map((m) => m.message);
+  on<Q extends QueueName>(queue: Q): QueueMessages[Q][] {
+    return this.take(queue, false).map((m) => m.message);
   }
-  take(queue: QueueName): QueuedMessage[] {
-    const taken = this.sent.filter((m) => m.queue === queue);
-    for (const m of taken) this.sent.splice(this.sent.indexOf(m), 1);
+  /** This queue's messages, oldest first; removed from the queue unless `remove` is false. */
+  take<Q extends QueueName>(queue: Q, remove = true): QueuedMessage<Q>[] {
+    const taken = this.sent.filter((m): m is QueuedMessage<Q> => m.queue === queue);
+    if (remove) for (const m of taken) this.sent.splice(this.sent.indexOf(m), 1);
     return taken;
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { startAzurite } from '../../dev/processes';
+import { startAzurite } from '../../dev/stack/processes';
 
 /**
  * One in-memory Azurite on free ports for the whole run; workers inherit the connection string. Also the

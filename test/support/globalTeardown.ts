@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import type { AzuriteInstance } from '../../dev/processes';
+import type { AzuriteInstance } from '../../dev/stack/processes';
 import { TEST_SECRET } from './builders';
 import { scanDirectory, type ScrubRules } from './logScrubScan';
 import { ADMIN_KEY } from './stack';

@@ -1,21 +1,16 @@
 /**
- * A working in-memory `Directory` (a fake, not a mock): same rules as Graph and the emulator — lookups are
- * case-insensitive over mail, UPN, otherMails and SMTP proxy addresses and prefer members; re-inviting a
- * guest returns the same user; inviting a member's address or a forbidden address is refused; group adds
- * say `already_member`, and 404 (as `NotFoundYetError`) while an object is inside the replication lag.
+ * A working in-memory `Directory` (a fake, not a mock) over the Graph emulator's own `DirectoryModel`, so
+ * the rules cannot drift from the emulator's: lookups are case-insensitive over mail, UPN, otherMails and
+ * SMTP proxy addresses and prefer members; re-inviting a guest returns the same user; inviting a member's
+ * address or a forbidden address is refused; group adds say `already_member`, and 404 (as
+ * `NotFoundYetError`) while an object is inside the replication lag.
  * Fault hooks let tests make the next call(s) fail, before or after the change takes effect.
  */
-import { randomUUID } from 'node:crypto';
-import { guestUserPrincipalName, invitedAddressProblem } from '../../dev/graphEmulator';
+import { DirectoryModel, type EmulatedUser } from '../../dev/graph-emulator';
 import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../../shared/ports';
 
-export interface FakeDirectoryUser extends DirectoryUser {
-  otherMails: string[];
-  proxyAddresses: string[];
-  displayName: string;
-  /** Clock ms before which the user is still "replicating" (group add answers 404). */
-  visibleAt: number;
-}
+/** A user as the directory holds it (the emulator's record; `visibleAt` is the end of replication lag). */
+export type FakeDirectoryUser = EmulatedUser;
 
 export type DirectoryMethod = 'findUserByEmail' | 'inviteGuest' | 'addToGroup' | 'deleteUser';
 
@@ -38,71 +33,41 @@ export interface InMemoryDirectoryOptions {
   now?: () => number;
 }
 
-function same(a: string | null | undefined, b: string): boolean {
-  return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
-}
-
 export class InMemoryDirectory implements Directory {
-  readonly users = new Map<string, FakeDirectoryUser>();
-  readonly groups = new Map<string, Set<string>>();
+  /** The directory state: the same model the Graph emulator serves. */
+  readonly model: DirectoryModel;
   readonly calls: DirectoryCall[] = [];
   /** Redeem URLs handed out, one per successful inviteGuest call. */
   readonly invitations: Invitation[] = [];
   replicationLagMs: number;
   private faults: Fault[] = [];
-  private readonly tenantDomain: string;
-  private readonly now: () => number;
 
   constructor(options: InMemoryDirectoryOptions = {}) {
-    this.tenantDomain = options.tenantDomain ?? 'contoso.onmicrosoft.com';
+    this.model = new DirectoryModel(options.tenantDomain ?? 'contoso.onmicrosoft.com', [], options.now);
     this.replicationLagMs = options.replicationLagMs ?? 0;
-    this.now = options.now ?? Date.now;
+  }
+
+  get users(): ReadonlyMap<string, FakeDirectoryUser> {
+    return this.model.users;
   }
 
   // ----- seeding and inspection --------------------------------------------------------------------------
 
   seedMember(email: string, extra: Partial<FakeDirectoryUser> = {}): FakeDirectoryUser {
-    return this.add({
-      id: randomUUID(),
-      userType: 'Member',
-      mail: email,
-      userPrincipalName: email,
-      externalUserState: null,
-      otherMails: [],
-      proxyAddresses: [`SMTP:${email}`],
-      displayName: email.split('@')[0] ?? email,
-      visibleAt: 0,
-      ...extra,
-    });
+    return this.model.addUser({ ...this.model.seededUser({ mail: email, userType: 'Member' }), ...extra });
   }
 
+  /** An already redeemed guest unless `extra` says otherwise. */
   seedGuest(email: string, extra: Partial<FakeDirectoryUser> = {}): FakeDirectoryUser {
-    return this.add({
-      id: randomUUID(),
-      userType: 'Guest',
-      mail: email,
-      userPrincipalName: guestUserPrincipalName(email, this.tenantDomain),
-      externalUserState: 'Accepted',
-      otherMails: [email],
-      proxyAddresses: [`SMTP:${email}`],
-      displayName: email.split('@')[0] ?? email,
-      visibleAt: 0,
-      ...extra,
-    });
+    return this.model.addUser({ ...this.model.seededUser({ mail: email, userType: 'Guest' }), ...extra });
   }
 
   membersOf(groupId: string): string[] {
-    return [...(this.groups.get(groupId) ?? [])];
+    return [...(this.model.groups.get(groupId)?.members ?? [])];
   }
 
   usersWithAddress(email: string): FakeDirectoryUser[] {
-    return [...this.users.values()].filter(
-      (u) =>
-        same(u.mail, email) ||
-        same(u.userPrincipalName, email) ||
-        u.otherMails.some((m) => same(m, email)) ||
-        u.proxyAddresses.some((p) => same(p.replace(/^smtp:/i, ''), email)),
-    );
+    return this.model.usersByAddress(email);
   }
 
   callsTo(method: DirectoryMethod): DirectoryCall[] {
@@ -127,38 +92,25 @@ export class InMemoryDirectory implements Directory {
 
   async findUserByEmail(email: string): Promise<DirectoryUser | undefined> {
     return this.run('findUserByEmail', [email], () => {
-      const matches = this.usersWithAddress(email);
-      const user = matches.find((u) => u.userType === 'Member') ?? matches[0];
+      const user = this.model.userForAddress(email);
       return user ? this.view(user) : undefined;
     });
   }
 
   async inviteGuest(input: { email: string; displayName: string; redirectUrl: string }): Promise<Invitation> {
     return this.run('inviteGuest', [input], () => {
-      const problem = invitedAddressProblem(input.email);
-      if (problem) throw new Error(`Invitation refused: the address is invalid (${problem})`);
-      const existing = this.usersWithAddress(input.email);
-      if (existing.some((u) => u.userType === 'Member')) {
+      const outcome = this.model.invite(input, this.replicationLagMs);
+      if (!outcome.ok) {
         throw new Error(
-          "Invitation refused: non-external user already exists with the given mail address and can't be invited",
+          outcome.reason === 'invalid_address'
+            ? `Invitation refused: the address is invalid (${outcome.problem})`
+            : "Invitation refused: non-external user already exists with the given mail address and can't be invited",
         );
       }
-      const user =
-        existing[0] ??
-        this.add({
-          id: randomUUID(),
-          userType: 'Guest',
-          mail: input.email,
-          userPrincipalName: guestUserPrincipalName(input.email, this.tenantDomain),
-          externalUserState: 'PendingAcceptance',
-          otherMails: [input.email],
-          proxyAddresses: [`SMTP:${input.email}`],
-          displayName: input.displayName,
-          visibleAt: this.now() + this.replicationLagMs,
-        });
+      const { user, invitation: record } = outcome;
       const invitation = {
         userId: user.id,
-        inviteRedeemUrl: `https://login.microsoftonline.com/redeem?rd=fake&user=${user.id}&ticket=${randomUUID()}`,
+        inviteRedeemUrl: `https://login.microsoftonline.com/redeem?rd=fake&user=${record.id}&ticket=${record.ticket}`,
       };
       this.invitations.push(invitation);
       return invitation;
@@ -167,37 +119,32 @@ export class InMemoryDirectory implements Directory {
 
   async addToGroup(groupId: string, userId: string): Promise<'added' | 'already_member'> {
     return this.run('addToGroup', [groupId, userId], () => {
-      const user = this.users.get(userId);
-      if (!user || user.visibleAt > this.now()) throw new NotFoundYetError(`user ${userId} not found (yet)`);
-      const members = this.groups.get(groupId) ?? new Set<string>();
-      this.groups.set(groupId, members);
-      if (members.has(userId)) return 'already_member' as const;
-      members.add(userId);
-      return 'added' as const;
+      const outcome = this.model.addMember(groupId, userId);
+      if (outcome === 'group_not_found' || outcome === 'user_not_found')
+        throw new NotFoundYetError(
+          outcome === 'user_not_found'
+            ? `user ${userId} not found (yet)`
+            : `group ${groupId} not found (yet)`,
+        );
+      return outcome;
     });
   }
 
   async deleteUser(userId: string): Promise<void> {
     return this.run('deleteUser', [userId], () => {
-      this.users.delete(userId);
-      for (const members of this.groups.values()) members.delete(userId);
+      this.model.deleteUser(userId);
     });
   }
 
   // ----- internals ---------------------------------------------------------------------------------------
 
-  private add(user: FakeDirectoryUser): FakeDirectoryUser {
-    this.users.set(user.id, user);
-    return user;
-  }
-
   private view(user: FakeDirectoryUser): DirectoryUser {
     return {
       id: user.id,
       userType: user.userType,
-      mail: user.mail ?? null,
+      mail: user.mail,
       userPrincipalName: user.userPrincipalName,
-      externalUserState: user.externalUserState ?? null,
+      externalUserState: user.externalUserState,
     };
   }
 

@@ -1,5 +1,5 @@
 /**
- * Whole-suite log scrub (issue 9 §3, req 44): every structured event any test makes the app log — through
+ * Whole-suite log scrub (req 44): every structured event any test makes the app log — through
  * `createLogger`, the one way the app logs — is also kept, and written per test file to the directory
  * globalSetup created. globalTeardown scans all of it (test/support/logScrubScan.ts) and fails the run on
  * a verification code, a full address or a secret.

@@ -2,19 +2,17 @@
  * The whole local stack for end-to-end tests, on free ports: its own in-memory Azurite (queue names are
  * constants, so two stacks must not share one), an in-process SMTP catcher, the Graph emulator and the
  * dev Functions host serving the compiled app from dist/ (run `npm run build` first; `npm test` does).
+ * A thin wrapper over the one launcher, dev/stack/launcher.ts.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { TableServiceClient } from '@azure/data-tables';
-import { QueueServiceClient } from '@azure/storage-queue';
-
-import { type GraphEmulator, startGraphEmulator } from '../../dev/graphEmulator';
-import { createLocalHost, type LocalHost } from '../../dev/host';
-import { type AzuriteInstance, startAzurite } from '../../dev/processes';
-import { readLocalSettingsValues } from '../../dev/settings';
-import { QUEUES, TABLES } from '../../shared/storageNames';
+import { type GraphEmulator } from '../../dev/graph-emulator';
+import { type LocalHost } from '../../dev/functions-host/host';
+import { prepareAppRoot } from '../../dev/functions-host/hostMain';
+import { readLocalSettingsValues } from '../../dev/functions-host/settings';
+import { createStack } from '../../dev/stack/launcher';
+import { type AzuriteInstance } from '../../dev/stack/processes';
 import { SmtpCatcher } from './smtpCatcher';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -41,47 +39,28 @@ export function assertBuilt(): void {
 }
 
 /**
- * An app root that is the repository's build with a different host.json (e.g. a 1 s visibility timeout
- * so a poison test takes seconds, not minutes): dist/ and node_modules/ are symlinks.
+ * The local stack (dev/stack/launcher.ts) with an in-process SMTP catcher and the dev host in this process.
+ * `queues` runs the build from a temporary app root with those host.json queue settings (e.g. a 1 s
+ * visibility timeout so a poison test takes seconds, not minutes).
  */
-function appRootWithQueues(queues: Record<string, unknown>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rms-app-'));
-  const hostJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'host.json'), 'utf8')) as {
-    extensions: { queues: object };
-  };
-  hostJson.extensions.queues = { ...hostJson.extensions.queues, ...queues };
-  writeFileSync(path.join(dir, 'host.json'), JSON.stringify(hostJson));
-  copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
-  symlinkSync(path.join(REPO_ROOT, 'dist'), path.join(dir, 'dist'), 'dir');
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
 export async function startTestStack(
   overrides: Record<string, string> = {},
   options: { queues?: Record<string, unknown> } = {},
 ): Promise<TestStack> {
   assertBuilt();
-  const appRoot = options.queues ? appRootWithQueues(options.queues) : REPO_ROOT;
-  const azurite = await startAzurite();
-  const tables = TableServiceClient.fromConnectionString(azurite.connectionString, {
-    allowInsecureConnection: true,
-  });
-  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
-  await Promise.all([
-    ...Object.values(TABLES).map((t) => tables.createTable(t)),
-    ...Object.values(QUEUES).map((q) => queues.getQueueClient(q).createIfNotExists()),
-  ]);
-  const smtp = await SmtpCatcher.start();
-  const graph = await startGraphEmulator({ port: 0 });
+  const appRoot = options.queues ? prepareAppRoot(REPO_ROOT, { queues: options.queues }) : REPO_ROOT;
+  const launched = createStack({ mail: { kind: 'catcher', start: () => SmtpCatcher.start() } });
+  try {
+    await launched.start();
+  } catch (error) {
+    if (appRoot !== REPO_ROOT) rmSync(appRoot, { recursive: true, force: true });
+    throw error;
+  }
   const logs: string[] = [];
   const settings: Record<string, string> = {
     ...readLocalSettingsValues(REPO_ROOT),
-    AzureWebJobsStorage: azurite.connectionString,
+    ...launched.wiring,
     EMAIL_TRANSPORT: 'smtp',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtp.port),
-    GRAPH_BASE_URL: graph.url,
     GRAPH_STATIC_TOKEN: 'e2e-token',
     GRAPH_ACCESS_GROUP_ID: ACCESS_GROUP,
     TRUSTED_PROXY_HOPS: '1',
@@ -92,37 +71,41 @@ export async function startTestStack(
     START_BUDGET_PER_HOUR: '1000000',
     ...overrides,
   };
-  const makeHost = () =>
-    createLocalHost({
+  const startHost = () =>
+    launched.startHost({
       appRoot,
       port: 0,
       functionKey: ADMIN_KEY,
-      storageConnectionString: azurite.connectionString,
       env: settings,
       log: (level, message) => logs.push(`${level} ${message}`),
       shutdownTimeoutMs: 3000,
     });
+  let host: LocalHost;
+  try {
+    host = await startHost();
+  } catch (error) {
+    await launched.stop();
+    if (appRoot !== REPO_ROOT) rmSync(appRoot, { recursive: true, force: true });
+    throw error;
+  }
   const stack: TestStack = {
-    url: '',
-    azurite,
-    smtp,
-    graph,
-    host: makeHost(),
+    url: host.url,
+    azurite: launched.azurite,
+    smtp: launched.smtp,
+    graph: launched.graph,
+    host,
     logs,
     settings,
     async stop() {
-      await stack.host.stop().catch(() => undefined);
-      await Promise.allSettled([smtp.stop(), graph.close(), azurite.stop()]);
+      await launched.stop();
+      if (appRoot !== REPO_ROOT) rmSync(appRoot, { recursive: true, force: true });
     },
     async restartHost() {
       await stack.host.stop();
-      stack.host = makeHost();
-      await stack.host.start();
+      stack.host = await startHost();
       stack.url = stack.host.url;
     },
   };
-  await stack.host.start();
-  stack.url = stack.host.url;
   return stack;
 }
 

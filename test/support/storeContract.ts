@@ -403,7 +403,7 @@ export function describeFlowAuditContract(
       ).toContain(flow.signupId);
     });
 
-    test('a write that loses its race stores none of its rows (req 49)', async () => {
+    test('a write that loses its race stores none of its rows (req 60)', async () => {
       const { signups, audit } = await make();
       const flow = aSignup();
       const created = await signups.create(flow, [

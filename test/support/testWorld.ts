@@ -1,6 +1,6 @@
 /**
  * The whole app wired to in-memory fakes with a fixed clock: services exactly as production builds them,
- * only the ports differ. `deliverQueues()` plays the part of the queue triggers.
+ * only the ports differ (both call `createServices`). `deliverQueues()` plays the part of the queue triggers.
  */
 import { InvocationContext } from '@azure/functions';
 
@@ -13,12 +13,10 @@ import type {
   RateLimiter,
   SignupStore,
 } from '../../shared/ports';
-import { makeAdminService } from '../../shared/services/adminService';
-import { type ChallengeMode, makeChallengeService } from '../../shared/services/challengeService';
-import { makeEmailService } from '../../shared/services/emailService';
-import { makeProvisioningService } from '../../shared/services/provisioningService';
-import { makeRetentionService } from '../../shared/services/retentionService';
-import { makeSignupService, type SignupSettings } from '../../shared/services/signupService';
+import type { PolicyLists } from '../../shared/domain/policy';
+import type { ChallengeMode } from '../../shared/services/challengeService';
+import { createServices, type Ports, type Settings } from '../../shared/services/createServices';
+import type { SignupSettings } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
 import { someSignupSettings } from './builders';
 import {
@@ -53,13 +51,6 @@ export interface WorldOptions {
   challengeMode?: ChallengeMode;
 }
 
-/** The settings-level domain lists an admin service reports beside the run-time policy. */
-export interface SettingsLists {
-  ORGANIZATION_DOMAINS: readonly string[];
-  ALLOWED_DOMAINS: readonly string[];
-  BLOCKED_DOMAINS: readonly string[];
-}
-
 export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
   const clock = options.clock ?? new FixedClock();
   const audit = (options.audit ?? new InMemoryAuditLog()) as A;
@@ -72,35 +63,30 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const sink = new CapturingSink();
   const log = createLogger(sink);
   const settings = someSignupSettings(options.settings);
+  const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
+  const sleeps: number[] = [];
   const challengeLedger = new InMemoryChallengeLedger();
-  const challenges = makeChallengeService({
-    ledger: challengeLedger,
-    limiter,
-    clock,
-    settings: {
-      mode: options.challengeMode ?? 'off',
-      secret: settings.secret,
-      baseMaxNumber: 1000,
-      startBudget: { perMinute: settings.startBudgetPerMinute, perHour: settings.startBudgetPerHour },
-    },
-  });
-  const signupService = makeSignupService({
+  const ports: Ports = {
     signups,
     addresses,
     limiter,
     queue,
-    policy: options.policy ?? policy,
-    challenges,
-    clock,
-    settings,
-  });
-  const emailService = makeEmailService({
-    signups,
-    addresses,
-    limiter,
+    queues: new InMemoryQueueInspector(),
+    policyStore: new InMemoryPolicyStore(),
+    audit,
+    challenges: challengeLedger,
+    directory,
     sender,
     clock,
-    settings: {
+    policy: options.policy ?? policy,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock.advance(ms);
+    },
+  };
+  const servicesSettings = (lists: PolicyLists): Settings => ({
+    signup: settings,
+    email: {
       ...settings,
       publicBaseUrl: 'https://signup.contoso.example',
       recipientPerMinute: 1,
@@ -115,22 +101,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
         supportContact: 'help@contoso.example',
       },
     },
-  });
-
-  const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
-  const sleeps: number[] = [];
-  const provisioningService = makeProvisioningService({
-    signups,
-    directory,
-    limiter,
-    queue,
-    audit,
-    clock,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      clock.advance(ms);
-    },
-    settings: {
+    provisioning: {
       ...settings,
       accessGroupId: 'access-group',
       inviteRedirectUrl: 'https://signup.contoso.example/',
@@ -138,45 +109,49 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       graphWritesPerSecond: 20,
       replicationLagBudgetMs: 120_000,
     },
+    admin: {
+      ...settings,
+      ...lists,
+      emailBudgetPerMinute: options.budgetPerMinute ?? 30,
+      emailBudgetPerHour: options.budgetPerHour ?? 100,
+      graphWritesPerSecond: 20,
+    },
+    retention: { finishedDays: 30, auditDays: 180 },
+    challenge: {
+      mode: options.challengeMode ?? 'off',
+      secret: settings.secret,
+      baseMaxNumber: 1000,
+      startBudget: { perMinute: settings.startBudgetPerMinute, perHour: settings.startBudgetPerHour },
+    },
   });
+  const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
+  const {
+    signupService,
+    challengeService: challenges,
+    emailService,
+    provisioningService,
+    retentionService,
+  } = createServices(ports, servicesSettings(noLists));
 
-  const retentionService = makeRetentionService({
-    signups,
-    addresses,
-    limiter,
-    audit,
-    clock,
-    settings: { finishedDays: 30, auditDays: 180 },
-  });
-
-  /** The admin service over this world's stores, with its own policy store and settings-level lists. */
+  /**
+   * The admin service over this world's stores, with its own policy store and settings-level lists.
+   * `onPolicyChanged` stands in for the cache the container's admin service invalidates.
+   */
   function makeAdmin(
-    admin: { policyStore?: PolicyStore; lists?: SettingsLists; onPolicyChanged?: () => void } = {},
+    admin: { policyStore?: PolicyStore; lists?: PolicyLists; onPolicyChanged?: () => void } = {},
   ) {
-    const lists = admin.lists ?? { ORGANIZATION_DOMAINS: [], ALLOWED_DOMAINS: [], BLOCKED_DOMAINS: [] };
     const policyStore = admin.policyStore ?? new InMemoryPolicyStore();
     const queues = new InMemoryQueueInspector();
-    const service = makeAdminService({
-      signups,
-      addresses,
-      limiter,
-      queue,
-      queues,
-      policyStore,
-      audit,
-      directory,
-      clock,
-      settings: {
-        ...settings,
-        organizationDomains: lists.ORGANIZATION_DOMAINS,
-        allowedDomains: lists.ALLOWED_DOMAINS,
-        blockedDomains: lists.BLOCKED_DOMAINS,
-        emailBudgetPerMinute: options.budgetPerMinute ?? 30,
-        emailBudgetPerHour: options.budgetPerHour ?? 100,
-        graphWritesPerSecond: 20,
+    const served = options.policy ?? policy;
+    const { adminService: service } = createServices(
+      {
+        ...ports,
+        policyStore,
+        queues,
+        policy: { get: () => served.get(), invalidate: () => admin.onPolicyChanged?.() },
       },
-      onPolicyChanged: admin.onPolicyChanged,
-    });
+      servicesSettings(admin.lists ?? noLists),
+    );
     return { service, policyStore, queues };
   }
 
@@ -184,7 +159,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   async function deliverProvisioning() {
     const outcomes = [];
     for (const { message } of queue.take(QUEUES.provision)) {
-      const outcome = await provisioningService.handle(message as never, log);
+      const outcome = await provisioningService.handle(message, log);
       if (outcome.action === 'requeue')
         await queue.send(QUEUES.provision, message, { visibilityDelaySeconds: outcome.delaySeconds });
       outcomes.push(outcome);

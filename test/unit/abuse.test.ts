@@ -1,4 +1,4 @@
-/** Abuse cases from the security requirements, at the service level with a fixed clock (issue 9 §3). */
+/** Abuse cases from the security requirements, at the service level with a fixed clock (req 8, 9, 16, 44). */
 import { isAppError } from '../../shared/errors';
 import { uniqueEmail } from '../support/builders';
 import { testWorld } from '../support/testWorld';
@@ -39,7 +39,7 @@ test('10^4 wrong codes against one flow from 10^4 IPs → zero successes; the fl
   expect(world.audit.types(signupId).filter((t) => t === 'locked')).toHaveLength(1);
 });
 
-test('a code locks after 5 submissions: 5 wrong codes, then even the right one fails (issue 9 §3, req 9)', async () => {
+test('a code locks after 5 submissions: 5 wrong codes, then even the right one fails (req 8)', async () => {
   const { world, signupId, code, answer } = await flowWithCode();
   const wrong = code === '000000' ? '000001' : '000000';
   for (let i = 0; i < 5; i++) expect(await answer(wrong)).toBe('invalid_code');

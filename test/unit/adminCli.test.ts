@@ -11,8 +11,8 @@ import {
   parsePauseDomain,
   table,
   UsageError,
-} from '../../scripts/admin';
-import type { StoredPolicy } from '../../shared/ports';
+} from '../../cli/admin';
+import type { AdminSignup, StoredPolicy } from '../../shared/contracts/http';
 
 const EMPTY: StoredPolicy = {
   signupsPaused: false,
@@ -225,7 +225,15 @@ describe('formatting', () => {
       },
       etag: 'W/"1"',
       settings: { organizationDomains: ['contoso.com'], allowedDomains: [], blockedDomains: [] },
-      effective: { pausedNow: true, pausedDomains: [] },
+      effective: {
+        signupsPaused: true,
+        pausedNow: true,
+        organizationDomains: ['contoso.com'],
+        allowedDomains: [],
+        blockedDomains: ['b.com'],
+        pausedDomains: [],
+      },
+      builtInLists: [],
     });
     expect(text).toContain('Sign-ups:          PAUSED');
     expect(text).toContain('Pause message:     Back soon');
@@ -235,12 +243,13 @@ describe('formatting', () => {
     expect(text).toMatch(/x\.com\s+2026-12-01 00:00:00Z\s+Review/);
   });
 
-  const signup = {
+  const signup: AdminSignup = {
     signupId: 'AAAAAAAAAAAAAAAAAAAAAAAA',
     address: 'j•••@fabrikam.com',
     domain: 'fabrikam.com',
     status: 'failed',
     createdAt: '2026-11-25T12:00:00.000Z',
+    expiresAt: '2026-11-26T12:00:00.000Z',
     attempts: { codeRequests: 2, failedSubmissions: 1, provisionAttempts: 5 },
     lastError: 'Graph 500',
   };
@@ -283,7 +292,12 @@ describe('formatting', () => {
       topDomains: [{ domain: 'fabrikam.com', count: 3 }],
       emailBudget: { minute: { used: 1, limit: 30 }, hour: { used: 4, limit: 100 } },
       graphBudget: { second: { used: 0, limit: 20 } },
-      queueDepths: { 'signup-email': 0, 'signup-provision-poison': 2, 'signup-email-poison': null },
+      queueDepths: {
+        'signup-email': 0,
+        'signup-provision': 0,
+        'signup-provision-poison': 2,
+        'signup-email-poison': null,
+      },
     });
     expect(text).toMatch(/ready\s+2\s+2/);
     expect(text).toMatch(/total\s+3\s+3/);

@@ -19,9 +19,9 @@ import {
 import { testWorld } from '../support/testWorld';
 
 const SETTINGS_LISTS = {
-  ORGANIZATION_DOMAINS: ['contoso.com'],
-  ALLOWED_DOMAINS: [] as string[],
-  BLOCKED_DOMAINS: ['blocked-by-settings.com'],
+  organizationDomains: ['contoso.com'],
+  allowedDomains: [] as string[],
+  blockedDomains: ['blocked-by-settings.com'],
 };
 
 function adminWorld() {
@@ -129,7 +129,7 @@ describe('run-time policy', () => {
       await expect(w.start(w.a, email)).rejects.toMatchObject({
         code: 'domain_not_allowed',
         message: 'Fabrikam sign-ups reopen on Monday.',
-        options: { details: { reason: 'paused' } },
+        options: { details: { reason: 'paused', detail: 'Fabrikam sign-ups reopen on Monday.' } },
       });
     }
     expect(await codeOf(w.start(w.a, uniqueEmail('northwindtraders.com')))).toBe('ok');

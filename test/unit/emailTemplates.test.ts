@@ -183,7 +183,7 @@ describe('verification email', () => {
     expect(visibleText(email.html)).toContain('007351');
   });
 
-  it('states the expiry in minutes and the retention in days (req 3; issue 8 item 3)', () => {
+  it('states the expiry in minutes and the retention in days (req 3)', () => {
     const email = verification({ expiresInMinutes: 10, retentionDays: 30 });
     for (const part of [email.text, visibleText(email.html)]) {
       expect(part).toContain('It expires in 10 minutes.');

@@ -363,8 +363,9 @@ export function checkBicepStructure(files: BicepFile[], bicepConfig: unknown): s
     for (const m of file.text.matchAll(/^\s*resource\s+\w+\s+'([^'@]+)@([^']+)'/gm)) {
       if (!masked.slice(m.index).trimStart().startsWith('resource')) continue; // inside a comment
       const [, type = '', version = ''] = m;
+      // Graph beta only where v1.0 lacks a property (group behaviour options); see checkTemplatePitfalls.
       const ok = type.startsWith('Microsoft.Graph/')
-        ? version === 'v1.0'
+        ? version === 'v1.0' || (version === 'beta' && type === 'Microsoft.Graph/groups')
         : /^\d{4}-\d{2}-\d{2}$/.test(version);
       if (!ok) problems.push(`${file.path}: ${type}@${version} is not a stable API version`);
     }
@@ -372,19 +373,260 @@ export function checkBicepStructure(files: BicepFile[], bicepConfig: unknown): s
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), m[1] ?? ''));
       if (!names.has(target)) problems.push(`${file.path}: module ${m[1] ?? ''} does not exist`);
     }
-    const usesGraph = /'Microsoft\.Graph\//.test(file.text);
-    const declares = /^extension\s+microsoftGraphV1\s*$/m.test(file.text);
-    if (usesGraph !== declares)
+    for (const [alias, version] of [
+      ['microsoftGraphV1', 'v1.0'],
+      ['microsoftGraphBeta', 'beta'],
+    ] as const) {
+      const usesGraph = new RegExp(`'Microsoft\\.Graph/[^'@]+@${version.replace('.', '\\.')}'`).test(
+        file.text,
+      );
+      const declares = new RegExp(`^extension\\s+${alias}\\s*$`, 'm').test(file.text);
+      if (usesGraph !== declares)
+        problems.push(
+          `${file.path}: Microsoft.Graph @${version} resources and 'extension ${alias}' must go together`,
+        );
+    }
+  }
+  const extensions = (bicepConfig as { extensions?: Record<string, string> }).extensions ?? {};
+  for (const [alias, version] of [
+    ['microsoftGraphV1', 'v1.0'],
+    ['microsoftGraphBeta', 'beta'],
+  ] as const) {
+    const ext = extensions[alias] ?? '';
+    const pinned = new RegExp(
+      `^br:mcr\\.microsoft\\.com/bicep/extensions/microsoftgraph/${version.replace('.', '\\.')}:\\d+\\.\\d+\\.\\d+$`,
+    );
+    if (!pinned.test(ext))
       problems.push(
-        `${file.path}: Microsoft.Graph resources and 'extension microsoftGraphV1' must go together`,
+        `bicepconfig.json: extensions.${alias} is not a pinned Graph ${version} extension (${ext})`,
       );
   }
-  const ext = (bicepConfig as { extensions?: Record<string, string> }).extensions?.microsoftGraphV1 ?? '';
-  if (!/^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:\d+\.\d+\.\d+$/.test(ext)) {
-    problems.push(
-      `bicepconfig.json: extensions.microsoftGraphV1 is not a pinned Graph v1.0 extension (${ext})`,
-    );
+  return problems;
+}
+
+// ------------------------------------------------------------------------------------------ deploy-time pitfalls
+
+export interface ResourceBlock {
+  file: string;
+  symbol: string;
+  /** e.g. `Microsoft.Web/sites/basicPublishingCredentialsPolicies` */
+  type: string;
+  conditional: boolean;
+  /** Original text of the body, braces included. */
+  body: string;
+  /** The same with comments and string contents blanked. */
+  masked: string;
+}
+
+/** Every `resource` declaration with its body (loops included). */
+export function resourceBlocks(file: BicepFile): ResourceBlock[] {
+  const masked = maskBicep(file.text);
+  const blocks: ResourceBlock[] = [];
+  const decl =
+    /^[ \t]*resource\s+(\w+)\s+'([^'@]+)@[^']+'(?:\s+existing)?\s*=\s*(\[\s*for\s[^:]*:\s*)?(if\s*\()?/gm;
+  for (const m of file.text.matchAll(decl)) {
+    if (!masked.slice(m.index).trimStart().startsWith('resource')) continue; // inside a comment
+    const open = masked.indexOf('{', m.index + m[0].length);
+    const close = open === -1 ? -1 : matchingClose(masked, open);
+    if (close === -1) continue;
+    blocks.push({
+      file: file.path,
+      symbol: m[1] ?? '',
+      type: m[2] ?? '',
+      conditional: Boolean(m[4]),
+      body: file.text.slice(open, close),
+      masked: masked.slice(open, close),
+    });
   }
+  return blocks;
+}
+
+/** Classic siteConfig properties Flex Consumption rejects with ARM error 51021 (AVM PR #345 list). */
+export const FLEX_REJECTED_SITE_CONFIG = [
+  'ftpsState',
+  'alwaysOn',
+  'linuxFxVersion',
+  'use32BitWorkerProcess',
+  'preWarmedInstanceCount',
+  'functionAppScaleLimit',
+  'minimumElasticInstanceCount',
+  'netFrameworkVersion',
+  'javaVersion',
+  'nodeVersion',
+  'powerShellVersion',
+  'pythonVersion',
+];
+
+/** Flex's documented lowest `maximumInstanceCount` (Learn, flex-consumption-plan.md). */
+export const FLEX_MIN_MAXIMUM_INSTANCES = 40;
+
+export interface PitfallInput {
+  files: BicepFile[];
+  hostJson: {
+    logging?: {
+      applicationInsights?: { samplingSettings?: { isEnabled?: boolean; excludedTypes?: string } };
+    };
+  };
+  operatorParameters: { parameters: Record<string, { value: unknown } | undefined> };
+  /** infra/deploy.sh */
+  deployScript: string;
+  /** azure.yaml */
+  azureYaml: string;
+}
+
+/**
+ * Deploy-time defects a compiler would not catch (infra review B1, B2, H1, H2, M1, M3, M4, L1-L4, L6; security
+ * review H3, L6, L10; least-privilege Graph identity). Each rule names the defect it guards against.
+ */
+export function checkTemplatePitfalls(input: PitfallInput): string[] {
+  const problems: string[] = [];
+  const file = (p: string) => input.files.find((f) => f.path === p)?.text ?? '';
+  const main = file('main.bicep');
+  const functionApp = file('modules/functionApp.bicep');
+  const email = file('modules/email.bicep');
+  const graph = file('modules/graph.bicep');
+  const blocks = input.files.flatMap(resourceBlocks);
+
+  // B1: ARM validates names of condition-false resources; a string parameter without @minLength may be ''.
+  for (const f of input.files) {
+    const params = new Set(
+      [...f.text.matchAll(/^((?:@.*\n)*)param\s+(\w+)\s+string\b/gm)]
+        .filter((m) => !/@minLength\([1-9]/.test(m[1] ?? ''))
+        .map((m) => m[2] ?? ''),
+    );
+    for (const b of resourceBlocks(f)) {
+      const name = /^\s*name:\s*(\w+)\s*$/m.exec(b.masked)?.[1];
+      if (b.conditional && name && params.has(name))
+        problems.push(
+          `${f.path}: conditional resource ${b.symbol} takes its name from parameter ${name}, which may be empty`,
+        );
+    }
+  }
+
+  // B2: Flex rejects a maximum below 40 outside preview regions.
+  const maxDefault = Number(/param maximumInstanceCount int = (\d+)/.exec(main)?.[1]);
+  if (!(maxDefault >= FLEX_MIN_MAXIMUM_INSTANCES))
+    problems.push(`main.bicep: maximumInstanceCount defaults to ${maxDefault}, below the Flex minimum of 40`);
+  const maxParam = input.operatorParameters.parameters.maximumInstanceCount?.value;
+  if (maxParam !== undefined && !(Number(maxParam) >= FLEX_MIN_MAXIMUM_INSTANCES))
+    problems.push(
+      `operator.parameters.json: maximumInstanceCount ${JSON.stringify(maxParam)} is below the Flex minimum of 40`,
+    );
+
+  // L6: always-ready instances above the maximum.
+  if (!/min\(\s*alwaysReadyHttpInstances\s*,\s*maximumInstanceCount\s*\)/.test(functionApp))
+    problems.push('modules/functionApp.bicep: alwaysReady instances are not capped at maximumInstanceCount');
+
+  // H1: the resource provider needs `location` on publishing-credential policies.
+  for (const b of blocks.filter((x) => x.type === 'Microsoft.Web/sites/basicPublishingCredentialsPolicies')) {
+    if (!/^\s*location:/m.test(b.masked)) problems.push(`${b.file}: ${b.symbol} has no location`);
+  }
+
+  // H2: siteConfig properties Flex rejects (error 51021).
+  for (const b of blocks.filter((x) => x.type === 'Microsoft.Web/sites')) {
+    for (const key of FLEX_REJECTED_SITE_CONFIG) {
+      if (new RegExp(`^\\s*${key}:`, 'm').test(b.masked))
+        problems.push(`${b.file}: siteConfig.${key} is rejected on Flex Consumption`);
+    }
+  }
+
+  // M1: ACS refuses custom sender usernames at the default quota.
+  if (!/^\s*senderUsername: senderUsernameQuotaRaised \? senderUsername : 'DoNotReply'\s*$/m.test(main))
+    problems.push(
+      'main.bicep: the email module gets a custom senderUsername without senderUsernameQuotaRaised',
+    );
+
+  // M4: the custom role's own id (implicit dependency) when the mode is custom.
+  if (!/roleDefinitionId: senderRoleMode == 'custom' \? senderRoleDefinition\.id :/.test(email))
+    problems.push('modules/email.bicep: the sender role assignment does not use senderRoleDefinition.id');
+
+  // Security review L6: the host buffers bodies up to 100 MB unless told otherwise.
+  const bodyLimit = Number(/FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '(\d+)'/.exec(functionApp)?.[1]);
+  if (!(bodyLimit >= 65536 && bodyLimit <= 100000))
+    problems.push('FUNCTIONS_REQUEST_BODY_SIZE_LIMIT is not set to about 70000 bytes');
+
+  // Security review L10: the security events are traces; sampling must not drop them.
+  const sampling = input.hostJson.logging?.applicationInsights?.samplingSettings;
+  const excluded = (sampling?.excludedTypes ?? '').split(';').map((t) => t.trim());
+  if (sampling?.isEnabled !== false && !excluded.includes('Trace'))
+    problems.push('host.json: Application Insights sampling can drop trace events');
+
+  // Least privilege (review H3): a Graph-only identity, attached to the Function App alone, holding no Azure roles.
+  if (
+    !blocks.some(
+      (b) => b.type === 'Microsoft.ManagedIdentity/userAssignedIdentities' && b.symbol === 'graphIdentity',
+    )
+  )
+    problems.push('main.bicep: no separate user-assigned identity graphIdentity for Graph');
+  if (!/params: \{\s*principalId: graphIdentity\.properties\.principalId\s*grantGraphPermissions:/.test(main))
+    problems.push('main.bicep: the Graph app roles are not granted to graphIdentity');
+  // Anything else using its principal id (a role assignment, another module) would widen it.
+  const principalUses = [...main.matchAll(/graphIdentity\.properties\.principalId/g)].length;
+  const principalOutputs = [
+    ...main.matchAll(/^(?:output|\s*text:).*graphIdentity\.properties\.principalId/gm),
+  ].length;
+  if (principalUses - principalOutputs !== 1)
+    problems.push("main.bicep: graphIdentity's principal is used outside the Graph module");
+  if (!/GRAPH_CLIENT_ID: graphIdentity\.properties\.clientId/.test(main))
+    problems.push("main.bicep: GRAPH_CLIENT_ID is not the Graph identity's client id");
+  if (!/'\$\{graphIdentityId\}': \{\}/.test(functionApp))
+    problems.push('modules/functionApp.bicep: the Graph identity is not attached to the Function App');
+
+  // Least privilege (review H3): Graph app roles only when a feature needs them.
+  const perms = /var graphPermissions = concat\(([\s\S]*?)\n\)/.exec(main)?.[1] ?? '';
+  const rules: [string, RegExp][] = [
+    ['User.Invite.All and User.Read.All', /^\s*\['User\.Invite\.All', 'User\.Read\.All'\],$/m],
+    [
+      'GroupMember.ReadWrite.All',
+      /^\s*\(!empty\(partnerGroupIds\) \|\| useAccessGroup\) \? \['GroupMember\.ReadWrite\.All'\] : \[\],$/m,
+    ],
+    [
+      'ExchangeMessageTrace.Read.All',
+      /^\s*enableProofOfSend \? \['ExchangeMessageTrace\.Read\.All'\] : \[\],$/m,
+    ],
+    ['User.DeleteRestore.All', /^\s*allowGuestDeletion \? \['User\.DeleteRestore\.All'\] : \[\]$/m],
+  ];
+  for (const [permission, rule] of rules)
+    if (!rule.test(perms))
+      problems.push(`main.bicep: Graph permission ${permission} is not granted under its condition`);
+  const named = [...perms.matchAll(/'([A-Za-z.]+)'/g)].length;
+  if (named !== 5) problems.push(`main.bicep: graphPermissions names ${named} permissions, expected 5`);
+  if (
+    !/for permission in graphPermissions: if \(grantGraphPermissions\)/.test(graph) ||
+    graph.includes("'GroupMember")
+  )
+    problems.push(
+      'modules/graph.bicep: grants a fixed permission list instead of the graphPermissions parameter',
+    );
+
+  // Review H2: a group Bicep creates hides its members, sends no welcome mail, stays out of Outlook.
+  for (const b of blocks.filter((x) => x.type === 'Microsoft.Graph/groups')) {
+    if (!/visibility: 'HiddenMembership'/.test(b.body))
+      problems.push(`${b.file}: group ${b.symbol} is not HiddenMembership`);
+    for (const option of [
+      'WelcomeEmailDisabled',
+      'HideGroupInOutlook',
+      'SubscribeMembersToCalendarEventsDisabled',
+    ])
+      if (!b.body.includes(`'${option}'`)) problems.push(`${b.file}: group ${b.symbol} lacks ${option}`);
+  }
+
+  // deploy.sh (infra review L1-L3, M3) and azure.yaml (L4).
+  const sh = input.deployScript;
+  if (/az webapp log tail/.test(sh))
+    problems.push('deploy.sh: suggests az webapp log tail, which Flex lacks');
+  if (!/version_ge "\$\{bicep_version:-0\}" "0\.36\.1"/.test(sh))
+    problems.push('deploy.sh: does not check Bicep >= 0.36.1 (Graph extension)');
+  if (!/read -r -p [^\n]*answer \|\| answer=/.test(sh))
+    problems.push('deploy.sh: the what-if prompt aborts under set -u without a terminal');
+  if (!/az functionapp restart/.test(sh))
+    problems.push('deploy.sh: no restart when the health check fails (Key Vault reference cached 24 h)');
+  if (!/az deployment operation group list/.test(sh))
+    problems.push('deploy.sh: does not print the ARM error before retrying');
+  if (!/preprovision:[\s\S]*AZURE_ENV_NAME/.test(input.azureYaml))
+    problems.push('azure.yaml: the azd environment name is not checked before provisioning');
+  if (!/postprovision:[\s\S]*azd env set RMS_CREATE_CODE_HMAC_SECRET false/.test(input.azureYaml))
+    problems.push('azure.yaml: RMS_CREATE_CODE_HMAC_SECRET is not turned off after provisioning');
   return problems;
 }
 
@@ -433,7 +675,24 @@ function realInput(): DriftInput {
   };
 }
 
-function withFile(input: DriftInput, filePath: string, edit: (text: string) => string): DriftInput {
+function realPitfallInput(files: BicepFile[]): PitfallInput {
+  const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
+  return {
+    files,
+    hostJson: JSON.parse(read('host.json')) as PitfallInput['hostJson'],
+    operatorParameters: JSON.parse(
+      read('infra/operator.parameters.json'),
+    ) as PitfallInput['operatorParameters'],
+    deployScript: read('infra/deploy.sh'),
+    azureYaml: read('azure.yaml'),
+  };
+}
+
+function withFile<T extends { files: BicepFile[] }>(
+  input: T,
+  filePath: string,
+  edit: (text: string) => string,
+): T {
   let changed = false;
   const files = input.files.map((f) => {
     if (f.path !== filePath) return f;
@@ -449,6 +708,7 @@ function withFile(input: DriftInput, filePath: string, edit: (text: string) => s
 
 describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames.ts)', () => {
   const input = realInput();
+  const pitfallInput = realPitfallInput(input.files);
 
   it('finds the Bicep files it checks', () => {
     expect(input.files.map((f) => f.path)).toEqual(
@@ -493,16 +753,20 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
     expect(checkBicepStructure(input.files, config)).toEqual([]);
   });
 
-  it('caps queue concurrency so worst-case Graph calls stay bounded (req 59)', () => {
+  it("caps queue concurrency per instance; the per-function-group instance cap is Flex's minimum (req 59)", () => {
     const host = JSON.parse(readFileSync(path.join(root, 'host.json'), 'utf8')) as {
       extensions: { queues: { batchSize: number; newBatchThreshold: number } };
     };
     expect(host.extensions.queues.batchSize).toBeLessThanOrEqual(4);
     expect(host.extensions.queues.newBatchThreshold).toBeLessThanOrEqual(2);
+    // Flex rejects a maximum below 40 outside preview regions; the shared budgets hold Graph and ACS.
     const main = input.files.find((f) => f.path === 'main.bicep')?.text ?? '';
     const cap = /param maximumInstanceCount int = (\d+)/.exec(main);
-    expect(Number(cap?.[1])).toBeGreaterThan(0);
-    expect(Number(cap?.[1])).toBeLessThanOrEqual(5);
+    expect(Number(cap?.[1])).toBe(FLEX_MIN_MAXIMUM_INSTANCES);
+  });
+
+  it('avoids the known deploy-time pitfalls and grants Graph only what the features need', () => {
+    expect(checkTemplatePitfalls(pitfallInput)).toEqual([]);
   });
 
   describe('the detector itself', () => {
@@ -567,6 +831,96 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
       ]);
     });
 
+    it('fails on each deploy-time pitfall of the earlier template (infra review B1-M4, review H2, H3)', () => {
+      let old = withFile(pitfallInput, 'modules/email.bicep', (t) =>
+        t
+          .replace('name: customDomainResourceName', 'name: customDomainName')
+          .replace(
+            "senderRoleMode == 'custom' ? senderRoleDefinition.id : senderRoleDefinitionId",
+            'senderRoleDefinitionId',
+          ),
+      );
+      old = withFile(old, 'modules/functionApp.bicep', (t) =>
+        t
+          .replace(/^\s*#disable-next-line BCP037\n\s*location: location\n/m, '')
+          .replace(
+            "      minTlsVersion: '1.2'\n",
+            "      minTlsVersion: '1.2'\n      ftpsState: 'Disabled'\n",
+          )
+          .replace('min(alwaysReadyHttpInstances, maximumInstanceCount)', 'alwaysReadyHttpInstances')
+          .replace("'${graphIdentityId}': {}", '')
+          .replace("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '70000'", ''),
+      );
+      old = withFile(old, 'main.bicep', (t) =>
+        t
+          .replace('param maximumInstanceCount int = 40', 'param maximumInstanceCount int = 5')
+          .replace(
+            "senderUsername: senderUsernameQuotaRaised ? senderUsername : 'DoNotReply'",
+            'senderUsername: senderUsername',
+          )
+          .replace(
+            'principalId: graphIdentity.properties.principalId\n    grantGraphPermissions',
+            'principalId: identity.properties.principalId\n    grantGraphPermissions',
+          )
+          .replace(
+            "enableProofOfSend ? ['ExchangeMessageTrace.Read.All'] : [],",
+            "['ExchangeMessageTrace.Read.All'],",
+          ),
+      );
+      old = withFile(old, 'modules/graph.bicep', (t) =>
+        t
+          .replace("visibility: 'HiddenMembership'", "visibility: 'Private'")
+          .replace("    'WelcomeEmailDisabled'\n", ''),
+      );
+      const oldHost = {
+        logging: {
+          applicationInsights: { samplingSettings: { isEnabled: true, excludedTypes: 'Request;Exception' } },
+        },
+      };
+      expect(
+        checkTemplatePitfalls({
+          ...old,
+          hostJson: oldHost,
+          operatorParameters: { parameters: { maximumInstanceCount: { value: 5 } } },
+          deployScript: 'read -r -p "Apply?" answer\naz webapp log tail -g rg -n app\n',
+          azureYaml: 'hooks:\n  prepackage:\n',
+        }),
+      ).toEqual([
+        'modules/email.bicep: conditional resource customDomain takes its name from parameter customDomainName, which may be empty',
+        'main.bicep: maximumInstanceCount defaults to 5, below the Flex minimum of 40',
+        'operator.parameters.json: maximumInstanceCount 5 is below the Flex minimum of 40',
+        'modules/functionApp.bicep: alwaysReady instances are not capped at maximumInstanceCount',
+        'modules/functionApp.bicep: scmBasicAuth has no location',
+        'modules/functionApp.bicep: siteConfig.ftpsState is rejected on Flex Consumption',
+        'main.bicep: the email module gets a custom senderUsername without senderUsernameQuotaRaised',
+        'modules/email.bicep: the sender role assignment does not use senderRoleDefinition.id',
+        'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT is not set to about 70000 bytes',
+        'host.json: Application Insights sampling can drop trace events',
+        'main.bicep: the Graph app roles are not granted to graphIdentity',
+        "main.bicep: graphIdentity's principal is used outside the Graph module",
+        'modules/functionApp.bicep: the Graph identity is not attached to the Function App',
+        'main.bicep: Graph permission ExchangeMessageTrace.Read.All is not granted under its condition',
+        'modules/graph.bicep: group accessGroup is not HiddenMembership',
+        'modules/graph.bicep: group accessGroup lacks WelcomeEmailDisabled',
+        'deploy.sh: suggests az webapp log tail, which Flex lacks',
+        'deploy.sh: does not check Bicep >= 0.36.1 (Graph extension)',
+        'deploy.sh: the what-if prompt aborts under set -u without a terminal',
+        'deploy.sh: no restart when the health check fails (Key Vault reference cached 24 h)',
+        'deploy.sh: does not print the ARM error before retrying',
+        'azure.yaml: the azd environment name is not checked before provisioning',
+        'azure.yaml: RMS_CREATE_CODE_HMAC_SECRET is not turned off after provisioning',
+      ]);
+    });
+
+    it('fails when Graph gets a permission no feature asked for', () => {
+      const widened = withFile(pitfallInput, 'main.bicep', (t) =>
+        t.replace('  enableProofOfSend ?', "  ['Directory.ReadWrite.All'],\n  enableProofOfSend ?"),
+      );
+      expect(checkTemplatePitfalls(widened)).toEqual([
+        'main.bicep: graphPermissions names 6 permissions, expected 5',
+      ]);
+    });
+
     it('reports preview API versions, missing modules and a Graph resource without the extension', () => {
       const files: BicepFile[] = [
         {
@@ -587,8 +941,9 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
       ).toEqual([
         'main.bicep: Microsoft.Web/sites@2024-01-01-preview is not a stable API version',
         'main.bicep: module modules/missing.bicep does not exist',
-        "main.bicep: Microsoft.Graph resources and 'extension microsoftGraphV1' must go together",
+        "main.bicep: Microsoft.Graph @v1.0 resources and 'extension microsoftGraphV1' must go together",
         'bicepconfig.json: extensions.microsoftGraphV1 is not a pinned Graph v1.0 extension (br:example.com/graph:latest)',
+        'bicepconfig.json: extensions.microsoftGraphBeta is not a pinned Graph beta extension ()',
       ]);
     });
 

@@ -86,7 +86,7 @@ describe('provisioning service', () => {
     expect((await world.signups.get(signupId))!.value.signInUrl).toMatch(/redeem/);
   });
 
-  test('an exhausted Graph budget is waited out to the millisecond it reopens, not re-queued (req 59)', async () => {
+  test('an exhausted Graph budget is waited out to the millisecond it reopens, not re-queued (req 53)', async () => {
     const world = testWorld();
     const signupId = await world.verifiedSignup(uniqueEmail('fabrikam.com'));
     for (let i = 0; i < 20; i++)
@@ -102,7 +102,7 @@ describe('provisioning service', () => {
     expect((await world.signups.get(signupId))!.value.status).toBe('ready');
   });
 
-  test('a Graph budget that stays exhausted is waited on for at most 3 s, then the message is re-queued (req 59)', async () => {
+  test('a Graph budget that stays exhausted is waited on for at most 3 s, then the message is re-queued (req 53)', async () => {
     /** Other instances take every token as soon as it is free. */
     class ContendedBudget extends InMemoryRateLimiter {
       override async consume(...args: Parameters<InMemoryRateLimiter['consume']>) {

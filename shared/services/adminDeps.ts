@@ -1,0 +1,36 @@
+/** What the admin service halves share: its ports and settings. */
+import type { FlowLimits } from '../domain/signupFlow';
+import type { PolicyLists } from '../domain/policy';
+import type {
+  AddressStore,
+  AuditLog,
+  Clock,
+  Directory,
+  PolicyStore,
+  QueueInspector,
+  QueuePublisher,
+  RateLimiter,
+  SignupStore,
+} from '../ports';
+
+export interface AdminSettings extends FlowLimits, PolicyLists {
+  secret: string;
+  emailBudgetPerMinute: number;
+  emailBudgetPerHour: number;
+  graphWritesPerSecond: number;
+}
+
+export interface AdminDeps {
+  signups: SignupStore;
+  addresses: AddressStore;
+  limiter: RateLimiter;
+  queue: QueuePublisher;
+  queues: QueueInspector;
+  policyStore: PolicyStore;
+  audit: AuditLog;
+  directory: Directory;
+  clock: Clock;
+  settings: AdminSettings;
+  /** Called after this instance saved a policy, so its own cache does not serve the old one. */
+  onPolicyChanged?: () => void;
+}

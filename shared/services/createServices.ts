@@ -1,0 +1,128 @@
+/**
+ * The one wiring of services from ports and settings. Production calls it from the container over Azure
+ * adapters; the test world calls it over in-memory fakes, so tests exercise the services as production
+ * builds them. Pure wiring: no config, no adapters, no I/O.
+ */
+import type {
+  AddressStore,
+  AuditLog,
+  ChallengeLedger,
+  Clock,
+  Directory,
+  EmailSender,
+  PolicyProvider,
+  PolicyStore,
+  QueueInspector,
+  QueuePublisher,
+  RateLimiter,
+  SignupStore,
+} from '../ports';
+import type { AdminSettings } from './adminDeps';
+import { makeAdminService } from './adminService';
+import { type ChallengeSettings, makeChallengeService } from './challengeService';
+import { type EmailSettings, makeEmailService } from './emailService';
+import { CachedPolicyProvider } from './policy';
+import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
+import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeSignupService, type SignupSettings } from './signupService';
+
+export interface Ports {
+  signups: SignupStore;
+  addresses: AddressStore;
+  limiter: RateLimiter;
+  queue: QueuePublisher;
+  queues: QueueInspector;
+  policyStore: PolicyStore;
+  audit: AuditLog;
+  /** Spent proof-of-work solutions (shared by every instance). */
+  challenges: ChallengeLedger;
+  directory: Directory;
+  sender: EmailSender;
+  clock: Clock;
+  /**
+   * The policy start reads. Default: the policy store through a 5 s per-instance cache, which the admin
+   * service invalidates after this instance saves a policy. Tests pin one here.
+   */
+  policy?: PolicyProvider & { invalidate?(): void };
+  /** How the provisioner waits in process (tests advance a fixed clock instead). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Every service's settings, derived from config once (`settingsFromConfig` in the container). */
+export interface Settings {
+  signup: SignupSettings;
+  email: EmailSettings;
+  provisioning: ProvisioningSettings;
+  /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
+  admin: AdminSettings;
+  retention: RetentionSettings;
+  challenge: ChallengeSettings;
+}
+
+export function createServices(ports: Ports, settings: Settings) {
+  const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
+  const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const challengeService = makeChallengeService({
+    ledger: ports.challenges,
+    limiter,
+    clock,
+    settings: settings.challenge,
+  });
+  return {
+    policy,
+    challengeService,
+    signupService: makeSignupService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      policy,
+      challenges: challengeService,
+      clock,
+      settings: settings.signup,
+    }),
+    emailService: makeEmailService({
+      signups,
+      addresses,
+      limiter,
+      clock,
+      sender: ports.sender,
+      settings: settings.email,
+    }),
+    provisioningService: makeProvisioningService({
+      signups,
+      directory,
+      limiter,
+      queue,
+      audit,
+      clock,
+      sleep: ports.sleep,
+      settings: settings.provisioning,
+    }),
+    adminService: makeAdminService({
+      signups,
+      addresses,
+      limiter,
+      queue,
+      queues: ports.queues,
+      policyStore: ports.policyStore,
+      audit,
+      directory,
+      clock,
+      settings: settings.admin,
+      // This instance serves the new policy at once; the others within the provider's 5 s cache.
+      onPolicyChanged: () => policy.invalidate?.(),
+    }),
+    retentionService: makeRetentionService({
+      signups,
+      addresses,
+      limiter,
+      audit,
+      challenges: ports.challenges,
+      clock,
+      settings: settings.retention,
+    }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
