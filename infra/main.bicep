@@ -349,8 +349,6 @@ var applicationSettings = {
   // account-ready emails fit in what ACS accepts.
   START_BUDGET_PER_MINUTE: string(max(1, emailBudgetPerMinute * 2 / 3))
   START_BUDGET_PER_HOUR: string(max(1, emailBudgetPerHour * 2 / 3))
-  // The host buffers a request body before the worker sees it (100 MB by default): refuse big ones there.
-  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '131072'
   CORS_ALLOWED_ORIGINS: join(corsAllowedOrigins, ',')
   ORGANIZATION_DOMAINS: join(organizationDomains, ',')
   ALLOWED_DOMAINS: join(allowedDomains, ',')

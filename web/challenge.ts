@@ -1,5 +1,5 @@
 /**
- * Gets a solved proof-of-work challenge ready before the person needs it (issue 15): `prepare()` fetches
+ * Gets a solved proof-of-work challenge ready before the person needs it (req 20): `prepare()` fetches
  * `GET /api/challenge` and solves it in a Web Worker while they type; `take()` hands over the solution (or
  * waits for the one under way) and starts on the next, for a resend. Nothing is shown: keyboard and
  * screen-reader users see no change.

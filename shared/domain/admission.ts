@@ -1,5 +1,5 @@
 /**
- * Admission at the public door (issue 15): the global start budget that sheds starts before anything is
+ * Admission at the public door (req 17, 20): the global start budget that sheds starts before anything is
  * queued, and the proof-of-work difficulty that rises while starts use up that budget. Pure rules; the
  * counters live in the shared RateLimiter.
  */

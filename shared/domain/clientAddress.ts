@@ -1,5 +1,5 @@
 /**
- * The rate-limit subject for a client address (issue 15, security review M4). One IPv6 customer gets a
+ * The rate-limit subject for a client address (req 16, 18; security review M4). One IPv6 customer gets a
  * whole /64, so IPv6 clients are limited per /64; IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is the IPv4 client
  * it wraps; every spelling of an address (`2001:DB8:0:0::1`, `2001:db8::1`) is one subject. Anything that
  * is not an address is the single subject `unknown`, limited like any other (never a fresh bucket per

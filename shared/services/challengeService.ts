@@ -1,5 +1,5 @@
 /**
- * The proof-of-work challenge at the public door (issue 15, req 20's self-hosted counterpart): ALTCHA v1
+ * The proof-of-work challenge at the public door (req 20, self-hosted instead of a third party): ALTCHA v1
  * challenges signed with a key derived from CODE_HMAC_SECRET, solved in the page's Web Worker, checked on
  * start and resend before any other work. Each solution counts once (ChallengeLedger) until it expires.
  */

@@ -1,5 +1,5 @@
 /**
- * The public door after issue 15: proof of work on start and resend, the global start budget, per-/64
+ * The public door: proof of work on start and resend, the global start budget, per-/64
  * limits for IPv6 and the relay/reserved refusals, through the real HTTP handlers with the challenge ON.
  */
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
@@ -68,7 +68,7 @@ describe('GET /api/challenge', () => {
   });
 });
 
-describe('proof of work on start and resend (issue 15, req 20)', () => {
+describe('proof of work on start and resend (req 20)', () => {
   test('no challenge → 400 challenge_required; nothing is created or queued', async () => {
     const { call, world } = setup();
     const { res, code } = await call('start', { body: { email: uniqueEmail() } });
@@ -114,7 +114,7 @@ describe('proof of work on start and resend (issue 15, req 20)', () => {
   });
 });
 
-describe('global start budget (issue 15)', () => {
+describe('global start budget (req 17)', () => {
   test('sheds starts beyond the budget with 503 busy and Retry-After, before anything is queued', async () => {
     const { call, solved, world } = setup({ startBudgetPerMinute: 2, startBudgetPerHour: 100 });
     for (let i = 0; i < 2; i++) {
@@ -154,7 +154,7 @@ describe('global start budget (issue 15)', () => {
   });
 });
 
-describe('per-client limits (issue 15, review M4 and L5)', () => {
+describe('per-client limits (req 16, 18; review M4 and L5)', () => {
   const noChallenge = () => {
     const world = testWorld({ settings: { ipStartsPerMinute: 2 } });
     const start = httpFunction(makeSignupStart({ signupService: world.signupService, http }));
@@ -193,7 +193,7 @@ describe('per-client limits (issue 15, review M4 and L5)', () => {
   });
 });
 
-describe('relay and reserved domains (issue 15, review L12)', () => {
+describe('relay and reserved domains (req 30, review L12)', () => {
   test.each([
     ['ann@privaterelay.appleid.com', 'relay'],
     ['ann@example.com', 'reserved'],

@@ -105,7 +105,7 @@ describeWithChromium(
       const { page, guard } = await open(DESKTOP);
       const email = newAddress('desktop');
       await slowDownNextInvitation();
-      // Issue 15: the proof of work is solved in a worker from our own hashed file and sent with the start.
+      // Req 20: the proof of work is solved in a worker from our own hashed file and sent with the start.
       const workers: string[] = [];
       page.on('worker', (worker) => workers.push(worker.url()));
       const startBodies: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * The public door through the dev Functions host over HTTP (issue 15): the proof-of-work challenge with
+ * The public door through the dev Functions host over HTTP (req 16, 20, 33): the proof-of-work challenge with
  * CHALLENGE_MODE=altcha, IPv6 clients limited per /64, and a 50 MB chunked body refused without the
  * host process's memory growing.
  */
@@ -26,7 +26,7 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return { status: res.status, code: json.error?.code };
 }
 
-describe('proof of work through the dev host (issue 15, CHALLENGE_MODE=altcha)', () => {
+describe('proof of work through the dev host (req 20, CHALLENGE_MODE=altcha)', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({ CHALLENGE_MODE: 'altcha' });
@@ -92,7 +92,7 @@ describe('proof of work through the dev host (issue 15, CHALLENGE_MODE=altcha)',
   });
 });
 
-describe('per-client limits through the dev host (issue 15, review M4)', () => {
+describe('per-client limits through the dev host (req 16, 18; review M4)', () => {
   let stack: TestStack;
   beforeAll(async () => {
     // Two hops: the client's X-Forwarded-For entry is the one our (pretend) front door appended.

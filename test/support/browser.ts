@@ -154,7 +154,7 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
         RECIPIENT_EMAILS_PER_DAY: '100',
         EMAIL_BUDGET_PER_MINUTE: '1000',
         EMAIL_BUDGET_PER_HOUR: '10000',
-        // The page solves a real proof-of-work challenge in its worker (issue 15).
+        // The page solves a real proof-of-work challenge in its worker (req 20).
         CHALLENGE_MODE: 'altcha',
         START_BUDGET_PER_MINUTE: '1000',
         START_BUDGET_PER_HOUR: '10000',

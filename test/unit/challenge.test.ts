@@ -35,7 +35,7 @@ const codeOf = (p: Promise<unknown>) =>
     (e: { code?: string }) => e.code,
   );
 
-describe('proof-of-work challenge (issue 15)', () => {
+describe('proof-of-work challenge (req 20)', () => {
   it('issues an ALTCHA challenge with the fields the widget expects and a 5-minute expiry', async () => {
     const { service, clock } = aChallengeService();
     const c = await service.issue();

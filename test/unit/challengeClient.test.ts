@@ -28,7 +28,7 @@ function server() {
   return { service, fetcher, issued: () => issued, log: createLogger(new CapturingSink()) };
 }
 
-describe('the page gets a solved challenge ready ahead of time (issue 15)', () => {
+describe('the page gets a solved challenge ready ahead of time (req 20)', () => {
   it('prepares once, hands over a solution the server accepts, then prepares the next', async () => {
     const s = server();
     const solver = new ChallengeSolver(undefined, s.fetcher);

@@ -10,7 +10,7 @@ const withXff = (xff?: string) =>
     headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
   });
 
-describe('rate-limit subject of a client address (issue 15, req 16, 18)', () => {
+describe('rate-limit subject of a client address (req 16, 18)', () => {
   it('treats every spelling of one IPv6 address as one subject', () => {
     expect(rateLimitSubject('2001:db8::1')).toBe(rateLimitSubject('2001:DB8:0:0::1'));
     expect(rateLimitSubject('[2001:db8::1]:443')).toBe(rateLimitSubject('2001:0db8:0000::0001'));

@@ -210,7 +210,7 @@ describe('built-in lists', () => {
   });
 });
 
-describe('relay and reserved domains (issue 15, review L12)', () => {
+describe('relay and reserved domains (req 30, review L12)', () => {
   it.each([
     'privaterelay.appleid.com',
     'mozmail.com',

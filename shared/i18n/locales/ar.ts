@@ -117,7 +117,7 @@ export const ar: Messages = {
   'error.failed': 'تعذّر علينا إنشاء حسابك. يُرجى التواصل مع {support}.',
   'error.network': 'تعذّر الاتصال بالخدمة. تحقق من اتصالك بالإنترنت وحاول مرة أخرى.',
   'error.generic': 'حدث خطأ ما. يُرجى المحاولة مرة أخرى. إذا استمرت المشكلة، فتواصل مع {support}.',
-  // Issue 15: relay and reserved domains, the start budget, the proof-of-work check.
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
   'error.domain_not_allowed.relay':
     'لا يمكن استخدام عناوين إعادة التوجيه أو العناوين البديلة (مثل «إخفاء بريدي الإلكتروني» أو Firefox Relay) هنا. يُرجى استخدام عنوان بريدك الإلكتروني الخاص بالعمل نفسه.',
   'error.domain_not_allowed.reserved':

@@ -123,7 +123,7 @@ export const de: Messages = {
     'Der Dienst ist gerade nicht erreichbar. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
   'error.generic':
     'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut. Wenn das Problem bleibt, wenden Sie sich an {support}.',
-  // Issue 15: relay and reserved domains, the start budget, the proof-of-work check.
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
   'error.domain_not_allowed.relay':
     'Weiterleitungs- und Alias-Adressen (etwa „E-Mail-Adresse verbergen“ oder Firefox Relay) können hier nicht verwendet werden. Bitte verwenden Sie direkt Ihre geschäftliche E-Mail-Adresse.',
   'error.domain_not_allowed.reserved':

@@ -116,7 +116,7 @@ export const es: Messages = {
     'No hemos podido conectar con el servicio. Compruebe su conexión a Internet y vuelva a intentarlo.',
   'error.generic':
     'Algo ha fallado. Vuelva a intentarlo. Si sigue ocurriendo, póngase en contacto con {support}.',
-  // Issue 15: relay and reserved domains, the start budget, the proof-of-work check.
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
   'error.domain_not_allowed.relay':
     'No se pueden usar direcciones de reenvío ni alias (como «Ocultar mi correo electrónico» o Firefox Relay). Utilice directamente su dirección de correo electrónico del trabajo.',
   'error.domain_not_allowed.reserved':

@@ -119,7 +119,7 @@ export const fr: Messages = {
   'error.network': 'Impossible de joindre le service. Vérifiez votre connexion Internet et réessayez.',
   'error.generic':
     'Un problème est survenu. Veuillez réessayer. Si le problème persiste, contactez {support}.',
-  // Issue 15: relay and reserved domains, the start budget, the proof-of-work check.
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
   'error.domain_not_allowed.relay':
     'Les adresses de transfert et les alias (comme « Masquer mon adresse e-mail » ou Firefox Relay) ne peuvent pas être utilisés ici. Veuillez utiliser directement votre adresse e-mail professionnelle.',
   'error.domain_not_allowed.reserved':

@@ -118,7 +118,7 @@ export const ja: Messages = {
   'error.network': 'サービスに接続できませんでした。インターネット接続を確認して、もう一度お試しください。',
   'error.generic':
     '問題が発生しました。もう一度お試しください。問題が続く場合は、{support} までお問い合わせください。',
-  // Issue 15: relay and reserved domains, the start budget, the proof-of-work check.
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
   'error.domain_not_allowed.relay':
     '転送用やエイリアスのメール アドレス (「メールを非公開」や Firefox Relay など) はここでは使用できません。勤務先のメール アドレスそのものを使用してください。',
   'error.domain_not_allowed.reserved':

@@ -114,7 +114,7 @@ export const nl: Messages = {
     'We kunnen de dienst niet bereiken. Controleer uw internetverbinding en probeer het opnieuw.',
   'error.generic':
     'Er ging iets mis. Probeer het opnieuw. Blijft het misgaan? Neem dan contact op met {support}.',
-  // Issue 15: relay and reserved domains, the start budget, the proof-of-work check.
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
   'error.domain_not_allowed.relay':
     'Doorstuur- en aliasadressen (zoals ‘Verberg mijn e-mailadres’ of Firefox Relay) kunnen hier niet worden gebruikt. Gebruik uw zakelijke e-mailadres zelf.',
   'error.domain_not_allowed.reserved':
