@@ -8,6 +8,7 @@ import { createLogger } from '../../shared/log';
 import type {
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   PolicyProvider,
   PolicyStore,
   RateLimiter,
@@ -49,6 +50,8 @@ export interface WorldOptions {
   budgetPerHour?: number;
   /** Default `off` (CHALLENGE_MODE=off); the challenge tests turn it on with a cheap difficulty. */
   challengeMode?: ChallengeMode;
+  /** Spent challenges; default in memory. */
+  challengeLedger?: ChallengeLedger;
 }
 
 export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
@@ -65,7 +68,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const settings = someSignupSettings(options.settings);
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
-  const challengeLedger = new InMemoryChallengeLedger();
+  const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
   const ports: Ports = {
     signups,
     addresses,
