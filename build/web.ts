@@ -1,8 +1,8 @@
 /**
- * Builds the landing page (web/) into dist/web/: esbuild bundles web/main.ts, web/styles.css and the
- * proof-of-work worker (web/challengeWorker.ts) into content-hashed files, each with a brotli and a gzip
- * sibling, resolves `{{asset:NAME}}` references in web/index.html and writes manifest.json for the server
- * (shared/web/assets.ts).
+ * Builds the landing page (web/) into dist/web/: esbuild bundles web/main.ts, web/styles.css, the admin
+ * console and the proof-of-work worker (web/challengeWorker.ts) into
+ * content-hashed files, each with a brotli and a gzip sibling, resolves `{{asset:NAME}}` references in
+ * web/index.html and writes manifest.json for the server (shared/web/assets.ts).
  *
  *   node dist/build/web.js            # after tsc; or call buildWeb() from a test
  */
@@ -32,6 +32,16 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml; charset=utf-8',
+};
+
+/** Source → logical asset name: the landing page and the admin console (/console). */
+const ENTRIES: Record<string, string> = {
+  'web/main.ts': 'app.js',
+  'web/styles.css': 'app.css',
+  'web/console/main.ts': 'console.js',
+  'web/console/console.css': 'console.css',
+  // The proof-of-work solver runs as a worker from its own hashed file (CSP `worker-src 'self'`).
+  'web/challengeWorker.ts': 'challenge-worker.js',
 };
 
 /** Browsers the page supports: evergreen ones from the last few years (phones included). */
@@ -71,12 +81,10 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
 
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [
-      { in: 'web/main.ts', out: 'app' },
-      { in: 'web/styles.css', out: 'app' },
-      // The proof-of-work solver runs as a worker from its own hashed file (CSP `worker-src 'self'`).
-      { in: 'web/challengeWorker.ts', out: 'challenge-worker' },
-    ],
+    entryPoints: Object.keys(ENTRIES).map((entry) => ({
+      in: entry,
+      out: ENTRIES[entry]!.replace(/\.\w+$/, ''),
+    })),
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -96,12 +104,9 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
   const outputs: { logical: string; name: string; data: Buffer }[] = [];
   for (const file of result.outputFiles) {
     const meta = result.metafile.outputs[path.relative(root, file.path).split(path.sep).join('/')];
-    const ext = path.extname(file.path);
-    if (!meta?.entryPoint) throw new Error(`Unexpected esbuild output ${file.path}`);
-    const name = path.basename(file.path);
-    // `<out>-<HASH><ext>` → `<out><ext>`, the name web/index.html refers to.
-    const logical = `${name.slice(0, name.lastIndexOf('-'))}${ext}`;
-    outputs.push({ logical, name, data: Buffer.from(file.contents) });
+    const logical = meta?.entryPoint ? ENTRIES[meta.entryPoint] : undefined;
+    if (!logical) throw new Error(`Unexpected esbuild output ${file.path}`);
+    outputs.push({ logical, name: path.basename(file.path), data: Buffer.from(file.contents) });
   }
   const favicon = fs.readFileSync(path.join(root, 'web', 'favicon.svg'));
   outputs.push({
@@ -110,7 +115,13 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     data: favicon,
   });
 
-  const manifest: WebManifest = { version: 1, template: 'index.html', assets: {}, files: {} };
+  const manifest: WebManifest = {
+    version: 1,
+    template: 'index.html',
+    consoleTemplate: 'console.html',
+    assets: {},
+    files: {},
+  };
   for (const { logical, name, data } of outputs) {
     const contentType = CONTENT_TYPES[path.extname(name)];
     if (!contentType) throw new Error(`No content type for ${name}`);
@@ -128,14 +139,16 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     manifest.files[name] = info;
   }
 
-  const template = fs
-    .readFileSync(path.join(root, 'web', 'index.html'), 'utf8')
-    .replace(/\{\{asset:([\w.-]+)\}\}/g, (_, logical: string) => {
-      const name = manifest.assets[logical];
-      if (!name) throw new Error(`web/index.html references an unknown asset ${logical}`);
-      return `/assets/${name}`;
-    });
-  fs.writeFileSync(path.join(outDir, manifest.template), template);
+  const resolveAssets = (source: string) =>
+    fs
+      .readFileSync(path.join(root, source), 'utf8')
+      .replace(/\{\{asset:([\w.-]+)\}\}/g, (_, logical: string) => {
+        const name = manifest.assets[logical];
+        if (!name) throw new Error(`${source} references an unknown asset ${logical}`);
+        return `/assets/${name}`;
+      });
+  fs.writeFileSync(path.join(outDir, manifest.template), resolveAssets('web/index.html'));
+  fs.writeFileSync(path.join(outDir, 'console.html'), resolveAssets('web/console/index.html'));
   fs.writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { outDir, manifest };
 }

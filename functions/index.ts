@@ -1,11 +1,17 @@
 // Entry point for the production bundle (build/package.ts): importing a module registers its functions.
 import './adminPolicyGet';
 import './adminPolicyPut';
+import './adminRevocationDelete';
+import './adminRevocationsList';
+import './adminRevocationsPost';
 import './adminSignupDelete';
 import './adminSignupGet';
 import './adminSignupRetry';
 import './adminSignupsList';
 import './adminStats';
+import './approvalDecide';
+import './approvalGet';
+import './approvalPage';
 import './emailPoison';
 import './emailSender';
 import './health';

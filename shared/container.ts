@@ -6,6 +6,7 @@
  * the landing page) through `deps()`.
  */
 import { AcsEmailSender } from './adapters/acsEmailSender';
+import { JoseTokenVerifier } from './adapters/joseTokenVerifier';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
 import { StorageQueueInspector } from './adapters/queueDepth';
@@ -13,10 +14,12 @@ import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
+import { TableAccessStore } from './adapters/tableAccessStore';
 import { TableAuditLog } from './adapters/tableAudit';
 import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
+import { type AdminAuthenticator, entraAuthenticator, keyAuthenticator } from './adminAuth';
 import { type Config, getConfig } from './config';
 import { CHALLENGE_BASE_MAX_NUMBER } from './domain/admission';
 import type { Clock, EmailSender } from './ports';
@@ -26,6 +29,7 @@ import type { SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
 import { brandingFromConfig } from './web/branding';
 import { makeCspReportHandler } from './web/cspReportHandler';
+import { type ConsolePage, consoleSettingsFromConfig, makeConsolePage } from './web/consolePage';
 import { type LandingPage, loadLandingPage } from './web/landingPage';
 
 export { createServices, type Ports, type Settings } from './services/createServices';
@@ -61,6 +65,7 @@ export function emailSettings(config: Config): EmailSettings {
     budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
     budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
     retentionDays: config.RETENTION_FINISHED_DAYS,
+    approvalTtlDays: config.APPROVAL_TTL_DAYS,
     branding: {
       organizationName: config.BRAND_ORGANIZATION_NAME,
       logoUrl: config.BRAND_LOGO_URL,
@@ -75,7 +80,6 @@ export function emailSettings(config: Config): EmailSettings {
 export interface HttpSettings {
   trustedProxyHops: number;
   corsAllowedOrigins: readonly string[];
-  adminRequiredRole?: string;
 }
 
 /** Every setting the services and functions use, derived from the validated config once. */
@@ -86,7 +90,9 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
     email: emailSettings(config),
     provisioning: {
       ...signup,
-      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
+      approvalTtlDays: config.APPROVAL_TTL_DAYS,
+      organizationName: config.BRAND_ORGANIZATION_NAME,
       inviteRedirectUrl: config.INVITE_REDIRECT_URL,
       signInUrl: config.SIGN_IN_URL,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
@@ -100,6 +106,7 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
       emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
     },
     retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
     challenge: {
@@ -111,7 +118,6 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
     http: {
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
       corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
-      adminRequiredRole: config.ADMIN_REQUIRED_ROLE,
     },
   };
 }
@@ -160,6 +166,12 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     return client;
   };
   const signups = new TableSignupStore(table(TABLES.signups));
+  const directory = new GraphDirectory({
+    baseUrl: config.GRAPH_BASE_URL,
+    credential: config.GRAPH_STATIC_TOKEN
+      ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
+      : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
+  });
   return {
     signups,
     addresses: new TableAddressStore(table(TABLES.addresses)),
@@ -169,12 +181,10 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
     challenges: new TableChallengeLedger(table(TABLES.challenges)),
-    directory: new GraphDirectory({
-      baseUrl: config.GRAPH_BASE_URL,
-      credential: config.GRAPH_STATIC_TOKEN
-        ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
-        : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
-    }),
+    directory,
+    traces: directory,
+    // Revocations and created-guest records live in the policy table (their own partitions).
+    access: new TableAccessStore(table(TABLES.policy)),
     sender: createEmailSender(config, credential),
     clock: systemClock,
     /** Storage is reachable when a point read answers (404 included). */
@@ -184,21 +194,37 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
   };
 }
 
+/** ADMIN_AUTH=entra: tokens checked against the authority's keys; key: the host checked the function key. */
+export function createAdminAuthenticator(config: Config): AdminAuthenticator {
+  if (config.ADMIN_AUTH === 'key') return keyAuthenticator;
+  return entraAuthenticator(
+    new JoseTokenVerifier({
+      authority: config.ADMIN_AUTHORITY ?? '',
+      audiences: [config.ADMIN_AUDIENCE, config.ADMIN_CLIENT_ID].filter((a): a is string => !!a),
+    }),
+  );
+}
+
 function build() {
   const config = getConfig();
   const ports = createPorts(config);
   const settings = settingsFromConfig(config);
   let landing: LandingPage | undefined;
+  let adminConsole: ConsolePage | undefined;
+  const landingPage = () =>
+    (landing ??= loadLandingPage({
+      branding: brandingFromConfig(config),
+      defaultLocale: config.DEFAULT_LOCALE,
+    }));
   return {
     ...ports,
     ...createServices(ports, settings),
     http: settings.http,
+    adminAuth: createAdminAuthenticator(config),
     /** Built on first request: reads dist/web once. */
-    landingPage: () =>
-      (landing ??= loadLandingPage({
-        branding: brandingFromConfig(config),
-        defaultLocale: config.DEFAULT_LOCALE,
-      })),
+    landingPage,
+    consolePage: () =>
+      (adminConsole ??= makeConsolePage(landingPage().assets, consoleSettingsFromConfig(config))),
     cspReports: makeCspReportHandler(),
   };
 }

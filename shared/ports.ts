@@ -86,6 +86,19 @@ export interface Directory {
   addToGroup(groupId: string, userId: string): Promise<'added' | 'already_member'>;
   /** Deletes the user; resolves when it is already gone. */
   deleteUser(userId: string): Promise<void>;
+  /** DELETE /groups/{id}/members/{userId}/$ref; resolves `not_member` when it was not (404). */
+  removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'not_member'>;
+  /** True when the group exists (GET /groups/{id}); false on 404. */
+  groupExists(groupId: string): Promise<boolean>;
+}
+
+/**
+ * Exchange Online message traces through Graph (`GET /admin/exchange/tracing/messageTraces`,
+ * ExchangeMessageTrace.Read.All): proof that the organisation recently mailed an address.
+ */
+export interface MessageTraces {
+  /** True when a message with status Delivered reached `recipient` between `since` and `until`. */
+  deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean>;
 }
 
 /** Graph answered 404 for an object that should exist (replication lag right after creation). */
@@ -128,6 +141,8 @@ export interface SignupQuery {
   status?: SignupFlow['status'];
   /** Exact (normalised, ASCII) domain. */
   domain?: string;
+  /** The address's keyed hash (`SignupFlow.addressKey`): every flow of one address. */
+  addressKey?: string;
   /** createdAt ≥ createdFrom (ISO). */
   createdFrom?: string;
   /** createdAt < createdTo (ISO). */
@@ -203,6 +218,38 @@ export interface PolicyStore {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Access records (durable revocation, guests this service created)
+
+/** One revoked address: only its keyed hash (the `addressKey` form) is kept, never the address. */
+export interface Revocation {
+  emailHash: string;
+  revokedAt: string;
+  revokedBy: string;
+  reason?: string;
+  guestDeleted: boolean;
+  /** Managed groups the guest was removed from. */
+  groupsRemoved: number;
+}
+
+/** A guest our own invitation created (security review L8): the only kind `deleteGuest` may delete. */
+export interface CreatedGuest {
+  emailHash: string;
+  userId: string;
+  createdAt: string;
+}
+
+export interface AccessStore {
+  getRevocation(emailHash: string): Promise<Revocation | undefined>;
+  putRevocation(revocation: Revocation): Promise<void>;
+  /** False when there was none. */
+  deleteRevocation(emailHash: string): Promise<boolean>;
+  listRevocations(): Promise<Revocation[]>;
+  recordCreatedGuest(guest: CreatedGuest): Promise<void>;
+  createdGuest(emailHash: string): Promise<CreatedGuest | undefined>;
+  forgetCreatedGuest(emailHash: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Audit trail
 
 export const AUDIT_EVENTS = [
@@ -216,6 +263,11 @@ export const AUDIT_EVENTS = [
   'erased',
   'policy_changed',
   'admin_retry',
+  'not_eligible',
+  'approval_requested',
+  'approval_decided',
+  'revoked',
+  'revocation_lifted',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 
@@ -273,4 +325,41 @@ export interface ChallengeLedger {
   spend(id: string, expiresAt: Date): Promise<boolean>;
   /** Retention: forgets records that expired before `now` (a replay of those fails on expiry); resolves how many. */
   deleteExpired(now: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Admin sign-in (Entra access tokens)
+
+/** The claims of an access token whose signature, issuer, audience and lifetime were checked. */
+export interface VerifiedToken {
+  /** Object id of the user or service principal. */
+  oid: string;
+  /** The signed-in user's name; absent for an app (client credentials). */
+  preferredUsername?: string;
+  /** The calling client (v2 `azp`, v1 `appid`). */
+  clientId?: string;
+  roles: string[];
+}
+
+/** Why a token was refused, for the log (never the token itself). */
+export type TokenProblem =
+  | 'malformed'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'bad_signature'
+  | 'missing_claims'
+  | 'unavailable';
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError' as const;
+  constructor(readonly problem: TokenProblem) {
+    super(`The access token was refused (${problem}).`);
+  }
+}
+
+export interface AccessTokenVerifier {
+  /** Resolves the checked claims, or rejects with `InvalidTokenError`. */
+  verify(token: string): Promise<VerifiedToken>;
 }

@@ -4,10 +4,18 @@
  * failures and unexpected answers become `network` / `generic` errors the page can word kindly.
  */
 import type { DomainRefusal, ErrorCode } from '../shared/contracts/errors';
-import type { Resent, Signup, StartedSignup, Verified } from '../shared/contracts/http';
+import type {
+  ApprovalDecided,
+  ApprovalRequest,
+  Resent,
+  Signup,
+  StartedSignup,
+  Verified,
+} from '../shared/contracts/http';
 import { parseRetryAfter } from '../shared/domain/retryAfter';
 
-export type { Outcome, Resent, Signup, StartedSignup } from '../shared/contracts/http';
+export type { ApprovalRequest, Outcome, Resent, Signup, StartedSignup } from '../shared/contracts/http';
+export type NotEligibleReason = NonNullable<Signup['reason']>;
 
 export interface ApiError {
   /** The API's error code, or `network` (no answer) / `generic` (an answer we do not understand). */
@@ -76,6 +84,15 @@ export class SignupApi {
 
   status(signupId: string): Promise<ApiResult<Signup>> {
     return this.request<Signup>('GET', `/api/signups/${encodeURIComponent(signupId)}`);
+  }
+
+  /** The request behind a sponsor's link; reading it decides nothing. */
+  approval(token: string): Promise<ApiResult<ApprovalRequest>> {
+    return this.request<ApprovalRequest>('GET', `/api/approvals/${encodeURIComponent(token)}`);
+  }
+
+  decide(token: string, decision: 'approve' | 'deny'): Promise<ApiResult<ApprovalDecided>> {
+    return this.request('POST', `/api/approvals/${encodeURIComponent(token)}`, { decision });
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {

@@ -16,9 +16,15 @@ import {
 import { supportLink } from '../shared/web/branding';
 import { isCompleteCode, normalizeCode } from './code';
 import { append, clear, h, ids } from './dom';
-import type { Focus, Message, PageBranding, State, Step } from './state';
+import {
+  type Focus,
+  type Message,
+  NOT_ELIGIBLE_KEYS,
+  type PageBranding,
+  type State,
+  STEP_NUMBER,
+} from './state';
 
-const STEP_NUMBER: Record<Step, number> = { loading: 1, email: 1, code: 2, waiting: 3, done: 3, failed: 3 };
 const TOTAL_STEPS = 3;
 
 /** What the person can do on the page; the controller implements each. */
@@ -197,6 +203,10 @@ export class PageView {
         return 'page.waiting.heading';
       case 'failed':
         return 'common.failed.heading';
+      case 'approval':
+        return 'common.pendingApproval.heading';
+      case 'notEligible':
+        return 'common.notEligible.heading';
       case 'done':
         if (this.state.outcome === 'existing_guest') return 'common.ready.existingGuest.heading';
         if (this.state.outcome === 'existing_member') return 'common.ready.existingMember.heading';
@@ -256,6 +266,17 @@ export class PageView {
         return this.renderWaitingStep();
       case 'done':
         return this.renderDoneStep();
+      case 'approval':
+        return [h('p', {}, this.rich('common.pendingApproval.body'))];
+      case 'notEligible':
+        return [
+          h('p', {}, this.rich(NOT_ELIGIBLE_KEYS[this.state.notEligibleReason ?? 'not_partner'])),
+          h(
+            'p',
+            {},
+            this.actionButton('page.startAgain', this.actions.startAgain, 'button button-secondary'),
+          ),
+        ];
       case 'failed':
         return [
           // The email's wording is kinder than error.failed and does not repeat the heading.

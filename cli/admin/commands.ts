@@ -6,6 +6,8 @@ import type {
   AdminStats,
   PolicyView,
   RetryResult,
+  Revocation,
+  RevocationList,
 } from '../../shared/contracts/http';
 import { type Invocation, parseArgs, USAGE, UsageError } from './args';
 import { ApiError, type CliIo, client, explain } from './client';
@@ -99,6 +101,38 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       case 'stats': {
         const { data } = await call<AdminStats>('GET', '/api/admin/stats');
         print(data, () => formatStats(data));
+        break;
+      }
+      case 'revocations-list': {
+        const { data } = await call<RevocationList>('GET', '/api/admin/revocations');
+        print(data, () =>
+          data.items.length === 0
+            ? 'No revoked addresses.'
+            : data.items
+                .map(
+                  (r) => `${r.emailHash}  ${r.revokedAt}  ${r.revokedBy}${r.reason ? `  ${r.reason}` : ''}`,
+                )
+                .join('\n'),
+        );
+        break;
+      }
+      case 'revocations-add': {
+        const { email, deleteGuest, reason } = command;
+        const { data } = await call<Revocation>('POST', '/api/admin/revocations', {
+          email,
+          ...(deleteGuest ? { deleteGuest } : {}),
+          ...(reason ? { reason } : {}),
+        });
+        print(
+          data,
+          () =>
+            `Revoked (email hash ${data.emailHash}): removed from ${data.groupsRemoved} group(s)${data.guestDeleted ? ', guest deleted' : ''}.`,
+        );
+        break;
+      }
+      case 'revocations-lift': {
+        await call('DELETE', `/api/admin/revocations/${ids(command.emailHash)}`);
+        print({ emailHash: command.emailHash, lifted: true }, () => `Lifted ${command.emailHash}.`);
         break;
       }
     }

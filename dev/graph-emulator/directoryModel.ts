@@ -43,6 +43,16 @@ export interface EmulatedInvitation {
   createdDateTime: string;
 }
 
+/** One Exchange message trace (the fields proof of send reads). */
+export interface EmulatedMessageTrace {
+  id: string;
+  senderAddress: string;
+  recipientAddress: string;
+  status: string;
+  receivedDateTime: string;
+  subject: string;
+}
+
 export interface SeedUserInput {
   userType?: 'Guest' | 'Member';
   mail: string;
@@ -80,6 +90,8 @@ export class DirectoryModel {
   readonly users = new Map<string, EmulatedUser>();
   readonly groups = new Map<string, EmulatedGroup>();
   readonly invitations = new Map<string, EmulatedInvitation>();
+  /** Exchange message traces, oldest first (GET /admin/exchange/tracing/messageTraces). */
+  readonly messageTraces: EmulatedMessageTrace[] = [];
 
   constructor(
     readonly tenantDomain: string,
@@ -91,6 +103,28 @@ export class DirectoryModel {
     this.users.clear();
     this.groups.clear();
     this.invitations.clear();
+    this.messageTraces.length = 0;
+  }
+
+  /** Records that Exchange handled a message (seeded by tests: the emulator sends no mail). */
+  addMessageTrace(
+    input: Partial<Omit<EmulatedMessageTrace, 'id'>> & { recipientAddress: string },
+  ): EmulatedMessageTrace {
+    const trace: EmulatedMessageTrace = {
+      id: randomUUID(),
+      senderAddress: input.senderAddress ?? 'sender@contoso.com',
+      recipientAddress: input.recipientAddress,
+      status: input.status ?? 'Delivered',
+      receivedDateTime: input.receivedDateTime ?? new Date(this.now()).toISOString(),
+      subject: input.subject ?? '',
+    };
+    this.messageTraces.push(trace);
+    return trace;
+  }
+
+  /** Groups `userId` is a direct member of. */
+  groupsOf(userId: string): EmulatedGroup[] {
+    return [...this.groups.values()].filter((g) => g.members.has(userId));
   }
 
   /** False while a new object is inside the replication lag. */

@@ -2,7 +2,9 @@
  * `Directory` over Microsoft Graph v1.0 with `@microsoft/microsoft-graph-client`.
  *
  * Least privilege (application permissions): User.Invite.All (POST /invitations), User.Read.All (lookups),
- * GroupMember.ReadWrite.All (group add), plus User.ReadWrite.All only if `deleteUser` is used (admin/cleanup).
+ * GroupMember.ReadWrite.All (partner group add/remove, group check) only when partner groups are configured,
+ * ExchangeMessageTrace.Read.All (message traces) only for proof of send, and User.DeleteRestore.All only if
+ * `deleteUser` is used (revocation or erasure with deleteGuest).
  *
  * Middleware chain (built here rather than the SDK default, on purpose):
  *   BearerToken → RetryHandler (bounded) → AttemptPolicy (priority header, 10 s timeout, counting) → fetch
@@ -27,7 +29,13 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
-import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../ports';
+import {
+  NotFoundYetError,
+  type Directory,
+  type DirectoryUser,
+  type Invitation,
+  type MessageTraces,
+} from '../ports';
 import { parseRetryAfter } from '../domain/retryAfter';
 import { maskEmails } from '../domain/addressMask';
 
@@ -94,7 +102,7 @@ interface GraphUserPayload {
 
 const USER_SELECT = ['id', 'userType', 'mail', 'userPrincipalName', 'externalUserState'];
 
-export class GraphDirectory implements Directory {
+export class GraphDirectory implements Directory, MessageTraces {
   private readonly client: Client;
   private readonly baseUrl: string;
   private attempts = 0;
@@ -233,6 +241,54 @@ export class GraphDirectory implements Directory {
       if (asGraphFailure(error)?.status === 404) return;
       throw toDirectoryError(error, 'user delete');
     }
+  }
+
+  async removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'not_member'> {
+    try {
+      await this.client
+        .api(`/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(userId)}/$ref`)
+        .delete();
+      return 'removed';
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return 'not_member';
+      throw toDirectoryError(error, 'group remove');
+    }
+  }
+
+  async groupExists(groupId: string): Promise<boolean> {
+    try {
+      await this.client
+        .api(`/groups/${encodeURIComponent(groupId)}`)
+        .select(['id'])
+        .get();
+      return true;
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return false;
+      throw toDirectoryError(error, 'group read');
+    }
+  }
+
+  async deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean> {
+    const filter = [
+      `recipientAddress eq ${odataString(recipient)}`,
+      `status eq 'Delivered'`,
+      `receivedDateTime ge ${since.toISOString()}`,
+      `receivedDateTime le ${until.toISOString()}`,
+    ].join(' and ');
+    let page: unknown;
+    try {
+      page = (await this.client
+        .api('/admin/exchange/tracing/messageTraces')
+        .filter(encodeURIComponent(filter))
+        .top(1)
+        .get()) as unknown;
+    } catch (error) {
+      throw toDirectoryError(error, 'message trace');
+    }
+    const value = (page as { value?: unknown } | null)?.value;
+    if (!Array.isArray(value))
+      throw new GraphRequestError('Graph message trace returned no value array', 200, undefined);
+    return value.length > 0;
   }
 }
 

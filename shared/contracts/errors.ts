@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'signup_not_found',
   'method_not_allowed',
   'already_verified',
+  'already_decided',
+  'approval_not_found',
   'conflict',
   'precondition_failed',
   'payload_too_large',
@@ -26,6 +28,7 @@ export const ERROR_CODES = [
   'signups_paused',
   'busy',
   'storage_unavailable',
+  'identity_provider_unavailable',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);

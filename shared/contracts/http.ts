@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 
+import { ENROLMENT_MODES, NOT_ELIGIBLE_REASONS } from '../domain/accessPolicy';
 import { OUTCOMES, SIGNUP_STATUSES } from '../domain/signupFlow';
 import { AUDIT_EVENTS } from '../ports';
 import { QUEUES } from '../storageNames';
@@ -78,8 +79,30 @@ export const Signup = z.strictObject({
   outcome: Outcome.optional(),
   signInUrl: z.url().optional(),
   supportContact: z.string().optional(),
+  /** `not_eligible` only: why this verified address gets no account. */
+  reason: z.enum(NOT_ELIGIBLE_REASONS).optional(),
+  /** `pending_approval` only: a sponsor at the organisation decides; the person is emailed either way. */
+  decidedBy: z.literal('sponsor').optional(),
+  approvalExpiresAt: instant.optional(),
 });
 export type Signup = z.infer<typeof Signup>;
+
+/** `200` of `GET /api/approvals/{token}`: what the sponsor decides about (reading never decides). */
+export const ApprovalRequest = z.strictObject({
+  email: z.string(),
+  domain: z.string(),
+  status: z.enum(['pending', 'approved', 'denied']),
+  expiresAt: instant,
+});
+export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
+
+/** `POST /api/approvals/{token}` */
+export const ApprovalDecisionRequest = z.strictObject({ decision: z.enum(['approve', 'deny']) });
+export type ApprovalDecisionRequest = z.infer<typeof ApprovalDecisionRequest>;
+
+/** `200` of `POST /api/approvals/{token}` */
+export const ApprovalDecided = z.strictObject({ decision: z.enum(['approve', 'deny']), signupId: SignupId });
+export type ApprovalDecided = z.infer<typeof ApprovalDecided>;
 
 // ---- admin API ------------------------------------------------------------------------------------------
 
@@ -147,6 +170,43 @@ export const PausedDomain = z.strictObject({
 });
 export type PausedDomain = z.infer<typeof PausedDomain>;
 
+export const Partner = z.strictObject({
+  domain: z.string(),
+  groupIds: z.array(z.uuid()).max(20).optional(),
+  sponsors: z.array(z.email()).max(50).optional(),
+});
+export type Partner = z.infer<typeof Partner>;
+
+export const AccessPolicy = z.strictObject({
+  enrolment: z.enum(ENROLMENT_MODES),
+  proofOfSendDays: z.int(),
+  approvers: z.array(z.string()).readonly(),
+  partners: z.array(Partner).readonly(),
+});
+
+/** One revoked address: its keyed hash only, never the address. */
+export const Revocation = z.strictObject({
+  emailHash: z.string(),
+  revokedAt: instant,
+  revokedBy: z.string(),
+  reason: z.string().optional(),
+  guestDeleted: z.boolean(),
+  groupsRemoved: z.int().min(0),
+});
+export type Revocation = z.infer<typeof Revocation>;
+
+/** `POST /api/admin/revocations` */
+export const RevokeRequest = z.strictObject({
+  email: z.string().max(320),
+  deleteGuest: z.boolean().optional(),
+  reason: z.string().max(500).optional(),
+});
+export type RevokeRequest = z.infer<typeof RevokeRequest>;
+
+/** `200` of `GET /api/admin/revocations` */
+export const RevocationList = z.strictObject({ items: z.array(Revocation) });
+export type RevocationList = z.infer<typeof RevocationList>;
+
 /**
  * `PUT /api/admin/policy`, as documented. The service validates with its own stricter schema
  * (domain normalisation, trimming); a type test keeps the two the same shape.
@@ -159,6 +219,10 @@ export const PolicyInput = z.strictObject({
   blockedDomains: z.array(z.string()).max(500).optional(),
   domainDailyCap: z.int().min(1).optional(),
   pausedDomains: z.array(PausedDomain).max(500).optional(),
+  enrolment: z.enum(ENROLMENT_MODES).optional(),
+  proofOfSendDays: z.int().min(1).max(90).optional(),
+  approvers: z.array(z.email()).max(50).optional(),
+  partners: z.array(Partner).max(200).optional(),
   reason: z.string().max(500).optional(),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
@@ -171,6 +235,10 @@ export const StoredPolicy = z.strictObject({
   blockedDomains: z.array(z.string()),
   domainDailyCap: z.int().min(1).optional(),
   pausedDomains: z.array(PausedDomain),
+  enrolment: z.enum(ENROLMENT_MODES).optional(),
+  proofOfSendDays: z.int().min(1).max(90).optional(),
+  approvers: z.array(z.email()).max(50).optional(),
+  partners: z.array(Partner).max(200).optional(),
   updatedAt: instant.optional(),
   updatedBy: z.string().optional(),
 });
@@ -187,6 +255,8 @@ export const PolicyView = z.strictObject({
     organizationDomains: domains,
     allowedDomains: domains,
     blockedDomains: domains,
+    /** PARTNER_GROUP_IDS: the only groups a partner may name. */
+    managedGroupIds: domains,
   }),
   effective: z.object({
     signupsPaused: z.boolean(),
@@ -198,6 +268,7 @@ export const PolicyView = z.strictObject({
     blockedDomains: domains,
     pausedDomains: z.array(PausedDomain).readonly(),
     domainDailyCap: z.int().optional(),
+    access: AccessPolicy,
   }),
   builtInLists: z.array(
     z.object({

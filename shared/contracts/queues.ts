@@ -8,7 +8,13 @@ import { QUEUES, type QueueName } from '../storageNames';
 
 const signupId = z.string().min(1).max(64);
 
-export const EMAIL_KINDS = ['verification_code', 'account_ready', 'signup_failed'] as const;
+export const EMAIL_KINDS = [
+  'verification_code',
+  'account_ready',
+  'signup_failed',
+  'not_eligible',
+  'approval_request',
+] as const;
 
 /** `signup-email` (and its poison queue): which email to send for which sign-up. */
 export const EmailMessage = z.object({

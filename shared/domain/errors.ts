@@ -31,6 +31,8 @@ export const ERRORS = {
   },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   already_verified: { status: 409, message: 'This sign-up is already verified.' },
+  already_decided: { status: 409, message: 'This request has already been decided.' },
+  approval_not_found: { status: 404, message: 'This approval link is not valid or has expired.' },
   conflict: { status: 409, message: 'The resource was changed by someone else. Try again.' },
   precondition_failed: {
     status: 412,
@@ -43,6 +45,10 @@ export const ERRORS = {
   signups_paused: { status: 503, message: 'Sign-ups are paused at the moment. Please try again later.' },
   busy: { status: 503, message: 'Many people are signing up right now. Please try again in a minute.' },
   storage_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
+  identity_provider_unavailable: {
+    status: 503,
+    message: 'Sign-in cannot be checked right now (the identity provider did not answer). Try again.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; message: string }>;
 
 export class AppError extends Error {

@@ -1,5 +1,6 @@
 /** Sign-up records for admins: list, show, retry a failed one, erase one. */
 import { keyedHash, SIGNUP_ID_PATTERN } from '../domain/codes';
+import { parseEmailAddress } from '../domain/emailAddress';
 import {
   effectiveStatus,
   type Outcome,
@@ -39,6 +40,8 @@ export interface AdminSignup {
 }
 
 export interface ListSignupsInput {
+  /** Exact address: found by its keyed hash, never by comparing stored addresses. */
+  email?: string;
   status?: SignupStatus;
   domain?: string;
   from?: string;
@@ -88,6 +91,10 @@ export function makeAdminSignups(deps: AdminDeps) {
     const query: Omit<SignupQuery, 'top' | 'continuationToken'> = { now };
     if (input.status) query.status = input.status;
     if (input.domain) query.domain = domainOrThrow(input.domain, 'domain');
+    if (input.email !== undefined) {
+      const address = parseEmailAddress(input.email);
+      query.addressKey = keyedHash(settings.secret, 'address', address.rateLimitKey);
+    }
     if (input.from) query.createdFrom = new Date(input.from).toISOString();
     if (input.to) query.createdTo = new Date(input.to).toISOString();
 
@@ -194,10 +201,11 @@ export function makeAdminSignups(deps: AdminDeps) {
     let guestDeleted = false;
     if (options.deleteGuest) {
       // Only a guest this service created: never a member, never a guest someone else invited.
-      if (!flow || flow.outcome !== 'guest_created' || !flow.directoryUserId) {
+      // `guest_created` alone is not proof (security review L8): only our own invitation sets the flag.
+      if (!flow || !flow.guestCreatedByUs || !flow.directoryUserId) {
         throw new AppError(
           'conflict',
-          `deleteGuest removes only a guest account this service created (outcome guest_created); this sign-up's outcome is ${flow?.outcome ?? 'unknown'}. Nothing was erased.`,
+          `deleteGuest removes only a guest account this service's own invitation created; this sign-up's outcome is ${flow?.outcome ?? 'unknown'}. Nothing was erased.`,
         );
       }
       await deps.directory.deleteUser(flow.directoryUserId);

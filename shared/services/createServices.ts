@@ -4,12 +4,14 @@
  * builds them. Pure wiring: no config, no adapters, no I/O.
  */
 import type {
+  AccessStore,
   AddressStore,
   AuditLog,
   ChallengeLedger,
   Clock,
   Directory,
   EmailSender,
+  MessageTraces,
   PolicyProvider,
   PolicyStore,
   QueueInspector,
@@ -19,11 +21,13 @@ import type {
 } from '../ports';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
+import { makeApprovalService } from './approvalService';
 import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
 
 export interface Ports {
@@ -37,6 +41,10 @@ export interface Ports {
   /** Spent proof-of-work solutions (shared by every instance). */
   challenges: ChallengeLedger;
   directory: Directory;
+  /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
+  traces: MessageTraces;
+  /** Revocations and the guests this service created. */
+  access: AccessStore;
   sender: EmailSender;
   clock: Clock;
   /**
@@ -60,8 +68,15 @@ export interface Settings {
 }
 
 export function createServices(ports: Ports, settings: Settings) {
-  const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
+  const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const managedGroupIds = settings.provisioning.managedGroupIds;
+  /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
+  const missingManagedGroups = async () => {
+    const missing: string[] = [];
+    for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
+    return missing;
+  };
   const challengeService = makeChallengeService({
     ledger: ports.challenges,
     limiter,
@@ -69,6 +84,7 @@ export function createServices(ports: Ports, settings: Settings) {
     settings: settings.challenge,
   });
   return {
+    missingManagedGroups,
     policy,
     challengeService,
     signupService: makeSignupService({
@@ -86,12 +102,17 @@ export function createServices(ports: Ports, settings: Settings) {
       addresses,
       limiter,
       clock,
+      policy,
       sender: ports.sender,
       settings: settings.email,
     }),
     provisioningService: makeProvisioningService({
       signups,
       directory,
+      traces: ports.traces,
+      access,
+      policy,
+      missingManagedGroups,
       limiter,
       queue,
       audit,
@@ -121,6 +142,14 @@ export function createServices(ports: Ports, settings: Settings) {
       challenges: ports.challenges,
       clock,
       settings: settings.retention,
+    }),
+    approvalService: makeApprovalService({ signups, queue, clock, settings: settings.signup }),
+    revocationService: makeRevocationService({
+      access,
+      directory,
+      audit,
+      clock,
+      settings: { secret: settings.signup.secret, managedGroupIds },
     }),
   };
 }

@@ -65,10 +65,13 @@ export const ADDRESS_HISTORY_MS = DAY_MS;
 export function flowDeletableAt(flow: SignupFlow, settings: RetentionSettings): number | undefined {
   switch (flow.status) {
     case 'pending_verification':
+    case 'pending_approval':
+      // An unanswered approval request ends like an unverified start: at its expiry.
       return Date.parse(flow.expiresAt);
     case 'ready':
     case 'failed':
-    case 'expired': {
+    case 'expired':
+    case 'not_eligible': {
       const finished = flow.finishedAt ?? flow.lockedAt ?? flow.expiresAt;
       return Date.parse(finished) + settings.finishedDays * DAY_MS;
     }

@@ -4,9 +4,10 @@
  */
 import { START_BUDGET_KEY, startBudgetLimits } from '../domain/admission';
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
-import { checkDomain } from '../domain/domainPolicy';
-import { parseEmailAddress } from '../domain/emailAddress';
-import { isPaused, pausedDomainFor } from '../domain/policy';
+import type { NotEligibleReason } from '../domain/accessPolicy';
+import { type EmailAddress, parseEmailAddress } from '../domain/emailAddress';
+import { gate } from '../domain/killSwitch';
+import { isPaused } from '../domain/policy';
 import {
   codeExpiresAt,
   effectiveStatus,
@@ -79,6 +80,11 @@ export interface SignupView {
   outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
+  /** not_eligible: why (not_partner, no_recent_mail, denied, revoked). */
+  reason?: NotEligibleReason;
+  /** pending_approval: who decides (a sponsor at the organisation) and until when. */
+  decidedBy?: 'sponsor';
+  approvalExpiresAt?: string;
 }
 
 export function makeSignupService(deps: SignupDeps) {
@@ -100,11 +106,38 @@ export function makeSignupService(deps: SignupDeps) {
     }
   }
 
-  async function assertOpen(now: Date): Promise<void> {
+  /**
+   * The kill switch for every public step (security review M2): pause, domain verdict and paused domains,
+   * answered like `start` answers them.
+   */
+  async function assertMayProceed(address: EmailAddress, now: Date, log: Logger): Promise<void> {
+    const g = gate(address, await deps.policy.get(), now, settings.organizationName);
+    if (g.open) return;
+    if (g.code === 'signups_paused') throw pausedError(g.message);
+    log.event('domain_refused', { reason: g.reason, domain: address.domain });
+    // A paused domain's reason is the admin's text for the public (`detail`); the others are ours.
+    throw new AppError('domain_not_allowed', g.message, {
+      details: g.reason === 'paused' ? { reason: 'paused', detail: g.message } : { reason: g.reason },
+    });
+  }
+
+  /**
+   * The per-domain daily cap counts verified sign-ups only, keyed on the registrable domain (security
+   * review L3): strangers cannot use up a partner's day with starts, nor escape it with subdomains.
+   */
+  async function consumeDomainCap(flow: SignupFlow, log: Logger): Promise<void> {
     const policy = await deps.policy.get();
-    if (isPaused(policy, now)) {
-      const reason = policy.pauseReason || undefined;
-      throw new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
+    if (policy.domainDailyCap === undefined) return;
+    const registrable = parseEmailAddress(flow.email).registrableDomain;
+    const cap = [{ name: 'day', limit: policy.domainDailyCap, windowSeconds: 86_400 }];
+    const decision = await deps.limiter.consume(`domain-${registrable}`, cap, deps.clock.now());
+    if (!decision.allowed) {
+      log.event('domain_refused', { reason: 'capped', domain: flow.domain }, 'warn');
+      throw new AppError(
+        'domain_not_allowed',
+        'Today’s sign-ups for this domain have reached the limit set by the administrator. Please try again tomorrow.',
+        { details: { reason: 'capped' } },
+      );
     }
   }
 
@@ -137,38 +170,16 @@ export function makeSignupService(deps: SignupDeps) {
     log: Logger,
   ): Promise<StartedSignup> {
     // Cheapest first: the per-IP limit (so policy answers cannot be probed at speed, review L5), then the
-    // proof of work, before any parsing, policy read or write.
+    // proof of work (req 20), before any parsing, policy read or write.
     await limitIp('start', input.ip, log);
     await deps.challenges.verify(input.altcha, log);
     const now = deps.clock.now();
-    await assertOpen(now);
-    const address = parseEmailAddress(input.email);
     const policy = await deps.policy.get();
-    const verdict = checkDomain(address, { ...policy, organizationName: settings.organizationName });
-    if (!verdict.allowed) {
-      log.event('domain_refused', { reason: verdict.reason, domain: address.domain });
-      throw new AppError('domain_not_allowed', verdict.message, { details: { reason: verdict.reason } });
-    }
-    const paused = pausedDomainFor(policy, address.domain, now);
-    if (paused) {
-      log.event('domain_refused', { reason: 'paused', domain: address.domain });
-      throw new AppError('domain_not_allowed', paused.reason, {
-        details: { reason: 'paused', detail: paused.reason },
-      });
-    }
+    // Paused answers before the address is even parsed, as before.
+    if (isPaused(policy, now)) throw pausedError(policy.pauseReason || undefined);
+    const address = parseEmailAddress(input.email);
+    await assertMayProceed(address, now, log);
     await admitStart(log);
-    if (policy.domainDailyCap !== undefined) {
-      const cap = [{ name: 'day', limit: policy.domainDailyCap, windowSeconds: 86_400 }];
-      const decision = await deps.limiter.consume(`domain-${address.domain}`, cap, now);
-      if (!decision.allowed) {
-        log.event('domain_refused', { reason: 'capped', domain: address.domain }, 'warn');
-        throw new AppError(
-          'domain_not_allowed',
-          'Today’s sign-ups for this domain have reached the limit set by the administrator. Please try again tomorrow.',
-          { details: { reason: 'capped' } },
-        );
-      }
-    }
 
     const flow = newFlow({
       signupId: newSignupId(),
@@ -227,7 +238,10 @@ export function makeSignupService(deps: SignupDeps) {
     log: Logger,
   ): Promise<{ signupId: string; status: 'verified' }> {
     await limitIp('verify', input.ip, log);
+    const known = await load(input.signupId);
+    await assertMayProceed(parseEmailAddress(known.value.email), deps.clock.now(), log);
     let isCurrentFlow: boolean | undefined;
+    let capCounted = false;
     const after = await update(
       input.signupId,
       async (flow) => {
@@ -236,6 +250,16 @@ export function makeSignupService(deps: SignupDeps) {
           isCurrentFlow = address?.value.currentSignupId === flow.signupId;
         }
         const matches = codeMatches(settings.secret, flow.signupId, input.code, flow.codeHash);
+        // Counted once, and only for a code that would verify (a refusal leaves the code usable tomorrow).
+        if (
+          matches &&
+          isCurrentFlow &&
+          !capCounted &&
+          effectiveStatus(flow, deps.clock.now()) === 'pending_verification'
+        ) {
+          await consumeDomainCap(flow, log);
+          capCounted = true;
+        }
         return transition(
           flow,
           { type: 'code_submitted', matches, isCurrentFlow },
@@ -243,7 +267,7 @@ export function makeSignupService(deps: SignupDeps) {
           settings,
         );
       },
-      undefined,
+      known,
       (written) => [
         written.status === 'verified'
           ? auditEvent('verified', written, deps.clock.now(), { actor: 'recipient' })
@@ -281,9 +305,11 @@ export function makeSignupService(deps: SignupDeps) {
     input: { signupId: string; ip: string; altcha?: string },
     log: Logger,
   ): Promise<{ codeExpiresAt: string; resendAvailableAt: string }> {
+    // The per-IP limit, then the proof of work (req 20), before the sign-up is even read.
     await limitIp('start', input.ip, log);
     await deps.challenges.verify(input.altcha, log);
     const known = await load(input.signupId);
+    await assertMayProceed(parseEmailAddress(known.value.email), deps.clock.now(), log);
     const after = await update(
       input.signupId,
       (flow) => transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
@@ -312,7 +338,12 @@ export function makeSignupService(deps: SignupDeps) {
       view.outcome = flow.outcome;
       view.signInUrl = flow.signInUrl;
     }
-    if (current === 'failed') view.supportContact = settings.supportContact;
+    if (current === 'failed' || current === 'not_eligible') view.supportContact = settings.supportContact;
+    if (current === 'not_eligible') view.reason = flow.notEligibleReason;
+    if (current === 'pending_approval') {
+      view.decidedBy = 'sponsor';
+      view.approvalExpiresAt = flow.expiresAt;
+    }
     return view;
   }
 
@@ -320,3 +351,8 @@ export function makeSignupService(deps: SignupDeps) {
 }
 
 export type SignupService = ReturnType<typeof makeSignupService>;
+
+/** `signups_paused` with the admin's pause reason as the public `detail` (the page shows it). */
+function pausedError(reason: string | undefined): AppError {
+  return new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
+}

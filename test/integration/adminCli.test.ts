@@ -157,7 +157,7 @@ test('a wrong key exits 1 with "check RMS_SIGNUP_ADMIN_KEY"; the default key is 
   expect(await run(['stats'], cli)).toBe(1);
   expect(seen[0]?.key).toBe('dev-function-key');
   expect(err.join('\n')).toMatch(
-    /^401 unauthorized: A valid function key is required\.\nCheck RMS_SIGNUP_ADMIN_KEY/,
+    /^401 unauthorized: A valid function key is required\.\n.*with ADMIN_AUTH=key check RMS_SIGNUP_ADMIN_KEY/,
   );
 });
 

@@ -70,6 +70,9 @@ export function launchChromium(executablePath: string): Promise<Browser> {
 
 // ---- the local stack -----------------------------------------------------------------------------------
 
+export const CONSOLE_AUDIENCE = 'api://rms-signup-browser-test';
+export const CONSOLE_CLIENT_ID = 'rms-signup-browser-console';
+
 export interface LocalStack {
   url: string;
   host: LocalHost;
@@ -162,6 +165,11 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
         SUPPORT_CONTACT: 'it-help@fabrikam.com',
         PRIVACY_URL: 'https://fabrikam.com/privacy',
         ORGANIZATION_DOMAINS: 'fabrikam.com',
+        // The console signs in at the Graph emulator's local identity provider, as it would at Entra.
+        ADMIN_AUTH: 'entra',
+        ADMIN_AUTHORITY: graph.idp.authority(),
+        ADMIN_AUDIENCE: CONSOLE_AUDIENCE,
+        ADMIN_CLIENT_ID: CONSOLE_CLIENT_ID,
         ...settings,
       },
     });

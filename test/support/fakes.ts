@@ -3,7 +3,11 @@ import { decide, type Now, type RateWindows, usage } from '../../shared/domain/r
 import { effectiveStatus, type SignupFlow } from '../../shared/domain/signupFlow';
 import { AppError, ConcurrencyError } from '../../shared/errors';
 import type { LogSink } from '../../shared/log';
+import { DEFAULT_ACCESS_POLICY } from '../../shared/domain/accessPolicy';
 import type {
+  AccessStore,
+  CreatedGuest,
+  Revocation,
   AddressRecord,
   AddressStore,
   AuditEvent,
@@ -88,6 +92,7 @@ export class InMemorySignupStore implements SignupStore {
 function matchesQuery(flow: SignupFlow, query: SignupQuery): boolean {
   if (query.status && effectiveStatus(flow, query.now) !== query.status) return false;
   if (query.domain && flow.domain !== query.domain) return false;
+  if (query.addressKey && flow.addressKey !== query.addressKey) return false;
   if (query.createdFrom && flow.createdAt < query.createdFrom) return false;
   if (query.createdTo && flow.createdAt >= query.createdTo) return false;
   return true;
@@ -235,8 +240,39 @@ export function emptyPolicy(overrides: Partial<SignupPolicy> = {}): SignupPolicy
     allowedDomains: [],
     blockedDomains: [],
     pausedDomains: [],
+    access: { ...DEFAULT_ACCESS_POLICY },
     ...overrides,
   };
+}
+
+/** Revocations and created-guest records in memory. */
+export class InMemoryAccessStore implements AccessStore {
+  readonly revocations = new Map<string, Revocation>();
+  readonly createdGuests = new Map<string, CreatedGuest>();
+  getRevocation(emailHash: string): Promise<Revocation | undefined> {
+    return Promise.resolve(this.revocations.get(emailHash));
+  }
+  putRevocation(revocation: Revocation): Promise<void> {
+    this.revocations.set(revocation.emailHash, { ...revocation });
+    return Promise.resolve();
+  }
+  deleteRevocation(emailHash: string): Promise<boolean> {
+    return Promise.resolve(this.revocations.delete(emailHash));
+  }
+  listRevocations(): Promise<Revocation[]> {
+    return Promise.resolve([...this.revocations.values()]);
+  }
+  recordCreatedGuest(guest: CreatedGuest): Promise<void> {
+    this.createdGuests.set(guest.emailHash, { ...guest });
+    return Promise.resolve();
+  }
+  createdGuest(emailHash: string): Promise<CreatedGuest | undefined> {
+    return Promise.resolve(this.createdGuests.get(emailHash));
+  }
+  forgetCreatedGuest(emailHash: string): Promise<void> {
+    this.createdGuests.delete(emailHash);
+    return Promise.resolve();
+  }
 }
 
 /** Captures log lines as parsed JSON events, for assertions and log-scrub checks. */

@@ -25,6 +25,7 @@ import {
   emptyPolicy,
   FixedClock,
   FixedPolicy,
+  InMemoryAccessStore,
   InMemoryAuditLog,
   InMemoryAddressStore,
   InMemoryChallengeLedger,
@@ -36,6 +37,10 @@ import {
 } from './fakes';
 import { InMemoryDirectory } from './inMemoryDirectory';
 import { RecordingEmailSender } from './recordingEmailSender';
+
+/** Groups the test world's provisioner manages (its PARTNER_GROUP_IDS). */
+export const PARTNER_GROUP = '11111111-1111-4111-8111-111111111111';
+export const OTHER_PARTNER_GROUP = '22222222-2222-4222-8222-222222222222';
 
 export interface WorldOptions {
   settings?: Partial<SignupSettings>;
@@ -69,6 +74,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
   const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
+  const access = new InMemoryAccessStore();
   const ports: Ports = {
     signups,
     addresses,
@@ -79,6 +85,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     audit,
     challenges: challengeLedger,
     directory,
+    traces: directory,
+    access,
     sender,
     clock,
     policy: options.policy ?? policy,
@@ -98,6 +106,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       budgetPerMinute: options.budgetPerMinute ?? 30,
       budgetPerHour: options.budgetPerHour ?? 100,
       retentionDays: 30,
+      approvalTtlDays: 7,
       branding: {
         organizationName: 'Contoso',
         accentColor: '#0b5cad',
@@ -106,7 +115,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     },
     provisioning: {
       ...settings,
-      accessGroupId: 'access-group',
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
+      approvalTtlDays: 7,
       inviteRedirectUrl: 'https://signup.contoso.example/',
       signInUrl: 'https://myapplications.microsoft.com',
       graphWritesPerSecond: 20,
@@ -118,6 +128,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       emailBudgetPerMinute: options.budgetPerMinute ?? 30,
       emailBudgetPerHour: options.budgetPerHour ?? 100,
       graphWritesPerSecond: 20,
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
     },
     retention: { finishedDays: 30, auditDays: 180 },
     challenge: {
@@ -134,6 +145,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     emailService,
     provisioningService,
     retentionService,
+    approvalService,
+    revocationService,
   } = createServices(ports, servicesSettings(noLists));
 
   /**
@@ -215,6 +228,9 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     challenges,
     challengeLedger,
     emailService,
+    approvalService,
+    revocationService,
+    access,
     directory,
     sleeps,
     provisioningService,

@@ -40,6 +40,10 @@ describe('parseArgs', () => {
       { kind: 'signups-list', query: { status: 'failed', domain: 'fabrikam.com', top: '20' }, all: true },
     ],
     [
+      ['signups', 'list', '--email', 'Pat@Fabrikam.com'],
+      { kind: 'signups-list', query: { email: 'Pat@Fabrikam.com' }, all: false },
+    ],
+    [
       ['pause', '--reason', 'Back at noon', '--until', '2026-12-01T12:00:00Z'],
       {
         kind: 'policy-set',
@@ -138,6 +142,62 @@ describe('parseArgs', () => {
   });
 });
 
+describe('the access model in the CLI', () => {
+  test('policy set takes enrolment, approvers and partners; revocations list|add|lift', () => {
+    expect(
+      parseArgs([
+        'policy',
+        'set',
+        '--enrolment',
+        'approval',
+        '--approvers',
+        'a@contoso.com,b@contoso.com',
+        '--partner',
+        'Fabrikam.com:11111111-1111-4111-8111-111111111111:s@contoso.com',
+        '--remove-partner',
+        'old.com',
+      ]).command,
+    ).toEqual({
+      kind: 'policy-set',
+      changes: {
+        enrolment: 'approval',
+        approvers: ['a@contoso.com', 'b@contoso.com'],
+        partners: [
+          {
+            domain: 'fabrikam.com',
+            groupIds: ['11111111-1111-4111-8111-111111111111'],
+            sponsors: ['s@contoso.com'],
+          },
+        ],
+        removePartners: ['old.com'],
+      },
+    });
+    expect(() => parseArgs(['policy', 'set', '--enrolment', 'everyone'])).toThrow(UsageError);
+    expect(parseArgs(['revocations', 'add', 'bob@fabrikam.com', '--delete-guest']).command).toEqual({
+      kind: 'revocations-add',
+      email: 'bob@fabrikam.com',
+      deleteGuest: true,
+    });
+    expect(parseArgs(['revocations', 'lift', 'abc']).command).toEqual({
+      kind: 'revocations-lift',
+      emailHash: 'abc',
+    });
+    expect(parseArgs(['revocations', 'list']).command).toEqual({ kind: 'revocations-list' });
+  });
+
+  test('a pause keeps the partners, enrolment and approvers (a PUT replaces the whole policy)', () => {
+    const partners = [{ domain: 'fabrikam.com', groupIds: ['g'], sponsors: [] }];
+    const current: StoredPolicy = { ...EMPTY, enrolment: 'partners', approvers: ['a@contoso.com'], partners };
+    expect(applyChanges(current, { signupsPaused: true })).toMatchObject({
+      signupsPaused: true,
+      enrolment: 'partners',
+      approvers: ['a@contoso.com'],
+      partners,
+    });
+    expect(applyChanges(current, { removePartners: ['fabrikam.com'] }).partners).toBeUndefined();
+  });
+});
+
 describe('applyChanges (the body of the PUT)', () => {
   const current: StoredPolicy = {
     signupsPaused: true,
@@ -224,7 +284,12 @@ describe('formatting', () => {
         updatedBy: 'alice',
       },
       etag: 'W/"1"',
-      settings: { organizationDomains: ['contoso.com'], allowedDomains: [], blockedDomains: [] },
+      settings: {
+        organizationDomains: ['contoso.com'],
+        allowedDomains: [],
+        blockedDomains: [],
+        managedGroupIds: [],
+      },
       effective: {
         signupsPaused: true,
         pausedNow: true,
@@ -232,6 +297,7 @@ describe('formatting', () => {
         allowedDomains: [],
         blockedDomains: ['b.com'],
         pausedDomains: [],
+        access: { enrolment: 'open', proofOfSendDays: 30, approvers: [], partners: [] },
       },
       builtInLists: [],
     });
@@ -284,6 +350,8 @@ describe('formatting', () => {
       ready: 2,
       failed: 0,
       expired: 0,
+      pending_approval: 0,
+      not_eligible: 0,
     };
     const text = formatStats({
       generatedAt: '2026-11-25T12:00:00.000Z',
@@ -307,10 +375,11 @@ describe('formatting', () => {
   });
 
   test('errors say what to check', () => {
-    expect(explain(new ApiError(401, 'unauthorized', 'A valid function key is required.'))).toMatch(
-      /check RMS_SIGNUP_ADMIN_KEY/i,
-    );
-    expect(explain(new ApiError(403, 'forbidden', 'x'))).toContain('RMS_SIGNUP_TOKEN');
+    const unauthorized = explain(new ApiError(401, 'unauthorized', 'Sign in.'));
+    expect(unauthorized).toMatch(/check RMS_SIGNUP_ADMIN_KEY/i);
+    expect(unauthorized).toContain('az account get-access-token --resource <ADMIN_AUDIENCE>');
+    expect(unauthorized).toContain('RMS_SIGNUP_TOKEN');
+    expect(explain(new ApiError(403, 'forbidden', 'x'))).toContain('RmsSignup.Admin');
     expect(explain(new ApiError(409, 'conflict', 'Only a failed sign-up can be retried'))).toBe(
       '409 conflict: Only a failed sign-up can be retried',
     );
