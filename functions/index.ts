@@ -22,6 +22,7 @@ import './provisioner';
 import './provisionPoison';
 import './repairStuckFlows';
 import './retention';
+import './signupChallenge';
 import './signupResend';
 import './signupStart';
 import './signupStatus';

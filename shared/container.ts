@@ -19,10 +19,12 @@ import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAccessStore } from './adapters/tableAccessStore';
 import { TableAuditLog } from './adapters/tableAudit';
+import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type AdminAuthenticator, entraAuthenticator, keyAuthenticator } from './adminAuth';
 import { type Config, getConfig } from './config';
+import { CHALLENGE_BASE_MAX_NUMBER } from './domain/admission';
 import type { Clock, EmailSender } from './ports';
 import { createServices, type Ports, type Settings } from './services/createServices';
 import type { EmailSettings } from './services/emailService';
@@ -49,6 +51,8 @@ export function signupSettings(config: Config): SignupSettings {
     ipStartsPerMinute: config.IP_STARTS_PER_MINUTE,
     ipStartsPerHour: config.IP_STARTS_PER_HOUR,
     ipVerifiesPerMinute: config.IP_VERIFIES_PER_MINUTE,
+    startBudgetPerMinute: config.START_BUDGET_PER_MINUTE,
+    startBudgetPerHour: config.START_BUDGET_PER_HOUR,
     defaultLocale: config.DEFAULT_LOCALE,
     supportContact: config.SUPPORT_CONTACT,
     organizationName: config.BRAND_ORGANIZATION_NAME,
@@ -114,6 +118,12 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       emailTransport: config.EMAIL_TRANSPORT,
       senderAddress: config.EMAIL_SENDER_ADDRESS,
       codeHmacSecret: config.CODE_HMAC_SECRET,
+    },
+    challenge: {
+      mode: config.CHALLENGE_MODE,
+      secret: config.CODE_HMAC_SECRET,
+      baseMaxNumber: CHALLENGE_BASE_MAX_NUMBER,
+      startBudget: { perMinute: config.START_BUDGET_PER_MINUTE, perHour: config.START_BUDGET_PER_HOUR },
     },
     http: {
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
@@ -188,6 +198,7 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     queues: new StorageQueueInspector(queueClient),
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
+    challenges: new TableChallengeLedger(table(TABLES.challenges)),
     directory: new TracedDirectory(graph, tracing),
     traces: graph,
     tenant: new GraphTenantInspector(graph),

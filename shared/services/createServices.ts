@@ -7,6 +7,7 @@ import type {
   AccessStore,
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   Clock,
   Directory,
   EmailSender,
@@ -25,6 +26,7 @@ import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
 import { makeApprovalService } from './approvalService';
+import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
 import { registerOperationalGauges } from './operationalGauges';
@@ -42,6 +44,8 @@ export interface Ports {
   queues: QueueInspector;
   policyStore: PolicyStore;
   audit: AuditLog;
+  /** Spent proof-of-work solutions (shared by every instance). */
+  challenges: ChallengeLedger;
   directory: Directory;
   /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
   traces: MessageTraces;
@@ -73,6 +77,7 @@ export interface Settings {
   admin: AdminSettings;
   retention: RetentionSettings;
   readiness: ReadinessSettings;
+  challenge: ChallengeSettings;
 }
 
 export function createServices(ports: Ports, settings: Settings) {
@@ -88,15 +93,23 @@ export function createServices(ports: Ports, settings: Settings) {
     for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
     return missing;
   };
+  const challengeService = makeChallengeService({
+    ledger: ports.challenges,
+    limiter,
+    clock,
+    settings: settings.challenge,
+  });
   return {
     missingManagedGroups,
     policy,
+    challengeService,
     signupService: makeSignupService({
       signups,
       addresses,
       limiter,
       queue,
       policy,
+      challenges: challengeService,
       clock,
       settings: settings.signup,
       metrics,
@@ -147,6 +160,7 @@ export function createServices(ports: Ports, settings: Settings) {
       addresses,
       limiter,
       audit,
+      challenges: ports.challenges,
       clock,
       settings: settings.retention,
     }),

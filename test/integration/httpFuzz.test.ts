@@ -922,6 +922,11 @@ beforeAll(async () => {
     IP_STARTS_PER_MINUTE: '100000',
     IP_STARTS_PER_HOUR: '1000000',
     IP_VERIFIES_PER_MINUTE: '100000',
+    START_BUDGET_PER_MINUTE: '100000',
+    START_BUDGET_PER_HOUR: '1000000',
+    // Off so fuzzed start/resend bodies reach parsing and policy; the challenge check itself is fuzzed
+    // through GET /api/challenge payloads in test/unit/challenge.test.ts and publicDoor tests.
+    CHALLENGE_MODE: 'off',
     CORS_ALLOWED_ORIGINS: CORS_ORIGIN,
   });
   scrubRules = {

@@ -8,12 +8,14 @@ import { createLogger } from '../../shared/log';
 import type {
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   PolicyProvider,
   PolicyStore,
   RateLimiter,
   SignupStore,
 } from '../../shared/ports';
 import type { PolicyLists } from '../../shared/domain/policy';
+import type { ChallengeMode } from '../../shared/services/challengeService';
 import { createServices, type Ports, type Settings } from '../../shared/services/createServices';
 import { FakeTenant } from './fakeTenant';
 import type { SignupSettings } from '../../shared/services/signupService';
@@ -27,6 +29,7 @@ import {
   InMemoryAccessStore,
   InMemoryAuditLog,
   InMemoryAddressStore,
+  InMemoryChallengeLedger,
   InMemoryPolicyStore,
   InMemoryQueue,
   InMemoryQueueInspector,
@@ -51,6 +54,10 @@ export interface WorldOptions {
   clock?: FixedClock;
   budgetPerMinute?: number;
   budgetPerHour?: number;
+  /** Default `off` (CHALLENGE_MODE=off); the challenge tests turn it on with a cheap difficulty. */
+  challengeMode?: ChallengeMode;
+  /** Spent challenges; default in memory. */
+  challengeLedger?: ChallengeLedger;
 }
 
 export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
@@ -67,6 +74,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const settings = someSignupSettings(options.settings);
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
+  const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
   const access = new InMemoryAccessStore();
   const ports: Ports = {
     signups,
@@ -76,6 +84,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     queues: new InMemoryQueueInspector(),
     policyStore: new InMemoryPolicyStore(),
     audit,
+    challenges: challengeLedger,
     directory,
     traces: directory,
     access,
@@ -130,10 +139,17 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       senderAddress: 'DoNotReply@contoso.example',
       codeHmacSecret: settings.secret,
     },
+    challenge: {
+      mode: options.challengeMode ?? 'off',
+      secret: settings.secret,
+      baseMaxNumber: 1000,
+      startBudget: { perMinute: settings.startBudgetPerMinute, perHour: settings.startBudgetPerHour },
+    },
   });
   const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
   const {
     signupService,
+    challengeService: challenges,
     emailService,
     provisioningService,
     retentionService,
@@ -217,6 +233,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     log,
     settings,
     signupService,
+    challenges,
+    challengeLedger,
     emailService,
     approvalService,
     revocationService,
