@@ -34,7 +34,7 @@ const trigger = (name: string) =>
   Object.values(registered.find((r) => r.name === name)?.bindings ?? {}).find((b) => b.direction === 'in');
 
 test('each admin file registers one function named after it', () => {
-  expect(adminFiles.length).toBe(11);
+  expect(adminFiles.length).toBe(12);
   expect(registered.map((r) => r.name).sort()).toEqual(
     [...adminFiles.map((f) => f.replace(/\.ts$/, '')), 'retention'].sort(),
   );
