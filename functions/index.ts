@@ -1,9 +1,11 @@
 // Entry point for the production bundle (build/package.ts): importing a module registers its functions.
 import './adminPolicyGet';
 import './adminPolicyPut';
+import './adminReadiness';
 import './adminRevocationDelete';
 import './adminRevocationsList';
 import './adminRevocationsPost';
+import './adminSignupDecide';
 import './adminSignupDelete';
 import './adminSignupGet';
 import './adminSignupRetry';

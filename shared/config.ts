@@ -245,11 +245,11 @@ export const SETTINGS = {
     scope: 'local',
     description: 'Dev only: a fixed bearer token for the Graph emulator. Refused for graph.microsoft.com.',
   },
-  GRAPH_ACCESS_GROUP_ID: {
-    schema: z.string().min(1),
+  OTEL_EXPORTER: {
+    schema: z.enum(['azure', 'console', 'otlp', 'none']),
     optional: true,
     description:
-      'No longer used: guests join no group by default (identity first); partner groups come from the run-time policy and must be listed in `PARTNER_GROUP_IDS`.',
+      'Where traces and metrics go: azure (Application Insights), console, otlp (OTEL_EXPORTER_OTLP_ENDPOINT) or none. Default: azure when APPLICATIONINSIGHTS_CONNECTION_STRING is set, else none.',
   },
   PARTNER_GROUP_IDS: {
     schema: z

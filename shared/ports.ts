@@ -311,6 +311,89 @@ export interface AuditLog {
 export interface QueueInspector {
   /** Approximate number of messages in the queue; 0 when the queue does not exist. */
   approximateDepth(queue: QueueName): Promise<number>;
+  /** Seconds since the oldest visible message was inserted (peeked, not dequeued); 0 when empty or absent. */
+  oldestMessageAgeSeconds(queue: QueueName, now: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Telemetry (OpenTelemetry behind shared/telemetry; a no-op when no exporter is configured)
+
+export type TelemetryAttributes = Record<string, string | number | boolean | undefined>;
+
+/** W3C trace context (https://www.w3.org/TR/trace-context/) as carried inside a queue message. */
+export interface TraceCarrier {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export type SpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+export interface Tracing {
+  /**
+   * Runs `fn` in a new span: a child of `parent` when given (the context a queue message carried), else of
+   * the active span. A thrown error marks the span failed (its type only: messages may hold personal data).
+   */
+  inSpan<T>(
+    name: string,
+    options: { kind?: SpanKind; attributes?: TelemetryAttributes; parent?: TraceCarrier },
+    fn: () => Promise<T>,
+  ): Promise<T>;
+  /** The active trace context, to put inside an outgoing queue message; `{}` when tracing is off. */
+  currentContext(): TraceCarrier;
+}
+
+export const COUNTERS = [
+  'signups.started',
+  'signups.verified',
+  'signups.ready',
+  'signups.failed',
+  'email.sent',
+  'email.deferred',
+  'email.bounced',
+  'graph.requests',
+] as const;
+export type CounterName = (typeof COUNTERS)[number];
+
+export const GAUGES = ['budget.utilisation', 'queue.age'] as const;
+export type GaugeName = (typeof GAUGES)[number];
+
+export interface GaugeReading {
+  value: number;
+  attributes: TelemetryAttributes;
+}
+
+export interface Metrics {
+  /** Adds `value` (default 1) to a counter. Never throws. */
+  count(name: CounterName, attributes?: TelemetryAttributes, value?: number): void;
+  /** A gauge read at every export; a failing `read` skips that export's readings. */
+  gauge(name: GaugeName, read: () => Promise<GaugeReading[]>): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant readiness (read-only Graph reads of the tenant's B2B settings)
+
+/** The parts of the tenant's settings the readiness check judges, as Graph returns them. */
+export interface TenantInspector {
+  /** App roles granted to the app's identity (the access token's `roles` claim); undefined when unreadable. */
+  grantedRoles(): Promise<string[] | undefined>;
+  /** GET /policies/authorizationPolicy (Policy.Read.All). */
+  authorizationPolicy(): Promise<{ allowInvitesFrom?: string; guestUserRoleId?: string }>;
+  /** GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email (Policy.Read.All). */
+  emailOtpConfiguration(): Promise<{ state?: string; allowExternalIdToUseEmailOtp?: string }>;
+  /** GET /policies/crossTenantAccessPolicy/default (Policy.Read.All): inbound B2B collaboration. */
+  inboundB2bCollaboration(): Promise<{ usersAndGroups?: string; applications?: string }>;
+  /** The tenant's B2B invitation allow or block list (beta b2bManagementPolicies); undefined = none set. */
+  invitationDomainList(): Promise<{ allowed?: string[]; blocked?: string[] } | undefined>;
+  /** GET /groups/{id}: undefined when it does not exist. */
+  group(groupId: string): Promise<{ id: string; visibility?: string | null } | undefined>;
+}
+
+/** Graph refused a read (401/403): the identity lacks the permission, so the setting is unknown. */
+export class AccessDeniedError extends Error {
+  override name = 'AccessDeniedError' as const;
+  constructor(readonly status: number) {
+    super(`access denied (${status})`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

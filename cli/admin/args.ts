@@ -25,8 +25,10 @@ Commands:
   signups list [--email ADDRESS] [--status S] [--domain D] [--from ISO] [--to ISO] [--top N] [--all]
   signups show <id>                       One sign-up and its audit trail
   signups retry <id>                      Re-queue provisioning of a failed sign-up
+  signups decide <id> approve|deny        Decide a sign-up waiting for approval
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
   stats                                   Counts, top domains, budgets and queue depths
+  readiness                               Tenant readiness checks with fixes (exit 2 when one fails)
   revocations list                        Revoked addresses (email hashes only)
   revocations add <email> [--delete-guest] [--reason TEXT]
                                           Revoke: leave every partner group, never enrol again
@@ -71,8 +73,10 @@ export type Command =
   | { kind: 'signups-list'; query: Record<string, string>; all: boolean }
   | { kind: 'signups-show'; signupId: string }
   | { kind: 'signups-retry'; signupId: string }
+  | { kind: 'signups-decide'; signupId: string; decision: 'approve' | 'deny' }
   | { kind: 'signups-erase'; signupId: string; deleteGuest: boolean }
   | { kind: 'stats' }
+  | { kind: 'readiness' }
   | { kind: 'revocations-list' }
   | { kind: 'revocations-add'; email: string; deleteGuest: boolean; reason?: string }
   | { kind: 'revocations-lift'; emailHash: string }
@@ -239,6 +243,13 @@ export function parseArgs(argv: string[]): Invocation {
           case 'retry':
             allowOnly(values, [], name);
             return { kind: 'signups-retry', signupId: oneId(positionals, name) };
+          case 'decide': {
+            allowOnly(values, [], name);
+            const [, , signupId, decision, ...rest] = positionals;
+            if (!signupId || (decision !== 'approve' && decision !== 'deny') || rest.length > 0)
+              throw new UsageError('"signups decide" needs a sign-up id and approve or deny');
+            return { kind: 'signups-decide', signupId, decision };
+          }
           case 'erase':
             allowOnly(values, ['delete-guest'], name);
             return {
@@ -247,7 +258,7 @@ export function parseArgs(argv: string[]): Invocation {
               deleteGuest: values['delete-guest'] === true,
             };
           default:
-            throw new UsageError('Use "signups list|show|retry|erase"');
+            throw new UsageError('Use "signups list|show|retry|decide|erase"');
         }
       case 'revocations':
         return revocationCommand(values, positionals, name);
@@ -255,6 +266,10 @@ export function parseArgs(argv: string[]): Invocation {
         if (positionals.length !== 1) throw new UsageError('"stats" takes no arguments');
         allowOnly(values, [], 'stats');
         return { kind: 'stats' };
+      case 'readiness':
+        if (positionals.length !== 1) throw new UsageError('"readiness" takes no arguments');
+        allowOnly(values, [], 'readiness');
+        return { kind: 'readiness' };
       default:
         throw new UsageError(`Unknown command "${group}"`);
     }

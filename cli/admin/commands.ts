@@ -1,8 +1,10 @@
 /** The commands: each calls the admin API and prints its answer as a table or, with --json, as JSON. */
 import type {
   AdminSignup,
+  ApprovalDecided,
   AdminSignupDetail,
   AdminSignupPage,
+  AdminReadiness,
   AdminStats,
   PolicyView,
   RetryResult,
@@ -11,7 +13,7 @@ import type {
 } from '../../shared/contracts/http';
 import { type Invocation, parseArgs, USAGE, UsageError } from './args';
 import { ApiError, type CliIo, client, explain } from './client';
-import { formatPolicy, formatSignup, formatSignups, formatStats } from './format';
+import { formatPolicy, formatReadiness, formatSignup, formatSignups, formatStats } from './format';
 import { applyChanges } from './policy';
 
 const ids = (id: string) => encodeURIComponent(id);
@@ -85,6 +87,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         );
         break;
       }
+      case 'signups-decide': {
+        const { data } = await call<ApprovalDecided>(
+          'POST',
+          `/api/admin/signups/${ids(command.signupId)}/decision`,
+          { decision: command.decision },
+        );
+        print(data, () =>
+          data.decision === 'approve'
+            ? `Approved ${data.signupId}; it is queued for provisioning.`
+            : `Denied ${data.signupId}; the requester is told.`,
+        );
+        break;
+      }
       case 'signups-erase': {
         await call(
           'DELETE',
@@ -102,6 +117,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         const { data } = await call<AdminStats>('GET', '/api/admin/stats');
         print(data, () => formatStats(data));
         break;
+      }
+      case 'readiness': {
+        const { data } = await call<AdminReadiness>('GET', '/api/admin/readiness');
+        print(data, () => formatReadiness(data));
+        // A failed check is a misconfigured tenant: scripts (infra/deploy.sh) can tell from the exit code.
+        return data.checks.some((c) => c.status === 'fail') ? 2 : 0;
       }
       case 'revocations-list': {
         const { data } = await call<RevocationList>('GET', '/api/admin/revocations');

@@ -30,6 +30,8 @@ export interface EmulatedGroup {
   mailNickname: string;
   mailEnabled: boolean;
   securityEnabled: boolean;
+  /** `HiddenMembership` hides the member list from non-members (what the app's groups must have). */
+  visibility?: string | null;
   members: Set<string>;
   visibleAt: number;
 }
@@ -168,6 +170,8 @@ export class DirectoryModel {
         mailNickname: id,
         mailEnabled: false,
         securityEnabled: true,
+        // A group the app is configured with exists as the deployment creates it: membership hidden.
+        visibility: 'HiddenMembership',
         members: new Set(),
         visibleAt: 0,
       };

@@ -26,6 +26,7 @@ async function createGroup({ state, baseUrl }: EmulatorContext, ex: Exchange): P
     mailNickname: body.mailNickname as string,
     mailEnabled: body.mailEnabled as boolean,
     securityEnabled: body.securityEnabled as boolean,
+    visibility: typeof body.visibility === 'string' ? body.visibility : null,
     members: new Set(),
     visibleAt: Date.now() + state.config.replicationLagMs,
   });

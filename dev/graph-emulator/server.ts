@@ -13,6 +13,7 @@ import { registerInvitationRoutes } from './invitations';
 import { registerMessageTraceRoutes } from './messageTraces';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
+import { registerTenantRoutes } from './tenant';
 import { registerUserRoutes } from './users';
 
 export interface GraphEmulatorOptions {
@@ -43,6 +44,7 @@ const MODULES: RouteModule[] = [
   registerInvitationRoutes,
   registerUserRoutes,
   registerGroupRoutes,
+  registerTenantRoutes,
   registerMessageTraceRoutes,
   registerControlRoutes,
 ];

@@ -30,6 +30,7 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
 import {
+  AccessDeniedError,
   NotFoundYetError,
   type Directory,
   type DirectoryUser,
@@ -105,6 +106,7 @@ const USER_SELECT = ['id', 'userType', 'mail', 'userPrincipalName', 'externalUse
 export class GraphDirectory implements Directory, MessageTraces {
   private readonly client: Client;
   private readonly baseUrl: string;
+  private readonly authProvider: TokenCredentialAuthenticationProvider;
   private attempts = 0;
 
   constructor(options: GraphDirectoryOptions) {
@@ -119,6 +121,7 @@ export class GraphDirectory implements Directory, MessageTraces {
     const authProvider = new TokenCredentialAuthenticationProvider(options.credential, {
       scopes: options.scopes ?? [GRAPH_DEFAULT_SCOPE],
     });
+    this.authProvider = authProvider;
     const maxInProcessDelay = options.retry?.maxInProcessDelaySeconds ?? 5;
     const retryOptions = new RetryHandlerOptions(
       1,
@@ -232,6 +235,26 @@ export class GraphDirectory implements Directory, MessageTraces {
       }
       throw toDirectoryError(error, 'group add');
     }
+  }
+
+  /**
+   * GET of a read-only resource (tenant readiness): the body, undefined on 404, `AccessDeniedError` on
+   * 401/403 (a permission the identity lacks), `TransientError`/`GraphRequestError` otherwise.
+   */
+  async read(path: string, version: 'v1.0' | 'beta' = 'v1.0'): Promise<unknown> {
+    try {
+      return (await this.client.api(path).version(version).get()) as unknown;
+    } catch (error) {
+      const status = asGraphFailure(error)?.status;
+      if (status === 404) return undefined;
+      if (status === 401 || status === 403) throw new AccessDeniedError(status);
+      throw toDirectoryError(error, 'read');
+    }
+  }
+
+  /** The bearer token the client sends (its claims name the identity's app roles). */
+  async accessToken(): Promise<string> {
+    return this.authProvider.getAccessToken();
   }
 
   async deleteUser(userId: string): Promise<void> {

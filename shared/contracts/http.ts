@@ -309,3 +309,29 @@ export const AdminStats = z.strictObject({
   ),
 });
 export type AdminStats = z.infer<typeof AdminStats>;
+
+/** The tenant readiness checks (shared/services/readinessService.ts), in the order they are reported. */
+export const READINESS_CHECK_IDS = [
+  'graph_roles',
+  'email_otp',
+  'guest_invitations',
+  'guest_access_restricted',
+  'inbound_b2b',
+  'invitation_domains',
+  'groups',
+  'acs_sender_domain',
+  'key_vault_secret',
+] as const;
+
+export const ReadinessCheck = z.strictObject({
+  id: z.enum(READINESS_CHECK_IDS),
+  status: z.enum(['pass', 'warn', 'fail']),
+  message: z.string(),
+  /** What to do; empty when the check passed. */
+  fix: z.string(),
+});
+export type ReadinessCheck = z.infer<typeof ReadinessCheck>;
+
+/** `200` of `GET /api/admin/readiness` */
+export const AdminReadiness = z.strictObject({ checks: z.array(ReadinessCheck) });
+export type AdminReadiness = z.infer<typeof AdminReadiness>;

@@ -32,6 +32,9 @@ export interface SignupFlow {
   domain: string;
   locale: string;
   correlationId: string;
+  /** W3C trace context of the start request: later hops (verify, provisioning) continue its trace. */
+  traceparent?: string;
+  tracestate?: string;
   createdAt: string;
   /** The flow cannot be verified (or, while `pending_approval`, decided) after this instant. */
   expiresAt: string;

@@ -4,6 +4,7 @@
  * token, and only possible while the request is pending and unexpired.
  */
 import { approvalTokenMatches, signupIdOfToken } from '../domain/approvalToken';
+import { SIGNUP_ID_PATTERN } from '../domain/codes';
 import { parseEmailAddress } from '../domain/emailAddress';
 import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../domain/signupFlow';
 import { AppError } from '../errors';
@@ -68,15 +69,43 @@ export function makeApprovalService(deps: ApprovalDeps) {
     decision: ApprovalDecision,
     log: Logger,
   ): Promise<{ decision: ApprovalDecision; signupId: string }> {
-    const known = await load(token);
+    return apply(await load(token), decision, 'sponsor', log);
+  }
+
+  /**
+   * An admin's decision about a pending sign-up, by its id: the same single-use transition, audited with
+   * the admin as actor. A flow not waiting for approval (and never decided) answers 409 `conflict`.
+   */
+  async function decideById(
+    signupId: string,
+    decision: ApprovalDecision,
+    actor: string,
+    log: Logger,
+  ): Promise<{ decision: ApprovalDecision; signupId: string }> {
+    const known = SIGNUP_ID_PATTERN.test(signupId) ? await deps.signups.get(signupId) : undefined;
+    if (!known) throw new AppError('not_found', 'No sign-up with this id.');
+    try {
+      return await apply(known, decision, actor, log);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'approval_not_found') {
+        throw new AppError('conflict', 'Only a sign-up waiting for approval can be decided.');
+      }
+      throw error;
+    }
+  }
+
+  async function apply(
+    known: Versioned<SignupFlow>,
+    decision: ApprovalDecision,
+    actor: string,
+    log: Logger,
+  ): Promise<{ decision: ApprovalDecision; signupId: string }> {
     const written = await updateFlow(
       deps.signups,
       known.value.signupId,
       (f) => transition(f, { type: 'approval_decided', decision }, deps.clock.now(), settings),
       known,
-      (w) => [
-        auditEvent('approval_decided', w, deps.clock.now(), { actor: 'sponsor', details: { decision } }),
-      ],
+      (w) => [auditEvent('approval_decided', w, deps.clock.now(), { actor, details: { decision } })],
     );
     if (!written) throw new AppError('approval_not_found');
     const flow = written.value;
@@ -88,11 +117,12 @@ export function makeApprovalService(deps: ApprovalDeps) {
       correlationId: flow.correlationId,
       address: maskEmail(flow.email),
       decision,
+      actor,
     });
     return { decision, signupId: flow.signupId };
   }
 
-  return { get, decide };
+  return { get, decide, decideById };
 }
 
 export type ApprovalService = ReturnType<typeof makeApprovalService>;

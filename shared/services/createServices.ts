@@ -11,6 +11,7 @@ import type {
   Clock,
   Directory,
   EmailSender,
+  Metrics,
   MessageTraces,
   PolicyProvider,
   PolicyStore,
@@ -18,14 +19,19 @@ import type {
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  TenantInspector,
+  Tracing,
 } from '../ports';
+import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
 import { makeApprovalService } from './approvalService';
 import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
+import { registerOperationalGauges } from './operationalGauges';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
+import { makeReadinessService, type ReadinessSettings } from './readinessService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
 import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
@@ -54,6 +60,12 @@ export interface Ports {
   policy?: PolicyProvider & { invalidate?(): void };
   /** How the provisioner waits in process (tests advance a fixed clock instead). */
   sleep?: (ms: number) => Promise<void>;
+  /** The tenant's B2B settings, for the readiness check. */
+  tenant: TenantInspector;
+  /** Counters and gauges (OpenTelemetry in production); default: none. */
+  metrics?: Metrics;
+  /** Spans; default: none. */
+  tracing?: Tracing;
 }
 
 /** Every service's settings, derived from config once (`settingsFromConfig` in the container). */
@@ -64,12 +76,16 @@ export interface Settings {
   /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
   admin: AdminSettings;
   retention: RetentionSettings;
+  readiness: ReadinessSettings;
   challenge: ChallengeSettings;
 }
 
 export function createServices(ports: Ports, settings: Settings) {
   const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const metrics = ports.metrics ?? noMetrics;
+  const tracing = ports.tracing ?? noTracing;
+  registerOperationalGauges(metrics, { limiter, queues: ports.queues, clock, settings: settings.admin });
   const managedGroupIds = settings.provisioning.managedGroupIds;
   /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
   const missingManagedGroups = async () => {
@@ -96,6 +112,8 @@ export function createServices(ports: Ports, settings: Settings) {
       challenges: challengeService,
       clock,
       settings: settings.signup,
+      metrics,
+      tracing,
     }),
     emailService: makeEmailService({
       signups,
@@ -105,6 +123,7 @@ export function createServices(ports: Ports, settings: Settings) {
       policy,
       sender: ports.sender,
       settings: settings.email,
+      metrics,
     }),
     provisioningService: makeProvisioningService({
       signups,
@@ -119,6 +138,7 @@ export function createServices(ports: Ports, settings: Settings) {
       clock,
       sleep: ports.sleep,
       settings: settings.provisioning,
+      metrics,
     }),
     adminService: makeAdminService({
       signups,
@@ -134,6 +154,7 @@ export function createServices(ports: Ports, settings: Settings) {
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
       onPolicyChanged: () => policy.invalidate?.(),
     }),
+    readinessService: makeReadinessService({ tenant: ports.tenant, policy, settings: settings.readiness }),
     retentionService: makeRetentionService({
       signups,
       addresses,

@@ -32,11 +32,13 @@ import type {
   AddressStore,
   Clock,
   EmailSender,
+  Metrics,
   PolicyProvider,
   RateLimiter,
   SignupStore,
   Versioned,
 } from '../ports';
+import { noMetrics } from '../telemetry/noop';
 import { auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
 
@@ -63,6 +65,7 @@ export interface EmailDeps {
   policy: PolicyProvider;
   clock: Clock;
   settings: EmailSettings;
+  metrics?: Metrics;
 }
 
 /** How long a held message waits before it looks at the policy again (the policy cache is 5 s). */
@@ -100,6 +103,7 @@ const DAY = 24 * 3600_000;
 export function makeEmailService(deps: EmailDeps) {
   const { settings } = deps;
   const budgetLimits = emailBudgetLimits(settings.budgetPerMinute, settings.budgetPerHour);
+  const metrics = deps.metrics ?? noMetrics;
 
   /** Takes one token from the budget shared by every instance; refused tokens are not counted. */
   async function takeBudget(): Promise<number | undefined> {
@@ -134,6 +138,10 @@ export function makeEmailService(deps: EmailDeps) {
         : message.kind === 'approval_request'
           ? await sendApprovalRequest(message.signupId, log)
           : await sendNotice(message, log));
+    if (outcome.action === 'sent') metrics.count('email.sent', { kind: message.kind });
+    if (outcome.action === 'requeue') {
+      metrics.count('email.deferred', { kind: message.kind, reason: outcome.reason });
+    }
     if (outcome.action !== 'sent') {
       log.event(outcome.action === 'requeue' ? 'email_deferred' : 'email_dropped', {
         signupId: message.signupId,
@@ -379,7 +387,11 @@ export function makeEmailService(deps: EmailDeps) {
         { ...about, transient, error: transient ? error.kind : errorName(error) },
         transient ? 'warn' : 'error',
       );
-      if (!transient) throw error;
+      // A permanent refusal (bad address, rejected sender): the closest the app sees to a bounce.
+      if (!transient) {
+        metrics.count('email.bounced', { kind: about.kind });
+        throw error;
+      }
       return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
     }
   }
@@ -410,6 +422,7 @@ export function makeEmailService(deps: EmailDeps) {
     await markFlow(message.signupId, (f) =>
       transition(f, { type: 'email_failed' }, deps.clock.now(), settings),
     );
+    metrics.count('signups.failed', { outcome: 'email_failed' });
     log.event('poison_message', { queue: 'email', signupId: message.signupId, kind: message.kind }, 'error');
   }
 

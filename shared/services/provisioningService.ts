@@ -37,7 +37,9 @@ import {
   type RateLimiter,
   type SignupStore,
   type Versioned,
+  type Metrics,
 } from '../ports';
+import { noMetrics } from '../telemetry/noop';
 import { QUEUES } from '../storageNames';
 import type { NotEligibleReason } from '../domain/accessPolicy';
 import { audit, auditEvent } from './audit';
@@ -68,6 +70,7 @@ export interface ProvisioningDeps {
   clock: Clock;
   settings: ProvisioningSettings;
   sleep?: (ms: number) => Promise<void>;
+  metrics?: Metrics;
   /** Managed groups that do not exist; asked once, at first use, so a typo is logged at once. */
   missingManagedGroups?: () => Promise<string[]>;
 }
@@ -436,6 +439,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       () => [auditEvent('provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } })],
     );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
+    (deps.metrics ?? noMetrics).count('signups.ready', { outcome });
     log.event('signup_provisioned', {
       signupId: flow.signupId,
       correlationId: flow.correlationId,
@@ -463,6 +467,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     const failed = written?.value;
     if (failed?.status !== 'failed') return;
     await deps.queue.send(QUEUES.email, { signupId: message.signupId, kind: 'signup_failed' });
+    (deps.metrics ?? noMetrics).count('signups.failed', { outcome: 'provisioning_failed' });
     await audit(deps.audit, log, 'failed', failed, deps.clock.now(), {
       details: { reason: reason.slice(0, 200) },
     });

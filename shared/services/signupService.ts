@@ -19,7 +19,7 @@ import {
   type SignupStatus,
   transition,
 } from '../domain/signupFlow';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail } from '../domain/addressMask';
 import { type Logger } from '../log';
@@ -27,12 +27,15 @@ import type {
   AuditEvent,
   AddressStore,
   Clock,
+  Metrics,
   PolicyProvider,
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  Tracing,
   Versioned,
 } from '../ports';
+import { noMetrics, noTracing } from '../telemetry/noop';
 import { auditEvent } from './audit';
 import type { ChallengeService } from './challengeService';
 import { requeueIfStuck } from './stuckFlows';
@@ -63,6 +66,8 @@ export interface SignupDeps {
   challenges: Pick<ChallengeService, 'verify'>;
   clock: Clock;
   settings: SignupSettings;
+  metrics?: Metrics;
+  tracing?: Tracing;
 }
 
 export interface StartedSignup {
@@ -158,17 +163,31 @@ export function makeSignupService(deps: SignupDeps) {
     }
   }
 
-  async function start(
-    input: {
-      email: string;
-      locale?: string;
-      acceptLanguage?: string;
-      ip: string;
-      correlationId: string;
-      altcha?: string;
-    },
-    log: Logger,
-  ): Promise<StartedSignup> {
+  const metrics = deps.metrics ?? noMetrics;
+  const tracing = deps.tracing ?? noTracing;
+
+  type StartInput = {
+    email: string;
+    locale?: string;
+    acceptLanguage?: string;
+    ip: string;
+    correlationId: string;
+    altcha?: string;
+  };
+
+  /** Counts every start by outcome: `accepted`, or the error code it was refused with. */
+  async function start(input: StartInput, log: Logger): Promise<StartedSignup> {
+    try {
+      const started = await startFlow(input, log);
+      metrics.count('signups.started', { outcome: 'accepted' });
+      return started;
+    } catch (error) {
+      metrics.count('signups.started', { outcome: isAppError(error) ? error.code : 'error' });
+      throw error;
+    }
+  }
+
+  async function startFlow(input: StartInput, log: Logger): Promise<StartedSignup> {
     // Cheapest first: the per-IP limit (so policy answers cannot be probed at speed, review L5), then the
     // proof of work (req 20), before any parsing, policy read or write.
     await limitIp('start', input.ip, log);
@@ -196,6 +215,7 @@ export function makeSignupService(deps: SignupDeps) {
       now,
       flowTtlHours: settings.flowTtlHours,
     });
+    Object.assign(flow, tracing.currentContext());
     // The same three writes for every address, new, known or throttled: the email function decides
     // later, out of band, whether and when a code goes out.
     await deps.signups.create(flow, [auditEvent('started', flow, now, { actor: 'recipient' })]);
@@ -288,11 +308,18 @@ export function makeSignupService(deps: SignupDeps) {
       address: maskEmail(after.email),
     };
     if (after.status === 'verified') {
-      await deps.queue.send(QUEUES.provision, { signupId: after.signupId });
+      // The verify request is a trace of its own (a new browser request): the provisioning hop continues
+      // the sign-up's trace from start instead, with this request linked to it.
+      const signupTrace = { traceparent: after.traceparent, tracestate: after.tracestate };
+      await tracing.inSpan('signup verified', { parent: signupTrace }, () =>
+        deps.queue.send(QUEUES.provision, { signupId: after.signupId }),
+      );
+      metrics.count('signups.verified', { outcome: 'verified' });
       log.event('signup_verified', fields);
       return { signupId: after.signupId, status: 'verified' };
     }
     const locked = after.lockedAt !== undefined;
+    metrics.count('signups.verified', { outcome: locked ? 'locked' : 'invalid_code' });
     log.event(
       locked ? 'signup_locked' : 'verify_failed',
       { ...fields, failures: after.failedSubmissions },

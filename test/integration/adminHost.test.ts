@@ -25,6 +25,7 @@ const ENTRY = [
   'adminSignupsList',
   'adminSignupGet',
   'adminSignupRetry',
+  'adminSignupDecide',
   'adminSignupDelete',
   'adminStats',
   'retention',
@@ -39,6 +40,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/admin/signups'],
   ['GET', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA'],
   ['POST', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA/retry'],
+  ['POST', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA/decision'],
   ['DELETE', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA'],
   ['GET', '/api/admin/stats'],
 ];

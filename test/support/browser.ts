@@ -141,7 +141,6 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
       queueMessageLeaseSeconds: 30,
       env: {
         CODE_HMAC_SECRET: 'browser-test-secret-browser-test-secret-0123',
-        GRAPH_ACCESS_GROUP_ID: 'rms-access-group',
         GRAPH_BASE_URL: graph.url,
         GRAPH_STATIC_TOKEN: 'dev-token',
         EMAIL_TRANSPORT: 'smtp',

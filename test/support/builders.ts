@@ -58,7 +58,6 @@ export function testConfig(extra: Record<string, string> = {}): Config {
   return parseConfig({
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     CODE_HMAC_SECRET: TEST_SECRET,
-    GRAPH_ACCESS_GROUP_ID: 'group',
     EMAIL_TRANSPORT: 'smtp',
     TRUSTED_PROXY_HOPS: '1',
     ADMIN_AUDIENCE: 'api://rms-signup-test',

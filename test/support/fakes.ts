@@ -340,8 +340,12 @@ export class InMemoryPolicyStore implements PolicyStore {
 
 export class InMemoryQueueInspector implements QueueInspector {
   readonly depths = new Map<QueueName, number>();
+  readonly ages = new Map<QueueName, number>();
   async approximateDepth(queue: QueueName) {
     return this.depths.get(queue) ?? 0;
+  }
+  async oldestMessageAgeSeconds(queue: QueueName) {
+    return this.ages.get(queue) ?? 0;
   }
 }
 

@@ -62,7 +62,6 @@ export async function startTestStack(
     ...launched.wiring,
     EMAIL_TRANSPORT: 'smtp',
     GRAPH_STATIC_TOKEN: 'e2e-token',
-    GRAPH_ACCESS_GROUP_ID: ACCESS_GROUP,
     TRUSTED_PROXY_HOPS: '1',
     // These suites drive the admin API with the function key; entra mode has its own tests.
     ADMIN_AUTH: 'key',

@@ -17,6 +17,7 @@ import type {
 import type { PolicyLists } from '../../shared/domain/policy';
 import type { ChallengeMode } from '../../shared/services/challengeService';
 import { createServices, type Ports, type Settings } from '../../shared/services/createServices';
+import { FakeTenant } from './fakeTenant';
 import type { SignupSettings } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
 import { someSignupSettings } from './builders';
@@ -90,6 +91,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     sender,
     clock,
     policy: options.policy ?? policy,
+    tenant: new FakeTenant(),
     sleep: async (ms) => {
       sleeps.push(ms);
       clock.advance(ms);
@@ -131,6 +133,12 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
     },
     retention: { finishedDays: 30, auditDays: 180 },
+    readiness: {
+      groupIds: ['access-group'],
+      emailTransport: 'smtp',
+      senderAddress: 'DoNotReply@contoso.example',
+      codeHmacSecret: settings.secret,
+    },
     challenge: {
       mode: options.challengeMode ?? 'off',
       secret: settings.secret,

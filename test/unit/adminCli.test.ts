@@ -30,6 +30,7 @@ describe('parseArgs', () => {
       { kind: 'signups-show', signupId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
     ],
     [['signups', 'retry', 'abc'], { kind: 'signups-retry', signupId: 'abc' }],
+    [['signups', 'decide', 'abc', 'deny'], { kind: 'signups-decide', signupId: 'abc', decision: 'deny' }],
     [
       ['signups', 'erase', 'abc', '--delete-guest'],
       { kind: 'signups-erase', signupId: 'abc', deleteGuest: true },

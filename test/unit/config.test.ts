@@ -64,17 +64,15 @@ describe('configuration', () => {
     );
   });
 
-  test('PARTNER_GROUP_IDS takes comma-separated object ids and refuses anything else; no access group is required', () => {
+  test('PARTNER_GROUP_IDS takes comma-separated object ids and refuses anything else', () => {
     const config = parseConfig({
       ...example.Values,
-      GRAPH_ACCESS_GROUP_ID: '',
       PARTNER_GROUP_IDS: ' 11111111-1111-4111-8111-111111111111 ,22222222-2222-4222-8222-22222222222A',
     });
     expect(config.PARTNER_GROUP_IDS).toEqual([
       '11111111-1111-4111-8111-111111111111',
       '22222222-2222-4222-8222-22222222222a',
     ]);
-    expect(config.GRAPH_ACCESS_GROUP_ID).toBeUndefined();
     expect(config.APPROVAL_TTL_DAYS).toBe(7);
     expect(() => parseConfig({ ...example.Values, PARTNER_GROUP_IDS: 'all-staff' })).toThrow(
       /PARTNER_GROUP_IDS/,
