@@ -25,6 +25,7 @@ import './provisioner';
 import './provisionPoison';
 import './repairStuckFlows';
 import './retention';
+import './signupChallenge';
 import './signupResend';
 import './signupStart';
 import './signupStatus';

@@ -400,6 +400,11 @@ var applicationSettings = {
   IP_STARTS_PER_HOUR: ''
   IP_VERIFIES_PER_MINUTE: ''
   TRUSTED_PROXY_HOPS: '1' // the App Service front end appends exactly one X-Forwarded-For entry
+  CHALLENGE_MODE: '' // altcha: proof of work on start and resend
+  // Starts admitted: two thirds of the email budget, so code emails for admitted starts, resends and
+  // account-ready emails fit in what ACS accepts.
+  START_BUDGET_PER_MINUTE: string(max(1, emailBudgetPerMinute * 2 / 3))
+  START_BUDGET_PER_HOUR: string(max(1, emailBudgetPerHour * 2 / 3))
   CORS_ALLOWED_ORIGINS: join(corsAllowedOrigins, ',')
   ORGANIZATION_DOMAINS: join(organizationDomains, ',')
   ALLOWED_DOMAINS: join(allowedDomains, ',')

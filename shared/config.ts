@@ -124,6 +124,24 @@ export const SETTINGS = {
     default: '30',
     description: 'Code submissions per client IP per minute.',
   },
+  CHALLENGE_MODE: {
+    schema: z.enum(['altcha', 'off']),
+    default: 'altcha',
+    description:
+      '`altcha`: start and resend need a solved proof-of-work challenge from `GET /api/challenge` (the page solves it in a worker). `off`: no challenge (tests).',
+  },
+  START_BUDGET_PER_MINUTE: {
+    schema: int(1, 100000),
+    default: '20',
+    description:
+      'Global sign-up starts admitted per minute across all instances; more are shed with 503 `busy`. Keep it below EMAIL_BUDGET_PER_MINUTE.',
+  },
+  START_BUDGET_PER_HOUR: {
+    schema: int(1, 1000000),
+    default: '66',
+    description:
+      'Global sign-up starts admitted per hour across all instances; more are shed with 503 `busy`. Keep it below EMAIL_BUDGET_PER_HOUR.',
+  },
   TRUSTED_PROXY_HOPS: {
     schema: int(0, 10),
     default: '0',

@@ -21,12 +21,14 @@ import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAccessStore } from './adapters/tableAccessStore';
 import { TableAuditLog } from './adapters/tableAudit';
 import { TableGuestLedger } from './adapters/tableGuestLedger';
+import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 
 import type { LifecycleSettings } from './domain/guestLedger';
 import { type AdminAuthenticator, entraAuthenticator, keyAuthenticator } from './adminAuth';
 import { type Config, getConfig, signInUrlOf } from './config';
+import { CHALLENGE_BASE_MAX_NUMBER } from './domain/admission';
 import type { Clock, EmailSender } from './ports';
 import { createServices, type Ports, type Settings } from './services/createServices';
 import type { EmailSettings } from './services/emailService';
@@ -53,6 +55,8 @@ export function signupSettings(config: Config): SignupSettings {
     ipStartsPerMinute: config.IP_STARTS_PER_MINUTE,
     ipStartsPerHour: config.IP_STARTS_PER_HOUR,
     ipVerifiesPerMinute: config.IP_VERIFIES_PER_MINUTE,
+    startBudgetPerMinute: config.START_BUDGET_PER_MINUTE,
+    startBudgetPerHour: config.START_BUDGET_PER_HOUR,
     defaultLocale: config.DEFAULT_LOCALE,
     supportContact: config.SUPPORT_CONTACT,
     organizationName: config.BRAND_ORGANIZATION_NAME,
@@ -144,6 +148,12 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       senderAddress: config.EMAIL_SENDER_ADDRESS,
       codeHmacSecret: config.CODE_HMAC_SECRET,
     },
+    challenge: {
+      mode: config.CHALLENGE_MODE,
+      secret: config.CODE_HMAC_SECRET,
+      baseMaxNumber: CHALLENGE_BASE_MAX_NUMBER,
+      startBudget: { perMinute: config.START_BUDGET_PER_MINUTE, perHour: config.START_BUDGET_PER_HOUR },
+    },
     http: {
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
       corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
@@ -217,6 +227,7 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     queues: new StorageQueueInspector(queueClient),
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
+    challenges: new TableChallengeLedger(table(TABLES.challenges)),
     directory: new TracedDirectory(graph, tracing),
     accounts: graph,
     ledger: new TableGuestLedger(table(TABLES.guests)),

@@ -461,6 +461,20 @@ export interface GuestLedgerStore {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Proof-of-work challenges (shared/services/challengeService.ts)
+
+/** Solved challenges already used, shared by every instance so a solution is accepted once anywhere. */
+export interface ChallengeLedger {
+  /**
+   * Records `id` (a solved challenge) as spent until `expiresAt`. Resolves false when it was already spent
+   * (a replay). Atomic: of two concurrent calls with one id, exactly one resolves true.
+   */
+  spend(id: string, expiresAt: Date): Promise<boolean>;
+  /** Retention: forgets records that expired before `now` (a replay of those fails on expiry); resolves how many. */
+  deleteExpired(now: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Admin sign-in (Entra access tokens)
 
 /** The claims of an access token whose signature, issuer, audience and lifetime were checked. */

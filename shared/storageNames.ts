@@ -14,6 +14,7 @@ export const TABLES = {
   policy: 'policy',
   audit: 'audit',
   guests: 'guests',
+  challenges: 'challenges',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -33,11 +33,21 @@ export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; 
 
 const TIMEOUT_MS = 20_000;
 
+/** Where start and resend get their solved proof-of-work challenge (web/challenge.ts). */
+export interface ChallengeSource {
+  take(): Promise<string | undefined>;
+}
+
+const CHALLENGE_ERRORS: ReadonlySet<string> = new Set(['challenge_required', 'challenge_failed']);
+
 export class SignupApi {
   /** Server clock minus ours, from the Date header, so countdowns do not depend on the phone's clock. */
   private offsetMs = 0;
 
-  constructor(private readonly fetcher: typeof fetch = (input, init) => fetch(input, init)) {}
+  constructor(
+    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
+    private readonly challenges?: ChallengeSource,
+  ) {}
 
   /** "Now" on the server's clock. */
   now(): number {
@@ -49,11 +59,14 @@ export class SignupApi {
     locale: string,
     intent: 'join' | 'leave' | 'reset' = 'join',
   ): Promise<ApiResult<StartedSignup>> {
-    return this.request<StartedSignup>('POST', '/api/signups', {
-      email,
-      locale,
-      ...(intent === 'join' ? {} : { intent }),
-    });
+    return this.withChallenge((altcha) =>
+      this.request<StartedSignup>('POST', '/api/signups', {
+        email,
+        locale,
+        ...(intent === 'join' ? {} : { intent }),
+        ...altcha,
+      }),
+    );
   }
 
   verify(signupId: string, code: string): Promise<ApiResult<Verified>> {
@@ -61,7 +74,21 @@ export class SignupApi {
   }
 
   resend(signupId: string): Promise<ApiResult<Resent>> {
-    return this.request<Resent>('POST', `/api/signups/${encodeURIComponent(signupId)}/resend`, {});
+    const path = `/api/signups/${encodeURIComponent(signupId)}/resend`;
+    return this.withChallenge((altcha) => this.request<Resent>('POST', path, { ...altcha }));
+  }
+
+  /** Sends with a solved challenge; one retry with a fresh one if the server refused it (e.g. it expired). */
+  private async withChallenge<T>(
+    send: (altcha: { altcha?: string }) => Promise<ApiResult<T>>,
+  ): Promise<ApiResult<T>> {
+    const attempt = async () => {
+      const altcha = await this.challenges?.take();
+      return send(altcha ? { altcha } : {});
+    };
+    const first = await attempt();
+    if (first.ok || !this.challenges || !CHALLENGE_ERRORS.has(first.error.code)) return first;
+    return attempt();
   }
 
   status(signupId: string): Promise<ApiResult<Signup>> {

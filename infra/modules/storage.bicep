@@ -24,6 +24,7 @@ var tableNames = [
   'policy'
   'audit'
   'guests'
+  'challenges'
 ]
 
 // Keep equal to QUEUES in shared/storageNames.ts. The Functions host moves a message to

@@ -566,7 +566,7 @@ function toDirectoryError(error: unknown, operation: string): Error {
     );
   }
   return new GraphRequestError(
-    `${where} failed: ${failure.status} ${failure.code ?? ''}: ${maskEmails(failure.message)}${id}`,
+    `${where} failed: ${failure.status} ${failure.code ?? ''}: ${maskEmails(failure.message.slice(0, 500))}${id}`,
     failure.status,
     failure.code,
     failure.requestId,

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'invalid_request',
   'invalid_email',
   'domain_not_allowed',
+  'challenge_required',
+  'challenge_failed',
   'invalid_code',
   'unauthorized',
   'forbidden',
@@ -24,6 +26,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'resend_too_soon',
   'signups_paused',
+  'busy',
   'storage_unavailable',
   'identity_provider_unavailable',
 ] as const;
@@ -35,6 +38,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const DOMAIN_REFUSALS = [
   'consumer',
   'disposable',
+  'relay',
+  'reserved',
   'organization',
   'blocked',
   'not_allowed',

@@ -21,12 +21,30 @@ export type Outcome = z.infer<typeof Outcome>;
 
 // ---- public API -----------------------------------------------------------------------------------------
 
+/**
+ * A solved proof-of-work challenge, base64(JSON {algorithm, challenge, number, salt, signature}); required
+ * on start and resend unless CHALLENGE_MODE=off.
+ */
+export const Altcha = z.string().max(4096);
+
+/** `200` of `GET /api/challenge`: an ALTCHA v1 challenge and when it expires. */
+export const Challenge = z.strictObject({
+  algorithm: z.literal('SHA-256'),
+  challenge: z.string().regex(/^[0-9a-f]{64}$/),
+  salt: z.string(),
+  signature: z.string().regex(/^[0-9a-f]{64}$/),
+  maxnumber: z.number().int().min(1),
+  expiresAt: instant,
+});
+export type Challenge = z.infer<typeof Challenge>;
+
 /** `POST /api/signups` */
 export const StartRequest = z.strictObject({
   email: z.string().max(320),
   locale: z.string().max(35).optional(),
   /** What confirming will do (default `join`); the answer is the same for every intent. */
   intent: z.enum(INTENTS).optional(),
+  altcha: Altcha.optional(),
 });
 export type StartRequest = z.infer<typeof StartRequest>;
 
@@ -48,7 +66,7 @@ export const Verified = z.strictObject({ signupId: SignupId, status: z.literal('
 export type Verified = z.infer<typeof Verified>;
 
 /** `POST /api/signups/{signupId}/resend` (an empty object or no body) */
-export const ResendRequest = z.strictObject({});
+export const ResendRequest = z.strictObject({ altcha: Altcha.optional() });
 export type ResendRequest = z.infer<typeof ResendRequest>;
 
 /** `202` of resend */

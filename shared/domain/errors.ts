@@ -10,6 +10,14 @@ export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is not valid.' },
   invalid_email: { status: 400, message: 'That does not look like an email address.' },
   domain_not_allowed: { status: 400, message: 'Addresses from this domain cannot sign up here.' },
+  challenge_required: {
+    status: 400,
+    message: 'A solved challenge is required (GET /api/challenge, then send it as "altcha").',
+  },
+  challenge_failed: {
+    status: 400,
+    message: 'The challenge is not valid, has expired or was already used. Fetch a new one.',
+  },
   invalid_code: {
     status: 400,
     message: 'That code is not valid. Check the latest email or ask for a new code.',
@@ -35,6 +43,7 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'Too many requests. Please wait a moment and try again.' },
   resend_too_soon: { status: 429, message: 'Please wait before asking for another code.' },
   signups_paused: { status: 503, message: 'Sign-ups are paused at the moment. Please try again later.' },
+  busy: { status: 503, message: 'Many people are signing up right now. Please try again in a minute.' },
   storage_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
   identity_provider_unavailable: {
     status: 503,

@@ -7,6 +7,7 @@ import type {
   AccessStore,
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   Clock,
   Directory,
   EmailSender,
@@ -28,6 +29,7 @@ import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
 import { makeApprovalService } from './approvalService';
+import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { makeGraphBudget } from './graphBudget';
 import { type GuestIntentSettings, makeGuestIntents } from './guestIntents';
@@ -48,6 +50,8 @@ export interface Ports {
   queues: QueueInspector;
   policyStore: PolicyStore;
   audit: AuditLog;
+  /** Spent proof-of-work solutions (shared by every instance). */
+  challenges: ChallengeLedger;
   directory: Directory;
   /** Lifecycle operations on guest accounts (the Graph adapter implements both). */
   accounts: GuestAccounts;
@@ -86,6 +90,7 @@ export interface Settings {
   lifecycle: GuestLifecycleSettings;
   intents: GuestIntentSettings;
   readiness: ReadinessSettings;
+  challenge: ChallengeSettings;
 }
 
 export function createServices(ports: Ports, settings: Settings) {
@@ -118,15 +123,23 @@ export function createServices(ports: Ports, settings: Settings) {
     for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
     return missing;
   };
+  const challengeService = makeChallengeService({
+    ledger: ports.challenges,
+    limiter,
+    clock,
+    settings: settings.challenge,
+  });
   return {
     missingManagedGroups,
     policy,
+    challengeService,
     signupService: makeSignupService({
       signups,
       addresses,
       limiter,
       queue,
       policy,
+      challenges: challengeService,
       clock,
       settings: settings.signup,
       metrics,
@@ -192,6 +205,7 @@ export function createServices(ports: Ports, settings: Settings) {
       limiter,
       audit,
       ledger: ports.ledger,
+      challenges: ports.challenges,
       clock,
       settings: settings.retention,
     }),

@@ -10,6 +10,7 @@
  *   audit row             RETENTION_AUDIT_DAYS after the event
  *   guest ledger tombstone a deleted guest's row (no address hash left): RETENTION_FINISHED_DAYS after
  *                          the deletion; live guests stay in the ledger while they exist
+ *   spent challenge       once it has expired (5 minutes after it was issued)
  */
 import type { SignupFlow } from '../domain/signupFlow';
 import type { Logger } from '../log';
@@ -17,6 +18,7 @@ import type {
   AddressRecord,
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   Clock,
   GuestLedgerStore,
   Page,
@@ -37,6 +39,8 @@ export interface RetentionDeps {
   audit: AuditLog;
   /** The guest ledger: only the tombstones of deleted guests are ever removed here. */
   ledger?: GuestLedgerStore;
+  /** Spent proof-of-work solutions; their expired records go too. */
+  challenges?: ChallengeLedger;
   clock: Clock;
   settings: RetentionSettings;
 }
@@ -46,6 +50,8 @@ export interface RetentionReport {
   addressesDeleted: number;
   limitsDeleted: number;
   auditRowsDeleted: number;
+  /** Present when the run has a ChallengeLedger. */
+  challengesDeleted?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -159,6 +165,7 @@ export function makeRetentionService(deps: RetentionDeps) {
     );
 
     report.auditRowsDeleted = await deps.audit.deleteOlderThan(auditCutoff(now, settings));
+    if (deps.challenges) report.challengesDeleted = await deps.challenges.deleteExpired(now);
     const ledger = deps.ledger;
     let tombstones = 0;
     if (ledger) {

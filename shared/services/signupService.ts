@@ -2,6 +2,7 @@
  * Start, verify, resend and status: the public half of the sign-up. Nothing here calls Graph or sends
  * mail; it records intent and queues ids, so every class of address costs the same work (req 23–24).
  */
+import { START_BUDGET_KEY, startBudgetLimits } from '../domain/admission';
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
 import type { NotEligibleReason } from '../domain/accessPolicy';
 import { type EmailAddress, parseEmailAddress } from '../domain/emailAddress';
@@ -37,6 +38,7 @@ import type {
 } from '../ports';
 import { noMetrics, noTracing } from '../telemetry/noop';
 import { auditEvent } from './audit';
+import type { ChallengeService } from './challengeService';
 import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
@@ -47,6 +49,9 @@ export interface SignupSettings extends FlowLimits {
   ipStartsPerMinute: number;
   ipStartsPerHour: number;
   ipVerifiesPerMinute: number;
+  /** Global starts admitted per minute and hour (START_BUDGET_*), kept below what the email budget serves. */
+  startBudgetPerMinute: number;
+  startBudgetPerHour: number;
   defaultLocale: Locale;
   supportContact: string;
   organizationName: string;
@@ -58,6 +63,8 @@ export interface SignupDeps {
   limiter: RateLimiter;
   queue: QueuePublisher;
   policy: PolicyProvider;
+  /** The proof-of-work check on start and resend (a no-op with CHALLENGE_MODE=off). */
+  challenges: Pick<ChallengeService, 'verify'>;
   clock: Clock;
   settings: SignupSettings;
   metrics?: Metrics;
@@ -141,6 +148,23 @@ export function makeSignupService(deps: SignupDeps) {
     }
   }
 
+  /** Sheds the start with 503 `busy` when the global start budget is spent, before anything is queued. */
+  async function admitStart(log: Logger): Promise<void> {
+    const limits = startBudgetLimits({
+      perMinute: settings.startBudgetPerMinute,
+      perHour: settings.startBudgetPerHour,
+    });
+    const decision = await deps.limiter.consume(START_BUDGET_KEY, limits, deps.clock.now());
+    if (!decision.allowed) {
+      log.event(
+        'start_shed',
+        { scope: 'start_budget', retryAfterSeconds: decision.retryAfterSeconds },
+        'warn',
+      );
+      throw new AppError('busy', undefined, { retryAfterSeconds: decision.retryAfterSeconds });
+    }
+  }
+
   const metrics = deps.metrics ?? noMetrics;
   const tracing = deps.tracing ?? noTracing;
 
@@ -151,6 +175,7 @@ export function makeSignupService(deps: SignupDeps) {
     ip: string;
     correlationId: string;
     intent?: Intent;
+    altcha?: string;
   };
 
   /** Counts every start by outcome: `accepted`, or the error code it was refused with. */
@@ -166,13 +191,17 @@ export function makeSignupService(deps: SignupDeps) {
   }
 
   async function startFlow(input: StartInput, log: Logger): Promise<StartedSignup> {
+    // Cheapest first: the per-IP limit (so policy answers cannot be probed at speed, review L5), then the
+    // proof of work (req 20), before any parsing, policy read or write.
+    await limitIp('start', input.ip, log);
+    await deps.challenges.verify(input.altcha, log);
     const now = deps.clock.now();
     const policy = await deps.policy.get();
     // Paused answers before the address is even parsed, as before.
     if (isPaused(policy, now)) throw pausedError(policy.pauseReason || undefined);
     const address = parseEmailAddress(input.email);
     await assertMayProceed(address, now, log);
-    await limitIp('start', input.ip, log);
+    await admitStart(log);
 
     const flow = newFlow({
       signupId: newSignupId(),
@@ -304,12 +333,14 @@ export function makeSignupService(deps: SignupDeps) {
   }
 
   async function resend(
-    input: { signupId: string; ip: string },
+    input: { signupId: string; ip: string; altcha?: string },
     log: Logger,
   ): Promise<{ codeExpiresAt: string; resendAvailableAt: string }> {
-    const known = await load(input.signupId); // 404 before spending the caller's rate limit on nothing
-    await assertMayProceed(parseEmailAddress(known.value.email), deps.clock.now(), log);
+    // The per-IP limit, then the proof of work (req 20), before the sign-up is even read.
     await limitIp('start', input.ip, log);
+    await deps.challenges.verify(input.altcha, log);
+    const known = await load(input.signupId);
+    await assertMayProceed(parseEmailAddress(known.value.email), deps.clock.now(), log);
     const after = await update(
       input.signupId,
       (flow) => transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),

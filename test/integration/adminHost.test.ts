@@ -85,6 +85,7 @@ async function startHost(settings: Record<string, string> = {}): Promise<LocalHo
       EMAIL_TRANSPORT: 'smtp',
       TRUSTED_PROXY_HOPS: '1',
       ADMIN_AUTH: 'key',
+      CHALLENGE_MODE: 'off',
       ...settings,
     },
     log: () => undefined,

@@ -42,7 +42,7 @@ describeWithChromium(
 
     beforeAll(async () => {
       browser = await launchChromium(executablePath);
-      stack = await startLocalStack();
+      stack = await startLocalStack({ CHALLENGE_MODE: 'off' }); // starts come from the test, not the page
     }, 60_000);
 
     afterAll(async () => {

@@ -234,6 +234,8 @@ test('new, existing-guest, existing-member, recipient-throttled, partner, revoke
   );
   for (const r of results) {
     expect({ kind: r.kind, significant: r.p <= 0.05 }).toEqual({ kind: r.kind, significant: false });
-    expect(r.deltaMedianMs).toBeLessThan(5);
+    // 5 ms on this machine idle (new-address median ~35 ms). A loaded machine stretches every start
+    // alike, so the bound scales with the measured median: 10 % of it when that is above 50 ms.
+    expect(r.deltaMedianMs).toBeLessThan(Math.max(5, 0.1 * median(sample.new.map((o) => o.ms))));
   }
 }, 400_000); // 1,505–2,905 sequential starts (seven classes): minutes when the machine is busy

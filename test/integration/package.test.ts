@@ -201,6 +201,7 @@ describe('production package (npm run package)', () => {
     expect(result.onFirstUse).toEqual([
       'dist/data/consumer-domains.json',
       'dist/data/disposable-domains.json',
+      'dist/data/relay-domains.json',
       'dist/nodemailer.js',
       'dist/telemetry-sdk.js',
       'dist/unhomoglyph.js',
@@ -365,6 +366,7 @@ describe('what the package loads on first use', () => {
     expect(probe.onFirstUse).toEqual([
       'dist/data/consumer-domains.json',
       'dist/data/disposable-domains.json',
+      'dist/data/relay-domains.json',
       'dist/nodemailer.js',
       'dist/telemetry-sdk.js',
       'dist/unhomoglyph.js',
@@ -383,10 +385,15 @@ describe('what the package loads on first use', () => {
     expect(out.lists).toEqual([
       ['consumer', listCount('consumer-domains.json')],
       ['disposable', listCount('disposable-domains.json')],
+      ['relay', listCount('relay-domains.json')],
     ]);
-    expect(out.afterDomainCheck).toEqual(['data/consumer-domains.json', 'data/disposable-domains.json']);
+    expect(out.afterDomainCheck).toEqual([
+      'data/consumer-domains.json',
+      'data/disposable-domains.json',
+      'data/relay-domains.json',
+    ]);
     expect(out.lookAlike).toMatch(/^The domain uses letters that look like ordinary Latin letters/);
-    const lists = ['data/consumer-domains.json', 'data/disposable-domains.json'];
+    const lists = ['data/consumer-domains.json', 'data/disposable-domains.json', 'data/relay-domains.json'];
     expect(out.afterLookAlike).toEqual([...lists, 'unhomoglyph.js']);
     expect(out.afterDeps).toEqual([...lists, 'nodemailer.js', 'unhomoglyph.js']);
     expect(out.sent?.messageId).toMatch(/^<[0-9a-f]{64}@signup\.contoso\.example>$/);
@@ -405,6 +412,7 @@ describe('what the package loads on first use', () => {
     expect(out.afterDeps).toEqual([
       'data/consumer-domains.json',
       'data/disposable-domains.json',
+      'data/relay-domains.json',
       'unhomoglyph.js',
     ]);
     expect(out.germanMessage).toBe('Ungültige Eingabe: erwartet string, erhalten Zahl');
@@ -412,6 +420,7 @@ describe('what the package loads on first use', () => {
     expect(out.afterLocales).toEqual([
       'data/consumer-domains.json',
       'data/disposable-domains.json',
+      'data/relay-domains.json',
       'unhomoglyph.js',
       'zod-locales.js',
     ]);

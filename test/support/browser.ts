@@ -158,6 +158,10 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
         RECIPIENT_EMAILS_PER_DAY: '100',
         EMAIL_BUDGET_PER_MINUTE: '1000',
         EMAIL_BUDGET_PER_HOUR: '10000',
+        // The page solves a real proof-of-work challenge in its worker (req 20).
+        CHALLENGE_MODE: 'altcha',
+        START_BUDGET_PER_MINUTE: '1000',
+        START_BUDGET_PER_HOUR: '10000',
         BRAND_ORGANIZATION_NAME: 'Fabrikam',
         SUPPORT_CONTACT: 'it-help@fabrikam.com',
         PRIVACY_URL: 'https://fabrikam.com/privacy',

@@ -43,6 +43,9 @@ export function someSignupSettings(overrides: Partial<SignupSettings> = {}): Sig
     ipStartsPerMinute: 10,
     ipStartsPerHour: 50,
     ipVerifiesPerMinute: 30,
+    // Far above any test's starts; the start-budget tests set their own.
+    startBudgetPerMinute: 100_000,
+    startBudgetPerHour: 1_000_000,
     defaultLocale: 'en',
     supportContact: 'help@contoso.example',
     organizationName: 'Contoso',

@@ -12,6 +12,7 @@ import type {
   AddressStore,
   AuditEvent,
   AuditLog,
+  ChallengeLedger,
   Clock,
   Page,
   PolicyProvider,
@@ -345,5 +346,19 @@ export class InMemoryQueueInspector implements QueueInspector {
   }
   async oldestMessageAgeSeconds(queue: QueueName) {
     return this.ages.get(queue) ?? 0;
+  }
+}
+
+export class InMemoryChallengeLedger implements ChallengeLedger {
+  readonly spent = new Map<string, Date>();
+  spend(id: string, expiresAt: Date): Promise<boolean> {
+    if (this.spent.has(id)) return Promise.resolve(false);
+    this.spent.set(id, expiresAt);
+    return Promise.resolve(true);
+  }
+  deleteExpired(now: Date): Promise<number> {
+    let n = 0;
+    for (const [id, at] of this.spent) if (at < now && this.spent.delete(id)) n++;
+    return Promise.resolve(n);
   }
 }

@@ -8,12 +8,14 @@ import { createLogger } from '../../shared/log';
 import type {
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   PolicyProvider,
   PolicyStore,
   RateLimiter,
   SignupStore,
 } from '../../shared/ports';
 import type { PolicyLists } from '../../shared/domain/policy';
+import type { ChallengeMode } from '../../shared/services/challengeService';
 import { createServices, type Ports, type Settings } from '../../shared/services/createServices';
 import { FakeTenant } from './fakeTenant';
 import type { SignupSettings } from '../../shared/services/signupService';
@@ -27,6 +29,7 @@ import {
   InMemoryAccessStore,
   InMemoryAuditLog,
   InMemoryAddressStore,
+  InMemoryChallengeLedger,
   InMemoryPolicyStore,
   InMemoryQueue,
   InMemoryQueueInspector,
@@ -61,6 +64,10 @@ export interface WorldOptions {
   clock?: FixedClock;
   budgetPerMinute?: number;
   budgetPerHour?: number;
+  /** Default `off` (CHALLENGE_MODE=off); the challenge tests turn it on with a cheap difficulty. */
+  challengeMode?: ChallengeMode;
+  /** Spent challenges; default in memory. */
+  challengeLedger?: ChallengeLedger;
 }
 
 export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
@@ -79,6 +86,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const sleeps: number[] = [];
   const ledger = new InMemoryGuestLedger();
   const tenants = new FakeTenantDiscovery();
+  const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
   const access = new InMemoryAccessStore();
   const ports: Ports = {
     signups,
@@ -88,6 +96,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     queues: new InMemoryQueueInspector(),
     policyStore: new InMemoryPolicyStore(),
     audit,
+    challenges: challengeLedger,
     directory,
     accounts: directory,
     ledger,
@@ -164,10 +173,17 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       senderAddress: 'DoNotReply@contoso.example',
       codeHmacSecret: settings.secret,
     },
+    challenge: {
+      mode: options.challengeMode ?? 'off',
+      secret: settings.secret,
+      baseMaxNumber: 1000,
+      startBudget: { perMinute: settings.startBudgetPerMinute, perHour: settings.startBudgetPerHour },
+    },
   });
   const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
   const {
     signupService,
+    challengeService: challenges,
     emailService,
     provisioningService,
     retentionService,
@@ -255,6 +271,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     log,
     settings,
     signupService,
+    challenges,
+    challengeLedger,
     emailService,
     approvalService,
     revocationService,

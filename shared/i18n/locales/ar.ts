@@ -155,6 +155,14 @@ export const ar: Messages = {
   'error.failed': 'تعذّر علينا إنشاء حسابك. يُرجى التواصل مع {support}.',
   'error.network': 'تعذّر الاتصال بالخدمة. تحقق من اتصالك بالإنترنت وحاول مرة أخرى.',
   'error.generic': 'حدث خطأ ما. يُرجى المحاولة مرة أخرى. إذا استمرت المشكلة، فتواصل مع {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'لا يمكن استخدام عناوين إعادة التوجيه أو العناوين البديلة (مثل «إخفاء بريدي الإلكتروني» أو Firefox Relay) هنا. يُرجى استخدام عنوان بريدك الإلكتروني الخاص بالعمل نفسه.',
+  'error.domain_not_allowed.reserved':
+    'هذا عنوان توضيحي لا يمكنه استقبال البريد. يُرجى استخدام عنوان بريدك الإلكتروني الخاص بالعمل.',
+  'error.busy': 'يسجّل عدد كبير من الأشخاص الآن. يُرجى المحاولة مرة أخرى بعد دقيقة.',
+  'error.challenge_failed': 'تعذّر على الصفحة إكمال التحقق الأمني. يُرجى المحاولة مرة أخرى.',
+  'error.challenge_required': 'تعذّر على الصفحة إكمال التحقق الأمني. يُرجى المحاولة مرة أخرى.',
 
   // Access model.
   'common.identity.body':

@@ -162,6 +162,17 @@ export const de: Messages = {
     'Der Dienst ist gerade nicht erreichbar. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
   'error.generic':
     'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut. Wenn das Problem bleibt, wenden Sie sich an {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Weiterleitungs- und Alias-Adressen (etwa „E-Mail-Adresse verbergen“ oder Firefox Relay) können hier nicht verwendet werden. Bitte verwenden Sie direkt Ihre geschäftliche E-Mail-Adresse.',
+  'error.domain_not_allowed.reserved':
+    'Dies ist eine Beispieladresse, die keine E-Mails empfangen kann. Bitte verwenden Sie Ihre geschäftliche E-Mail-Adresse.',
+  'error.busy':
+    'Gerade registrieren sich sehr viele Personen. Bitte versuchen Sie es in einer Minute erneut.',
+  'error.challenge_failed':
+    'Die Seite konnte ihre Sicherheitsprüfung nicht abschließen. Bitte versuchen Sie es erneut.',
+  'error.challenge_required':
+    'Die Seite konnte ihre Sicherheitsprüfung nicht abschließen. Bitte versuchen Sie es erneut.',
 
   // Access model.
   'common.identity.body':

@@ -201,6 +201,14 @@ export const en = {
   'error.failed': 'We could not create your account. Please contact {support}.',
   'error.network': 'We could not reach the service. Check your internet connection and try again.',
   'error.generic': 'Something went wrong. Please try again. If it keeps happening, contact {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Email forwarding and alias addresses (such as Hide My Email or Firefox Relay) cannot be used here. Please use your work email address itself.',
+  'error.domain_not_allowed.reserved':
+    'This is an example address that cannot receive email. Please use your work email address.',
+  'error.busy': 'Many people are signing up right now. Please try again in a minute.',
+  'error.challenge_failed': 'The page could not complete its security check. Please try again.',
+  'error.challenge_required': 'The page could not complete its security check. Please try again.',
 };
 
 export type MessageKey = keyof typeof en;

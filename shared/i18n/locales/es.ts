@@ -155,6 +155,16 @@ export const es: Messages = {
     'No hemos podido conectar con el servicio. Compruebe su conexión a Internet y vuelva a intentarlo.',
   'error.generic':
     'Algo ha fallado. Vuelva a intentarlo. Si sigue ocurriendo, póngase en contacto con {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'No se pueden usar direcciones de reenvío ni alias (como «Ocultar mi correo electrónico» o Firefox Relay). Utilice directamente su dirección de correo electrónico del trabajo.',
+  'error.domain_not_allowed.reserved':
+    'Esta es una dirección de ejemplo que no puede recibir correo. Utilice su dirección de correo electrónico del trabajo.',
+  'error.busy': 'Hay muchas personas registrándose en este momento. Vuelva a intentarlo dentro de un minuto.',
+  'error.challenge_failed':
+    'La página no ha podido completar su comprobación de seguridad. Vuelva a intentarlo.',
+  'error.challenge_required':
+    'La página no ha podido completar su comprobación de seguridad. Vuelva a intentarlo.',
 
   // Access model.
   'common.identity.body':

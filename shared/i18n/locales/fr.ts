@@ -157,6 +157,14 @@ export const fr: Messages = {
   'error.network': 'Impossible de joindre le service. Vérifiez votre connexion Internet et réessayez.',
   'error.generic':
     'Un problème est survenu. Veuillez réessayer. Si le problème persiste, contactez {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Les adresses de transfert et les alias (comme « Masquer mon adresse e-mail » ou Firefox Relay) ne peuvent pas être utilisés ici. Veuillez utiliser directement votre adresse e-mail professionnelle.',
+  'error.domain_not_allowed.reserved':
+    'Il s’agit d’une adresse d’exemple qui ne peut pas recevoir d’e-mails. Veuillez utiliser votre adresse e-mail professionnelle.',
+  'error.busy': 'Beaucoup de personnes s’inscrivent en ce moment. Veuillez réessayer dans une minute.',
+  'error.challenge_failed': 'La page n’a pas pu terminer sa vérification de sécurité. Veuillez réessayer.',
+  'error.challenge_required': 'La page n’a pas pu terminer sa vérification de sécurité. Veuillez réessayer.',
 
   // Access model.
   'common.identity.body':

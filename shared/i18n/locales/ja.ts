@@ -157,6 +157,14 @@ export const ja: Messages = {
   'error.network': 'サービスに接続できませんでした。インターネット接続を確認して、もう一度お試しください。',
   'error.generic':
     '問題が発生しました。もう一度お試しください。問題が続く場合は、{support} までお問い合わせください。',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    '転送用やエイリアスのメール アドレス (「メールを非公開」や Firefox Relay など) はここでは使用できません。勤務先のメール アドレスそのものを使用してください。',
+  'error.domain_not_allowed.reserved':
+    'これはメールを受信できない例示用のアドレスです。勤務先のメール アドレスを使用してください。',
+  'error.busy': '現在、多くの方が登録しています。1 分ほどしてからもう一度お試しください。',
+  'error.challenge_failed': 'ページのセキュリティ確認を完了できませんでした。もう一度お試しください。',
+  'error.challenge_required': 'ページのセキュリティ確認を完了できませんでした。もう一度お試しください。',
 
   // Access model.
   'common.identity.body':

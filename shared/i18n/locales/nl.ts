@@ -153,6 +153,14 @@ export const nl: Messages = {
     'We kunnen de dienst niet bereiken. Controleer uw internetverbinding en probeer het opnieuw.',
   'error.generic':
     'Er ging iets mis. Probeer het opnieuw. Blijft het misgaan? Neem dan contact op met {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Doorstuur- en aliasadressen (zoals ‘Verberg mijn e-mailadres’ of Firefox Relay) kunnen hier niet worden gebruikt. Gebruik uw zakelijke e-mailadres zelf.',
+  'error.domain_not_allowed.reserved':
+    'Dit is een voorbeeldadres dat geen e-mail kan ontvangen. Gebruik uw zakelijke e-mailadres.',
+  'error.busy': 'Er melden zich op dit moment veel mensen aan. Probeer het over een minuut opnieuw.',
+  'error.challenge_failed': 'De pagina kon de beveiligingscontrole niet afronden. Probeer het opnieuw.',
+  'error.challenge_required': 'De pagina kon de beveiligingscontrole niet afronden. Probeer het opnieuw.',
 
   // Access model.
   'common.identity.body':
