@@ -1,4 +1,6 @@
 // Entry point for the production bundle (build/package.ts): importing a module registers its functions.
+import './adminGuestGet';
+import './adminGuestsList';
 import './adminPolicyGet';
 import './adminPolicyPut';
 import './adminReadiness';
@@ -16,6 +18,7 @@ import './approvalGet';
 import './approvalPage';
 import './emailPoison';
 import './emailSender';
+import './guestLifecycle';
 import './health';
 import './landingPage';
 import './provisioner';

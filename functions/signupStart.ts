@@ -13,6 +13,7 @@ export const makeSignupStart =
       {
         email: body.email,
         locale: body.locale,
+        intent: body.intent,
         acceptLanguage: req.headers.get('accept-language') ?? undefined,
         ip: clientIp(req, d.http.trustedProxyHops),
         correlationId: ctx.invocationId,

@@ -101,8 +101,27 @@ param grantGraphPermissions bool = true
 @description('Where Microsoft sends a guest after redeeming the invitation (INVITE_REDIRECT_URL).')
 param inviteRedirectUrl string = 'https://myapplications.microsoft.com'
 
-@description('Sign-in link given to existing guests and members (SIGN_IN_URL).')
-param signInUrl string = 'https://myapplications.microsoft.com'
+@description('Sign-in link given to existing guests and members (SIGN_IN_URL). Empty: My Apps naming this tenant (https://myapplications.microsoft.com/?tenantid=<TENANT_ID>).')
+param signInUrl string = ''
+
+// ---------------------------------------------------------------- guest lifecycle
+
+@minValue(1)
+@description('Days before a guest who has not accepted the invitation gets a reminder with a fresh link; a second follows after twice that (REDEEM_REMINDER_DAYS).')
+param redeemReminderDays int = 3
+
+@description('Days a guest this service created lives before it must be renewed; 0 = forever (GUEST_LIFETIME_DAYS). Not 0: the Graph identity gets User.EnableDisableAccount.All and User.DeleteRestore.All.')
+param guestLifetimeDays int = 365
+
+@minValue(1)
+@description('Days before the end of its lifetime a guest gets a renewal link (GUEST_RENEWAL_NOTICE_DAYS).')
+param guestRenewalNoticeDays int = 14
+
+@description('Days a disabled guest is kept before it is deleted (GUEST_DELETE_AFTER_DISABLED_DAYS).')
+param guestDeleteAfterDisabledDays int = 30
+
+@description('Disable guests with no sign-in for this many days; 0 = off (GUEST_INACTIVE_DAYS). Not 0: the Graph identity gets AuditLog.Read.All to read signInActivity.')
+param guestInactiveDays int = 0
 
 @allowed(['entra'])
 @description('How admin calls are authenticated (ADMIN_AUTH). Only entra in Azure: the app refuses key mode there.')
@@ -249,7 +268,10 @@ var graphPermissions = concat(
   ['User.Invite.All', 'User.Read.All'],
   hasPartnerGroups ? ['GroupMember.ReadWrite.All'] : [],
   enableProofOfSend ? ['ExchangeMessageTrace.Read.All'] : [],
-  allowGuestDeletion ? ['User.DeleteRestore.All'] : []
+  (allowGuestDeletion || guestLifetimeDays > 0 || guestInactiveDays > 0) ? ['User.DeleteRestore.All'] : [],
+  // Guest lifecycle: disabling unrenewed or inactive guests (accountEnabled), reading their sign-ins.
+  (guestLifetimeDays > 0 || guestInactiveDays > 0) ? ['User.EnableDisableAccount.All'] : [],
+  guestInactiveDays > 0 ? ['AuditLog.Read.All'] : []
 )
 
 // ================================================================ resources
@@ -419,6 +441,12 @@ var applicationSettings = {
   ADMIN_AUDIENCE: createAdminApp ? adminApp.outputs.audience : adminAudience
   ADMIN_AUTHORITY: '' // https://login.microsoftonline.com/{TENANT_ID}/v2.0 (shared/config.ts)
   ADMIN_CLIENT_ID: createAdminApp ? adminApp.outputs.clientId : adminClientId
+  LOGIN_BASE_URL: environment().authentication.loginEndpoint
+  REDEEM_REMINDER_DAYS: string(redeemReminderDays)
+  GUEST_LIFETIME_DAYS: string(guestLifetimeDays)
+  GUEST_RENEWAL_NOTICE_DAYS: string(guestRenewalNoticeDays)
+  GUEST_DELETE_AFTER_DISABLED_DAYS: string(guestDeleteAfterDisabledDays)
+  GUEST_INACTIVE_DAYS: string(guestInactiveDays)
 }
 
 module functionApp 'modules/functionApp.bicep' = {

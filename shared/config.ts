@@ -284,8 +284,9 @@ export const SETTINGS = {
   },
   SIGN_IN_URL: {
     schema: httpUrl,
-    default: 'https://myapplications.microsoft.com',
-    description: 'Sign-in link given to existing guests and members.',
+    optional: true,
+    description:
+      'Sign-in link given to existing guests and members. Unset: `https://myapplications.microsoft.com/?tenantid={TENANT_ID}`.',
   },
   GRAPH_WRITES_PER_SECOND: {
     schema: int(1, 20),
@@ -307,7 +308,7 @@ export const SETTINGS = {
     optional: true,
     scope: 'azure',
     description:
-      'Directory (tenant) id of the Entra tenant. ADMIN_AUTHORITY defaults to `https://login.microsoftonline.com/{TENANT_ID}/v2.0`.',
+      'Directory (tenant) id of the Entra tenant. Sign-in links name it (`https://myapplications.microsoft.com/?tenantid=…`) so guests land in this tenant; ADMIN_AUTHORITY defaults to `https://login.microsoftonline.com/{TENANT_ID}/v2.0`.',
   },
   ADMIN_AUTH: {
     schema: z.enum(['entra', 'key']),
@@ -332,6 +333,40 @@ export const SETTINGS = {
     optional: true,
     description:
       'Client (application) id of the admin app registration: the console signs in with it, and v2 tokens carry it as audience. Required with ADMIN_AUTH=entra.',
+  },
+  LOGIN_BASE_URL: {
+    schema: httpUrl,
+    default: 'https://login.microsoftonline.com',
+    description:
+      "Microsoft Entra sign-in endpoint; `{LOGIN_BASE_URL}/{domain}/v2.0/.well-known/openid-configuration` tells whether a recipient's domain has its own tenant (the emulator locally).",
+  },
+  REDEEM_REMINDER_DAYS: {
+    schema: int(1, 60),
+    default: '3',
+    description:
+      'A guest we created who has not accepted the invitation gets a reminder with a fresh link after this many days, and a second after twice that.',
+  },
+  GUEST_LIFETIME_DAYS: {
+    schema: int(0, 3650),
+    default: '365',
+    description:
+      'Days a guest we created lives before it must be renewed (a verified sign-up again); unrenewed guests are disabled. 0 = forever.',
+  },
+  GUEST_RENEWAL_NOTICE_DAYS: {
+    schema: int(1, 365),
+    default: '14',
+    description: 'Days before the end of its lifetime a guest gets an email with a renewal link.',
+  },
+  GUEST_DELETE_AFTER_DISABLED_DAYS: {
+    schema: int(0, 3650),
+    default: '30',
+    description: 'Days a disabled (expired) guest is kept before it is deleted.',
+  },
+  GUEST_INACTIVE_DAYS: {
+    schema: int(0, 3650),
+    default: '0',
+    description:
+      'If not 0, guests we created whose last sign-in (`signInActivity`) is older than this are disabled too. Needs AuditLog.Read.All. 0 = off.',
   },
 } satisfies Record<string, Setting>;
 
@@ -421,6 +456,14 @@ let cached: Config | undefined;
 export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** The sign-in link for guests and members: SIGN_IN_URL, or My Apps naming our tenant so guests land in it. */
+export function signInUrlOf(config: Pick<Config, 'SIGN_IN_URL' | 'TENANT_ID'>): string {
+  if (config.SIGN_IN_URL) return config.SIGN_IN_URL;
+  return config.TENANT_ID
+    ? `https://myapplications.microsoft.com/?tenantid=${config.TENANT_ID}`
+    : 'https://myapplications.microsoft.com';
 }
 
 /** Markdown table of every setting, for the README (a test keeps them equal). */

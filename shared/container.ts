@@ -11,6 +11,7 @@ import { AcsEmailSender } from './adapters/acsEmailSender';
 import { JoseTokenVerifier } from './adapters/joseTokenVerifier';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
+import { OpenIdTenantDiscovery } from './adapters/openIdTenantDiscovery';
 import { GraphTenantInspector } from './adapters/graphTenant';
 import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
@@ -19,11 +20,14 @@ import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAccessStore } from './adapters/tableAccessStore';
 import { TableAuditLog } from './adapters/tableAudit';
+import { TableGuestLedger } from './adapters/tableGuestLedger';
 import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
+
+import type { LifecycleSettings } from './domain/guestLedger';
 import { type AdminAuthenticator, entraAuthenticator, keyAuthenticator } from './adminAuth';
-import { type Config, getConfig } from './config';
+import { type Config, getConfig, signInUrlOf } from './config';
 import { CHALLENGE_BASE_MAX_NUMBER } from './domain/admission';
 import type { Clock, EmailSender } from './ports';
 import { createServices, type Ports, type Settings } from './services/createServices';
@@ -80,6 +84,16 @@ export function emailSettings(config: Config): EmailSettings {
   };
 }
 
+export function lifecycleSettings(config: Config): LifecycleSettings {
+  return {
+    redeemReminderDays: config.REDEEM_REMINDER_DAYS,
+    lifetimeDays: config.GUEST_LIFETIME_DAYS,
+    renewalNoticeDays: config.GUEST_RENEWAL_NOTICE_DAYS,
+    deleteAfterDisabledDays: config.GUEST_DELETE_AFTER_DISABLED_DAYS,
+    inactiveDays: config.GUEST_INACTIVE_DAYS,
+  };
+}
+
 /** What the HTTP functions read besides their service. */
 export interface HttpSettings {
   trustedProxyHops: number;
@@ -98,7 +112,7 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       approvalTtlDays: config.APPROVAL_TTL_DAYS,
       organizationName: config.BRAND_ORGANIZATION_NAME,
       inviteRedirectUrl: config.INVITE_REDIRECT_URL,
-      signInUrl: config.SIGN_IN_URL,
+      signInUrl: signInUrlOf(config),
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
       replicationLagBudgetMs: 120_000,
     },
@@ -113,6 +127,21 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       managedGroupIds: config.PARTNER_GROUP_IDS,
     },
     retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
+    lifecycle: {
+      ...lifecycleSettings(config),
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+      emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      defaultLocale: config.DEFAULT_LOCALE,
+      branding: emailSettings(config).branding,
+    },
+    intents: {
+      secret: config.CODE_HMAC_SECRET,
+      inviteRedirectUrl: config.INVITE_REDIRECT_URL,
+      lifecycle: lifecycleSettings(config),
+    },
     readiness: {
       groupIds: config.PARTNER_GROUP_IDS,
       emailTransport: config.EMAIL_TRANSPORT,
@@ -200,6 +229,9 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
     challenges: new TableChallengeLedger(table(TABLES.challenges)),
     directory: new TracedDirectory(graph, tracing),
+    accounts: graph,
+    ledger: new TableGuestLedger(table(TABLES.guests)),
+    tenants: new OpenIdTenantDiscovery({ baseUrl: config.LOGIN_BASE_URL }),
     traces: graph,
     tenant: new GraphTenantInspector(graph),
     // Revocations and created-guest records live in the policy table (their own partitions).

@@ -3,6 +3,7 @@
  * fakes in test/support implement them in memory. Each method says what it promises.
  */
 import type { QueueMessages } from './contracts/queues';
+import type { GuestEntry, GuestState } from './domain/guestLedger';
 import type { SignupPolicy, StoredPolicy } from './domain/policy';
 import type { Now, RateDecision, RateLimit } from './domain/rateWindows';
 import type { SignupFlow } from './domain/signupFlow';
@@ -263,6 +264,15 @@ export const AUDIT_EVENTS = [
   'erased',
   'policy_changed',
   'admin_retry',
+  'guest_created',
+  'guest_redeemed',
+  'guest_reminded',
+  'guest_renewal_notice',
+  'guest_renewed',
+  'guest_disabled',
+  'guest_deleted',
+  'guest_removed',
+  'redemption_reset',
   'not_eligible',
   'approval_requested',
   'approval_decided',
@@ -394,6 +404,60 @@ export class AccessDeniedError extends Error {
   constructor(readonly status: number) {
     super(`access denied (${status})`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Guest lifecycle (the ledger of guests this service created, and the Graph calls that keep it current)
+
+/** What the lifecycle needs to know about one guest account. */
+export interface GuestAccount {
+  id: string;
+  userType: 'Guest' | 'Member';
+  mail?: string | null;
+  externalUserState?: string | null;
+  accountEnabled: boolean;
+  /** From `signInActivity` (needs AuditLog.Read.All); absent when never signed in or not asked. */
+  lastSignInDateTime?: string;
+}
+
+/**
+ * Guest-account operations of the lifecycle, over Graph. Errors as `Directory`: `TransientError` on 429,
+ * 503/504 and network failures.
+ */
+export interface GuestAccounts {
+  /** GET /users/{id}; undefined when the user no longer exists. `signInActivity` needs AuditLog.Read.All. */
+  getGuest(userId: string, options?: { signInActivity?: boolean }): Promise<GuestAccount | undefined>;
+  /**
+   * POST /invitations with `resetRedemption: true` and `invitedUser: {id}`: the same object (id, groups,
+   * assignments) gets a fresh redeem link and is `PendingAcceptance` again.
+   */
+  resetRedemption(input: { userId: string; email: string; redirectUrl: string }): Promise<Invitation>;
+  /** PATCH /users/{id} `{accountEnabled}`; resolves when the user no longer exists. */
+  setAccountEnabled(userId: string, enabled: boolean): Promise<void>;
+}
+
+/** Whether an email domain has its own Microsoft Entra tenant (its OpenID configuration answers). */
+export interface TenantDiscovery {
+  /** Never throws: an unreachable endpoint reads as "unknown" (undefined). */
+  hasEntraTenant(domain: string): Promise<boolean | undefined>;
+}
+
+/** The guest ledger, one row per guest object id. `update` throws `ConcurrencyError` on a lost race. */
+export interface GuestLedgerStore {
+  get(objectId: string): Promise<Versioned<GuestEntry> | undefined>;
+  /** The live (not deleted) entry for an address hash, if any. */
+  byAddress(addressHash: string): Promise<Versioned<GuestEntry> | undefined>;
+  /** Inserts, or resolves the existing row unchanged when the guest is already recorded (redelivery). */
+  create(entry: GuestEntry): Promise<Versioned<GuestEntry>>;
+  update(entry: GuestEntry, etag: string): Promise<Versioned<GuestEntry>>;
+  /** Succeeds when already gone. */
+  delete(objectId: string): Promise<void>;
+  /** One page of entries (optionally of one state); token semantics as `SignupStore.list`. */
+  list(query: {
+    top: number;
+    state?: GuestState;
+    continuationToken?: string;
+  }): Promise<Page<Versioned<GuestEntry>>>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ export const TABLES = {
   budgets: 'budgets',
   policy: 'policy',
   audit: 'audit',
+  guests: 'guests',
   challenges: 'challenges',
 } as const;
 

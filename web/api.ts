@@ -54,9 +54,18 @@ export class SignupApi {
     return Date.now() + this.offsetMs;
   }
 
-  start(email: string, locale: string): Promise<ApiResult<StartedSignup>> {
+  start(
+    email: string,
+    locale: string,
+    intent: 'join' | 'leave' | 'reset' = 'join',
+  ): Promise<ApiResult<StartedSignup>> {
     return this.withChallenge((altcha) =>
-      this.request<StartedSignup>('POST', '/api/signups', { email, locale, ...altcha }),
+      this.request<StartedSignup>('POST', '/api/signups', {
+        email,
+        locale,
+        ...(intent === 'join' ? {} : { intent }),
+        ...altcha,
+      }),
     );
   }
 

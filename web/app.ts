@@ -9,6 +9,7 @@ import { safeHttpUrl } from '../shared/email/escape';
 import { isLocale, isMessageKey, negotiateLocale, type Locale, type MessageKey } from '../shared/i18n';
 import type { ApiError, Signup, SignupApi } from './api';
 import { isCompleteCode, normalizeCode, parseEmailLink } from './code';
+import { parseRenewLink } from './lifecycle';
 import { type PollEvent, StatusPoller } from './poller';
 import { clearSignup, loadSignup, saveSignup } from './session';
 import { type Focus, initialState, type Message, type PageBranding, type State, type Step } from './state';
@@ -67,6 +68,12 @@ export class LandingApp {
         action();
       },
       resendWaitSeconds: () => this.resendWaitSeconds(),
+      chooseIntent: (intent) => {
+        this.state.intent = intent;
+        this.state.alert = undefined;
+        this.state.fieldError = undefined;
+        this.go('email', 'push', 'heading');
+      },
     });
     this.poller = new StatusPoller(api, (event) => this.onPoll(event));
   }
@@ -85,7 +92,7 @@ export class LandingApp {
     this.state.signup = loadSignup();
     this.takeEmailLink();
     const signup = this.state.signup;
-    this.state.email = signup?.email ?? '';
+    this.state.email = signup?.email ?? this.state.email;
     if (!signup) {
       this.go('email', 'replace', 'none');
       return;
@@ -100,6 +107,14 @@ export class LandingApp {
    */
   private takeEmailLink(): boolean {
     if (!window.location.hash) return false;
+    const renew = parseRenewLink(window.location.hash);
+    if (renew) {
+      // The renewal email: a verified `join` again, with the address filled in.
+      history.replaceState(history.state, '', window.location.pathname + window.location.search);
+      this.state.email = renew;
+      this.state.intent = 'join';
+      return false;
+    }
     const link = parseEmailLink(window.location.hash);
     history.replaceState(history.state, '', window.location.pathname + window.location.search);
     if (!link) return false;
@@ -159,6 +174,8 @@ export class LandingApp {
         this.stopPolling();
         this.state.outcome = view.outcome ?? 'guest_created';
         this.state.signInUrl = safeHttpUrl(view.signInUrl);
+        this.state.homeTenant = view.homeTenant;
+        this.state.supportContact = view.supportContact;
         this.go('done', mode);
         return;
       case 'failed':
@@ -239,7 +256,7 @@ export class LandingApp {
     if (!email) return this.showFieldError({ key: 'page.email.required' });
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) return this.showFieldError({ key: 'error.invalid_email' });
     this.setBusy(true);
-    const result = await this.api.start(email, this.state.locale);
+    const result = await this.api.start(email, this.state.locale, this.state.intent);
     if (result.ok) {
       this.state.signup = {
         signupId: result.data.signupId,

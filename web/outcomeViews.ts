@@ -5,6 +5,7 @@
  */
 import type { MessageKey, MessageParams } from '../shared/i18n';
 import { h } from './dom';
+import { doneStep, intentHeading, lifecycleOutcome } from './lifecycle';
 import type { State } from './state';
 
 /** The page view's wording helpers (plain text, and text with isolated parameters and a support link). */
@@ -18,7 +19,7 @@ export function headingKey(state: Readonly<State>): MessageKey {
     case 'loading':
       return 'page.working';
     case 'email':
-      return 'page.email.heading';
+      return intentHeading(state.intent) ?? 'page.email.heading';
     case 'code':
       return 'page.code.heading';
     case 'waiting':
@@ -29,10 +30,13 @@ export function headingKey(state: Readonly<State>): MessageKey {
       return 'common.pendingApproval.heading';
     case 'notEligible':
       return 'common.notEligible.heading';
-    case 'done':
+    case 'done': {
+      const lifecycle = state.outcome ? lifecycleOutcome(state.outcome) : undefined;
+      if (lifecycle) return lifecycle.heading;
       if (state.outcome === 'existing_guest') return 'common.ready.existingGuest.heading';
       if (state.outcome === 'existing_member') return 'common.ready.existingMember.heading';
       return 'common.ready.guestCreated.heading';
+    }
   }
 }
 
@@ -40,40 +44,7 @@ export function renderApprovalStep(wording: Wording): Node[] {
   return [h('p', {}, wording.rich('common.pendingApproval.body'))];
 }
 
+/** The "done" step: the sign-up outcomes with next steps and access hints, or a lifecycle outcome. */
 export function renderDoneStep(state: Readonly<State>, wording: Wording): Node[] {
-  const outcome = state.outcome ?? 'guest_created';
-  const body: MessageKey =
-    outcome === 'existing_member'
-      ? 'common.ready.existingMember.body'
-      : outcome === 'existing_guest'
-        ? 'common.ready.existingGuest.body'
-        : 'common.ready.guestCreated.body';
-  const nodes: Node[] = [h('p', {}, wording.rich(body))];
-  if (state.signInUrl) {
-    nodes.push(
-      h(
-        'p',
-        {},
-        h(
-          'a',
-          { class: 'button button-primary button-wide', href: state.signInUrl, id: 'sign-in' },
-          wording.text('common.signIn'),
-        ),
-      ),
-    );
-  }
-  if (outcome !== 'existing_member') {
-    nodes.push(
-      h('h3', {}, wording.text('common.next.heading')),
-      h(
-        'ol',
-        { class: 'next-steps' },
-        h('li', {}, wording.text('common.next.signIn')),
-        h('li', {}, wording.text('common.next.passcode')),
-        h('li', {}, wording.text('common.next.reopen')),
-        h('li', {}, wording.text('common.next.delay')),
-      ),
-    );
-  }
-  return nodes;
+  return doneStep(wording, state);
 }

@@ -1,6 +1,7 @@
 /** What the page shows: the controller (app.ts) changes it, the views (views.ts) render it. */
 import type { Locale, MessageKey, MessageParams } from '../shared/i18n';
 import type { NotEligibleReason, Outcome } from './api';
+import type { Intent } from './lifecycle';
 import type { StoredSignup } from './session';
 
 export type Step =
@@ -68,6 +69,10 @@ export interface State {
   supportContact: string | undefined;
   notEligibleReason: NotEligibleReason | undefined;
   slow: boolean;
+  /** What the email form asks for: sign up (join), delete the guest account (leave), start over (reset). */
+  intent: Intent;
+  /** The recipient's domain has its own Entra tenant (from the status). */
+  homeTenant: boolean | undefined;
 }
 
 export function initialState(locale: Locale): State {
@@ -87,5 +92,7 @@ export function initialState(locale: Locale): State {
     supportContact: undefined,
     notEligibleReason: undefined,
     slow: false,
+    intent: 'join',
+    homeTenant: undefined,
   };
 }

@@ -16,6 +16,7 @@ import {
 import { supportLink } from '../shared/web/branding';
 import { isCompleteCode, normalizeCode } from './code';
 import { append, clear, h, ids } from './dom';
+import { helpArea, type Intent, intentIntro } from './lifecycle';
 import { headingKey, renderApprovalStep, renderDoneStep } from './outcomeViews';
 import {
   type Focus,
@@ -42,6 +43,8 @@ export interface ViewActions {
   retry: (action: () => void) => void;
   /** Seconds until a new code may be requested (the resend button starts disabled while waiting). */
   resendWaitSeconds: () => number;
+  /** The help area: switch the email form to another intent. */
+  chooseIntent: (intent: Intent) => void;
 }
 
 export class PageView {
@@ -381,7 +384,7 @@ export class PageView {
       this.actions.editEmail,
     );
     return [
-      h('p', {}, this.rich('page.intro')),
+      h('p', {}, this.rich(intentIntro(this.state.intent))),
       this.renderAlert(),
       this.form(
         this.actions.submitEmail,
@@ -389,6 +392,7 @@ export class PageView {
         h('p', { class: 'small' }, this.text('page.email.privacy')),
         this.submitButton('page.email.submit'),
       ),
+      helpArea(this, this.state.intent, this.actions.chooseIntent),
     ].filter((n): n is HTMLElement => n !== undefined);
   }
 

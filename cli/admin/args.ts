@@ -27,12 +27,14 @@ Commands:
   signups retry <id>                      Re-queue provisioning of a failed sign-up
   signups decide <id> approve|deny        Decide a sign-up waiting for approval
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
-  stats                                   Counts, top domains, budgets and queue depths
   readiness                               Tenant readiness checks with fixes (exit 2 when one fails)
   revocations list                        Revoked addresses (email hashes only)
   revocations add <email> [--delete-guest] [--reason TEXT]
                                           Revoke: leave every partner group, never enrol again
   revocations lift <emailHash>            Lift a revocation
+  guests list [--state S] [--top N] [--all]  Guests this service created (the guest ledger)
+  guests show <objectId>                  One guest and its lifecycle history
+  stats                                   Counts, top domains, budgets, queue depths, guests by state
 
 Global options:
   --json                                  Print the API's JSON instead of tables
@@ -40,7 +42,8 @@ Global options:
   --key KEY                               Default: RMS_SIGNUP_ADMIN_KEY or dev-function-key
 
 Statuses: pending_verification, verified, pending_approval, provisioning, ready, failed, expired,
-not_eligible.`;
+not_eligible.
+Guest states: pending_acceptance, active, expiring, disabled, deleted.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -75,6 +78,8 @@ export type Command =
   | { kind: 'signups-retry'; signupId: string }
   | { kind: 'signups-decide'; signupId: string; decision: 'approve' | 'deny' }
   | { kind: 'signups-erase'; signupId: string; deleteGuest: boolean }
+  | { kind: 'guests-list'; query: Record<string, string>; all: boolean }
+  | { kind: 'guests-show'; objectId: string }
   | { kind: 'stats' }
   | { kind: 'readiness' }
   | { kind: 'revocations-list' }
@@ -104,6 +109,7 @@ const OPTIONS = {
   'unpause-domain': { type: 'string', multiple: true },
   note: { type: 'string' },
   status: { type: 'string' },
+  state: { type: 'string' },
   domain: { type: 'string' },
   email: { type: 'string' },
   from: { type: 'string' },
@@ -260,6 +266,22 @@ export function parseArgs(argv: string[]): Invocation {
           default:
             throw new UsageError('Use "signups list|show|retry|decide|erase"');
         }
+      case 'guests':
+        if (action === 'list' && positionals.length === 2) {
+          allowOnly(values, ['state', 'top', 'all'], name);
+          const query: Record<string, string> = {};
+          if (values.state !== undefined) query.state = values.state;
+          if (values.top !== undefined) {
+            if (!/^\d+$/.test(values.top)) throw new UsageError('--top must be a number (1–200)');
+            query.top = values.top;
+          }
+          return { kind: 'guests-list', query, all: values.all === true };
+        }
+        if (action === 'show') {
+          allowOnly(values, [], name);
+          return { kind: 'guests-show', objectId: oneId(positionals, name) };
+        }
+        throw new UsageError('Use "guests list|show"');
       case 'revocations':
         return revocationCommand(values, positionals, name);
       case 'stats':

@@ -1,5 +1,8 @@
 /** The commands: each calls the admin API and prints its answer as a table or, with --json, as JSON. */
 import type {
+  AdminGuest,
+  AdminGuestDetail,
+  AdminGuestPage,
   AdminSignup,
   ApprovalDecided,
   AdminSignupDetail,
@@ -13,7 +16,15 @@ import type {
 } from '../../shared/contracts/http';
 import { type Invocation, parseArgs, USAGE, UsageError } from './args';
 import { ApiError, type CliIo, client, explain } from './client';
-import { formatPolicy, formatReadiness, formatSignup, formatSignups, formatStats } from './format';
+import {
+  formatGuest,
+  formatGuests,
+  formatPolicy,
+  formatReadiness,
+  formatSignup,
+  formatSignups,
+  formatStats,
+} from './format';
 import { applyChanges } from './policy';
 
 const ids = (id: string) => encodeURIComponent(id);
@@ -111,6 +122,29 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
           () =>
             `Erased ${command.signupId}${command.deleteGuest ? ' and deleted its guest account' : ' (the Entra guest, if any, was kept)'}.`,
         );
+        break;
+      }
+      case 'guests-list': {
+        const items: AdminGuest[] = [];
+        let token: string | undefined;
+        do {
+          const query = new URLSearchParams({
+            ...command.query,
+            ...(token ? { continuationToken: token } : {}),
+          });
+          const { data } = await call<AdminGuestPage>(
+            'GET',
+            `/api/admin/guests${query.size ? `?${query}` : ''}`,
+          );
+          items.push(...data.items);
+          token = data.continuationToken;
+        } while (token && command.all);
+        print(token ? { items, continuationToken: token } : { items }, () => formatGuests(items, token));
+        break;
+      }
+      case 'guests-show': {
+        const { data } = await call<AdminGuestDetail>('GET', `/api/admin/guests/${ids(command.objectId)}`);
+        print(data, () => formatGuest(data));
         break;
       }
       case 'stats': {

@@ -1,5 +1,7 @@
 /** Plain-text tables and summaries of the admin API's answers (pure). */
 import type {
+  AdminGuest,
+  AdminGuestDetail,
   AdminSignup,
   AdminReadiness,
   AdminSignupDetail,
@@ -109,6 +111,50 @@ export function formatSignup(detail: AdminSignupDetail): string {
   return lines.join('\n');
 }
 
+export function formatGuests(items: AdminGuest[], continuationToken?: string): string {
+  if (items.length === 0)
+    return continuationToken ? '(no guests on this page; more may follow)' : '(no guests)';
+  const rows = items.map((g) => [
+    g.objectId,
+    g.state,
+    g.address,
+    when(g.createdAt),
+    when(g.lastRenewedAt),
+    g.expiresAt ? when(g.expiresAt) : 'never',
+  ]);
+  return [
+    table(['OBJECT ID', 'STATE', 'ADDRESS', 'CREATED', 'LAST RENEWED', 'EXPIRES'], rows),
+    '',
+    `${items.length} guest${items.length === 1 ? '' : 's'}${continuationToken ? '; more: add --all' : ''}`,
+  ].join('\n');
+}
+
+export function formatGuest(detail: AdminGuestDetail): string {
+  const g = detail.guest;
+  const lines = [
+    `Guest:        ${g.objectId}`,
+    `Address:      ${g.address}`,
+    `State:        ${g.state}`,
+    `Created:      ${when(g.createdAt)} (sign-up ${g.createdBySignupId})`,
+    `Redeemed:     ${when(g.redeemedAt)}`,
+    `Last renewed: ${when(g.lastRenewedAt)}`,
+    `Expires:      ${g.expiresAt ? when(g.expiresAt) : 'never'}`,
+    `Disabled:     ${when(g.disabledAt)}`,
+    `Reminders:    ${g.remindersSent}`,
+    '',
+    'Lifecycle:',
+  ];
+  lines.push(
+    detail.events.length
+      ? table(
+          ['TIME', 'EVENT', 'ACTOR'],
+          detail.events.map((e) => [when(e.at), e.type, e.actor]),
+        )
+      : '(none)',
+  );
+  return lines.join('\n');
+}
+
 export function formatStats(stats: AdminStats): string {
   const statuses = Object.keys(stats.last30d.byStatus) as SignupStatus[];
   const counts = table(
@@ -150,6 +196,11 @@ export function formatStats(stats: AdminStats): string {
     `Graph budget:  ${budget(stats.graphBudget)}`,
     '',
     queues,
+    '',
+    table(
+      ['GUEST STATE', 'GUESTS'],
+      Object.entries(stats.guests).map(([state, n]) => [state, String(n)]),
+    ),
   ].join('\n');
 }
 

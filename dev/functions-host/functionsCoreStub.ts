@@ -138,6 +138,8 @@ export interface LoadedApp {
   appHookData: Record<string, unknown>;
   /** The process object the app sees (differs from ours only when we run inside jest's sandbox). */
   appProcess: NodeJS.Process;
+  /** Requires a module of the app (resolved from its root) as the app's own code sees it. */
+  requireFromApp?: (id: string) => unknown;
 }
 
 interface Capture {
@@ -398,6 +400,7 @@ export function loadApp(
     hooks: capture.hooks,
     appHookData: {},
     appProcess,
+    requireFromApp: (id: string) => appRequire(path.resolve(root, id)),
     restoreEnv,
   };
 }

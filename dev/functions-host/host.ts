@@ -62,6 +62,13 @@ export interface LocalHostOptions {
    * so TRUSTED_PROXY_HOPS=1 behaves the same locally. Default true.
    */
   appendForwardedFor?: boolean;
+  /**
+   * Dev and tests only: a module of the app (path from appRoot, e.g. `dist/shared/container.js`) exporting
+   * `systemClock: { now(): Date }`. `POST /admin/clock` `{"offsetMs"}` then shifts the time the app sees,
+   * so time-driven features (reminders, expiry) can be tested through the host. Production runs on Azure
+   * Functions, where this host and its admin API do not exist.
+   */
+  clockModule?: string;
 }
 
 export interface LocalHost {
@@ -108,6 +115,9 @@ class DevFunctionsHost implements LocalHost, HttpFrontHost {
   readonly #createdQueues = new Map<string, Promise<unknown>>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   readonly #front = new HttpFront(this);
+  /** The app's clock (see `clockModule`) and the offset it is shifted by. */
+  #clock: { now(): Date } | undefined;
+  #clockOffsetMs = 0;
 
   constructor(options: LocalHostOptions) {
     this.#options = options;
@@ -148,6 +158,23 @@ class DevFunctionsHost implements LocalHost, HttpFrontHost {
     return this.#log;
   }
 
+  /** Holds this load's clock object (another host in the process loads its own copy of the app). */
+  private attachClock(loaded: LoadedApp, modulePath: string): void {
+    const mod = loaded.requireFromApp?.(modulePath) as { systemClock?: { now(): Date } } | undefined;
+    const clock = mod?.systemClock;
+    if (!clock || typeof clock.now !== 'function')
+      throw new Error(`clockModule ${modulePath} does not export systemClock with now()`);
+    clock.now = () => new Date(Date.now() + this.#clockOffsetMs);
+    this.#clock = clock;
+  }
+
+  /** `POST /admin/clock`: undefined when the host has no `clockModule`. */
+  setClockOffset(offsetMs: number | undefined): { offsetMs: number; now: string } | undefined {
+    if (!this.#clock) return undefined;
+    if (offsetMs !== undefined) this.#clockOffsetMs = offsetMs;
+    return { offsetMs: this.#clockOffsetMs, now: this.#clock.now().toISOString() };
+  }
+
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new Error('A local host can be started once');
     this.#state = 'starting';
@@ -165,6 +192,7 @@ class DevFunctionsHost implements LocalHost, HttpFrontHost {
       });
       this.#restoreEnv = loaded.restoreEnv;
       this.#app = loaded;
+      if (this.#options.clockModule) this.attachClock(loaded, this.#options.clockModule);
       this.#registrations = loaded.functions.map((fn) =>
         describeFunction(fn, loaded.appProcess.env, this.#log),
       );

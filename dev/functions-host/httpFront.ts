@@ -55,6 +55,8 @@ export interface HttpFrontHost {
     error?: unknown,
   ): InvocationSummary;
   runNonHttp(fn: RegisteredFunction, input: string | undefined): Promise<InvocationSummary>;
+  /** Shifts the app's clock (dev host `clockModule`); undefined when the host has none. */
+  setClockOffset(offsetMs: number | undefined): { offsetMs: number; now: string } | undefined;
   track<T>(work: Promise<T>): Promise<T>;
 }
 
@@ -199,6 +201,28 @@ export class HttpFront {
     return url.href;
   }
 
+  /** Dev-only: `GET /admin/clock`, `POST /admin/clock` `{"offsetMs": n}` (the app then sees now + n). */
+  private async handleClock(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (method !== 'GET' && method !== 'POST') {
+      req.resume();
+      return sendJson(res, 405, hostError('method_not_allowed', 'Use GET or POST.'), { allow: 'GET, POST' });
+    }
+    let offsetMs: number | undefined;
+    if (method === 'POST') {
+      try {
+        const parsed = JSON.parse((await readBody(req, 1024)).toString('utf8')) as { offsetMs?: unknown };
+        if (typeof parsed.offsetMs !== 'number' || !Number.isFinite(parsed.offsetMs))
+          throw new Error('offsetMs');
+        offsetMs = parsed.offsetMs;
+      } catch {
+        return sendJson(res, 400, hostError('invalid_request', 'Send JSON like {"offsetMs": 86400000}.'));
+      }
+    } else req.resume();
+    const clock = this.#host.setClockOffset(offsetMs);
+    if (!clock) return sendJson(res, 404, hostError('not_found', 'This host has no clockModule.'));
+    return sendJson(res, 200, clock);
+  }
+
   private async handleAdmin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     if (!this.authorized(req, url)) {
@@ -220,6 +244,7 @@ export class HttpFront {
         functions: this.#host.registrations.map((r) => r.name),
       });
     }
+    if (/^\/admin\/clock\/?$/i.test(url.pathname)) return this.handleClock(req, res, method);
     const match = /^\/admin\/functions\/([^/]+)\/?$/i.exec(url.pathname);
     if (!match?.[1]) {
       req.resume();

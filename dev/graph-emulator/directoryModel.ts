@@ -20,6 +20,8 @@ export interface EmulatedUser {
   creationType: string | null;
   accountEnabled: boolean;
   createdDateTime: string;
+  /** `signInActivity.lastSignInDateTime`; absent or null = never signed in. */
+  lastSignInDateTime?: string | null;
   /** Epoch ms before which the object is still "replicating" (404 on reads by id). */
   visibleAt: number;
 }
@@ -282,6 +284,30 @@ export class DirectoryModel {
     };
     this.invitations.set(invitation.id, invitation);
     return { ok: true, user, invitation };
+  }
+
+  /**
+   * POST /invitations with resetRedemption: the same guest gets a new invitation (new ticket, new redeem
+   * link) and is PendingAcceptance again; object id and memberships stay. Undefined when the user is unknown.
+   */
+  resetRedemption(userId: string, email: string, redirectUrl: string): EmulatedInvitation | undefined {
+    const user = this.users.get(userId);
+    if (!user) return undefined;
+    const now = new Date(this.now()).toISOString();
+    user.externalUserState = 'PendingAcceptance';
+    user.externalUserStateChangeDateTime = now;
+    const invitation: EmulatedInvitation = {
+      id: randomUUID(),
+      userId,
+      ticket: randomBytes(18).toString('base64url'),
+      invitedUserEmailAddress: email,
+      inviteRedirectUrl: redirectUrl,
+      createdDateTime: now,
+    };
+    // Links of earlier invitations stop working, as they do after a reset in Entra.
+    for (const [id, old] of this.invitations) if (old.userId === userId) this.invitations.delete(id);
+    this.invitations.set(invitation.id, invitation);
+    return invitation;
   }
 
   /** The guest opened its redeem link: it becomes Accepted (once). */

@@ -1,6 +1,6 @@
 /** POST /v1.0/invitations, and the redeem page a guest's browser opens from the link it returns. */
 import type { EmulatedInvitation } from './directoryModel';
-import { badRequest, escapeHtml, readJsonObject, sendJson, type Exchange } from './http';
+import { badRequest, escapeHtml, notFound, readJsonObject, sendJson, type Exchange } from './http';
 import type { EmulatorContext, RouteModule } from './router';
 
 interface InvitationBody {
@@ -37,13 +37,29 @@ function validate(body: Record<string, unknown>): InvitationBody {
   };
 }
 
-async function createInvitation({ state, baseUrl }: EmulatorContext, ex: Exchange): Promise<void> {
+/** `resetRedemption: true` with `invitedUser.id`: re-invite that guest (Graph requires the id). */
+function resetInvitation({ state }: EmulatorContext, body: Record<string, unknown>, input: InvitationBody) {
+  const id = (body.invitedUser as { id?: unknown } | null | undefined)?.id;
+  if (typeof id !== 'string' || id === '')
+    throw badRequest('invitedUser.id is required when resetRedemption is true.');
+  const user = state.users.get(id);
+  if (!user) throw notFound(id);
+  const invitation = state.resetRedemption(id, input.email, input.redirect);
+  if (!invitation) throw notFound(id);
+  return { user, invitation };
+}
+
+async function createInvitation(context: EmulatorContext, ex: Exchange): Promise<void> {
+  const { state, baseUrl } = context;
   const body = await readJsonObject(ex.req);
-  const { email, redirect, userType, displayName } = validate(body);
-  const outcome = state.invite(
-    { email, redirectUrl: redirect, userType, displayName },
-    state.config.replicationLagMs,
-  );
+  const input = validate(body);
+  const { email, redirect, userType, displayName } = input;
+  if (body.resetRedemption !== undefined && typeof body.resetRedemption !== 'boolean')
+    throw badRequest("The property 'resetRedemption' must be a boolean.");
+  const outcome =
+    body.resetRedemption === true
+      ? ({ ok: true, ...resetInvitation(context, body, input) } as const)
+      : state.invite({ email, redirectUrl: redirect, userType, displayName }, state.config.replicationLagMs);
   if (!outcome.ok) {
     throw badRequest(
       outcome.reason === 'invalid_address'
@@ -63,7 +79,7 @@ async function createInvitation({ state, baseUrl }: EmulatorContext, ex: Exchang
     invitedUserType: user.userType,
     invitedUserEmailAddress: email,
     sendInvitationMessage: body.sendInvitationMessage ?? false,
-    resetRedemption: false,
+    resetRedemption: body.resetRedemption === true,
     inviteRedirectUrl: redirect,
     status: user.externalUserState === 'Accepted' ? 'Completed' : 'PendingAcceptance',
     invitedUserMessageInfo: { messageLanguage: null, customizedMessageBody: null, ccRecipients: [] },

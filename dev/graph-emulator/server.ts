@@ -10,6 +10,7 @@ import {
   registerIdentityRoutes,
 } from './identityProvider';
 import { registerInvitationRoutes } from './invitations';
+import { registerLifecycleRoutes } from './lifecycle';
 import { registerMessageTraceRoutes } from './messageTraces';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
@@ -44,6 +45,7 @@ const MODULES: RouteModule[] = [
   registerInvitationRoutes,
   registerUserRoutes,
   registerGroupRoutes,
+  registerLifecycleRoutes,
   registerTenantRoutes,
   registerMessageTraceRoutes,
   registerControlRoutes,

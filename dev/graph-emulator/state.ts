@@ -55,6 +55,8 @@ const MAX_LOG_ENTRIES = 20_000;
 export class GraphEmulatorState extends DirectoryModel {
   readonly requests: RequestLogEntry[] = [];
   faults: ActiveFault[] = [];
+  /** Domains whose OpenID configuration answers (they have their own Entra tenant), besides ours. */
+  readonly entraDomains = new Set<string>();
   config: EmulatorConfig;
   /** Tenant-wide B2B settings (./tenant.ts); `POST /_emulator/tenant` changes them. */
   tenant: TenantSettings = defaultTenant();
@@ -74,6 +76,7 @@ export class GraphEmulatorState extends DirectoryModel {
     this.clear();
     this.requests.length = 0;
     this.faults = [];
+    this.entraDomains.clear();
     this.writeTimes = [];
     this.config = { ...this.initialConfig };
     this.tenant = defaultTenant();

@@ -20,6 +20,7 @@ export const USER_PROPERTIES = [
   'otherMails',
   'preferredLanguage',
   'proxyAddresses',
+  'signInActivity',
   'surname',
   'userPrincipalName',
   'userType',
@@ -80,6 +81,12 @@ export function userView(user: EmulatedUser, properties: UserProperty[]): Record
     otherMails: [...user.otherMails],
     preferredLanguage: null,
     proxyAddresses: [...user.proxyAddresses],
+    // Graph returns it only when $select names it (and the caller has AuditLog.Read.All).
+    signInActivity: {
+      lastSignInDateTime: user.lastSignInDateTime ?? null,
+      lastNonInteractiveSignInDateTime: null,
+      lastSuccessfulSignInDateTime: user.lastSignInDateTime ?? null,
+    },
     surname: null,
     userPrincipalName: user.userPrincipalName,
     userType: user.userType,

@@ -186,6 +186,8 @@ export function createStack<M extends SmtpServer = SmtpServer>(options: StackOpt
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(stack.smtpPort),
         GRAPH_BASE_URL: stack.graph.url,
+        // The emulator also answers Entra's OpenID configuration (does a domain have its own tenant?).
+        LOGIN_BASE_URL: `${stack.graph.url}/_login`,
         ADMIN_AUTHORITY: stack.graph.idp.authority(),
       };
     },

@@ -23,6 +23,7 @@ var tableNames = [
   'budgets'
   'policy'
   'audit'
+  'guests'
   'challenges'
 ]
 

@@ -34,6 +34,8 @@ import {
   NotFoundYetError,
   type Directory,
   type DirectoryUser,
+  type GuestAccount,
+  type GuestAccounts,
   type Invitation,
   type MessageTraces,
 } from '../ports';
@@ -103,7 +105,7 @@ interface GraphUserPayload {
 
 const USER_SELECT = ['id', 'userType', 'mail', 'userPrincipalName', 'externalUserState'];
 
-export class GraphDirectory implements Directory, MessageTraces {
+export class GraphDirectory implements Directory, GuestAccounts, MessageTraces {
   private readonly client: Client;
   private readonly baseUrl: string;
   private readonly authProvider: TokenCredentialAuthenticationProvider;
@@ -263,6 +265,69 @@ export class GraphDirectory implements Directory, MessageTraces {
     } catch (error) {
       if (asGraphFailure(error)?.status === 404) return;
       throw toDirectoryError(error, 'user delete');
+    }
+  }
+
+  // ---- GuestAccounts (guest lifecycle) ----
+
+  async getGuest(
+    userId: string,
+    options: { signInActivity?: boolean } = {},
+  ): Promise<GuestAccount | undefined> {
+    // signInActivity needs AuditLog.Read.All: only asked for when GUEST_INACTIVE_DAYS is on.
+    const select = [...USER_SELECT, 'accountEnabled', ...(options.signInActivity ? ['signInActivity'] : [])];
+    let body: unknown;
+    try {
+      body = (await this.client
+        .api(`/users/${encodeURIComponent(userId)}`)
+        .select(select)
+        .get()) as unknown;
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return undefined;
+      throw toDirectoryError(error, 'user read');
+    }
+    const payload = body as
+      (GraphUserPayload & { accountEnabled?: unknown; signInActivity?: unknown }) | null;
+    const user = payload ? toDirectoryUser(payload) : undefined;
+    if (!user || !payload) throw new GraphRequestError('Graph user read returned no user', 200, undefined);
+    const activity = payload.signInActivity as { lastSignInDateTime?: unknown } | null | undefined;
+    const last = activity?.lastSignInDateTime;
+    return {
+      id: user.id,
+      userType: user.userType,
+      mail: user.mail,
+      externalUserState: user.externalUserState,
+      accountEnabled: payload.accountEnabled !== false,
+      ...(typeof last === 'string' ? { lastSignInDateTime: last } : {}),
+    };
+  }
+
+  async resetRedemption(input: { userId: string; email: string; redirectUrl: string }): Promise<Invitation> {
+    let response: unknown;
+    try {
+      response = (await this.client.api('/invitations').post({
+        invitedUserEmailAddress: input.email,
+        inviteRedirectUrl: input.redirectUrl,
+        sendInvitationMessage: false,
+        resetRedemption: true,
+        invitedUser: { id: input.userId },
+      })) as unknown;
+    } catch (error) {
+      throw toDirectoryError(error, 'redemption reset');
+    }
+    const body = response as { inviteRedeemUrl?: unknown; invitedUser?: { id?: unknown } } | null;
+    const inviteRedeemUrl = body?.inviteRedeemUrl;
+    if (typeof inviteRedeemUrl !== 'string')
+      throw new GraphRequestError('Graph redemption reset response lacks inviteRedeemUrl', 201, undefined);
+    return { userId: input.userId, inviteRedeemUrl };
+  }
+
+  async setAccountEnabled(userId: string, enabled: boolean): Promise<void> {
+    try {
+      await this.client.api(`/users/${encodeURIComponent(userId)}`).patch({ accountEnabled: enabled });
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return;
+      throw toDirectoryError(error, 'account update');
     }
   }
 

@@ -6,8 +6,9 @@
  */
 import { z } from 'zod';
 
+import { GUEST_STATES, type GuestState } from '../domain/guestLedger';
 import { ENROLMENT_MODES, NOT_ELIGIBLE_REASONS } from '../domain/accessPolicy';
-import { OUTCOMES, SIGNUP_STATUSES } from '../domain/signupFlow';
+import { INTENTS, OUTCOMES, SIGNUP_STATUSES } from '../domain/signupFlow';
 import { AUDIT_EVENTS } from '../ports';
 import { QUEUES } from '../storageNames';
 
@@ -41,6 +42,8 @@ export type Challenge = z.infer<typeof Challenge>;
 export const StartRequest = z.strictObject({
   email: z.string().max(320),
   locale: z.string().max(35).optional(),
+  /** What confirming will do (default `join`); the answer is the same for every intent. */
+  intent: z.enum(INTENTS).optional(),
   altcha: Altcha.optional(),
 });
 export type StartRequest = z.infer<typeof StartRequest>;
@@ -79,6 +82,8 @@ export const Signup = z.strictObject({
   outcome: Outcome.optional(),
   signInUrl: z.url().optional(),
   supportContact: z.string().optional(),
+  /** The domain has its own Entra tenant: sign in with the organisation account, not a passcode. */
+  homeTenant: z.boolean().optional(),
   /** `not_eligible` only: why this verified address gets no account. */
   reason: z.enum(NOT_ELIGIBLE_REASONS).optional(),
   /** `pending_approval` only: a sponsor at the organisation decides; the person is emailed either way. */
@@ -307,9 +312,45 @@ export const AdminStats = z.strictObject({
       z.ZodNullable<z.ZodInt>
     >,
   ),
+  /** Guests this service created, by lifecycle state. */
+  guests: z.strictObject(
+    Object.fromEntries(GUEST_STATES.map((s) => [s, z.int().min(0)])) as Record<GuestState, z.ZodInt>,
+  ),
 });
 export type AdminStats = z.infer<typeof AdminStats>;
 
+// ---- guest ledger ---------------------------------------------------------------------------------------
+
+export const GuestStateSchema = z.enum(GUEST_STATES);
+
+export const AdminGuest = z.strictObject({
+  objectId: z.string(),
+  /** `…@domain` in lists; the masked mail in one guest's detail. */
+  address: z.string(),
+  domain: z.string(),
+  state: GuestStateSchema,
+  createdAt: instant,
+  redeemedAt: instant.optional(),
+  lastRenewedAt: instant,
+  expiresAt: instant.optional(),
+  disabledAt: instant.optional(),
+  deletedAt: instant.optional(),
+  remindersSent: z.int().min(0),
+  groups: z.int().min(0),
+  createdBySignupId: z.string(),
+});
+export type AdminGuest = z.infer<typeof AdminGuest>;
+
+/** `200` of `GET /api/admin/guests` */
+export const AdminGuestPage = z.strictObject({
+  items: z.array(AdminGuest),
+  continuationToken: z.string().optional(),
+});
+export type AdminGuestPage = z.infer<typeof AdminGuestPage>;
+
+/** `200` of `GET /api/admin/guests/{objectId}` */
+export const AdminGuestDetail = z.strictObject({ guest: AdminGuest, events: z.array(AuditEvent) });
+export type AdminGuestDetail = z.infer<typeof AdminGuestDetail>;
 /** The tenant readiness checks (shared/services/readinessService.ts), in the order they are reported. */
 export const READINESS_CHECK_IDS = [
   'graph_roles',

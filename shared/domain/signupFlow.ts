@@ -17,8 +17,20 @@ export const SIGNUP_STATUSES = [
 ] as const;
 export type SignupStatus = (typeof SIGNUP_STATUSES)[number];
 
-export const OUTCOMES = ['guest_created', 'existing_guest', 'existing_member'] as const;
+export const OUTCOMES = [
+  'guest_created',
+  'existing_guest',
+  'existing_member',
+  // Outcomes of the `leave` and `reset` intents (shared/services/guestIntents.ts).
+  'guest_removed',
+  'not_managed',
+  'redemption_reset',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** What confirming the code will do: create or renew (`join`), delete (`leave`), or re-invite (`reset`). */
+export const INTENTS = ['join', 'leave', 'reset'] as const;
+export type Intent = (typeof INTENTS)[number];
 
 export interface SignupFlow {
   signupId: string;
@@ -31,6 +43,8 @@ export interface SignupFlow {
   addressKey: string;
   domain: string;
   locale: string;
+  /** Absent on flows started before intents existed: `join`. */
+  intent?: Intent;
   correlationId: string;
   /** W3C trace context of the start request: later hops (verify, provisioning) continue its trace. */
   traceparent?: string;
@@ -76,6 +90,10 @@ export interface SignupFlow {
   outcome?: Outcome;
   signInUrl?: string;
   directoryUserId?: string;
+  /** The recipient's domain has its own Entra tenant: sign in with the organisation account, not a passcode. */
+  homeTenant?: boolean;
+  /** After `leave`: the address, its hash and the code are gone from this record (only the outcome is left). */
+  erasedAt?: string;
   lastError?: string;
   /** Set when the code email could not be delivered (poison queue). */
   emailFailedAt?: string;
@@ -100,10 +118,12 @@ export type FlowEvent =
   | {
       type: 'provisioned';
       outcome: Outcome;
-      signInUrl: string;
+      signInUrl?: string;
       directoryUserId?: string;
+      homeTenant?: boolean;
       guestCreatedByUs?: boolean;
     }
+  | { type: 'address_erased' }
   | { type: 'provisioning_failed'; reason: string }
   | { type: 'email_failed' }
   | { type: 'notice_emailed'; kind: 'account_ready' | 'signup_failed' | 'not_eligible' | 'approval_request' }
@@ -144,6 +164,7 @@ export function newFlow(input: {
   correlationId: string;
   now: Date;
   flowTtlHours: number;
+  intent?: Intent;
 }): SignupFlow {
   const now = input.now.toISOString();
   return {
@@ -154,6 +175,7 @@ export function newFlow(input: {
     addressKey: input.addressKey,
     domain: input.domain,
     locale: input.locale,
+    ...(input.intent && input.intent !== 'join' ? { intent: input.intent } : {}),
     correlationId: input.correlationId,
     createdAt: now,
     expiresAt: addSeconds(input.now, input.flowTtlHours * 3600),
@@ -274,9 +296,22 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
         outcome: event.outcome,
         signInUrl: event.signInUrl,
         directoryUserId: event.directoryUserId,
+        homeTenant: event.homeTenant,
         ...(event.guestCreatedByUs ? { guestCreatedByUs: true } : {}),
         finishedAt: at,
         lastError: undefined,
+      };
+    case 'address_erased':
+      // Only a finished `leave` forgets its person; the record stays as an anonymous status for the page.
+      if (status !== 'ready' || flow.outcome !== 'guest_removed') throw new AppError('conflict');
+      return {
+        ...flow,
+        email: '',
+        canonicalEmail: '',
+        addressKey: '',
+        codeHash: undefined,
+        directoryUserId: undefined,
+        erasedAt: at,
       };
     case 'provisioning_failed':
       if (status !== 'verified' && status !== 'provisioning') throw new AppError('conflict');

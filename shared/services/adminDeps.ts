@@ -6,6 +6,8 @@ import type {
   AuditLog,
   Clock,
   Directory,
+  GuestAccounts,
+  GuestLedgerStore,
   PolicyStore,
   QueueInspector,
   QueuePublisher,
@@ -31,6 +33,9 @@ export interface AdminDeps {
   policyStore: PolicyStore;
   audit: AuditLog;
   directory: Directory;
+  /** The guest ledger (admin guest view, stats by state) and Graph reads of a guest's mail. */
+  ledger: GuestLedgerStore;
+  accounts: GuestAccounts;
   clock: Clock;
   settings: AdminSettings;
   /** Called after this instance saved a policy, so its own cache does not serve the old one. */

@@ -209,6 +209,8 @@ export function makeAdminSignups(deps: AdminDeps) {
         );
       }
       await deps.directory.deleteUser(flow.directoryUserId);
+      // The guest is gone: so is its ledger row (and with it the address hash it held).
+      await deps.ledger.delete(flow.directoryUserId);
       guestDeleted = true;
     }
 

@@ -1,6 +1,8 @@
 /** Admin stats: counts by status, top domains, send budgets and queue depths. */
 import { effectiveStatus, SIGNUP_STATUSES, type SignupStatus } from '../domain/signupFlow';
+import type { GuestState } from '../domain/guestLedger';
 import { type Logger } from '../log';
+import { makeAdminGuests } from './adminGuests';
 import { QUEUES, type QueueName } from '../storageNames';
 import { EMAIL_BUDGET_KEY, emailBudgetLimits } from './emailService';
 import { GRAPH_BUDGET_KEY, graphWriteLimits } from './provisioningService';
@@ -22,6 +24,8 @@ export interface AdminStats {
   graphBudget: Record<'second', { used: number; limit: number }>;
   /** Approximate messages per queue; null when the queue could not be read. */
   queueDepths: Record<QueueName, number | null>;
+  /** Guests this service created (the guest ledger), by lifecycle state. */
+  guests: Record<GuestState, number>;
 }
 
 const DAY_MS = 86_400_000;
@@ -103,6 +107,7 @@ export function makeAdminStats(deps: AdminDeps) {
       },
       graphBudget: { second: { used: graphUsed.second ?? 0, limit: settings.graphWritesPerSecond } },
       queueDepths,
+      guests: await makeAdminGuests(deps).countGuests(),
     };
   }
 

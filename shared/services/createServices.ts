@@ -11,6 +11,8 @@ import type {
   Clock,
   Directory,
   EmailSender,
+  GuestAccounts,
+  GuestLedgerStore,
   Metrics,
   MessageTraces,
   PolicyProvider,
@@ -19,6 +21,7 @@ import type {
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  TenantDiscovery,
   TenantInspector,
   Tracing,
 } from '../ports';
@@ -28,6 +31,9 @@ import { makeAdminService } from './adminService';
 import { makeApprovalService } from './approvalService';
 import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
+import { makeGraphBudget } from './graphBudget';
+import { type GuestIntentSettings, makeGuestIntents } from './guestIntents';
+import { type GuestLifecycleSettings, makeGuestLifecycle } from './guestLifecycle';
 import { CachedPolicyProvider } from './policy';
 import { registerOperationalGauges } from './operationalGauges';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
@@ -47,6 +53,11 @@ export interface Ports {
   /** Spent proof-of-work solutions (shared by every instance). */
   challenges: ChallengeLedger;
   directory: Directory;
+  /** Lifecycle operations on guest accounts (the Graph adapter implements both). */
+  accounts: GuestAccounts;
+  /** The ledger of guests this service created. */
+  ledger: GuestLedgerStore;
+  tenants: TenantDiscovery;
   /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
   traces: MessageTraces;
   /** Revocations and the guests this service created. */
@@ -76,6 +87,8 @@ export interface Settings {
   /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
   admin: AdminSettings;
   retention: RetentionSettings;
+  lifecycle: GuestLifecycleSettings;
+  intents: GuestIntentSettings;
   readiness: ReadinessSettings;
   challenge: ChallengeSettings;
 }
@@ -83,6 +96,23 @@ export interface Settings {
 export function createServices(ports: Ports, settings: Settings) {
   const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const intents = makeGuestIntents({
+    ledger: ports.ledger,
+    accounts: ports.accounts,
+    directory,
+    signups,
+    addresses,
+    audit,
+    tenants: ports.tenants,
+    budget: makeGraphBudget({
+      limiter,
+      clock,
+      perSecond: settings.provisioning.graphWritesPerSecond,
+      sleep: ports.sleep,
+    }),
+    clock,
+    settings: settings.intents,
+  });
   const metrics = ports.metrics ?? noMetrics;
   const tracing = ports.tracing ?? noTracing;
   registerOperationalGauges(metrics, { limiter, queues: ports.queues, clock, settings: settings.admin });
@@ -138,7 +168,19 @@ export function createServices(ports: Ports, settings: Settings) {
       clock,
       sleep: ports.sleep,
       settings: settings.provisioning,
+      intents,
       metrics,
+    }),
+    guestLifecycle: makeGuestLifecycle({
+      ledger: ports.ledger,
+      accounts: ports.accounts,
+      directory,
+      limiter,
+      sender: ports.sender,
+      audit,
+      clock,
+      sleep: ports.sleep,
+      settings: settings.lifecycle,
     }),
     adminService: makeAdminService({
       signups,
@@ -149,6 +191,8 @@ export function createServices(ports: Ports, settings: Settings) {
       policyStore: ports.policyStore,
       audit,
       directory,
+      ledger: ports.ledger,
+      accounts: ports.accounts,
       clock,
       settings: settings.admin,
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
@@ -160,6 +204,7 @@ export function createServices(ports: Ports, settings: Settings) {
       addresses,
       limiter,
       audit,
+      ledger: ports.ledger,
       challenges: ports.challenges,
       clock,
       settings: settings.retention,
@@ -171,6 +216,7 @@ export function createServices(ports: Ports, settings: Settings) {
       audit,
       clock,
       settings: { secret: settings.signup.secret, managedGroupIds },
+      ledger: ports.ledger,
     }),
   };
 }

@@ -19,6 +19,7 @@ import {
   renderSignupFailedEmail,
   renderVerificationEmail,
 } from '../email/templates';
+import { renderRedemptionResetEmail } from '../email/lifecycleTemplates';
 import { renderApprovalRequestEmail, renderNotEligibleEmail } from '../email/accessTemplates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
@@ -169,6 +170,7 @@ export function makeEmailService(deps: EmailDeps) {
       retentionDays: settings.retentionDays,
       link: `${settings.publicBaseUrl.replace(/\/$/, '')}/#code=${code}&signup=${encodeURIComponent(signupId)}`,
       branding: settings.branding,
+      intent: flow.intent,
     });
     const failed = await deliver(
       { to: flow.email, ...email, idempotencyKey: `${signupId}:code:${issued.codeVersion}` },
@@ -270,18 +272,29 @@ export function makeEmailService(deps: EmailDeps) {
     const kind = message.kind as NoticeKind;
     const { status: wanted, sentAt } = NOTICES[kind];
     if (flow.status !== wanted) return { action: 'dropped', reason: `status_${flow.status}` };
+    // After `leave` the record no longer holds an address: the page shows the outcome.
+    if (flow.erasedAt !== undefined || flow.outcome === 'guest_removed')
+      return { action: 'dropped', reason: 'erased' };
     if (flow[sentAt] !== undefined) return { action: 'dropped', reason: 'already_sent' };
     const budgetWait = await takeBudget();
     if (budgetWait !== undefined)
       return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
     const email =
       kind === 'account_ready'
-        ? renderAccountReadyEmail({
-            locale: locale(flow),
-            outcome: flow.outcome ?? 'guest_created',
-            signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
-            branding: settings.branding,
-          })
+        ? flow.outcome === 'redemption_reset'
+          ? renderRedemptionResetEmail({
+              locale: locale(flow),
+              redeemUrl: flow.signInUrl ?? settings.publicBaseUrl,
+              homeTenant: flow.homeTenant,
+              branding: settings.branding,
+            })
+          : renderAccountReadyEmail({
+              locale: locale(flow),
+              outcome: flow.outcome ?? 'guest_created',
+              signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
+              homeTenant: flow.homeTenant,
+              branding: settings.branding,
+            })
         : kind === 'not_eligible'
           ? renderNotEligibleEmail({
               locale: locale(flow),

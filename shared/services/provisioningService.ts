@@ -43,6 +43,7 @@ import { noMetrics } from '../telemetry/noop';
 import { QUEUES } from '../storageNames';
 import type { NotEligibleReason } from '../domain/accessPolicy';
 import { audit, auditEvent } from './audit';
+import type { GuestIntents } from './guestIntents';
 import { updateFlow } from './updateFlow';
 
 export interface ProvisioningSettings extends FlowLimits {
@@ -69,6 +70,8 @@ export interface ProvisioningDeps {
   audit: AuditLog;
   clock: Clock;
   settings: ProvisioningSettings;
+  /** The guest ledger side: recording created guests, renewal, leave and reset (guestIntents.ts). */
+  intents: GuestIntents;
   sleep?: (ms: number) => Promise<void>;
   metrics?: Metrics;
   /** Managed groups that do not exist; asked once, at first use, so a typo is logged at once. */
@@ -152,7 +155,11 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         log.event('provisioning_held', { ...fields0, reason: held.reason });
         return held;
       }
-      decision = await eligibility(stored.value);
+      // `leave` and `reset` never create anything or add groups: no enrolment decision applies.
+      decision =
+        stored.value.intent === 'leave' || stored.value.intent === 'reset'
+          ? { decision: 'provision', groupIds: [] }
+          : await eligibility(stored.value);
     } catch (error) {
       if (!isTransientError(error)) throw error;
       return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `graph_${error.kind}` };
@@ -291,8 +298,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
 
   interface Account {
     outcome: Outcome;
-    userId: string;
-    signInUrl: string;
+    userId?: string;
+    signInUrl?: string;
     /** How many group adds' budget tokens were taken with the invitation's. */
     groupAddsPaid?: number;
     /** Our own invitation created this object (security review L8). */
@@ -307,10 +314,15 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   ): Promise<Step> {
     const flow = started.value;
     const found = await deps.directory.findUserByEmail(flow.canonicalEmail);
+    if (flow.intent === 'leave') return leave(started, found, log);
+    if (flow.intent === 'reset') {
+      const reset = await deps.intents.reset(flow, found, log);
+      return reset.action === 'requeue' ? reset : finish(started, reset, log);
+    }
     const account =
-      found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, groupIds.length, log);
+      found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, groupIds, log);
     if ('action' in account) return account;
-    if (account.outcome !== 'existing_member') {
+    if (account.outcome !== 'existing_member' && account.userId) {
       for (const [i, groupId] of groupIds.entries()) {
         const paid = i < (account.groupAddsPaid ?? 0);
         const added = await addToGroupAllowingLag(flow, groupId, account.userId, paid);
@@ -329,14 +341,17 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   async function guestAccount(
     flow: SignupFlow,
     found: DirectoryUser | undefined,
-    groups: number,
+    groupIds: readonly string[],
     log: Logger,
   ): Promise<Account | Requeue> {
-    // A pending guest found on a redelivery is most likely the one an earlier attempt invited: invite
-    // again (Graph answers with the same user) to get its redeem link, instead of creating anything.
-    const resumeOurInvite = flow.provisionAttempts > 1 && found?.externalUserState === 'PendingAcceptance';
-    if (found && !resumeOurInvite)
+    const groups = groupIds.length;
+    if (found && found.externalUserState !== 'PendingAcceptance') {
+      await deps.intents.renewIfOurs(flow, found, log);
+      await deps.intents.recordGroups(found.id, groupIds);
       return { outcome: 'existing_guest', userId: found.id, signInUrl: settings.signInUrl };
+    }
+    // No guest yet, or one who never redeemed: (re-)invite. Graph answers a re-invitation with the same
+    // user and a fresh redeem link, which is what such a guest needs instead of the generic sign-in link.
 
     // The invitation and the group adds that follow take their budget tokens at once (one round trip).
     const wait = await takeWriteTokens(1 + groups);
@@ -352,6 +367,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         correlationId: flow.correlationId,
         directoryUserId: invitation.userId,
       });
+      // A redelivery finds the pending guest an earlier attempt created: the ledger says it was ours.
+      const ours = createdByUs || (await deps.intents.createdBy(flow, invitation.userId));
       if (createdByUs) {
         // Recorded at once, before anything else can fail: only such a guest may ever be deleted (L8).
         await deps.access.recordCreatedGuest({
@@ -359,13 +376,18 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
           userId: invitation.userId,
           createdAt: deps.clock.now().toISOString(),
         });
+        await deps.intents.recordCreated(flow, invitation.userId, groupIds, log);
+      } else if (found) {
+        await deps.intents.renewIfOurs(flow, found, log);
+        await deps.intents.reinvited(flow, found);
+        await deps.intents.recordGroups(found.id, groupIds);
       }
       return {
-        outcome: 'guest_created',
+        outcome: ours ? 'guest_created' : 'existing_guest',
         userId: invitation.userId,
         signInUrl: invitation.inviteRedeemUrl,
         groupAddsPaid: groups,
-        createdByUs,
+        createdByUs: ours,
       };
     };
     try {
@@ -379,7 +401,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       const again = await deps.directory.findUserByEmail(flow.canonicalEmail);
       if (!again) throw error;
       if (again.userType === 'Member') return member(again);
-      if (again.externalUserState === 'PendingAcceptance') return invite(false);
+      // Nothing existed before our invitation: a pending guest now is the one it created (response lost).
+      if (again.externalUserState === 'PendingAcceptance') return invite(!found);
       return {
         outcome: 'existing_guest',
         userId: again.id,
@@ -387,6 +410,61 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         groupAddsPaid: groups,
       };
     }
+  }
+
+  /**
+   * `leave`: only a guest our own invitation created for this address is deleted. The guest's id is
+   * written on the flow before anything is deleted, so a redelivery after a crash finishes the job
+   * instead of finding nothing and answering `not_managed`.
+   */
+  async function leave(
+    started: Versioned<SignupFlow>,
+    found: DirectoryUser | undefined,
+    log: Logger,
+  ): Promise<Step> {
+    let current = started;
+    let userId = current.value.directoryUserId;
+    if (userId === undefined) {
+      if (!found || !(await deps.intents.isOurs(current.value, found)))
+        return finish(started, { outcome: 'not_managed' }, log);
+      userId = found.id;
+      const marked = await update(
+        current.value.signupId,
+        (f) => ({ ...f, directoryUserId: found.id }),
+        current,
+      );
+      if (!marked) return { action: 'done', value: dropped('not_found') };
+      current = marked;
+    }
+    const removed = await deps.intents.removeGuest(userId, log);
+    if (removed.action === 'requeue') return removed;
+    const flow = current.value;
+    await deps.access.forgetCreatedGuest(flow.addressKey);
+    await deps.intents.eraseAddress(flow);
+    const now = deps.clock.now();
+    // One write: the outcome and the end of the address on this record; its audit row names no one.
+    await update(
+      flow.signupId,
+      (f) =>
+        transition(
+          transition(f, { type: 'provisioned', outcome: 'guest_removed' }, now, settings),
+          { type: 'address_erased' },
+          now,
+          settings,
+        ),
+      current,
+      () => [
+        {
+          type: 'provisioned',
+          at: now.toISOString(),
+          actor: 'system',
+          signupId: flow.signupId,
+          details: { outcome: 'guest_removed' },
+        },
+      ],
+    );
+    log.event('signup_provisioned', { signupId: flow.signupId, outcome: 'guest_removed' });
+    return { action: 'done', value: { action: 'done', outcome: 'guest_removed' } };
   }
 
   async function addToGroupAllowingLag(
@@ -420,6 +498,11 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   async function finish(started: Versioned<SignupFlow>, account: Account, log: Logger): Promise<Step> {
     const flow = started.value;
     const { outcome, signInUrl, userId: directoryUserId } = account;
+    // Looked up only now, after verification: nobody can make us probe a domain by starting a sign-up.
+    const homeTenant =
+      outcome === 'guest_created' || outcome === 'existing_guest' || outcome === 'redemption_reset'
+        ? await deps.intents.homeTenant(flow.domain)
+        : undefined;
     await update(
       flow.signupId,
       (f) =>
@@ -430,13 +513,18 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
             outcome,
             signInUrl,
             directoryUserId,
+            homeTenant,
             guestCreatedByUs: account.createdByUs === true,
           },
           deps.clock.now(),
           settings,
         ),
       started,
-      () => [auditEvent('provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } })],
+      () => [
+        auditEvent('provisioned', flow, deps.clock.now(), {
+          details: { outcome, ...(directoryUserId ? { directoryUserId } : {}) },
+        }),
+      ],
     );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
     (deps.metrics ?? noMetrics).count('signups.ready', { outcome });

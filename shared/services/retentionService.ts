@@ -8,6 +8,8 @@
  *   address record        once its current flow is gone and its last code email is a day old
  *   rate-limit counter    once every window in it has ended (no limit uses a window over a day)
  *   audit row             RETENTION_AUDIT_DAYS after the event
+ *   guest ledger tombstone a deleted guest's row (no address hash left): RETENTION_FINISHED_DAYS after
+ *                          the deletion; live guests stay in the ledger while they exist
  *   spent challenge       once it has expired (5 minutes after it was issued)
  */
 import type { SignupFlow } from '../domain/signupFlow';
@@ -18,6 +20,7 @@ import type {
   AuditLog,
   ChallengeLedger,
   Clock,
+  GuestLedgerStore,
   Page,
   RateLimiter,
   SignupStore,
@@ -34,6 +37,8 @@ export interface RetentionDeps {
   addresses: AddressStore;
   limiter: RateLimiter;
   audit: AuditLog;
+  /** The guest ledger: only the tombstones of deleted guests are ever removed here. */
+  ledger?: GuestLedgerStore;
   /** Spent proof-of-work solutions; their expired records go too. */
   challenges?: ChallengeLedger;
   clock: Clock;
@@ -161,7 +166,21 @@ export function makeRetentionService(deps: RetentionDeps) {
 
     report.auditRowsDeleted = await deps.audit.deleteOlderThan(auditCutoff(now, settings));
     if (deps.challenges) report.challengesDeleted = await deps.challenges.deleteExpired(now);
-    log.event('retention_completed', { ...report });
+    const ledger = deps.ledger;
+    let tombstones = 0;
+    if (ledger) {
+      const cutoff = now.getTime() - settings.finishedDays * DAY_MS;
+      await forEachPage(
+        (token) => ledger.list({ top: PAGE, state: 'deleted', continuationToken: token }),
+        async ({ value }) => {
+          if (value.deletedAt && Date.parse(value.deletedAt) <= cutoff) {
+            await ledger.delete(value.objectId);
+            tombstones++;
+          }
+        },
+      );
+    }
+    log.event('retention_completed', { ...report, guestTombstonesDeleted: tombstones });
     return report;
   }
 

@@ -8,7 +8,7 @@ import { keyedHash } from '../domain/codes';
 import { parseEmailAddress } from '../domain/emailAddress';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import type { AccessStore, AuditLog, Clock, Directory, Revocation } from '../ports';
+import type { AccessStore, AuditLog, Clock, Directory, GuestLedgerStore, Revocation } from '../ports';
 import { audit } from './audit';
 
 export interface RevocationSettings {
@@ -22,6 +22,8 @@ export interface RevocationDeps {
   audit: AuditLog;
   clock: Clock;
   settings: RevocationSettings;
+  /** The guest ledger: a revoked guest is out of our groups (and gone when deleted). */
+  ledger?: GuestLedgerStore;
 }
 
 export interface RevokeInput {
@@ -75,6 +77,7 @@ export function makeRevocationService(deps: RevocationDeps) {
         revocation.guestDeleted = true;
       }
       await deps.access.putRevocation(revocation);
+      await updateLedger(guest.id, revocation.guestDeleted);
     }
     await audit(deps.audit, log, 'revoked', undefined, deps.clock.now(), {
       actor,
@@ -92,6 +95,15 @@ export function makeRevocationService(deps: RevocationDeps) {
       groupsRemoved: revocation.groupsRemoved,
     });
     return revocation;
+  }
+
+  /** The ledger follows the revocation: no groups of ours any more, and no row once the guest is deleted. */
+  async function updateLedger(objectId: string, deleted: boolean): Promise<void> {
+    if (!deps.ledger) return;
+    if (deleted) return deps.ledger.delete(objectId);
+    const entry = await deps.ledger.get(objectId);
+    if (entry && entry.value.groups.length > 0)
+      await deps.ledger.update({ ...entry.value, groups: [] }, entry.etag).catch(() => undefined);
   }
 
   async function lift(emailHash: string, actor: string, log: Logger): Promise<void> {

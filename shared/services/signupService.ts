@@ -12,6 +12,7 @@ import {
   codeExpiresAt,
   effectiveStatus,
   type FlowLimits,
+  type Intent,
   newFlow,
   type Outcome,
   resendAvailableAt,
@@ -85,6 +86,7 @@ export interface SignupView {
   outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
+  homeTenant?: boolean;
   /** not_eligible: why (not_partner, no_recent_mail, denied, revoked). */
   reason?: NotEligibleReason;
   /** pending_approval: who decides (a sponsor at the organisation) and until when. */
@@ -172,6 +174,7 @@ export function makeSignupService(deps: SignupDeps) {
     acceptLanguage?: string;
     ip: string;
     correlationId: string;
+    intent?: Intent;
     altcha?: string;
   };
 
@@ -214,6 +217,7 @@ export function makeSignupService(deps: SignupDeps) {
       correlationId: input.correlationId,
       now,
       flowTtlHours: settings.flowTtlHours,
+      intent: input.intent,
     });
     Object.assign(flow, tracing.currentContext());
     // The same three writes for every address, new, known or throttled: the email function decides
@@ -363,9 +367,11 @@ export function makeSignupService(deps: SignupDeps) {
     }
     if (current === 'ready') {
       view.outcome = flow.outcome;
-      view.signInUrl = flow.signInUrl;
+      if (flow.signInUrl) view.signInUrl = flow.signInUrl;
+      if (flow.homeTenant !== undefined) view.homeTenant = flow.homeTenant;
     }
-    if (current === 'failed' || current === 'not_eligible') view.supportContact = settings.supportContact;
+    if (current === 'failed' || current === 'not_eligible' || flow.outcome === 'not_managed')
+      view.supportContact = settings.supportContact;
     if (current === 'not_eligible') view.reason = flow.notEligibleReason;
     if (current === 'pending_approval') {
       view.decidedBy = 'sponsor';

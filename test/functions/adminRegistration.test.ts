@@ -34,7 +34,7 @@ const trigger = (name: string) =>
   Object.values(registered.find((r) => r.name === name)?.bindings ?? {}).find((b) => b.direction === 'in');
 
 test('each admin file registers one function named after it', () => {
-  expect(adminFiles.length).toBe(12);
+  expect(adminFiles.length).toBe(14);
   expect(registered.map((r) => r.name).sort()).toEqual(
     [...adminFiles.map((f) => f.replace(/\.ts$/, '')), 'retention'].sort(),
   );
@@ -49,6 +49,8 @@ test.each([
   ['adminSignupDecide', 'api/admin/signups/{signupId}/decision', ['POST']],
   ['adminSignupDelete', 'api/admin/signups/{signupId}', ['DELETE']],
   ['adminStats', 'api/admin/stats', ['GET']],
+  ['adminGuestsList', 'api/admin/guests', ['GET']],
+  ['adminGuestGet', 'api/admin/guests/{objectId}', ['GET']],
   ['adminReadiness', 'api/admin/readiness', ['GET']],
 ])(
   '%s is an HTTP trigger on %s %j, anonymous to the host in entra mode (the token is checked in the app)',

@@ -142,6 +142,8 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
       env: {
         CODE_HMAC_SECRET: 'browser-test-secret-browser-test-secret-0123',
         GRAPH_BASE_URL: graph.url,
+        TENANT_ID: '00000000-0000-4000-8000-0000000e2e00',
+        LOGIN_BASE_URL: `${graph.url}/_login`,
         GRAPH_STATIC_TOKEN: 'dev-token',
         EMAIL_TRANSPORT: 'smtp',
         SMTP_HOST: '127.0.0.1',

@@ -58,6 +58,7 @@ export function testConfig(extra: Record<string, string> = {}): Config {
   return parseConfig({
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     CODE_HMAC_SECRET: TEST_SECRET,
+    TENANT_ID: '00000000-0000-4000-8000-0000000e2e00',
     EMAIL_TRANSPORT: 'smtp',
     TRUSTED_PROXY_HOPS: '1',
     ADMIN_AUDIENCE: 'api://rms-signup-test',

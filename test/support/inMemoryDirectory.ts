@@ -11,6 +11,8 @@ import {
   NotFoundYetError,
   type Directory,
   type DirectoryUser,
+  type GuestAccount,
+  type GuestAccounts,
   type Invitation,
   type MessageTraces,
 } from '../../shared/ports';
@@ -23,6 +25,9 @@ export type DirectoryMethod =
   | 'inviteGuest'
   | 'addToGroup'
   | 'deleteUser'
+  | 'getGuest'
+  | 'resetRedemption'
+  | 'setAccountEnabled'
   | 'removeFromGroup'
   | 'groupExists'
   | 'deliveredTo';
@@ -46,7 +51,7 @@ export interface InMemoryDirectoryOptions {
   now?: () => number;
 }
 
-export class InMemoryDirectory implements Directory, MessageTraces {
+export class InMemoryDirectory implements Directory, GuestAccounts, MessageTraces {
   /** The directory state: the same model the Graph emulator serves. */
   readonly model: DirectoryModel;
   readonly calls: DirectoryCall[] = [];
@@ -161,6 +166,48 @@ export class InMemoryDirectory implements Directory, MessageTraces {
   async deleteUser(userId: string): Promise<void> {
     return this.run('deleteUser', [userId], () => {
       this.model.deleteUser(userId);
+    });
+  }
+
+  // ----- GuestAccounts -----------------------------------------------------------------------------------
+
+  async getGuest(
+    userId: string,
+    options: { signInActivity?: boolean } = {},
+  ): Promise<GuestAccount | undefined> {
+    return this.run('getGuest', [userId, options], () => {
+      const user = this.model.users.get(userId);
+      if (!user) return undefined;
+      return {
+        id: user.id,
+        userType: user.userType,
+        mail: user.mail,
+        externalUserState: user.externalUserState,
+        accountEnabled: user.accountEnabled,
+        ...(options.signInActivity && user.lastSignInDateTime
+          ? { lastSignInDateTime: user.lastSignInDateTime }
+          : {}),
+      };
+    });
+  }
+
+  async resetRedemption(input: { userId: string; email: string; redirectUrl: string }): Promise<Invitation> {
+    return this.run('resetRedemption', [input], () => {
+      const record = this.model.resetRedemption(input.userId, input.email, input.redirectUrl);
+      if (!record) throw new Error(`Reset refused: user ${input.userId} does not exist`);
+      const invitation = {
+        userId: input.userId,
+        inviteRedeemUrl: `https://login.microsoftonline.com/redeem?rd=fake&user=${record.id}&ticket=${record.ticket}`,
+      };
+      this.invitations.push(invitation);
+      return invitation;
+    });
+  }
+
+  async setAccountEnabled(userId: string, enabled: boolean): Promise<void> {
+    return this.run('setAccountEnabled', [userId, enabled], () => {
+      const user = this.model.users.get(userId);
+      if (user) user.accountEnabled = enabled;
     });
   }
 

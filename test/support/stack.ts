@@ -80,6 +80,7 @@ export async function startTestStack(
       env: settings,
       log: (level, message) => logs.push(`${level} ${message}`),
       shutdownTimeoutMs: 3000,
+      clockModule: 'dist/shared/container.js',
     });
   let host: LocalHost;
   try {

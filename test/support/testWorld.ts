@@ -37,6 +37,16 @@ import {
   InMemorySignupStore,
 } from './fakes';
 import { InMemoryDirectory } from './inMemoryDirectory';
+import { FakeTenantDiscovery, InMemoryGuestLedger } from './inMemoryGuestLedger';
+
+/** The defaults of the lifecycle settings (README): reminders after 3 and 6 days, a year's lifetime. */
+export const LIFECYCLE = {
+  redeemReminderDays: 3,
+  lifetimeDays: 365,
+  renewalNoticeDays: 14,
+  deleteAfterDisabledDays: 30,
+  inactiveDays: 0,
+};
 import { RecordingEmailSender } from './recordingEmailSender';
 
 /** Groups the test world's provisioner manages (its PARTNER_GROUP_IDS). */
@@ -74,6 +84,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const settings = someSignupSettings(options.settings);
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
+  const ledger = new InMemoryGuestLedger();
+  const tenants = new FakeTenantDiscovery();
   const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
   const access = new InMemoryAccessStore();
   const ports: Ports = {
@@ -86,6 +98,9 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     audit,
     challenges: challengeLedger,
     directory,
+    accounts: directory,
+    ledger,
+    tenants,
     traces: directory,
     access,
     sender,
@@ -133,6 +148,25 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
     },
     retention: { finishedDays: 30, auditDays: 180 },
+    lifecycle: {
+      ...LIFECYCLE,
+      publicBaseUrl: 'https://signup.contoso.example',
+      inviteRedirectUrl: 'https://signup.contoso.example/',
+      graphWritesPerSecond: 20,
+      emailBudgetPerMinute: options.budgetPerMinute ?? 30,
+      emailBudgetPerHour: options.budgetPerHour ?? 100,
+      defaultLocale: 'en',
+      branding: {
+        organizationName: 'Contoso',
+        accentColor: '#0b5cad',
+        supportContact: 'help@contoso.example',
+      },
+    },
+    intents: {
+      secret: settings.secret,
+      inviteRedirectUrl: 'https://signup.contoso.example/',
+      lifecycle: LIFECYCLE,
+    },
     readiness: {
       groupIds: ['access-group'],
       emailTransport: 'smtp',
@@ -155,6 +189,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     retentionService,
     approvalService,
     revocationService,
+    guestLifecycle,
   } = createServices(ports, servicesSettings(noLists));
 
   /**
@@ -192,8 +227,11 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   }
 
   /** Start → code email → verify: a flow waiting for the provisioner. */
-  async function verifiedSignup(email: string): Promise<string> {
-    const { signupId } = await signupService.start({ email, ip: '203.0.113.50', correlationId: 'c' }, log);
+  async function verifiedSignup(email: string, intent?: 'join' | 'leave' | 'reset'): Promise<string> {
+    const { signupId } = await signupService.start(
+      { email, ip: '203.0.113.50', correlationId: 'c', intent },
+      log,
+    );
     await deliverEmails();
     await signupService.verify({ signupId, code: latestCode(email), ip: '203.0.113.50' }, log);
     return signupId;
@@ -243,6 +281,9 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     sleeps,
     provisioningService,
     retentionService,
+    guestLifecycle,
+    ledger,
+    tenants,
     makeAdmin,
     deliverProvisioning,
     /** Emails, then provisioning, then the emails provisioning queued. */

@@ -367,6 +367,7 @@ describe('formatting', () => {
         'signup-provision-poison': 2,
         'signup-email-poison': null,
       },
+      guests: { pending_acceptance: 1, active: 2, expiring: 0, disabled: 0, deleted: 0 },
     });
     expect(text).toMatch(/ready\s+2\s+2/);
     expect(text).toMatch(/total\s+3\s+3/);

@@ -618,7 +618,17 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
       'ExchangeMessageTrace.Read.All',
       /^\s*enableProofOfSend \? \['ExchangeMessageTrace\.Read\.All'\] : \[\],$/m,
     ],
-    ['User.DeleteRestore.All', /^\s*allowGuestDeletion \? \['User\.DeleteRestore\.All'\] : \[\]$/m],
+    // Deleting guests: erasure that may delete, or the guest lifecycle (expired guests are deleted).
+    [
+      'User.DeleteRestore.All',
+      /^\s*\(allowGuestDeletion \|\| guestLifetimeDays > 0 \|\| guestInactiveDays > 0\) \? \['User\.DeleteRestore\.All'\] : \[\],$/m,
+    ],
+    // Guest lifecycle: disabling unrenewed or inactive guests; sign-in activity only when inactivity counts.
+    [
+      'User.EnableDisableAccount.All',
+      /^\s*\(guestLifetimeDays > 0 \|\| guestInactiveDays > 0\) \? \['User\.EnableDisableAccount\.All'\] : \[\],$/m,
+    ],
+    ['AuditLog.Read.All', /^\s*guestInactiveDays > 0 \? \['AuditLog\.Read\.All'\] : \[\]$/m],
   ];
   for (const [permission, rule] of rules)
     if (!rule.test(perms))
@@ -632,7 +642,7 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   )
     problems.push('main.bicep: the created partner group is not appended to PARTNER_GROUP_IDS');
   const named = [...perms.matchAll(/'([A-Za-z.]+)'/g)].length;
-  if (named !== 5) problems.push(`main.bicep: graphPermissions names ${named} permissions, expected 5`);
+  if (named !== 7) problems.push(`main.bicep: graphPermissions names ${named} permissions, expected 7`);
   if (
     !/for permission in graphPermissions: if \(grantGraphPermissions\)/.test(graph) ||
     graph.includes("'GroupMember")
@@ -1027,7 +1037,7 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
         t.replace('  enableProofOfSend ?', "  ['Directory.ReadWrite.All'],\n  enableProofOfSend ?"),
       );
       expect(checkTemplatePitfalls(widened)).toEqual([
-        'main.bicep: graphPermissions names 6 permissions, expected 5',
+        'main.bicep: graphPermissions names 8 permissions, expected 7',
       ]);
     });
 

@@ -19,6 +19,44 @@ export const ar: Messages = {
   'common.signIn': 'تسجيل الدخول',
   'common.support': 'هل تحتاج إلى مساعدة؟ تواصل مع {support}.',
   'common.privacy': 'بيان الخصوصية',
+
+  // Guest lifecycle: access hints, leave and reset outcomes, reminders and renewal.
+  'common.acceptInvitation': 'قبول الدعوة',
+  'common.access.delay':
+    'قد يستغرق وصول الإذن إلى تطبيقات Office بضع دقائق، وقد يصل إلى عدة ساعات عندما يُمنح عبر مجموعة. إذا لم يُفتح الملف بعد، فحاول مرة أخرى لاحقًا.',
+  'common.access.apps':
+    'افتح الملفات المحمية باستخدام Word أو Excel أو PowerPoint أو Outlook على Windows أو Mac أو الويب؛ وباستخدام عارض Microsoft Purview Information Protection لملفات PDF و‎.pfile المحمية؛ وباستخدام تطبيقات Office للجوال على iPhone وiPad وAndroid.',
+  'common.access.homeTenant':
+    'تستخدم مؤسستك Microsoft 365: عندما تطلب Microsoft ذلك، سجّل الدخول بحساب العمل، وليس برمز مرور لمرة واحدة.',
+  'common.outcome.guestRemoved.heading': 'تم حذف حساب الضيف الخاص بك',
+  'common.outcome.guestRemoved.body':
+    'حذفت {organization} حساب الضيف لعنوان البريد الإلكتروني هذا. لن تُفتح لك بعد الآن الملفات المحمية التي شوركت معه.',
+  'common.outcome.notManaged.heading': 'لا يمكن تغيير هذا الحساب هنا',
+  'common.outcome.notManaged.body':
+    'لعنوان البريد الإلكتروني هذا حساب لدى {organization} لم يُنشأ من هذه الصفحة، لذلك لا يمكن تغييره هنا. يُرجى التواصل مع {support}.',
+  'common.outcome.redemptionReset.heading': 'ابدأ من جديد بحسابك',
+  'common.outcome.redemptionReset.body':
+    'أعدنا تعيين حساب الضيف الخاص بك لدى {organization}. اختر قبول الدعوة وسجّل الدخول بالحساب الذي تريد استخدامه من الآن فصاعدًا.',
+  'email.verification.intent.leave': 'يؤدي تأكيد هذا الرمز إلى حذف حساب الضيف الخاص بك لدى {organization}.',
+  'email.verification.intent.reset':
+    'يؤدي تأكيد هذا الرمز إلى إعادة تعيين حساب الضيف الخاص بك لدى {organization}، لتتمكن من قبوله مرة أخرى بحساب آخر.',
+  'email.reset.subject': 'اقبل حساب الضيف الخاص بك لدى {organization} مرة أخرى',
+  'email.reminder.subject': 'تذكير: اقبل حساب الضيف الخاص بك لدى {organization}',
+  'email.reminder.body':
+    'أنشأت {organization} حساب ضيف لك، لكنه لم يُقبل بعد. اختر قبول الدعوة وسجّل الدخول بعنوان البريد الإلكتروني هذا لفتح الملفات التي شوركت معك.',
+  'email.renewal.subject': 'ينتهي حساب الضيف الخاص بك لدى {organization} في {date}',
+  'email.renewal.body':
+    'ينتهي حساب الضيف الخاص بك لدى {organization} في {date}. للاحتفاظ به، أكّد عنوان بريدك الإلكتروني مرة أخرى قبل ذلك: لن يستغرق الأمر سوى دقيقة.',
+  'email.renewal.button': 'الاحتفاظ بحساب الضيف',
+  'page.help.leave': 'حذف حساب الضيف الخاص بي',
+  'page.help.reset': 'البدء من جديد بحساب آخر',
+  'page.intent.leave.heading': 'حذف حساب الضيف',
+  'page.intent.leave.body':
+    'أدخل عنوان البريد الإلكتروني لحساب الضيف. سنرسل إليك رمزًا؛ ويؤدي تأكيده إلى حذف الحساب.',
+  'page.intent.reset.heading': 'البدء من جديد بحساب آخر',
+  'page.intent.reset.body':
+    'أدخل عنوان البريد الإلكتروني لحساب الضيف. سنرسل إليك رمزًا؛ ويؤدي تأكيده إلى إعادة تعيين الحساب لتتمكن من قبوله مرة أخرى، مثلًا بحساب العمل الجديد.',
+
   'common.next.heading': 'الخطوات التالية',
   'common.next.signIn': 'اختر «تسجيل الدخول» واستخدم عنوان البريد الإلكتروني نفسه.',
   'common.next.passcode':

@@ -8,6 +8,45 @@ export const de: Messages = {
   'common.signIn': 'Anmelden',
   'common.support': 'Brauchen Sie Hilfe? Wenden Sie sich an {support}.',
   'common.privacy': 'Datenschutzhinweis',
+
+  // Guest lifecycle: access hints, leave and reset outcomes, reminders and renewal.
+  'common.acceptInvitation': 'Einladung annehmen',
+  'common.access.delay':
+    'Es kann einige Minuten dauern, bis der Zugriff in den Office-Apps ankommt, und bis zu mehreren Stunden, wenn er über eine Gruppe erteilt wird. Wenn sich eine Datei noch nicht öffnet, versuchen Sie es später erneut.',
+  'common.access.apps':
+    'Geschützte Dateien öffnen Sie mit Word, Excel, PowerPoint oder Outlook unter Windows, auf dem Mac oder im Web; geschützte PDF- und .pfile-Dateien mit dem Microsoft Purview Information Protection Viewer; und mit den Office-Apps auf iPhone, iPad und Android.',
+  'common.access.homeTenant':
+    'Ihre Organisation nutzt Microsoft 365: Wenn Microsoft fragt, melden Sie sich mit Ihrem Arbeitskonto an, nicht mit einem Einmalkennwort.',
+  'common.outcome.guestRemoved.heading': 'Ihr Gastkonto wurde gelöscht',
+  'common.outcome.guestRemoved.body':
+    '{organization} hat das Gastkonto dieser E-Mail-Adresse gelöscht. Damit geteilte geschützte Dateien lassen sich für Sie nicht mehr öffnen.',
+  'common.outcome.notManaged.heading': 'Dieses Konto kann hier nicht geändert werden',
+  'common.outcome.notManaged.body':
+    'Diese E-Mail-Adresse hat ein Konto bei {organization}, das nicht über diese Seite erstellt wurde. Es kann daher hier nicht geändert werden. Bitte wenden Sie sich an {support}.',
+  'common.outcome.redemptionReset.heading': 'Neu beginnen mit Ihrem Konto',
+  'common.outcome.redemptionReset.body':
+    'Wir haben Ihr Gastkonto bei {organization} zurückgesetzt. Wählen Sie „Einladung annehmen“ und melden Sie sich mit dem Konto an, das Sie künftig verwenden möchten.',
+  'email.verification.intent.leave':
+    'Wenn Sie diesen Code bestätigen, wird Ihr Gastkonto bei {organization} gelöscht.',
+  'email.verification.intent.reset':
+    'Wenn Sie diesen Code bestätigen, wird Ihr Gastkonto bei {organization} zurückgesetzt, sodass Sie es mit einem anderen Konto erneut annehmen können.',
+  'email.reset.subject': 'Nehmen Sie Ihr Gastkonto bei {organization} erneut an',
+  'email.reminder.subject': 'Erinnerung: Nehmen Sie Ihr Gastkonto bei {organization} an',
+  'email.reminder.body':
+    '{organization} hat ein Gastkonto für Sie erstellt, das noch nicht angenommen wurde. Wählen Sie „Einladung annehmen“ und melden Sie sich mit dieser E-Mail-Adresse an, um die mit Ihnen geteilten Dateien zu öffnen.',
+  'email.renewal.subject': 'Ihr Gastkonto bei {organization} endet am {date}',
+  'email.renewal.body':
+    'Ihr Gastkonto bei {organization} endet am {date}. Um es zu behalten, bestätigen Sie Ihre E-Mail-Adresse vorher erneut: Das dauert nur eine Minute.',
+  'email.renewal.button': 'Gastkonto behalten',
+  'page.help.leave': 'Mein Gastkonto löschen',
+  'page.help.reset': 'Mit einem anderen Konto neu beginnen',
+  'page.intent.leave.heading': 'Gastkonto löschen',
+  'page.intent.leave.body':
+    'Geben Sie die E-Mail-Adresse Ihres Gastkontos ein. Wir senden Ihnen einen Code; wenn Sie ihn bestätigen, wird das Konto gelöscht.',
+  'page.intent.reset.heading': 'Mit einem anderen Konto neu beginnen',
+  'page.intent.reset.body':
+    'Geben Sie die E-Mail-Adresse Ihres Gastkontos ein. Wir senden Ihnen einen Code; wenn Sie ihn bestätigen, wird das Konto zurückgesetzt und Sie können es erneut annehmen, zum Beispiel mit Ihrem neuen Arbeitskonto.',
+
   'common.next.heading': 'So geht es weiter',
   'common.next.signIn': 'Wählen Sie „Anmelden“ und verwenden Sie dieselbe E-Mail-Adresse.',
   'common.next.passcode':

@@ -18,6 +18,44 @@ export const en = {
   'common.signIn': 'Sign in',
   'common.support': 'Need help? Contact {support}.',
   'common.privacy': 'Privacy notice',
+
+  // Guest lifecycle: access hints, leave and reset outcomes, reminders and renewal.
+  'common.acceptInvitation': 'Accept invitation',
+  'common.access.delay':
+    'Access can take a few minutes to reach Office apps, and up to several hours when it comes through a group. If a file does not open yet, try again later.',
+  'common.access.apps':
+    'Open protected files with Word, Excel, PowerPoint or Outlook on Windows, Mac or the web; with the Microsoft Purview Information Protection viewer for protected PDF and .pfile files; and with the Office mobile apps on iPhone, iPad and Android.',
+  'common.access.homeTenant':
+    'Your organisation uses Microsoft 365: when Microsoft asks, sign in with your work account, not with a one-time passcode.',
+  'common.outcome.guestRemoved.heading': 'Your guest account has been deleted',
+  'common.outcome.guestRemoved.body':
+    '{organization} has deleted the guest account of this email address. Protected files shared with it will no longer open for you.',
+  'common.outcome.notManaged.heading': 'This account cannot be changed here',
+  'common.outcome.notManaged.body':
+    'This email address has an account with {organization} that this page did not create, so it cannot be changed here. Please contact {support}.',
+  'common.outcome.redemptionReset.heading': 'Start again with your account',
+  'common.outcome.redemptionReset.body':
+    'We have reset your guest account with {organization}. Select Accept invitation and sign in with the account you want to use from now on.',
+  'email.verification.intent.leave': 'Confirming this code deletes your guest account with {organization}.',
+  'email.verification.intent.reset':
+    'Confirming this code resets your guest account with {organization}, so you can accept it again with a different account.',
+  'email.reset.subject': 'Accept your guest account with {organization} again',
+  'email.reminder.subject': 'Reminder: accept your guest account with {organization}',
+  'email.reminder.body':
+    '{organization} created a guest account for you, but it has not been accepted yet. Select Accept invitation and sign in with this email address to open the files shared with you.',
+  'email.renewal.subject': 'Your guest account with {organization} ends on {date}',
+  'email.renewal.body':
+    'Your guest account with {organization} ends on {date}. To keep it, confirm your email address again before then: it takes a minute.',
+  'email.renewal.button': 'Keep my guest account',
+  'page.help.leave': 'Delete my guest account',
+  'page.help.reset': 'Start over with a different account',
+  'page.intent.leave.heading': 'Delete your guest account',
+  'page.intent.leave.body':
+    'Enter the email address of your guest account. We will send you a code; confirming it deletes the account.',
+  'page.intent.reset.heading': 'Start over with a different account',
+  'page.intent.reset.body':
+    'Enter the email address of your guest account. We will send you a code; confirming it resets the account so you can accept it again, for example with your new work account.',
+
   'common.next.heading': 'What happens next',
   'common.next.signIn': 'Select Sign in and use this same email address.',
   'common.next.passcode': 'Microsoft may email you a one-time passcode. Enter it to finish signing in.',

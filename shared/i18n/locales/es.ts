@@ -8,6 +8,45 @@ export const es: Messages = {
   'common.signIn': 'Iniciar sesión',
   'common.support': '¿Necesita ayuda? Póngase en contacto con {support}.',
   'common.privacy': 'Aviso de privacidad',
+
+  // Guest lifecycle: access hints, leave and reset outcomes, reminders and renewal.
+  'common.acceptInvitation': 'Aceptar invitación',
+  'common.access.delay':
+    'El acceso puede tardar unos minutos en llegar a las aplicaciones de Office, y hasta varias horas cuando se concede a través de un grupo. Si un archivo aún no se abre, inténtelo más tarde.',
+  'common.access.apps':
+    'Abra los archivos protegidos con Word, Excel, PowerPoint u Outlook en Windows, Mac o la web; con el visor de Microsoft Purview Information Protection para archivos PDF y .pfile protegidos; y con las aplicaciones móviles de Office en iPhone, iPad y Android.',
+  'common.access.homeTenant':
+    'Su organización usa Microsoft 365: cuando Microsoft se lo pida, inicie sesión con su cuenta profesional, no con un código de un solo uso.',
+  'common.outcome.guestRemoved.heading': 'Su cuenta de invitado se ha eliminado',
+  'common.outcome.guestRemoved.body':
+    '{organization} ha eliminado la cuenta de invitado de esta dirección de correo. Los archivos protegidos compartidos con ella ya no se abrirán para usted.',
+  'common.outcome.notManaged.heading': 'Esta cuenta no se puede cambiar aquí',
+  'common.outcome.notManaged.body':
+    'Esta dirección de correo tiene una cuenta en {organization} que no se creó desde esta página, así que no se puede cambiar aquí. Póngase en contacto con {support}.',
+  'common.outcome.redemptionReset.heading': 'Empiece de nuevo con su cuenta',
+  'common.outcome.redemptionReset.body':
+    'Hemos restablecido su cuenta de invitado en {organization}. Seleccione Aceptar invitación e inicie sesión con la cuenta que quiera usar a partir de ahora.',
+  'email.verification.intent.leave':
+    'Al confirmar este código se elimina su cuenta de invitado en {organization}.',
+  'email.verification.intent.reset':
+    'Al confirmar este código se restablece su cuenta de invitado en {organization}, para que pueda aceptarla de nuevo con otra cuenta.',
+  'email.reset.subject': 'Acepte de nuevo su cuenta de invitado en {organization}',
+  'email.reminder.subject': 'Recordatorio: acepte su cuenta de invitado en {organization}',
+  'email.reminder.body':
+    '{organization} creó una cuenta de invitado para usted, pero aún no se ha aceptado. Seleccione Aceptar invitación e inicie sesión con esta dirección de correo para abrir los archivos compartidos con usted.',
+  'email.renewal.subject': 'Su cuenta de invitado en {organization} termina el {date}',
+  'email.renewal.body':
+    'Su cuenta de invitado en {organization} termina el {date}. Para conservarla, vuelva a confirmar su dirección de correo antes de esa fecha: solo lleva un minuto.',
+  'email.renewal.button': 'Conservar mi cuenta de invitado',
+  'page.help.leave': 'Eliminar mi cuenta de invitado',
+  'page.help.reset': 'Empezar de nuevo con otra cuenta',
+  'page.intent.leave.heading': 'Eliminar su cuenta de invitado',
+  'page.intent.leave.body':
+    'Introduzca la dirección de correo de su cuenta de invitado. Le enviaremos un código; al confirmarlo se elimina la cuenta.',
+  'page.intent.reset.heading': 'Empezar de nuevo con otra cuenta',
+  'page.intent.reset.body':
+    'Introduzca la dirección de correo de su cuenta de invitado. Le enviaremos un código; al confirmarlo se restablece la cuenta para que pueda aceptarla de nuevo, por ejemplo con su nueva cuenta profesional.',
+
   'common.next.heading': 'Próximos pasos',
   'common.next.signIn': 'Seleccione «Iniciar sesión» y use esta misma dirección de correo electrónico.',
   'common.next.passcode':

@@ -10,6 +10,44 @@ export const fr: Messages = {
   'common.signIn': 'Se connecter',
   'common.support': 'Besoin d’aide\u00a0? Contactez {support}.',
   'common.privacy': 'Politique de confidentialité',
+
+  // Guest lifecycle: access hints, leave and reset outcomes, reminders and renewal.
+  'common.acceptInvitation': 'Accepter l’invitation',
+  'common.access.delay':
+    'L’accès peut mettre quelques minutes à atteindre les applications Office, et jusqu’à plusieurs heures lorsqu’il passe par un groupe. Si un fichier ne s’ouvre pas encore, réessayez plus tard.',
+  'common.access.apps':
+    'Ouvrez les fichiers protégés avec Word, Excel, PowerPoint ou Outlook sous Windows, sur Mac ou sur le web ; avec la visionneuse Microsoft Purview Information Protection pour les fichiers PDF et .pfile protégés ; et avec les applications Office mobiles sur iPhone, iPad et Android.',
+  'common.access.homeTenant':
+    'Votre organisation utilise Microsoft 365 : quand Microsoft vous le demande, connectez-vous avec votre compte professionnel, et non avec un code à usage unique.',
+  'common.outcome.guestRemoved.heading': 'Votre compte invité a été supprimé',
+  'common.outcome.guestRemoved.body':
+    '{organization} a supprimé le compte invité de cette adresse e-mail. Les fichiers protégés partagés avec elle ne s’ouvriront plus pour vous.',
+  'common.outcome.notManaged.heading': 'Ce compte ne peut pas être modifié ici',
+  'common.outcome.notManaged.body':
+    'Cette adresse e-mail a un compte chez {organization} qui n’a pas été créé par cette page : il ne peut donc pas être modifié ici. Veuillez contacter {support}.',
+  'common.outcome.redemptionReset.heading': 'Recommencez avec votre compte',
+  'common.outcome.redemptionReset.body':
+    'Nous avons réinitialisé votre compte invité chez {organization}. Sélectionnez Accepter l’invitation et connectez-vous avec le compte que vous voulez utiliser désormais.',
+  'email.verification.intent.leave': 'Confirmer ce code supprime votre compte invité chez {organization}.',
+  'email.verification.intent.reset':
+    'Confirmer ce code réinitialise votre compte invité chez {organization}, pour que vous puissiez l’accepter à nouveau avec un autre compte.',
+  'email.reset.subject': 'Acceptez à nouveau votre compte invité chez {organization}',
+  'email.reminder.subject': 'Rappel : acceptez votre compte invité chez {organization}',
+  'email.reminder.body':
+    '{organization} a créé un compte invité pour vous, mais il n’a pas encore été accepté. Sélectionnez Accepter l’invitation et connectez-vous avec cette adresse e-mail pour ouvrir les fichiers partagés avec vous.',
+  'email.renewal.subject': 'Votre compte invité chez {organization} prend fin le {date}',
+  'email.renewal.body':
+    'Votre compte invité chez {organization} prend fin le {date}. Pour le conserver, confirmez à nouveau votre adresse e-mail d’ici là : cela prend une minute.',
+  'email.renewal.button': 'Conserver mon compte invité',
+  'page.help.leave': 'Supprimer mon compte invité',
+  'page.help.reset': 'Recommencer avec un autre compte',
+  'page.intent.leave.heading': 'Supprimer votre compte invité',
+  'page.intent.leave.body':
+    'Saisissez l’adresse e-mail de votre compte invité. Nous vous enverrons un code ; le confirmer supprime le compte.',
+  'page.intent.reset.heading': 'Recommencer avec un autre compte',
+  'page.intent.reset.body':
+    'Saisissez l’adresse e-mail de votre compte invité. Nous vous enverrons un code ; le confirmer réinitialise le compte pour que vous puissiez l’accepter à nouveau, par exemple avec votre nouveau compte professionnel.',
+
   'common.next.heading': 'Prochaines étapes',
   'common.next.signIn': 'Sélectionnez «\u00a0Se connecter\u00a0» et utilisez cette même adresse e-mail.',
   'common.next.passcode':

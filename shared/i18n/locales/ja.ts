@@ -12,6 +12,45 @@ export const ja: Messages = {
   'common.signIn': 'サインイン',
   'common.support': 'お困りの場合は、{support} までお問い合わせください。',
   'common.privacy': 'プライバシーポリシー',
+
+  // Guest lifecycle: access hints, leave and reset outcomes, reminders and renewal.
+  'common.acceptInvitation': '招待を承諾',
+  'common.access.delay':
+    'Office アプリでアクセスできるようになるまで数分かかることがあり、グループ経由のアクセスでは数時間かかることもあります。ファイルがまだ開かない場合は、しばらくしてからもう一度お試しください。',
+  'common.access.apps':
+    '保護されたファイルは、Windows、Mac、Web の Word、Excel、PowerPoint、Outlook で開けます。保護された PDF と .pfile は Microsoft Purview Information Protection ビューアーで、iPhone、iPad、Android では Office モバイル アプリで開けます。',
+  'common.access.homeTenant':
+    'あなたの組織は Microsoft 365 を使用しています。Microsoft から求められたら、ワンタイム パスコードではなく職場のアカウントでサインインしてください。',
+  'common.outcome.guestRemoved.heading': 'ゲスト アカウントを削除しました',
+  'common.outcome.guestRemoved.body':
+    '{organization} はこのメール アドレスのゲスト アカウントを削除しました。このアドレスと共有された保護ファイルは、今後は開けません。',
+  'common.outcome.notManaged.heading': 'このアカウントはここでは変更できません',
+  'common.outcome.notManaged.body':
+    'このメール アドレスには、このページ以外で作成された {organization} のアカウントがあるため、ここでは変更できません。{support} にお問い合わせください。',
+  'common.outcome.redemptionReset.heading': 'アカウントをやり直す',
+  'common.outcome.redemptionReset.body':
+    '{organization} のゲスト アカウントをリセットしました。「招待を承諾」を選び、今後使うアカウントでサインインしてください。',
+  'email.verification.intent.leave':
+    'このコードを確認すると、{organization} のゲスト アカウントが削除されます。',
+  'email.verification.intent.reset':
+    'このコードを確認すると、{organization} のゲスト アカウントがリセットされ、別のアカウントで承諾し直せるようになります。',
+  'email.reset.subject': '{organization} のゲスト アカウントをもう一度承諾してください',
+  'email.reminder.subject': 'リマインダー: {organization} のゲスト アカウントを承諾してください',
+  'email.reminder.body':
+    '{organization} はあなたのゲスト アカウントを作成しましたが、まだ承諾されていません。「招待を承諾」を選び、このメール アドレスでサインインすると、共有されたファイルを開けます。',
+  'email.renewal.subject': '{organization} のゲスト アカウントは {date} に終了します',
+  'email.renewal.body':
+    '{organization} のゲスト アカウントは {date} に終了します。引き続き使う場合は、それまでにメール アドレスをもう一度確認してください (1 分ほどで終わります)。',
+  'email.renewal.button': 'ゲスト アカウントを継続する',
+  'page.help.leave': 'ゲスト アカウントを削除する',
+  'page.help.reset': '別のアカウントでやり直す',
+  'page.intent.leave.heading': 'ゲスト アカウントの削除',
+  'page.intent.leave.body':
+    'ゲスト アカウントのメール アドレスを入力してください。コードをお送りします。確認するとアカウントが削除されます。',
+  'page.intent.reset.heading': '別のアカウントでやり直す',
+  'page.intent.reset.body':
+    'ゲスト アカウントのメール アドレスを入力してください。コードをお送りします。確認するとアカウントがリセットされ、新しい職場のアカウントなどで承諾し直せます。',
+
   'common.next.heading': '今後の流れ',
   'common.next.signIn': '「サインイン」を選択し、このメールアドレスでサインインしてください。',
   'common.next.passcode':

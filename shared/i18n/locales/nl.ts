@@ -8,6 +8,45 @@ export const nl: Messages = {
   'common.signIn': 'Aanmelden',
   'common.support': 'Hulp nodig? Neem contact op met {support}.',
   'common.privacy': 'Privacyverklaring',
+
+  // Guest lifecycle: access hints, leave and reset outcomes, reminders and renewal.
+  'common.acceptInvitation': 'Uitnodiging accepteren',
+  'common.access.delay':
+    'Het kan enkele minuten duren voordat de toegang in de Office-apps werkt, en tot enkele uren als die via een groep loopt. Opent een bestand nog niet, probeer het dan later opnieuw.',
+  'common.access.apps':
+    'Open beveiligde bestanden met Word, Excel, PowerPoint of Outlook op Windows, Mac of het web; met de Microsoft Purview Information Protection-viewer voor beveiligde pdf- en .pfile-bestanden; en met de mobiele Office-apps op iPhone, iPad en Android.',
+  'common.access.homeTenant':
+    'Uw organisatie gebruikt Microsoft 365: meld u aan met uw werkaccount wanneer Microsoft daarom vraagt, niet met een eenmalige toegangscode.',
+  'common.outcome.guestRemoved.heading': 'Uw gastaccount is verwijderd',
+  'common.outcome.guestRemoved.body':
+    '{organization} heeft het gastaccount van dit e-mailadres verwijderd. Beveiligde bestanden die ermee gedeeld zijn, gaan voor u niet meer open.',
+  'common.outcome.notManaged.heading': 'Dit account kan hier niet worden gewijzigd',
+  'common.outcome.notManaged.body':
+    'Dit e-mailadres heeft een account bij {organization} dat niet via deze pagina is gemaakt, dus het kan hier niet worden gewijzigd. Neem contact op met {support}.',
+  'common.outcome.redemptionReset.heading': 'Opnieuw beginnen met uw account',
+  'common.outcome.redemptionReset.body':
+    'We hebben uw gastaccount bij {organization} opnieuw ingesteld. Kies Uitnodiging accepteren en meld u aan met het account dat u voortaan wilt gebruiken.',
+  'email.verification.intent.leave':
+    'Als u deze code bevestigt, wordt uw gastaccount bij {organization} verwijderd.',
+  'email.verification.intent.reset':
+    'Als u deze code bevestigt, wordt uw gastaccount bij {organization} opnieuw ingesteld, zodat u het met een ander account opnieuw kunt accepteren.',
+  'email.reset.subject': 'Accepteer uw gastaccount bij {organization} opnieuw',
+  'email.reminder.subject': 'Herinnering: accepteer uw gastaccount bij {organization}',
+  'email.reminder.body':
+    '{organization} heeft een gastaccount voor u gemaakt, maar het is nog niet geaccepteerd. Kies Uitnodiging accepteren en meld u aan met dit e-mailadres om de met u gedeelde bestanden te openen.',
+  'email.renewal.subject': 'Uw gastaccount bij {organization} loopt af op {date}',
+  'email.renewal.body':
+    'Uw gastaccount bij {organization} loopt af op {date}. Wilt u het houden, bevestig dan vóór die datum opnieuw uw e-mailadres: dat duurt een minuut.',
+  'email.renewal.button': 'Mijn gastaccount houden',
+  'page.help.leave': 'Mijn gastaccount verwijderen',
+  'page.help.reset': 'Opnieuw beginnen met een ander account',
+  'page.intent.leave.heading': 'Uw gastaccount verwijderen',
+  'page.intent.leave.body':
+    'Vul het e-mailadres van uw gastaccount in. We sturen u een code; als u die bevestigt, wordt het account verwijderd.',
+  'page.intent.reset.heading': 'Opnieuw beginnen met een ander account',
+  'page.intent.reset.body':
+    'Vul het e-mailadres van uw gastaccount in. We sturen u een code; als u die bevestigt, wordt het account opnieuw ingesteld zodat u het opnieuw kunt accepteren, bijvoorbeeld met uw nieuwe werkaccount.',
+
   'common.next.heading': 'Wat gebeurt er nu?',
   'common.next.signIn': 'Kies ‘Aanmelden’ en gebruik hetzelfde e-mailadres.',
   'common.next.passcode':
