@@ -5,7 +5,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 
 import { decide, type Now, type RateWindows as Windows, usage } from '../domain/rateWindows';
-import type { Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
+import type { CounterEntity, Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
 import { statusOf } from './storageClients';
 import { deleteIfPresent, deleteIfUnchanged, queryPage } from './tablePaging';
 
@@ -17,10 +17,16 @@ export class TableRateLimiter implements RateLimiter {
 
   async consume(key: string, limits: readonly RateLimit[], now: Now, count = 1): Promise<RateDecision> {
     for (let race = 0; race < MAX_RACES; race++) {
-      const { windows, etag } = await this.read(key);
+      const { windows, document, etag } = await this.read(key);
       const { decision, next } = decide(windows, limits, now, count);
       if (!next) return decision;
-      const entity = { partitionKey: key, rowKey: ROW, windows: JSON.stringify(next) };
+      // A document kept beside the windows (see `transact`) is written back unchanged.
+      const entity = {
+        partitionKey: key,
+        rowKey: ROW,
+        windows: JSON.stringify(next),
+        ...(document ? { document } : {}),
+      };
       try {
         if (etag) await this.table.updateEntity(entity, 'Replace', { etag });
         else await this.table.createEntity(entity);
@@ -29,6 +35,34 @@ export class TableRateLimiter implements RateLimiter {
         const status = statusOf(error);
         if (status !== 412 && status !== 409) throw error;
         // Lost the race to another instance: back off a little (jittered) and re-read.
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1)));
+      }
+    }
+    throw new Error('Rate limiter: too much contention');
+  }
+
+  async transact<T>(
+    key: string,
+    change: (entity: CounterEntity, now: Date) => { next?: CounterEntity; result: T },
+    now: Now,
+  ): Promise<T> {
+    for (let race = 0; race < MAX_RACES; race++) {
+      const { windows, document, etag } = await this.read(key);
+      const { next, result } = change({ windows, document }, typeof now === 'function' ? now() : now);
+      if (!next) return result;
+      const entity = {
+        partitionKey: key,
+        rowKey: ROW,
+        windows: JSON.stringify(next.windows),
+        ...(next.document === undefined ? {} : { document: next.document }),
+      };
+      try {
+        if (etag) await this.table.updateEntity(entity, 'Replace', { etag });
+        else await this.table.createEntity(entity);
+        return result;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status !== 412 && status !== 409) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1)));
       }
     }
@@ -60,10 +94,14 @@ export class TableRateLimiter implements RateLimiter {
     return deleteIfUnchanged(this.table, key, ROW, etag);
   }
 
-  private async read(key: string): Promise<{ windows: Windows; etag?: string }> {
+  private async read(key: string): Promise<{ windows: Windows; document?: string; etag?: string }> {
     try {
-      const e = await this.table.getEntity<{ windows?: string }>(key, ROW);
-      return { windows: e.windows ? (JSON.parse(e.windows) as Windows) : {}, etag: e.etag };
+      const e = await this.table.getEntity<{ windows?: string; document?: string }>(key, ROW);
+      return {
+        windows: e.windows ? (JSON.parse(e.windows) as Windows) : {},
+        document: e.document,
+        etag: e.etag,
+      };
     } catch (error) {
       if (statusOf(error) === 404) return { windows: {} };
       throw error;

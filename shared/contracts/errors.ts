@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'resend_too_soon',
   'signups_paused',
+  'busy',
   'storage_unavailable',
 ] as const;
 

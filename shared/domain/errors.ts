@@ -33,6 +33,7 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'Too many requests. Please wait a moment and try again.' },
   resend_too_soon: { status: 429, message: 'Please wait before asking for another code.' },
   signups_paused: { status: 503, message: 'Sign-ups are paused at the moment. Please try again later.' },
+  busy: { status: 503, message: 'Many people are signing up right now. Please try again in a minute.' },
   storage_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
 } as const satisfies Record<ErrorCode, { status: number; message: string }>;
 

@@ -4,6 +4,7 @@
  */
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
 import { checkDomain } from '../domain/domainPolicy';
+import { formatTicket, parseTicket, type FairShareSettings, type Ticket } from '../domain/fairShare';
 import { parseEmailAddress } from '../domain/emailAddress';
 import { isPaused, pausedDomainFor } from '../domain/policy';
 import {
@@ -31,6 +32,7 @@ import type {
   Versioned,
 } from '../ports';
 import { auditEvent } from './audit';
+import { makeEmailLedger } from './emailLedger';
 import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
@@ -38,6 +40,10 @@ import { QUEUES } from '../storageNames';
 export interface SignupSettings extends FlowLimits {
   secret: string;
   flowTtlHours: number;
+  /** The email budget and each domain's share of it (fair admission, shared/domain/fairShare.ts). */
+  emailBudgetPerMinute: number;
+  emailBudgetPerHour: number;
+  emailDomainShare: number;
   ipStartsPerMinute: number;
   ipStartsPerHour: number;
   ipVerifiesPerMinute: number;
@@ -61,6 +67,7 @@ export interface StartedSignup {
   status: 'pending_verification';
   codeExpiresAt: string;
   resendAvailableAt: string;
+  estimatedCodeAt: string;
 }
 
 export interface SignupView {
@@ -68,6 +75,8 @@ export interface SignupView {
   status: SignupStatus;
   codeExpiresAt?: string;
   resendAvailableAt?: string;
+  /** When the code email should go out, while it has not (from the backlog ahead and the budget). */
+  estimatedCodeAt?: string;
   outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
@@ -75,6 +84,20 @@ export interface SignupView {
 
 export function makeSignupService(deps: SignupDeps) {
   const { settings } = deps;
+  const ledger = makeEmailLedger({ ...deps, settings: fairShareSettings(settings) });
+
+  /**
+   * A place in the domain's lane of the email budget, or 503 `busy` when the code would come later than
+   * the flow lives (only a flood at this domain does that: other domains queue ahead of it).
+   */
+  async function admitCode(domain: string, log: Logger, replaces?: Ticket) {
+    const admission = await ledger.admit(domain, replaces);
+    if (!admission.admitted) {
+      log.event('start_shed', { domain, retryAfterSeconds: admission.retryAfterSeconds }, 'warn');
+      throw new AppError('busy', undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+    }
+    return admission;
+  }
 
   async function limitIp(kind: 'start' | 'verify', ip: string, log: Logger): Promise<void> {
     const limits =
@@ -134,7 +157,8 @@ export function makeSignupService(deps: SignupDeps) {
       }
     }
 
-    const flow = newFlow({
+    const admission = await admitCode(address.domain, log);
+    const started = newFlow({
       signupId: newSignupId(),
       email: address.display,
       canonicalEmail: address.canonical,
@@ -149,6 +173,7 @@ export function makeSignupService(deps: SignupDeps) {
       now,
       flowTtlHours: settings.flowTtlHours,
     });
+    const flow: SignupFlow = { ...started, codeTicket: formatTicket(admission.ticket) };
     // The same three writes for every address, new, known or throttled: the email function decides
     // later, out of band, whether and when a code goes out.
     await deps.signups.create(flow, [auditEvent('started', flow, now, { actor: 'recipient' })]);
@@ -164,6 +189,7 @@ export function makeSignupService(deps: SignupDeps) {
       status: 'pending_verification',
       codeExpiresAt: codeExpiresAt(flow, settings),
       resendAvailableAt: resendAvailableAt(flow, settings),
+      estimatedCodeAt: new Date(admission.estimatedAt).toISOString(),
     };
   }
 
@@ -244,19 +270,34 @@ export function makeSignupService(deps: SignupDeps) {
   async function resend(
     input: { signupId: string; ip: string },
     log: Logger,
-  ): Promise<{ codeExpiresAt: string; resendAvailableAt: string }> {
+  ): Promise<{ codeExpiresAt: string; resendAvailableAt: string; estimatedCodeAt: string }> {
     const known = await load(input.signupId); // 404 before spending the caller's rate limit on nothing
     await limitIp('start', input.ip, log);
-    const after = await update(
-      input.signupId,
-      (flow) => transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
-      known,
-    );
+    // Refused resends (too soon, finished) throw here, before a ticket is taken.
+    transition(known.value, { type: 'resend_requested' }, deps.clock.now(), settings);
+    const previous = parseTicket(known.value.domain, known.value.codeTicket);
+    const admission = await admitCode(known.value.domain, log, previous);
+    const ticket = formatTicket(admission.ticket);
+    let after: SignupFlow;
+    try {
+      after = await update(
+        input.signupId,
+        (flow) => ({
+          ...transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
+          codeTicket: ticket,
+        }),
+        known,
+      );
+    } catch (error) {
+      await ledger.settle(admission.ticket); // a racing resend won: give the place back
+      throw error;
+    }
     await deps.queue.send(QUEUES.email, { signupId: after.signupId, kind: 'verification_code' });
     log.event('code_resend_requested', { signupId: after.signupId, correlationId: after.correlationId });
     return {
       codeExpiresAt: codeExpiresAt(after, settings),
       resendAvailableAt: resendAvailableAt(after, settings),
+      estimatedCodeAt: new Date(admission.estimatedAt).toISOString(),
     };
   }
 
@@ -270,6 +311,9 @@ export function makeSignupService(deps: SignupDeps) {
     if (current === 'pending_verification') {
       view.codeExpiresAt = codeExpiresAt(flow, settings);
       view.resendAvailableAt = resendAvailableAt(flow, settings);
+      const ticket = parseTicket(flow.domain, flow.codeTicket);
+      if (ticket && flow.emailedRequest < flow.codeRequests)
+        view.estimatedCodeAt = new Date(await ledger.estimate(ticket)).toISOString();
     }
     if (current === 'ready') {
       view.outcome = flow.outcome;
@@ -283,3 +327,12 @@ export function makeSignupService(deps: SignupDeps) {
 }
 
 export type SignupService = ReturnType<typeof makeSignupService>;
+
+export function fairShareSettings(settings: SignupSettings): FairShareSettings {
+  return {
+    budgetPerMinute: settings.emailBudgetPerMinute,
+    budgetPerHour: settings.emailBudgetPerHour,
+    domainShare: settings.emailDomainShare,
+    flowTtlHours: settings.flowTtlHours,
+  };
+}
