@@ -11,7 +11,7 @@
  * Who gets the next token is decided by `simulate`, a pure replay of the future from the stored state:
  * whenever the budget admits one email, it goes to the best waiting lane, where lanes still under their
  * share of every window (`EMAIL_DOMAIN_SHARE` × the window's limit, at least 1, per aligned window) come
- * before lanes over it, then the lane that sent least this hour, then the oldest lane. So a domain takes
+ * before lanes over it, then the lane served least recently (round robin). So a domain takes
  * more than its share only when no domain under its share is waiting, and a flood at one domain queues
  * behind everyone else. Within a lane, tickets go in order. The same replay answers three questions:
  * may this ticket be sent now (it is served at `now`), when will it be (`estimatedCodeAt`, and the
@@ -49,6 +49,8 @@ const Lane = z.object({
   done: z.array(z.number().int()),
   /** When `head` last moved (or the lane was created). */
   moved: z.number(),
+  /** When this lane last sent (epoch ms; 0 = never): among lanes alike, the least recently served goes first. */
+  last: z.number().default(0),
   /** This lane's sends per aligned minute and hour. */
   used: z.record(z.string(), z.object({ start: z.number(), count: z.number() })),
 });
@@ -113,6 +115,15 @@ export function positionOf(ledger: FairLedger, ticket: Ticket): number | undefin
   return 1 + ticket.n - lane.head - lane.done.filter((d) => d < ticket.n).length;
 }
 
+const newLane = (now: number): Lane => ({
+  epoch: now,
+  next: 0,
+  head: 0,
+  done: [],
+  moved: now,
+  last: 0,
+  used: {},
+});
 const cloneLedger = (ledger: FairLedger): FairLedger => structuredClone(ledger);
 
 /**
@@ -166,7 +177,7 @@ export function simulate(
   const lanes = Object.entries(state.ledger.lanes)
     .map(([name, lane]) => ({
       name,
-      epoch: lane.epoch,
+      last: lane.last,
       waiting: waitingIn(lane),
       served: 0,
       used: lane.used,
@@ -175,8 +186,13 @@ export function simulate(
   let t = now;
   for (let step = 0; step < MAX_STEPS; step++) {
     const waiting = lanes.filter((l) => l.waiting > 0);
-    if (waiting.length === 0) return target === 'drain' || target === 'notice' ? t : undefined;
     const { decision, next } = decide(windows, limits, new Date(t));
+    if (waiting.length === 0) {
+      if (target === 'drain') return t;
+      // A notice goes once no code waits and the budget has room for it.
+      if (target === 'notice') return decision.allowed ? t : t + decision.retryAfterMs;
+      return undefined;
+    }
     if (!decision.allowed || !next) {
       t += decision.allowed ? 1 : decision.retryAfterMs;
       continue;
@@ -184,9 +200,7 @@ export function simulate(
     const at = new Date(t);
     const rank = (l: (typeof lanes)[number]) => [
       share.every((w) => usage(l.used, w, at) < w.limit) ? 0 : 1,
-      usage(l.used, share[1] as RateLimit, at),
-      usage(l.used, share[0] as RateLimit, at),
-      l.epoch,
+      l.last,
     ];
     const best = waiting.reduce((a, b) => {
       const [ra, rb] = [rank(a), rank(b)];
@@ -196,6 +210,7 @@ export function simulate(
     });
     windows = next;
     best.used = decide(best.used, counting, at).next ?? best.used;
+    best.last = t;
     best.waiting--;
     best.served++;
     if (typeof target === 'object' && best.name === target.lane && best.served >= target.position) return t;
@@ -222,7 +237,7 @@ export function admit(
   let ledger = tidy(state.ledger, now, s);
   if (replaces) ledger = settle(ledger, replaces, now) ?? ledger;
   ledger = cloneLedger(ledger);
-  const lane = (ledger.lanes[laneName] ??= { epoch: now, next: 0, head: 0, done: [], moved: now, used: {} });
+  const lane = (ledger.lanes[laneName] ??= newLane(now));
   const ticket: Ticket = { lane: laneName, epoch: lane.epoch, n: lane.next };
   lane.next++;
   const next = { windows: state.windows, ledger };
@@ -275,7 +290,8 @@ export function claim(
     return { allowed: false, retryAt: now + (decision.allowed ? 1000 : decision.retryAfterMs) };
   if (email.kind === 'notice') return { allowed: true, next: { windows, ledger } };
   let after = (email.ticket && settle(ledger, email.ticket, now)) || cloneLedger(ledger);
-  const lane = (after.lanes[email.lane] ??= { epoch: now, next: 0, head: 0, done: [], moved: now, used: {} });
+  const lane = (after.lanes[email.lane] ??= newLane(now));
+  lane.last = now;
   lane.used = decide(lane.used, countingLimits(s), new Date(now)).next ?? lane.used;
   after = { lanes: { ...after.lanes, [email.lane]: lane } };
   return { allowed: true, next: { windows, ledger: after } };
