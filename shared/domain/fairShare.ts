@@ -11,7 +11,9 @@
  * Who gets the next token is decided by `simulate`, a pure replay of the future from the stored state:
  * whenever the budget admits one email, it goes to the best waiting lane, where lanes still under their
  * share of every window (`EMAIL_DOMAIN_SHARE` × the window's limit, at least 1, per aligned window) come
- * before lanes over it, then the lane served least recently (round robin). So a domain takes
+ * before lanes over it, then the lane served least recently (round robin). Lanes over their share use
+ * the budget only while it keeps one share of every window in reserve for domains that are not (so a
+ * flood that started while nobody else waited cannot spend the whole hour ahead of them). So a domain takes
  * more than its share only when no domain under its share is waiting, and a flood at one domain queues
  * behind everyone else. Within a lane, tickets go in order. The same replay answers three questions:
  * may this ticket be sent now (it is served at `now`), when will it be (`estimatedCodeAt`, and the
@@ -96,6 +98,7 @@ export function shareLimits(s: FairShareSettings): RateLimit[] {
 const countingLimits = (s: FairShareSettings) =>
   shareLimits(s).map((l) => ({ ...l, limit: Number.MAX_SAFE_INTEGER }));
 
+const sizeMs = (l: RateLimit) => l.windowSeconds * 1000;
 const ttlMs = (s: FairShareSettings) => s.flowTtlHours * 3_600_000;
 /** A simulation never looks further than this many grants (a lane backlog is bounded by the flow TTL). */
 const MAX_STEPS = 100_000;
@@ -173,6 +176,7 @@ export function simulate(
   const limits = budgetLimits(s);
   const share = shareLimits(s);
   const counting = countingLimits(s);
+  const reserved = limits.map((l, i) => ({ ...l, limit: l.limit - (share[i] as RateLimit).limit }));
   let windows = state.windows;
   const lanes = Object.entries(state.ledger.lanes)
     .map(([name, lane]) => ({
@@ -198,16 +202,21 @@ export function simulate(
       continue;
     }
     const at = new Date(t);
-    const rank = (l: (typeof lanes)[number]) => [
-      share.every((w) => usage(l.used, w, at) < w.limit) ? 0 : 1,
-      l.last,
-    ];
-    const best = waiting.reduce((a, b) => {
-      const [ra, rb] = [rank(a), rank(b)];
-      for (let i = 0; i < ra.length; i++)
-        if (ra[i] !== rb[i]) return (ra[i] as number) < (rb[i] as number) ? a : b;
-      return a.name <= b.name ? a : b;
-    });
+    const underShare = (l: (typeof lanes)[number]) => share.every((w) => usage(l.used, w, at) < w.limit);
+    const eligible = waiting.some(underShare) ? waiting.filter(underShare) : waiting;
+    if (!eligible.some(underShare)) {
+      // Only domains over their share wait: they may use the budget but for a reserve of one share of
+      // every window, kept for domains that come later (so a flood cannot spend the hour ahead of them).
+      const room = reserved.every((l) => l.limit >= 1) ? decide(windows, reserved, at).decision : undefined;
+      if (!room?.allowed) {
+        const boundary = Math.min(...share.map((w) => (Math.floor(t / sizeMs(w)) + 1) * sizeMs(w)));
+        t = Math.min(room ? t + room.retryAfterMs : boundary, boundary);
+        continue;
+      }
+    }
+    const best = eligible.reduce((a, b) =>
+      a.last !== b.last ? (a.last < b.last ? a : b) : a.name <= b.name ? a : b,
+    );
     windows = next;
     best.used = decide(best.used, counting, at).next ?? best.used;
     best.last = t;

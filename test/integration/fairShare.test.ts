@@ -1,9 +1,9 @@
 /**
  * Fair share of the email budget through the dev host (req 15): with EMAIL_BUDGET_PER_MINUTE=6, 60 starts
- * at one domain then one at another. The other domain's code goes out in the next budget window, the
- * flood takes nothing while it waits, and nothing is dropped: the flood keeps draining at the budget and
- * every waiting flow carries an estimate. Real time (about two budget windows): the storage queue's 1 s
- * visibility granularity cannot be scaled.
+ * at one domain then one at another. The other domain's code goes out at once (the flood, alone, took the
+ * window but one share kept in reserve), within the budget window; the flood takes nothing while it waits;
+ * nothing is dropped: the flood keeps draining at the budget and every waiting flow carries an estimate.
+ * Real time (about two budget windows): the storage queue's 1 s visibility granularity cannot be scaled.
  */
 import { api, startTestStack, type TestStack, waitFor } from '../support/stack';
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 const run = Date.now().toString(36);
 const address = (domain: string, i: number) => `fair.${run}.${i}@${domain}`;
 
-test('60 starts at one domain then 1 at another: the other code goes in the next window; the flood waits; nothing dropped', async () => {
+test('60 starts at one domain then 1 at another: the other code goes within the budget window; the flood waits; nothing dropped', async () => {
   // Arrival time of each code email, by recipient, seen by polling the catcher.
   const arrived = new Map<string, number>();
   const watch = setInterval(() => {
@@ -45,33 +45,36 @@ test('60 starts at one domain then 1 at another: the other code goes in the next
         ids.push(a.json.signupId as string);
       }
     }
-    // The flood alone takes the whole first window.
-    await waitFor(() => (arrived.size >= 6 ? true : undefined), 30_000, 'the first six flood codes');
+    // The flood alone takes the first window but one share (one email), kept in reserve for other domains.
+    await waitFor(() => (arrived.size >= 5 ? true : undefined), 30_000, 'the first five flood codes');
     const firstWindow = Math.min(...arrived.values());
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(arrived.size).toBe(5);
 
     const other = address('adatum.com', 0);
     const otherStart = await api(stack, 'POST', '/api/signups', { email: other, locale: 'en' });
     expect(otherStart.status).toBe(202);
     const otherStartedAt = Date.now();
-    // Its estimate is the reopening of the budget, not the end of the flood's backlog.
-    const estimate = Date.parse(otherStart.json.estimatedCodeAt as string);
-    expect(estimate - firstWindow).toBeLessThanOrEqual(62_000);
+    // It is next in line: the reserve is there for it, whatever the flood's backlog.
+    expect(Date.parse(otherStart.json.estimatedCodeAt as string) - otherStartedAt).toBeLessThan(5_000);
 
-    await waitFor(() => arrived.get(other), 90_000, "the other domain's code");
+    await waitFor(() => arrived.get(other), 60_000, "the other domain's code");
     const otherArrived = arrived.get(other)!;
-    // Within the next budget window (it reopens a minute after the first sends).
-    expect(otherArrived - firstWindow).toBeLessThan(120_000);
-    expect(otherArrived - firstWindow).toBeGreaterThanOrEqual(59_000);
-    // While it waited for the window to reopen, the flood sent nothing.
-    const floodAt = flood.map((e) => arrived.get(e)).filter((t): t is number => t !== undefined);
-    expect(floodAt.filter((t) => t > otherStartedAt && t < firstWindow + 59_000)).toHaveLength(0);
-    // In the window it was served in, the flood had at most the rest of the budget (6 − 1).
-    expect(
-      floodAt.filter((t) => t >= firstWindow + 59_000 && t < firstWindow + 119_000).length,
-    ).toBeLessThanOrEqual(5);
+    // Within the current budget window, well before the next one opens.
+    expect(otherArrived - otherStartedAt).toBeLessThan(10_000);
+    expect(otherArrived - firstWindow).toBeLessThan(60_000);
+    // While it waited, the flood sent nothing.
+    const floodAt = () => flood.map((e) => arrived.get(e)).filter((t): t is number => t !== undefined);
+    expect(floodAt().filter((t) => t > otherStartedAt && t < otherArrived)).toHaveLength(0);
 
     // Nothing dropped: the flood keeps going at the budget, and every flow still waiting has an estimate.
-    await waitFor(() => (arrived.size >= 1 + 6 + 5 ? true : undefined), 80_000, 'the flood to keep draining');
+    await waitFor(() => (arrived.size >= 5 + 1 + 4 ? true : undefined), 80_000, 'the flood to keep draining');
+    // No minute ever held more than the budget.
+    const all = [...arrived.values()].sort((x, y) => x - y);
+    for (let i = 0; i < all.length; i++)
+      expect(
+        all.filter((t) => t >= (all[i] as number) && t < (all[i] as number) + 59_000).length,
+      ).toBeLessThanOrEqual(6);
     const waiting = [];
     for (const id of ids) {
       const s = await api(stack, 'GET', `/api/signups/${id}`);
@@ -81,8 +84,8 @@ test('60 starts at one domain then 1 at another: the other code goes in the next
     expect(
       waiting.length + [...arrived.keys()].filter((to) => to.endsWith('@fabrikam.com')).length,
     ).toBeGreaterThanOrEqual(60);
-    // The last flood code is due about ten minutes after the first (60 at 6 a minute, one slot to the other).
-    expect(Math.max(...waiting) - firstWindow).toBeGreaterThan(8 * 60_000);
+    // The last flood code is due about twelve minutes after the first (60 at 5 a minute).
+    expect(Math.max(...waiting) - firstWindow).toBeGreaterThan(9 * 60_000);
     expect(stack.logs.filter((l) => l.includes('"email_dropped"'))).toEqual([]);
   } finally {
     clearInterval(watch);
