@@ -1,6 +1,6 @@
 /**
  * Phase `fairness`: fair admission to the email budget, with the app's own sign-up and email services on
- * Azurite (real Table stores and limiter), a clock scenario.scale times faster than real time and an in-memory
+ * Azurite (real Table stores and limiter), a clock 5 (backlog) or 60 (flood) times faster than real time and an in-memory
  * delay queue that honours every re-queue delay in scaled time (as the pacing phase does).
  *
  * - `estimates`: a 200-flow backlog over four domains (110/50/25/15, admitted in a shuffled order) under a
@@ -210,13 +210,13 @@ export async function fairnessPhase(stack: Stack) {
     ['tailspin-toys.com', 15],
   ];
   const order = shuffled(sizes.flatMap(([domain, n]) => Array.from({ length: n }, () => domain)));
-  log(`fairness: ${order.length}-flow backlog, 60/min, clock ×20`);
+  log(`fairness: ${order.length}-flow backlog, 60/min, clock ×5`);
   const backlog = await runScenario(
     stack,
     {
       budgetPerMinute: 60,
       budgetPerHour: 100_000,
-      scale: 20,
+      scale: 5,
       lanes: true,
       starts: order.map((d, i): [number, string, string] => [0, d, `198.51.100.${i % 200}`]),
       statusAt: 60_000,

@@ -46,7 +46,8 @@ export class TableRateLimiter implements RateLimiter {
     change: (entity: CounterEntity, now: Date) => { next?: CounterEntity; result: T },
     now: Now,
   ): Promise<T> {
-    for (let race = 0; race < MAX_RACES; race++) {
+    // The email budget's entity is every sender's: more races, each a little longer (the fair-share replay).
+    for (let race = 0; race < 3 * MAX_RACES; race++) {
       const { windows, document, etag } = await this.read(key);
       const { next, result } = change({ windows, document }, typeof now === 'function' ? now() : now);
       if (!next) return result;
@@ -63,7 +64,7 @@ export class TableRateLimiter implements RateLimiter {
       } catch (error) {
         const status = statusOf(error);
         if (status !== 412 && status !== 409) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1)));
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(race + 1, 20)));
       }
     }
     throw new Error('Rate limiter: too much contention');
