@@ -53,8 +53,27 @@ export default tseslint.config(
     }),
   },
   {
-    files: ['shared/adapters/**', 'dev/**', 'test/**', 'scripts/**', 'bench/**'],
+    files: ['shared/adapters/**', 'dev/**', 'scripts/**', 'bench/**', 'cli/**', 'build/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Tests exercise the product, the CLI and the build; the domain-list updater and the bench are tools
+    // that run beside them, so nothing a test relies on may live there.
+    files: ['test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(scripts|bench)(/|$)',
+              message:
+                'Tests import nothing from scripts/ or bench/: move what they need to cli/, build/ or shared/.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['test/**', 'dev/**'],

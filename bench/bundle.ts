@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../dev/stack/hostProcess';
 import { median } from '../dev/stats';
-import { buildPackage } from '../scripts/package';
+import { buildPackage } from '../build/package';
 
 export const WORKER_STUB = `module.exports = { setProgrammingModel() {}, getProgrammingModel() { return undefined; },
   registerFunction() { return { dispose() {} }; }, registerHook() { return { dispose() {} }; }, log() {} };`;

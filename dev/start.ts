@@ -17,6 +17,18 @@ import { describeTakenPorts, findTakenPorts, resolveStackPorts, type StackPort }
 const HOST = '127.0.0.1';
 const STOP_DEADLINE_MS = 9_000;
 
+/**
+ * The emulator's tenant under `npm start`: fixed, so the local identity provider's authority
+ * (`<emulator>/<tenant>/v2.0`) matches ADMIN_AUTHORITY in local.settings.example.json.
+ */
+export const DEV_TENANT_ID = '00000000-0000-4000-8000-00000000d1d0';
+/** Sign-in defaults under `npm start`: the console's client id and the admin API's audience there. */
+export const DEV_ADMIN_SETTINGS = {
+  ADMIN_AUTH: 'entra',
+  ADMIN_AUDIENCE: 'api://rms-signup-dev',
+  ADMIN_CLIENT_ID: 'rms-signup-dev-console',
+} as const;
+
 function portOf(ports: StackPort[], name: string): number {
   const found = ports.find((p) => p.name === name);
   if (!found) throw new Error(`no port for ${name}`);
@@ -50,7 +62,7 @@ async function main(): Promise<void> {
       ...(persist ? { persistDir } : {}),
     },
     mail: { kind: 'maildev', smtpPort: portOf(ports, 'maildev SMTP'), webPort: portOf(ports, 'maildev web') },
-    graph: { port: portOf(ports, 'Graph emulator') },
+    graph: { port: portOf(ports, 'Graph emulator'), tenantId: DEV_TENANT_ID },
     host: HOST,
     // A child ending on its own is fatal. A signal to the whole process group (Ctrl-C) reaches the
     // children too, so give our own signal handler a moment to claim the shutdown first.
@@ -108,7 +120,7 @@ async function main(): Promise<void> {
         // After redeeming the emulator's invitation, come back to the local landing page.
         INVITE_REDIRECT_URL: `${publicUrl}/`,
       },
-      { EMAIL_TRANSPORT: 'smtp', GRAPH_STATIC_TOKEN: 'dev-token' },
+      { EMAIL_TRANSPORT: 'smtp', GRAPH_STATIC_TOKEN: 'dev-token', ...DEV_ADMIN_SETTINGS },
     );
     const functionKey = process.env.DEV_FUNCTION_KEY ?? settings.DEV_FUNCTION_KEY ?? DEFAULT_FUNCTION_KEY;
 
@@ -134,6 +146,7 @@ async function main(): Promise<void> {
       '',
       'rms-signup local stack is ready',
       `  Landing page     ${publicUrl}/`,
+      `  Admin console    ${publicUrl}/console  (sign in at the local identity provider: pick a user and roles)`,
       `  API              ${apiUrl}`,
       `  Health           ${healthUrl}`,
       `  maildev web      ${maildev.webUrl}  (REST ${maildev.webUrl}api/email)`,
@@ -142,6 +155,7 @@ async function main(): Promise<void> {
       `  Azurite blob     http://${HOST}:${azurite.blobPort}/devstoreaccount1`,
       `  Azurite queue    http://${HOST}:${azurite.queuePort}/devstoreaccount1`,
       `  Azurite table    http://${HOST}:${azurite.tablePort}/devstoreaccount1`,
+      `  Admin CLI        RMS_SIGNUP_AUTHORITY=${settings.ADMIN_AUTHORITY} RMS_SIGNUP_AUDIENCE=${settings.ADMIN_AUDIENCE} RMS_SIGNUP_CLIENT_ID=rms-signup-dev-cli RMS_SIGNUP_CLIENT_SECRET=dev-cli-secret npm run admin -- stats`,
       `  Function key     ${functionKey}  (x-functions-key header or ?code=; admin: POST ${publicUrl}/admin/functions/{name})`,
       `  Settings         ${settingsFile ? path.basename(settingsFile) : 'none'} + environment overrides`,
       `  Storage data     ${persist ? `kept in ${path.relative(process.cwd(), persistDir) || persistDir}` : 'in memory (use --persist to keep it)'}`,

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
 
-import { adminHandler } from '../shared/adminAuth';
+import { adminAuthLevel, adminHandler } from '../shared/adminAuth';
 import { type Deps, deps } from '../shared/container';
 import { json, readJsonBody } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
@@ -10,9 +10,10 @@ import { PolicyInput } from '../shared/services/adminService';
 const MAX_POLICY_BODY_BYTES = 64 * 1024;
 
 /** PUT /api/admin/policy: replaces the run-time policy; `If-Match` makes it conditional (412 on mismatch). */
-export const makeAdminPolicyPut = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
+export const makeAdminPolicyPut = (d: Pick<Deps, 'adminService' | 'adminAuth'>): AppHttpHandler =>
   adminHandler(
-    () => d.http.adminRequiredRole,
+    'write',
+    () => d.adminAuth,
     async (req, log, caller) => {
       const body = await readJsonBody(req, PolicyInput, { maxBytes: MAX_POLICY_BODY_BYTES });
       const ifMatch = req.headers.get('if-match') ?? undefined;
@@ -24,6 +25,6 @@ export const makeAdminPolicyPut = (d: Pick<Deps, 'adminService' | 'http'>): AppH
 app.http('adminPolicyPut', {
   route: 'api/admin/policy',
   methods: ['PUT'],
-  authLevel: 'function',
+  authLevel: adminAuthLevel(),
   handler: httpFunction((req, log, ctx) => makeAdminPolicyPut(deps())(req, log, ctx)),
 });

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
 
-import { adminHandler } from '../shared/adminAuth';
+import { adminAuthLevel, adminHandler } from '../shared/adminAuth';
 import { type Deps, deps } from '../shared/container';
 import { AppError } from '../shared/errors';
 import { API_HEADERS } from '../shared/http';
@@ -10,9 +10,10 @@ import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
  * DELETE /api/admin/signups/{signupId}[?deleteGuest=true]: erases the sign-up's personal data (204).
  * The Entra guest stays unless `deleteGuest=true`, which deletes it only when this service created it.
  */
-export const makeAdminSignupDelete = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
+export const makeAdminSignupDelete = (d: Pick<Deps, 'adminService' | 'adminAuth'>): AppHttpHandler =>
   adminHandler(
-    () => d.http.adminRequiredRole,
+    'write',
+    () => d.adminAuth,
     async (req, log, caller) => {
       const flag = req.query.get('deleteGuest');
       if (flag !== null && flag !== 'true' && flag !== 'false') {
@@ -30,6 +31,6 @@ export const makeAdminSignupDelete = (d: Pick<Deps, 'adminService' | 'http'>): A
 app.http('adminSignupDelete', {
   route: 'api/admin/signups/{signupId}',
   methods: ['DELETE'],
-  authLevel: 'function',
+  authLevel: adminAuthLevel(),
   handler: httpFunction((req, log, ctx) => makeAdminSignupDelete(deps())(req, log, ctx)),
 });

@@ -1,7 +1,7 @@
 import { app, type HttpRequest } from '@azure/functions';
 import { z } from 'zod';
 
-import { adminHandler } from '../shared/adminAuth';
+import { adminAuthLevel, adminHandler } from '../shared/adminAuth';
 import { type Deps, deps } from '../shared/container';
 import { SIGNUP_STATUSES } from '../shared/domain/signupFlow';
 import { AppError } from '../shared/errors';
@@ -12,6 +12,7 @@ import { type ListSignupsInput, MAX_PAGE } from '../shared/services/adminService
 const instantOrDate = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
 const ListQuery = z.strictObject({
+  email: z.string().min(3).max(254).optional(),
   status: z.enum(SIGNUP_STATUSES).optional(),
   domain: z.string().min(1).max(300).optional(),
   from: instantOrDate.optional(),
@@ -39,15 +40,16 @@ export function parseListQuery(req: HttpRequest): ListSignupsInput {
 }
 
 /** GET /api/admin/signups: one page of sign-ups (masked addresses) and the token for the next. */
-export const makeAdminSignupsList = (d: Pick<Deps, 'adminService' | 'http'>): AppHttpHandler =>
+export const makeAdminSignupsList = (d: Pick<Deps, 'adminService' | 'adminAuth'>): AppHttpHandler =>
   adminHandler(
-    () => d.http.adminRequiredRole,
+    'read',
+    () => d.adminAuth,
     async (req) => json(200, await d.adminService.listSignups(parseListQuery(req))),
   );
 
 app.http('adminSignupsList', {
   route: 'api/admin/signups',
   methods: ['GET'],
-  authLevel: 'function',
+  authLevel: adminAuthLevel(),
   handler: httpFunction((req, log, ctx) => makeAdminSignupsList(deps())(req, log, ctx)),
 });

@@ -1,4 +1,4 @@
-// Entry point for the production bundle (scripts/package.ts): importing a module registers its functions.
+// Entry point for the production bundle (build/package.ts): importing a module registers its functions.
 import './adminPolicyGet';
 import './adminPolicyPut';
 import './adminSignupDelete';

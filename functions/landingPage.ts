@@ -1,7 +1,8 @@
 /**
  * The recipient's landing page, served by the function app itself so one deployment is the whole product.
  *
- * Routes (host.json `routePrefix` is ""): `{page?}` answers `/` and `/index.html`, `assets/{file}` the
+ * Routes (host.json `routePrefix` is ""): `{page?}` answers `/`, `/index.html` and the admin console at
+ * `/console` (shared/web/consolePage.ts), `assets/{file}` the
  * hashed files, `api/csp-reports` CSP violation reports. None of them overlaps an `api/...` route with two
  * or more segments, so the result does not depend on route precedence, which the Functions host decides
  * by function name rather than by specificity (Azure/azure-functions-host#9876,
@@ -11,12 +12,15 @@ import { app } from '@azure/functions';
 
 import { deps } from '../shared/container';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
+import type { ConsolePage } from '../shared/web/consolePage';
 import type { LandingPage } from '../shared/web/landingPage';
 
 export const makeLandingPageHandler =
-  (landing: () => LandingPage): AppHttpHandler =>
+  (landing: () => LandingPage, adminConsole: () => ConsolePage): AppHttpHandler =>
   async (req) =>
-    Promise.resolve(landing().page(req));
+    Promise.resolve(
+      (req.params.page ?? '').toLowerCase() === 'console' ? adminConsole().page(req) : landing().page(req),
+    );
 
 export const makeLandingAssetHandler =
   (landing: () => LandingPage): AppHttpHandler =>
@@ -27,7 +31,12 @@ app.http('landingPage', {
   route: '{page?}',
   methods: ['GET', 'HEAD'],
   authLevel: 'anonymous',
-  handler: httpFunction(makeLandingPageHandler(() => deps().landingPage())),
+  handler: httpFunction(
+    makeLandingPageHandler(
+      () => deps().landingPage(),
+      () => deps().consolePage(),
+    ),
+  ),
 });
 
 app.http('landingAssets', {

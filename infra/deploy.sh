@@ -278,29 +278,27 @@ if [[ "$skip_smoke" == false ]]; then
   health_url="https://${host_name}/api/health"
   log "Smoke check: $health_url"
   healthy=false
-  for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
-    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
-    if [[ "$status" == "200" ]]; then
-      healthy=true
-      break
-    fi
-    printf '  attempt %d/%d: HTTP %s\n' "$attempt" "$smoke_attempts" "$status" >&2
-    sleep 15
-  done
+  # Polls /api/health up to smoke_attempts times, 15 s apart; sets healthy=true on the first 200.
+  # $1 labels the attempts in the progress lines ("" or " after restart").
+  poll_health() {
+    local attempt status
+    for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
+      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
+      if [[ "$status" == "200" ]]; then
+        healthy=true
+        return
+      fi
+      printf '  attempt %d/%d%s: HTTP %s\n' "$attempt" "$smoke_attempts" "$1" "$status" >&2
+      sleep 15
+    done
+  }
+  poll_health ""
   if [[ "$healthy" == false ]]; then
     # App Service caches an unresolved Key Vault reference for up to 24 h when the vault role had not
     # propagated at first start; a restart makes it fetch the secret again.
     log "Restarting $app_name once (re-reads Key Vault references), then checking again"
     az functionapp restart -g "$resource_group" -n "$app_name" -o none || warn "restart failed"
-    for ((attempt = 1; attempt <= smoke_attempts; attempt++)); do
-      status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 15 "$health_url" || true)"
-      if [[ "$status" == "200" ]]; then
-        healthy=true
-        break
-      fi
-      printf '  attempt %d/%d after restart: HTTP %s\n' "$attempt" "$smoke_attempts" "$status" >&2
-      sleep 15
-    done
+    poll_health " after restart"
   fi
   if [[ "$healthy" == false ]]; then
     # Flex Consumption has no log streaming: read the traces in Application Insights.

@@ -107,8 +107,24 @@ param inviteRedirectUrl string = 'https://myapplications.microsoft.com'
 @description('Sign-in link given to existing guests and members (SIGN_IN_URL).')
 param signInUrl string = 'https://myapplications.microsoft.com'
 
-@description('If set, admin calls also need this Entra app role (ADMIN_REQUIRED_ROLE).')
-param adminRequiredRole string = ''
+@allowed(['entra'])
+@description('How admin calls are authenticated (ADMIN_AUTH). Only entra in Azure: the app refuses key mode there.')
+param adminAuth string = 'entra'
+
+@description('Create the admin app registration (modules/adminApp.bicep) with the Graph extension. False: pass adminClientId and adminAudience of one you made (docs/ADMIN.md).')
+param createAdminApp bool = true
+
+@description('Object id of the Entra group whose members get the app role RmsSignup.Admin.')
+param adminGroupId string = ''
+
+@description('Object id of the Entra group whose members get the app role RmsSignup.Reader (optional).')
+param readerGroupId string = ''
+
+@description('With createAdminApp false: client id of the existing admin app registration (ADMIN_CLIENT_ID).')
+param adminClientId string = ''
+
+@description('With createAdminApp false: its application id URI (ADMIN_AUDIENCE).')
+param adminAudience string = ''
 
 @description('Microsoft Graph endpoint (GRAPH_BASE_URL); change only for a national cloud.')
 param graphBaseUrl string = 'https://graph.microsoft.com'
@@ -326,6 +342,25 @@ module graph 'modules/graph.bicep' = if (deployGraph) {
 
 var effectiveAccessGroupId = createAccessGroup ? graph.outputs.accessGroupId : accessGroupId
 
+// The console's redirect URI must be known before the site exists (its client id is an app setting), so
+// it is the default host name the site will get (no auto-generated hostname scope is set) and the custom one.
+var consoleRedirectUris = union(
+  ['https://${names.functionApp}.azurewebsites.net/console'],
+  empty(publicHostname) ? [] : ['https://${publicHostname}/console']
+)
+
+module adminApp 'modules/adminApp.bicep' = if (createAdminApp) {
+  name: '${deployment().name}-adminApp'
+  params: {
+    uniqueName: 'rms-signup-${env}-admin-${resourceToken}'
+    displayName: '${organizationName} RMS sign-up admin (${environmentName})'
+    audience: 'api://${tenant().tenantId}/rms-signup-${env}-admin'
+    redirectUris: consoleRedirectUris
+    adminGroupId: adminGroupId
+    readerGroupId: readerGroupId
+  }
+}
+
 // Every setting in shared/config.ts whose scope is not `local` is set here or in modules/functionApp.bicep
 // (infraDrift.test.ts fails otherwise). An empty value means "use the default in shared/config.ts", so
 // tuning values have one source of truth; override them with settingOverrides.
@@ -375,7 +410,11 @@ var applicationSettings = {
   GRAPH_WRITES_PER_SECOND: string(graphWritesPerSecond)
   RETENTION_FINISHED_DAYS: ''
   RETENTION_AUDIT_DAYS: ''
-  ADMIN_REQUIRED_ROLE: adminRequiredRole
+  TENANT_ID: tenant().tenantId
+  ADMIN_AUTH: adminAuth
+  ADMIN_AUDIENCE: createAdminApp ? adminApp.outputs.audience : adminAudience
+  ADMIN_AUTHORITY: '' // https://login.microsoftonline.com/{TENANT_ID}/v2.0 (shared/config.ts)
+  ADMIN_CLIENT_ID: createAdminApp ? adminApp.outputs.clientId : adminClientId
 }
 
 module functionApp 'modules/functionApp.bicep' = {
@@ -438,6 +477,7 @@ var operatorTodoItems = [
 ]
 
 output landingPageUrl string = functionApp.outputs.publicBaseUrl
+output adminConsoleUrl string = '${functionApp.outputs.publicBaseUrl}/console'
 output functionAppName string = functionApp.outputs.name
 output functionAppHostName string = functionApp.outputs.defaultHostName
 output resourceGroupName string = resourceGroup().name

@@ -1,92 +1,112 @@
 /**
- * Who may call /api/admin. The Functions host checks the function key first (authLevel `function`).
- * When ADMIN_REQUIRED_ROLE is set, the caller must also hold that Entra app role, read from the
- * `x-ms-client-principal` header that App Service authentication writes (and strips from incoming
- * requests, so a client cannot forge it while authentication is enabled on the app).
+ * Who may call /api/admin (security review M1). Two modes, chosen by ADMIN_AUTH:
+ * - `entra` (the default, and the only mode in Azure): an Entra ID access token in `Authorization: Bearer`,
+ *   checked in the app (signature, issuer, audience, lifetime: shared/adapters/joseTokenVerifier.ts) and
+ *   the app role `RmsSignup.Admin` (everything) or `RmsSignup.Reader` (reads only). The audit actor is the
+ *   token's user name and object id. The routes are `anonymous` to the host: the token is the credential.
+ * - `key` (local development only; config refuses it in Azure): the host checks the function key and the
+ *   actor is `function-key`.
+ * No header other than the bearer token is read: `x-ms-client-principal` can be forged when nothing in
+ * front of the app strips it, so it never names a role or an actor.
  */
 import type { HttpRequest } from '@azure/functions';
 
 import { AppError } from './errors';
 import type { AppHttpHandler } from './httpFunction';
 import type { Logger } from './log';
+import { type AccessTokenVerifier, InvalidTokenError } from './ports';
 
-/** The decoded `x-ms-client-principal` payload. */
-export interface ClientPrincipal {
-  auth_typ?: string;
-  claims: { typ: string; val: string }[];
-  name_typ?: string;
-  role_typ?: string;
-}
+export const ADMIN_ROLE = 'RmsSignup.Admin';
+export const READER_ROLE = 'RmsSignup.Reader';
+export const KEY_ACTOR = 'function-key';
+
+/** `read` routes accept either role; `write` routes need the admin role. */
+export type AdminAccess = 'read' | 'write';
 
 export interface AdminCaller {
-  /** Recorded as the audit actor: the principal's name, or `function-key` without one. */
+  /** Recorded as the audit actor. */
   actor: string;
   roles: string[];
 }
 
-export const PRINCIPAL_HEADER = 'x-ms-client-principal';
-export const KEY_ACTOR = 'function-key';
-
-/** Decodes the header; undefined when it is absent or not the documented shape. */
-export function parseClientPrincipal(header: string | null | undefined): ClientPrincipal | undefined {
-  if (!header) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    const p = parsed as Partial<ClientPrincipal>;
-    if (!Array.isArray(p.claims)) return undefined;
-    const claims = p.claims.filter(
-      (c): c is { typ: string; val: string } =>
-        typeof c === 'object' && c !== null && typeof c.typ === 'string' && typeof c.val === 'string',
-    );
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return { auth_typ: str(p.auth_typ), claims, name_typ: str(p.name_typ), role_typ: str(p.role_typ) };
-  } catch {
-    return undefined;
+/** A refusal: the error the client sees and a reason for the log (never the token). */
+export class AdminRefusal extends Error {
+  override name = 'AdminRefusal' as const;
+  constructor(
+    readonly error: AppError,
+    readonly reason: string,
+  ) {
+    super(error.message);
   }
 }
 
-/** App roles: claims typed `roles` (Entra's token claim) or the principal's `role_typ`. */
-export function rolesOf(principal: ClientPrincipal): string[] {
-  return principal.claims
-    .filter((c) => c.typ === 'roles' || (principal.role_typ !== undefined && c.typ === principal.role_typ))
-    .map((c) => c.val);
-}
+export type AdminAuthenticator = (req: HttpRequest, access: AdminAccess) => Promise<AdminCaller>;
 
-const NAME_CLAIMS = [
-  'preferred_username',
-  'name',
-  'upn',
-  'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn',
-];
-
-export function nameOf(principal: ClientPrincipal): string | undefined {
-  const order = [principal.name_typ, ...NAME_CLAIMS].filter((t): t is string => !!t);
-  for (const typ of order) {
-    const claim = principal.claims.find((c) => c.typ === typ && c.val.trim() !== '');
-    if (claim) return claim.val;
-  }
-  return undefined;
-}
+/** Key mode: the Functions host has already checked the function key. */
+export const keyAuthenticator: AdminAuthenticator = () =>
+  Promise.resolve({ actor: KEY_ACTOR, roles: [ADMIN_ROLE] });
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const clean = (value: string) => value.replace(CONTROL, '').trim().slice(0, 200);
+
+const unauthorized = (message: string, error = 'invalid_token') =>
+  new AppError('unauthorized', message, {
+    headers: { 'WWW-Authenticate': `Bearer error="${error}"` },
+  });
+
+/** The bearer token of the Authorization header, or undefined. */
+export function bearerToken(req: HttpRequest): string | undefined {
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(req.headers.get('authorization') ?? '');
+  return match?.[1];
+}
+
+/** Entra mode: a verified access token holding the role the route needs. */
+export function entraAuthenticator(verifier: AccessTokenVerifier): AdminAuthenticator {
+  return async (req, access) => {
+    const token = bearerToken(req);
+    if (!token) {
+      throw new AdminRefusal(
+        new AppError('unauthorized', 'Sign in: send an Entra access token (Authorization: Bearer …).', {
+          headers: { 'WWW-Authenticate': 'Bearer' },
+        }),
+        'no_token',
+      );
+    }
+    let claims;
+    try {
+      claims = await verifier.verify(token);
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      if (error.problem === 'unavailable')
+        throw new AdminRefusal(new AppError('identity_provider_unavailable'), error.problem);
+      throw new AdminRefusal(
+        unauthorized('The access token is not valid here (expired, or for another app). Sign in again.'),
+        error.problem,
+      );
+    }
+    const allowed = access === 'write' ? [ADMIN_ROLE] : [ADMIN_ROLE, READER_ROLE];
+    if (!claims.roles.some((role) => allowed.includes(role))) {
+      throw new AdminRefusal(
+        new AppError(
+          'forbidden',
+          access === 'write'
+            ? `This needs the app role ${ADMIN_ROLE}.`
+            : `This needs the app role ${ADMIN_ROLE} or ${READER_ROLE}.`,
+        ),
+        claims.roles.length ? 'role_too_weak' : 'no_role',
+      );
+    }
+    const name = clean(claims.preferredUsername ?? (claims.clientId ? `app ${claims.clientId}` : 'app'));
+    return { actor: `${name} (${clean(claims.oid)})`, roles: claims.roles };
+  };
+}
 
 /**
- * The caller of an admin route, or 403 `forbidden` when a role is required and the principal does not
- * hold it (a missing or undecodable header counts as "does not hold it").
+ * The host-level auth level of the admin routes, read at registration: in entra mode the token is the
+ * credential, so the host must not also demand a function key; key mode keeps the key.
  */
-export function authorizeAdmin(req: HttpRequest, requiredRole: string | undefined): AdminCaller {
-  const principal = parseClientPrincipal(req.headers.get(PRINCIPAL_HEADER));
-  const roles = principal ? rolesOf(principal) : [];
-  if (requiredRole && !roles.includes(requiredRole)) {
-    throw new AppError(
-      'forbidden',
-      `This needs the app role "${requiredRole}" (sign in through App Service authentication with an account that holds it).`,
-    );
-  }
-  const name = principal ? nameOf(principal) : undefined;
-  const actor = name ? name.replace(CONTROL, '').trim().slice(0, 200) || KEY_ACTOR : KEY_ACTOR;
-  return { actor, roles };
+export function adminAuthLevel(env: NodeJS.ProcessEnv = process.env): 'anonymous' | 'function' {
+  return env.ADMIN_AUTH?.trim().toLowerCase() === 'key' ? 'function' : 'anonymous';
 }
 
 export type AdminHttpHandler = (
@@ -96,18 +116,24 @@ export type AdminHttpHandler = (
   ctx: Parameters<AppHttpHandler>[2],
 ) => ReturnType<AppHttpHandler>;
 
-/** Wraps an admin handler: authorise first (403 before anything is read), log who called. */
+/** Wraps an admin handler: authenticate and authorise first (nothing is read before), log who called. */
 export function adminHandler(
-  requiredRole: () => string | undefined,
+  access: AdminAccess,
+  authenticator: () => AdminAuthenticator,
   handler: AdminHttpHandler,
 ): AppHttpHandler {
   return async (req, log, ctx) => {
     let caller: AdminCaller;
     try {
-      caller = authorizeAdmin(req, requiredRole());
+      caller = await authenticator()(req, access);
     } catch (error) {
-      log.event('admin_forbidden', { function: ctx.functionName }, 'warn');
-      throw error;
+      if (!(error instanceof AdminRefusal)) throw error;
+      log.event(
+        'admin_refused',
+        { function: ctx.functionName, status: error.error.status, reason: error.reason },
+        'warn',
+      );
+      throw error.error;
     }
     log.event('admin_call', { function: ctx.functionName, actor: caller.actor });
     return handler(req, log, caller, ctx);

@@ -268,11 +268,36 @@ export const SETTINGS = {
     default: '180',
     description: 'Days audit rows are kept.',
   },
-  ADMIN_REQUIRED_ROLE: {
-    schema: z.string().min(1),
+  TENANT_ID: {
+    schema: z.uuid(),
+    optional: true,
+    scope: 'azure',
+    description:
+      'Directory (tenant) id of the Entra tenant. ADMIN_AUTHORITY defaults to `https://login.microsoftonline.com/{TENANT_ID}/v2.0`.',
+  },
+  ADMIN_AUTH: {
+    schema: z.enum(['entra', 'key']),
+    default: 'entra',
+    description:
+      '`entra`: admin calls need an Entra access token with the app role `RmsSignup.Admin` (or `RmsSignup.Reader` for reads). `key`: the function key alone, for local development only (refused in Azure).',
+  },
+  ADMIN_AUDIENCE: {
+    schema: z.string().min(1).max(300),
     optional: true,
     description:
-      'If set, admin calls also need this Entra app role in the App Service authentication principal.',
+      'Application id URI of the admin app registration (e.g. `api://{tenant}/rms-signup-admin`): the token audience. Required with ADMIN_AUTH=entra.',
+  },
+  ADMIN_AUTHORITY: {
+    schema: httpUrl,
+    optional: true,
+    description:
+      'OpenID authority whose discovery document gives the token issuer and keys. Default `https://login.microsoftonline.com/{TENANT_ID}/v2.0`; the local identity provider under `npm start`.',
+  },
+  ADMIN_CLIENT_ID: {
+    schema: z.string().min(1).max(100),
+    optional: true,
+    description:
+      'Client (application) id of the admin app registration: the console signs in with it, and v2 tokens carry it as audience. Required with ADMIN_AUTH=entra.',
   },
 } satisfies Record<string, Setting>;
 
@@ -331,6 +356,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (out.GRAPH_STATIC_TOKEN && String(out.GRAPH_BASE_URL).startsWith('https://graph.microsoft.com')) {
     problems.push('GRAPH_STATIC_TOKEN must not be used with the real Microsoft Graph');
+  }
+  if (out.ADMIN_AUTH === 'key' && env.WEBSITE_SITE_NAME) {
+    problems.push(
+      'ADMIN_AUTH is key, which is for local development only: in Azure (WEBSITE_SITE_NAME is set) use entra',
+    );
+  }
+  if (out.ADMIN_AUTH === 'entra') {
+    if (!out.ADMIN_AUDIENCE) problems.push('ADMIN_AUDIENCE is not set (required when ADMIN_AUTH is entra)');
+    if (!out.ADMIN_CLIENT_ID) problems.push('ADMIN_CLIENT_ID is not set (required when ADMIN_AUTH is entra)');
+    if (!out.ADMIN_AUTHORITY && !out.TENANT_ID)
+      problems.push('ADMIN_AUTHORITY is not set (set it, or TENANT_ID, when ADMIN_AUTH is entra)');
+    if (!out.ADMIN_AUTHORITY && typeof out.TENANT_ID === 'string')
+      out.ADMIN_AUTHORITY = `https://login.microsoftonline.com/${out.TENANT_ID}/v2.0`;
   }
   for (const [key, setting] of Object.entries(SETTINGS) as [SettingName, Setting][]) {
     // An unresolved Key Vault reference arrives as its literal text: never use that as a secret.

@@ -6,6 +6,7 @@
  * the landing page) through `deps()`.
  */
 import { AcsEmailSender } from './adapters/acsEmailSender';
+import { JoseTokenVerifier } from './adapters/joseTokenVerifier';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
 import { StorageQueueInspector } from './adapters/queueDepth';
@@ -16,6 +17,7 @@ import { TableRateLimiter } from './adapters/tableRateLimiter';
 import { TableAuditLog } from './adapters/tableAudit';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
+import { type AdminAuthenticator, entraAuthenticator, keyAuthenticator } from './adminAuth';
 import { type Config, getConfig } from './config';
 import type { Clock, EmailSender } from './ports';
 import { createServices, type Ports, type Settings } from './services/createServices';
@@ -24,6 +26,7 @@ import type { SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
 import { brandingFromConfig } from './web/branding';
 import { makeCspReportHandler } from './web/cspReportHandler';
+import { type ConsolePage, consoleSettingsFromConfig, makeConsolePage } from './web/consolePage';
 import { type LandingPage, loadLandingPage } from './web/landingPage';
 
 export { createServices, type Ports, type Settings } from './services/createServices';
@@ -75,7 +78,6 @@ export function emailSettings(config: Config): EmailSettings {
 export interface HttpSettings {
   trustedProxyHops: number;
   corsAllowedOrigins: readonly string[];
-  adminRequiredRole?: string;
 }
 
 /** Every setting the services and functions use, derived from the validated config once. */
@@ -105,7 +107,6 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
     http: {
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
       corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
-      adminRequiredRole: config.ADMIN_REQUIRED_ROLE,
     },
   };
 }
@@ -177,21 +178,37 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
   };
 }
 
+/** ADMIN_AUTH=entra: tokens checked against the authority's keys; key: the host checked the function key. */
+export function createAdminAuthenticator(config: Config): AdminAuthenticator {
+  if (config.ADMIN_AUTH === 'key') return keyAuthenticator;
+  return entraAuthenticator(
+    new JoseTokenVerifier({
+      authority: config.ADMIN_AUTHORITY ?? '',
+      audiences: [config.ADMIN_AUDIENCE, config.ADMIN_CLIENT_ID].filter((a): a is string => !!a),
+    }),
+  );
+}
+
 function build() {
   const config = getConfig();
   const ports = createPorts(config);
   const settings = settingsFromConfig(config);
   let landing: LandingPage | undefined;
+  let adminConsole: ConsolePage | undefined;
+  const landingPage = () =>
+    (landing ??= loadLandingPage({
+      branding: brandingFromConfig(config),
+      defaultLocale: config.DEFAULT_LOCALE,
+    }));
   return {
     ...ports,
     ...createServices(ports, settings),
     http: settings.http,
+    adminAuth: createAdminAuthenticator(config),
     /** Built on first request: reads dist/web once. */
-    landingPage: () =>
-      (landing ??= loadLandingPage({
-        branding: brandingFromConfig(config),
-        defaultLocale: config.DEFAULT_LOCALE,
-      })),
+    landingPage,
+    consolePage: () =>
+      (adminConsole ??= makeConsolePage(landingPage().assets, consoleSettingsFromConfig(config))),
     cspReports: makeCspReportHandler(),
   };
 }

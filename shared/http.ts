@@ -125,6 +125,6 @@ export function corsHeaders(req: HttpRequest, allowedOrigins: readonly string[])
 }
 
 /** The HTTP error catalogue entry for a status, for handlers that only know the status (404/405). */
-export function plainError(code: keyof typeof ERRORS): HttpResponseInit {
-  return errorResponse(new AppError(code));
+export function plainError(code: keyof typeof ERRORS, message?: string): HttpResponseInit {
+  return errorResponse(new AppError(code, message));
 }

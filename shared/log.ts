@@ -2,6 +2,10 @@
  * Structured events: one JSON object per outcome, with a correlation id and only hashed or masked
  * personal data (req 43–45). Never pass a code, a secret or a full address in `fields`.
  */
+import { maskEmails } from './domain/addressMask';
+
+const MAX_VALUE = 500;
+
 export type LogLevel = 'info' | 'warn' | 'error';
 export type LogFields = Record<string, string | number | boolean | undefined | null>;
 
@@ -18,13 +22,13 @@ export interface LogSink {
 // Control characters in logged strings are escaped so a value cannot forge a log line (req 45).
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Addresses inside free text (an upstream error message that quotes the invitee, say) are masked too, so no
-// code path can put a full address in the logs by accident (req 44).
-const ADDRESS_IN_TEXT = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+// code path can put a full address in the logs by accident (req 44). The value is cut before any regex
+// runs, and again after escaping (which lengthens it).
 export function sanitizeForLog(value: string): string {
-  return value
-    .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(ADDRESS_IN_TEXT, (address) => maskEmail(address))
-    .slice(0, 500);
+  const escaped = value
+    .slice(0, MAX_VALUE)
+    .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return maskEmails(escaped, escaped.length).slice(0, MAX_VALUE);
 }
 
 export function createLogger(sink: LogSink, base: LogFields = {}): Logger {
@@ -41,11 +45,4 @@ export function createLogger(sink: LogSink, base: LogFields = {}): Logger {
       else sink.log(line);
     },
   };
-}
-
-/** `jane.doe@contoso.com` → `j•••@contoso.com`: enough for a person to recognise, useless to a spammer. */
-export function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return '•••';
-  return `${email[0]}•••@${email.slice(at + 1)}`;
 }

@@ -5,6 +5,7 @@
  */
 import type { DomainRefusal, ErrorCode } from '../shared/contracts/errors';
 import type { Resent, Signup, StartedSignup, Verified } from '../shared/contracts/http';
+import { parseRetryAfter } from '../shared/domain/retryAfter';
 
 export type { Outcome, Resent, Signup, StartedSignup } from '../shared/contracts/http';
 
@@ -110,15 +111,7 @@ function toApiError(response: Response, payload: unknown): ApiError {
     message: text(error.message) ?? '',
     reason: text(error.reason) as DomainRefusal | undefined,
     detail: text(error.detail),
-    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after')),
+    // Capped at a day: a countdown longer than that is a server bug, not a wait.
+    retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), Date.now(), 86_400),
   };
-}
-
-/** `Retry-After` as seconds from now: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Math.min(Number(value.trim()), 86_400);
-  const date = Date.parse(value);
-  if (!Number.isFinite(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
 }

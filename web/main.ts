@@ -1,4 +1,4 @@
-/** Entry point of the landing page bundle (scripts/build-web.ts). */
+/** Entry point of the landing page bundle (build/web.ts). */
 import { SignupApi } from './api';
 import { LandingApp, pickLocale, readBranding } from './app';
 

@@ -359,19 +359,30 @@ export class PageView {
     return button;
   }
 
-  private renderEmailStep(): Node[] {
+  /** A required, left-to-right input that is never spell-checked or capitalised (addresses and codes). */
+  private textInput(
+    attributes: Record<string, string | number>,
+    value: string,
+    onEdit: (value: string) => void,
+  ): HTMLInputElement {
     const input = h('input', {
-      type: 'email',
-      autocomplete: 'email',
-      inputmode: 'email',
+      ...attributes,
       spellcheck: 'false',
       autocapitalize: 'none',
       dir: 'ltr',
-      maxlength: 254,
       required: true,
     });
-    input.value = this.state.email;
-    input.addEventListener('input', () => this.actions.editEmail(input.value));
+    input.value = value;
+    input.addEventListener('input', () => onEdit(input.value));
+    return input;
+  }
+
+  private renderEmailStep(): Node[] {
+    const input = this.textInput(
+      { type: 'email', autocomplete: 'email', inputmode: 'email', maxlength: 254 },
+      this.state.email,
+      this.actions.editEmail,
+    );
     return [
       h('p', {}, this.rich('page.intro')),
       this.renderAlert(),
@@ -386,19 +397,17 @@ export class PageView {
 
   private renderCodeStep(): Node[] {
     const email = this.state.signup?.email;
-    const input = h('input', {
-      type: 'text',
-      class: 'code-input',
-      inputmode: 'numeric',
-      autocomplete: 'one-time-code',
-      spellcheck: 'false',
-      autocapitalize: 'none',
-      dir: 'ltr',
-      maxlength: 20,
-      required: true,
-    });
-    input.value = this.state.code;
-    input.addEventListener('input', () => this.actions.editCode(input.value));
+    const input = this.textInput(
+      {
+        type: 'text',
+        class: 'code-input',
+        inputmode: 'numeric',
+        autocomplete: 'one-time-code',
+        maxlength: 20,
+      },
+      this.state.code,
+      this.actions.editCode,
+    );
     input.addEventListener('paste', (event) => {
       // A pasted "123 456" or "123-456" becomes the six digits in one go.
       const pasted = normalizeCode(event.clipboardData?.getData('text') ?? '');

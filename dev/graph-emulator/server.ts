@@ -4,6 +4,11 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { registerControlRoutes } from './controls';
 import { registerGroupRoutes } from './groups';
+import {
+  createLocalIdentityProvider,
+  type LocalIdentityProvider,
+  registerIdentityRoutes,
+} from './identityProvider';
 import { registerInvitationRoutes } from './invitations';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
@@ -27,6 +32,8 @@ export interface GraphEmulator {
   url: string;
   port: number;
   state: GraphEmulatorState;
+  /** The local OpenID provider on the same port (identityProvider.ts): ADMIN_AUTHORITY in dev and tests. */
+  idp: LocalIdentityProvider;
   close(): Promise<void>;
 }
 
@@ -62,6 +69,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
 
   const router = new Router(state, delay, () => baseUrl);
   const context: EmulatorContext = { state, baseUrl: () => baseUrl };
+  // Before the Graph modules: its /_emulator/idp/ prefix must win over the controls' /_emulator/.
+  const idp = createLocalIdentityProvider({ tenantId: state.tenantId, baseUrl: () => baseUrl });
+  registerIdentityRoutes(router, idp, state.tenantId);
   for (const register of MODULES) register(router, context);
 
   const server = http.createServer(router.listener());
@@ -83,6 +93,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     url: baseUrl,
     port,
     state,
+    idp,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);

@@ -59,7 +59,10 @@ export interface Stack<M extends SmtpServer> {
   readonly maildev: MaildevInstance;
   readonly smtpPort: number;
   readonly graph: GraphEmulator;
-  /** Where the services are: AzureWebJobsStorage, SMTP_HOST, SMTP_PORT, GRAPH_BASE_URL. */
+  /**
+   * Where the services are: AzureWebJobsStorage, SMTP_HOST, SMTP_PORT, GRAPH_BASE_URL, and ADMIN_AUTHORITY
+   * (the Graph emulator's local identity provider).
+   */
   readonly wiring: Record<string, string>;
 }
 
@@ -183,6 +186,7 @@ export function createStack<M extends SmtpServer = SmtpServer>(options: StackOpt
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(stack.smtpPort),
         GRAPH_BASE_URL: stack.graph.url,
+        ADMIN_AUTHORITY: stack.graph.idp.authority(),
       };
     },
   };

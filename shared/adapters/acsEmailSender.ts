@@ -20,7 +20,7 @@ import {
 import type { TokenCredential } from '@azure/identity';
 import { TransientError } from '../errors';
 import type { EmailSender, OutgoingEmail, SendResult } from '../ports';
-import { parseRetryAfter } from './retryAfter';
+import { parseRetryAfter } from '../domain/retryAfter';
 
 export type AcsConnection =
   /** Production: endpoint + Entra credential (managed identity / `DefaultAzureCredential`). */

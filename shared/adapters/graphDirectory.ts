@@ -28,7 +28,8 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
 import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../ports';
-import { parseRetryAfter } from './retryAfter';
+import { parseRetryAfter } from '../domain/retryAfter';
+import { maskEmails } from '../domain/addressMask';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 const DEFAULT_THROTTLE_RETRY_SECONDS = 10;
@@ -338,14 +339,6 @@ function shouldRetryInProcess(response: Response, maxInProcessDelaySeconds: numb
   if (response.status === 429) return false; // the queue handler re-queues with Retry-After instead
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   return retryAfter === undefined || retryAfter <= maxInProcessDelaySeconds;
-}
-
-// An apostrophe may sit inside the user name (O'Brien) but not start it: Graph quotes values in '…'.
-const EMAIL_PATTERN = /[^\s'"<>(),;:@][^\s"<>(),;:@]*@[^\s'"<>(),;:@]+\.[A-Za-z0-9-]{2,}/g;
-
-/** Graph messages can quote the address (e.g. "Resource 'a@b.com' does not exist"); never pass it on. */
-export function maskEmails(text: string): string {
-  return text.replace(EMAIL_PATTERN, '<email>');
 }
 
 interface GraphFailure {

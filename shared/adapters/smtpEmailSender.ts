@@ -11,7 +11,7 @@
  * - Errors: 4xx replies and connection/timeout/TLS failures → `TransientError('unavailable', 30)`;
  *   5xx replies (except 503, "bad sequence", which a new connection fixes) → permanent `Error`.
  * - nodemailer is loaded when the first sender is built, not when this module loads: deployments that send
- *   through ACS never need it, and the production bundle ships it as a file of its own (scripts/package.ts),
+ *   through ACS never need it, and the production bundle ships it as a file of its own (build/package.ts),
  *   which needs the require() below to stay literal and inside a function.
  */
 import { createHash } from 'node:crypto';

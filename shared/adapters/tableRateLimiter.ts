@@ -4,6 +4,7 @@
  */
 import { odata, type TableClient } from '@azure/data-tables';
 
+import { withEtagRetry } from '../domain/etagRetry';
 import { decide, type Now, type RateWindows as Windows, usage } from '../domain/rateWindows';
 import type { CounterEntity, Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
 import { statusOf } from './storageClients';
@@ -11,34 +12,51 @@ import { deleteIfPresent, deleteIfUnchanged, queryPage } from './tablePaging';
 
 const ROW = 'limits';
 const MAX_RACES = 20;
+const CONTENDED: RateDecision = { allowed: false, retryAfterSeconds: 1, retryAfterMs: 1000 };
+
+class LimiterContention extends Error {
+  override name = 'LimiterContention' as const;
+}
 
 export class TableRateLimiter implements RateLimiter {
   constructor(private readonly table: TableClient) {}
 
   async consume(key: string, limits: readonly RateLimit[], now: Now, count = 1): Promise<RateDecision> {
-    for (let race = 0; race < MAX_RACES; race++) {
-      const { windows, document, etag } = await this.read(key);
-      const { decision, next } = decide(windows, limits, now, count);
-      if (!next) return decision;
-      // A document kept beside the windows (see `transact`) is written back unchanged.
-      const entity = {
-        partitionKey: key,
-        rowKey: ROW,
-        windows: JSON.stringify(next),
-        ...(document ? { document } : {}),
-      };
-      try {
+    try {
+      return await this.decideAndRecord(key, limits, now, count);
+    } catch (error) {
+      // Fail closed: a key so contended that every attempt lost is under a burst; "not now, retry in a
+      // second" is the limit's own answer (a 429 or a re-queue), never a 500.
+      if (error instanceof LimiterContention) return CONTENDED;
+      throw error;
+    }
+  }
+
+  private decideAndRecord(key: string, limits: readonly RateLimit[], now: Now, count: number) {
+    return withEtagRetry(
+      () => this.read(key),
+      async ({ windows, document, etag }): Promise<RateDecision> => {
+        const { decision, next } = decide(windows, limits, now, count);
+        if (!next) return decision;
+        // A document kept beside the windows (see `transact`) is written back unchanged.
+        const entity = {
+          partitionKey: key,
+          rowKey: ROW,
+          windows: JSON.stringify(next),
+          ...(document ? { document } : {}),
+        };
         if (etag) await this.table.updateEntity(entity, 'Replace', { etag });
         else await this.table.createEntity(entity);
         return { allowed: true };
-      } catch (error) {
-        const status = statusOf(error);
-        if (status !== 412 && status !== 409) throw error;
-        // Lost the race to another instance: back off a little (jittered) and re-read.
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1)));
-      }
-    }
-    throw new Error('Rate limiter: too much contention');
+      },
+      {
+        attempts: MAX_RACES,
+        exhausted: () => new LimiterContention('Rate limiter: too much contention'),
+        // Lost the race to another instance (412 on replace, 409 on create): back off a little, jittered.
+        isLostRace: (error) => statusOf(error) === 412 || statusOf(error) === 409,
+        pause: (race) => new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1))),
+      },
+    );
   }
 
   async transact<T>(
@@ -46,28 +64,29 @@ export class TableRateLimiter implements RateLimiter {
     change: (entity: CounterEntity, now: Date) => { next?: CounterEntity; result: T },
     now: Now,
   ): Promise<T> {
-    // The email budget's entity is every sender's: more races, each a little longer (the fair-share replay).
-    for (let race = 0; race < 3 * MAX_RACES; race++) {
-      const { windows, document, etag } = await this.read(key);
-      const { next, result } = change({ windows, document }, typeof now === 'function' ? now() : now);
-      if (!next) return result;
-      const entity = {
-        partitionKey: key,
-        rowKey: ROW,
-        windows: JSON.stringify(next.windows),
-        ...(next.document === undefined ? {} : { document: next.document }),
-      };
-      try {
+    return withEtagRetry(
+      () => this.read(key),
+      async ({ windows, document, etag }) => {
+        const { next, result } = change({ windows, document }, typeof now === 'function' ? now() : now);
+        if (!next) return result;
+        const entity = {
+          partitionKey: key,
+          rowKey: ROW,
+          windows: JSON.stringify(next.windows),
+          ...(next.document === undefined ? {} : { document: next.document }),
+        };
         if (etag) await this.table.updateEntity(entity, 'Replace', { etag });
         else await this.table.createEntity(entity);
         return result;
-      } catch (error) {
-        const status = statusOf(error);
-        if (status !== 412 && status !== 409) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(race + 1, 20)));
-      }
-    }
-    throw new Error('Rate limiter: too much contention');
+      },
+      {
+        // The email budget's entity is every sender's: more races, each a little longer (the fair-share replay).
+        attempts: 3 * MAX_RACES,
+        exhausted: () => new LimiterContention('Rate limiter: too much contention'),
+        isLostRace: (error) => statusOf(error) === 412 || statusOf(error) === 409,
+        pause: (race) => new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(race + 1, 20))),
+      },
+    );
   }
 
   async peek(key: string, limits: readonly RateLimit[], now: Date): Promise<Record<string, number>> {

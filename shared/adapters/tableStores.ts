@@ -140,6 +140,7 @@ export function signupFilter(query: SignupQuery): string {
     clauses.push(odata`status eq ${query.status}`);
   }
   if (query.domain) clauses.push(odata`domain eq ${query.domain}`);
+  if (query.addressKey) clauses.push(odata`addressKey eq ${query.addressKey}`);
   if (query.createdFrom) clauses.push(odata`createdAt ge ${query.createdFrom}`);
   if (query.createdTo) clauses.push(odata`createdAt lt ${query.createdTo}`);
   return clauses.join(' and ');

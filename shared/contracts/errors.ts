@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'signups_paused',
   'busy',
   'storage_unavailable',
+  'identity_provider_unavailable',
 ] as const;
 
 export const ErrorCode = z.enum(ERROR_CODES);

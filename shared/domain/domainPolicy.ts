@@ -135,7 +135,7 @@ function normalizeLeniently(entry: string): string {
 }
 
 // The list files (300 KB of JSON) are read on first use, not when the module loads, so start-up does not
-// pay for them. The production bundle ships them as files next to it (scripts/package.ts), which needs
+// pay for them. The production bundle ships them as files next to it (build/package.ts), which needs
 // these require() calls to stay literal and inside a function.
 type ListFiles = {
   consumer: typeof import('../data/consumer-domains.json');

@@ -35,6 +35,10 @@ export const ERRORS = {
   signups_paused: { status: 503, message: 'Sign-ups are paused at the moment. Please try again later.' },
   busy: { status: 503, message: 'Many people are signing up right now. Please try again in a minute.' },
   storage_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
+  identity_provider_unavailable: {
+    status: 503,
+    message: 'Sign-in cannot be checked right now (the identity provider did not answer). Try again.',
+  },
 } as const satisfies Record<ErrorCode, { status: number; message: string }>;
 
 export class AppError extends Error {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { builtInListInfo, normalizeDomain } from '../domain/domainPolicy';
 import { effectivePolicy, EMPTY_STORED_POLICY, isPaused } from '../domain/policy';
+import { withEtagRetry } from '../domain/etagRetry';
 import { AppError, isAppError, isConcurrencyError } from '../errors';
 import { type Logger } from '../log';
 import type { SignupPolicy, StoredPolicy, Versioned } from '../ports';
@@ -122,39 +123,44 @@ export function makeAdminPolicy(deps: AdminDeps) {
     log: Logger,
   ): Promise<PolicyView> {
     const next = normalizePolicy(input);
-    for (let race = 0; race < 5; race++) {
-      const stored = await deps.policyStore.get();
-      if (options.ifMatch !== undefined && !etagMatches(options.ifMatch, stored))
-        throw new AppError('precondition_failed');
-      const now = deps.clock.now();
-      const value: StoredPolicy = { ...next, updatedAt: now.toISOString(), updatedBy: options.actor };
-      let saved: Versioned<StoredPolicy>;
-      try {
-        saved = await deps.policyStore.put(value, stored?.etag);
-      } catch (error) {
-        if (!isConcurrencyError(error)) throw error;
-        // With If-Match the caller asked not to overwrite someone else's change; without it, last writer wins.
-        if (options.ifMatch !== undefined) throw new AppError('precondition_failed');
-        continue;
-      }
-      deps.onPolicyChanged?.();
-      const previous = { ...EMPTY_STORED_POLICY, ...stored?.value };
-      const changes = changedFields(previous, value);
-      const details: Record<string, string | number | boolean> = {
-        changes: changes.join(',') || 'none',
-        signupsPaused: value.signupsPaused,
-      };
-      if (input.reason?.trim()) details.reason = input.reason.trim();
-      if (value.pauseUntil) details.pauseUntil = value.pauseUntil;
-      await audit(deps.audit, log, 'policy_changed', undefined, now, { actor: options.actor, details });
-      log.event('policy_changed', {
-        actor: options.actor,
-        changes: details.changes as string,
-        signupsPaused: value.signupsPaused,
-      });
-      return view(saved);
-    }
-    throw new AppError('conflict', 'The policy is being changed by someone else right now. Try again.');
+    const { stored, value, now, saved } = await withEtagRetry(
+      () => deps.policyStore.get(),
+      async (stored) => {
+        if (options.ifMatch !== undefined && !etagMatches(options.ifMatch, stored))
+          throw new AppError('precondition_failed');
+        const now = deps.clock.now();
+        const value: StoredPolicy = { ...next, updatedAt: now.toISOString(), updatedBy: options.actor };
+        try {
+          return { stored, value, now, saved: await deps.policyStore.put(value, stored?.etag) };
+        } catch (error) {
+          // With If-Match the caller asked not to overwrite someone else's change; without it, last writer wins.
+          if (isConcurrencyError(error) && options.ifMatch !== undefined)
+            throw new AppError('precondition_failed');
+          throw error;
+        }
+      },
+      {
+        attempts: 5,
+        exhausted: () =>
+          new AppError('conflict', 'The policy is being changed by someone else right now. Try again.'),
+      },
+    );
+    deps.onPolicyChanged?.();
+    const previous = { ...EMPTY_STORED_POLICY, ...stored?.value };
+    const changes = changedFields(previous, value);
+    const details: Record<string, string | number | boolean> = {
+      changes: changes.join(',') || 'none',
+      signupsPaused: value.signupsPaused,
+    };
+    if (input.reason?.trim()) details.reason = input.reason.trim();
+    if (value.pauseUntil) details.pauseUntil = value.pauseUntil;
+    await audit(deps.audit, log, 'policy_changed', undefined, now, { actor: options.actor, details });
+    log.event('policy_changed', {
+      actor: options.actor,
+      changes: details.changes as string,
+      signupsPaused: value.signupsPaused,
+    });
+    return view(saved);
   }
 
   return { getPolicy, putPolicy };

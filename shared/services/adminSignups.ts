@@ -1,5 +1,6 @@
 /** Sign-up records for admins: list, show, retry a failed one, erase one. */
 import { keyedHash, SIGNUP_ID_PATTERN } from '../domain/codes';
+import { parseEmailAddress } from '../domain/emailAddress';
 import {
   effectiveStatus,
   type Outcome,
@@ -7,8 +8,10 @@ import {
   type SignupStatus,
   transition,
 } from '../domain/signupFlow';
-import { AppError, isConcurrencyError } from '../errors';
-import { maskEmail, type Logger } from '../log';
+import { withEtagRetry } from '../domain/etagRetry';
+import { AppError } from '../errors';
+import { maskEmail, maskEmails } from '../domain/addressMask';
+import { type Logger } from '../log';
 import type { AuditEvent, SignupQuery, Versioned } from '../ports';
 import { QUEUES } from '../storageNames';
 import { audit } from './audit';
@@ -37,6 +40,8 @@ export interface AdminSignup {
 }
 
 export interface ListSignupsInput {
+  /** Exact address: found by its keyed hash, never by comparing stored addresses. */
+  email?: string;
   status?: SignupStatus;
   domain?: string;
   from?: string;
@@ -49,8 +54,6 @@ export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 200;
 /** Storage round trips one listing call may make to fill a page through a selective filter. */
 const MAX_ROUNDS = 20;
-
-const EMAIL_LIKE = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+/g;
 
 export function toAdminSignup(flow: SignupFlow, now: Date): AdminSignup {
   return {
@@ -71,7 +74,7 @@ export function toAdminSignup(flow: SignupFlow, now: Date): AdminSignup {
       provisionAttempts: flow.provisionAttempts,
     },
     // Graph error texts can quote the address: mask anything that looks like one.
-    lastError: flow.lastError?.replace(EMAIL_LIKE, (m) => maskEmail(m)),
+    lastError: flow.lastError === undefined ? undefined : maskEmails(flow.lastError),
     directoryUserId: flow.directoryUserId,
   };
 }
@@ -88,6 +91,10 @@ export function makeAdminSignups(deps: AdminDeps) {
     const query: Omit<SignupQuery, 'top' | 'continuationToken'> = { now };
     if (input.status) query.status = input.status;
     if (input.domain) query.domain = domainOrThrow(input.domain, 'domain');
+    if (input.email !== undefined) {
+      const address = parseEmailAddress(input.email);
+      query.addressKey = keyedHash(settings.secret, 'address', address.rateLimitKey);
+    }
     if (input.from) query.createdFrom = new Date(input.from).toISOString();
     if (input.to) query.createdTo = new Date(input.to).toISOString();
 
@@ -129,35 +136,39 @@ export function makeAdminSignups(deps: AdminDeps) {
     actor: string,
     log: Logger,
   ): Promise<{ signupId: string; status: SignupStatus; retried: boolean }> {
-    for (let race = 0; race < 10; race++) {
-      const { value: flow, etag } = await loadOrThrow(signupId);
-      const status = effectiveStatus(flow, deps.clock.now());
-      if (status === 'verified' || status === 'provisioning') {
-        if (status === 'verified') await deps.queue.send(QUEUES.provision, { signupId });
-        log.event('admin_retry_noop', { signupId, status, actor });
-        return { signupId, status, retried: false };
-      }
-      if (status !== 'failed')
-        throw new AppError('conflict', `Only a failed sign-up can be retried; this one is ${status}.`);
-      const now = deps.clock.now();
-      const next = transition(flow, { type: 'retry_requested' }, now, settings);
-      try {
+    const outcome = await withEtagRetry(
+      () => loadOrThrow(signupId),
+      async ({ value: flow, etag }) => {
+        const status = effectiveStatus(flow, deps.clock.now());
+        if (status === 'verified' || status === 'provisioning') return { noop: true, status } as const;
+        if (status !== 'failed')
+          throw new AppError('conflict', `Only a failed sign-up can be retried; this one is ${status}.`);
+        const now = deps.clock.now();
+        const next = transition(flow, { type: 'retry_requested' }, now, settings);
         await deps.signups.update(next, etag);
-      } catch (error) {
-        if (isConcurrencyError(error)) continue;
-        throw error;
-      }
-      await deps.queue.send(QUEUES.provision, { signupId });
-      await audit(deps.audit, log, 'admin_retry', next, now, {
-        actor,
-        details: {
-          previousError: (flow.lastError ?? '').replace(EMAIL_LIKE, (m) => maskEmail(m)).slice(0, 200),
-        },
-      });
-      log.event('admin_retry', { signupId, correlationId: flow.correlationId, actor });
-      return { signupId, status: next.status, retried: true };
+        return { noop: false, flow, next, now } as const;
+      },
+      {
+        attempts: 10,
+        exhausted: () => new AppError('conflict', 'The sign-up is changing right now. Try again.'),
+      },
+    );
+    if (outcome.noop) {
+      const { status } = outcome;
+      if (status === 'verified') await deps.queue.send(QUEUES.provision, { signupId });
+      log.event('admin_retry_noop', { signupId, status, actor });
+      return { signupId, status, retried: false };
     }
-    throw new AppError('conflict', 'The sign-up is changing right now. Try again.');
+    const { flow, next, now } = outcome;
+    await deps.queue.send(QUEUES.provision, { signupId });
+    await audit(deps.audit, log, 'admin_retry', next, now, {
+      actor,
+      details: {
+        previousError: maskEmails(flow.lastError ?? '').slice(0, 200),
+      },
+    });
+    log.event('admin_retry', { signupId, correlationId: flow.correlationId, actor });
+    return { signupId, status: next.status, retried: true };
   }
 
   /**

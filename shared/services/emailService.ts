@@ -5,6 +5,7 @@
 
 import type { EmailMessage } from '../contracts/queues';
 import { generateCode, hashCode } from '../domain/codes';
+import { withEtagRetry } from '../domain/etagRetry';
 import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../domain/signupFlow';
 import {
   type Branding,
@@ -14,7 +15,8 @@ import {
 } from '../email/templates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail } from '../domain/addressMask';
+import { type Logger } from '../log';
 import type {
   AuditEvent,
   AddressRecord,
@@ -71,6 +73,17 @@ export function emailBudgetLimits(perMinute: number, perHour: number): RateLimit
 const MAX_RACES = 20;
 /** A message that must wait is looked at again at least this often (its turn may come sooner). */
 const MAX_WAIT_SECONDS = 600;
+
+/** A code issued and stored, with the recipient slot it reserved, ready to be emailed. */
+interface IssuedCode {
+  flow: SignupFlow;
+  issued: SignupFlow;
+  issuedVersion: Versioned<SignupFlow>;
+  reserved: Versioned<AddressRecord>;
+  /** The reserved slot's time (ms), given back if the email does not go out. */
+  t: number;
+  code: string;
+}
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
 
@@ -124,100 +137,111 @@ export function makeEmailService(deps: EmailDeps) {
   }
 
   async function sendCode(signupId: string, log: Logger): Promise<EmailOutcome> {
-    for (let race = 0; race < MAX_RACES; race++) {
-      const stored = await deps.signups.get(signupId);
-      if (!stored) return { action: 'dropped', reason: 'not_found' };
-      const flow = stored.value;
-      const now = deps.clock.now();
-      if (effectiveStatus(flow, now) !== 'pending_verification') return drop(flow, 'finished');
-      if (flow.emailedRequest >= flow.codeRequests) return { action: 'dropped', reason: 'already_sent' };
-      const address = await deps.addresses.get(flow.addressKey);
-      if (!address || address.value.currentSignupId !== signupId) return drop(flow, 'superseded');
+    const issue = await withEtagRetry(
+      () => deps.signups.get(signupId),
+      (stored) => reserveAndIssue(signupId, stored, log),
+      { attempts: MAX_RACES, exhausted: () => new Error('Email: too much contention') },
+    );
+    if ('action' in issue) return issue;
+    const { flow, issued, issuedVersion, reserved, t, code } = issue;
 
-      // Per-recipient caps, checked and reserved before the global budget so a flooded victim address
-      // never uses up anybody else's emails (req 15, 22).
-      const t = now.getTime();
-      const recent = address.value.sentAt.filter((s) => s > t - DAY);
-      const lastMinute = recent.filter((s) => s > t - MINUTE);
-      if (lastMinute.length >= settings.recipientPerMinute) {
-        return {
-          action: 'requeue',
-          delaySeconds: Math.ceil((Math.min(...lastMinute) + MINUTE - t) / 1000) + 1,
-          reason: 'recipient_minute_cap',
-        };
-      }
-      const lastHour = recent.filter((s) => s > t - 60 * MINUTE);
-      if (lastHour.length >= settings.recipientPerHour || recent.length >= settings.recipientPerDay) {
-        log.event(
-          'email_suppressed',
-          { signupId, reason: 'recipient_cap', address: maskEmail(flow.email) },
-          'warn',
-        );
-        return drop(flow, 'recipient_capped');
-      }
-      let reserved: Versioned<AddressRecord>;
-      try {
-        reserved = await deps.addresses.update({ ...address.value, sentAt: [...recent, t] }, address.etag);
-      } catch (error) {
-        if (isConcurrencyError(error)) continue; // a duplicate delivery or a new start won the race
-        throw error;
-      }
+    const email = renderVerificationEmail({
+      locale: locale(flow),
+      code,
+      expiresInMinutes: settings.codeTtlMinutes,
+      retentionDays: settings.retentionDays,
+      link: `${settings.publicBaseUrl.replace(/\/$/, '')}/#code=${code}&signup=${encodeURIComponent(signupId)}`,
+      branding: settings.branding,
+    });
+    const failed = await deliver(
+      { to: flow.email, ...email, idempotencyKey: `${signupId}:code:${issued.codeVersion}` },
+      { signupId, kind: 'verification_code' },
+      log,
+      () => release(reserved, t),
+    );
+    if (failed) return failed;
+    await markFlow(
+      signupId,
+      (f) =>
+        transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings),
+      issuedVersion,
+      () => [
+        auditEvent('code_sent', flow, deps.clock.now(), { details: { codeVersion: issued.codeVersion } }),
+      ],
+    );
+    log.event('code_sent', {
+      signupId,
+      correlationId: flow.correlationId,
+      address: maskEmail(flow.email),
+      codeVersion: issued.codeVersion,
+    });
+    return { action: 'sent' };
+  }
 
-      const budgetWait = await takeBudget({ kind: 'code', flow });
-      if (budgetWait !== undefined) {
-        await release(reserved, t);
-        return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
-      }
+  /**
+   * One attempt at the code: checks the caps, reserves the recipient's slot and the global budget, and
+   * writes the issued code with the flow's ETag. A lost race on either write throws ConcurrencyError
+   * (the slot given back) so the caller reads again.
+   */
+  async function reserveAndIssue(
+    signupId: string,
+    stored: Versioned<SignupFlow> | undefined,
+    log: Logger,
+  ): Promise<EmailOutcome | IssuedCode> {
+    if (!stored) return { action: 'dropped', reason: 'not_found' };
+    const flow = stored.value;
+    const now = deps.clock.now();
+    if (effectiveStatus(flow, now) !== 'pending_verification') return drop(flow, 'finished');
+    if (flow.emailedRequest >= flow.codeRequests) return { action: 'dropped', reason: 'already_sent' };
+    const address = await deps.addresses.get(flow.addressKey);
+    if (!address || address.value.currentSignupId !== signupId) return drop(flow, 'superseded');
 
-      const code = generateCode();
-      const issued = transition(
-        flow,
-        { type: 'code_issued', codeHash: hashCode(settings.secret, signupId, code) },
-        now,
-        settings,
-      );
-      let issuedVersion: Versioned<SignupFlow>;
-      try {
-        issuedVersion = await deps.signups.update(issued, stored.etag);
-      } catch (error) {
-        await release(reserved, t);
-        if (isConcurrencyError(error)) continue;
-        throw error;
-      }
-
-      const email = renderVerificationEmail({
-        locale: locale(flow),
-        code,
-        expiresInMinutes: settings.codeTtlMinutes,
-        retentionDays: settings.retentionDays,
-        link: `${settings.publicBaseUrl.replace(/\/$/, '')}/#code=${code}&signup=${encodeURIComponent(signupId)}`,
-        branding: settings.branding,
-      });
-      const failed = await deliver(
-        { to: flow.email, ...email, idempotencyKey: `${signupId}:code:${issued.codeVersion}` },
-        { signupId, kind: 'verification_code' },
-        log,
-        () => release(reserved, t),
-      );
-      if (failed) return failed;
-      await markFlow(
-        signupId,
-        (f) =>
-          transition(f, { type: 'code_emailed', request: issued.codeRequests }, deps.clock.now(), settings),
-        issuedVersion,
-        () => [
-          auditEvent('code_sent', flow, deps.clock.now(), { details: { codeVersion: issued.codeVersion } }),
-        ],
-      );
-      log.event('code_sent', {
-        signupId,
-        correlationId: flow.correlationId,
-        address: maskEmail(flow.email),
-        codeVersion: issued.codeVersion,
-      });
-      return { action: 'sent' };
+    // Per-recipient caps, checked and reserved before the global budget so a flooded victim address
+    // never uses up anybody else's emails (req 15, 22).
+    const t = now.getTime();
+    const recent = address.value.sentAt.filter((s) => s > t - DAY);
+    const lastMinute = recent.filter((s) => s > t - MINUTE);
+    if (lastMinute.length >= settings.recipientPerMinute) {
+      return {
+        action: 'requeue',
+        delaySeconds: Math.ceil((Math.min(...lastMinute) + MINUTE - t) / 1000) + 1,
+        reason: 'recipient_minute_cap',
+      };
     }
-    throw new Error('Email: too much contention');
+    const lastHour = recent.filter((s) => s > t - 60 * MINUTE);
+    if (lastHour.length >= settings.recipientPerHour || recent.length >= settings.recipientPerDay) {
+      log.event(
+        'email_suppressed',
+        { signupId, reason: 'recipient_cap', address: maskEmail(flow.email) },
+        'warn',
+      );
+      return drop(flow, 'recipient_capped');
+    }
+    // A lost race here (a duplicate delivery or a new start won) throws, and the caller reads again.
+    const reserved = await deps.addresses.update({ ...address.value, sentAt: [...recent, t] }, address.etag);
+
+    const budgetWait = await takeBudget({ kind: 'code', flow });
+    if (budgetWait !== undefined) {
+      await release(reserved, t);
+      return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
+    }
+
+    const code = generateCode();
+    const issued = transition(
+      flow,
+      { type: 'code_issued', codeHash: hashCode(settings.secret, signupId, code) },
+      now,
+      settings,
+    );
+    let issuedVersion: Versioned<SignupFlow>;
+    try {
+      issuedVersion = await deps.signups.update(issued, stored.etag);
+    } catch (error) {
+      await release(reserved, t);
+      throw error;
+    }
+
+    return { flow, issued, issuedVersion, reserved, t, code };
   }
 
   async function sendNotice(message: EmailMessage, log: Logger): Promise<EmailOutcome> {

@@ -13,7 +13,8 @@ import {
 } from '../domain/signupFlow';
 import type { ProvisionMessage } from '../contracts/queues';
 import { isAppError, isTransientError } from '../errors';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail } from '../domain/addressMask';
+import { type Logger } from '../log';
 import {
   type AuditEvent,
   type AuditLog,

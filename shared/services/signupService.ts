@@ -20,7 +20,8 @@ import {
 } from '../domain/signupFlow';
 import { AppError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
-import { maskEmail, type Logger } from '../log';
+import { maskEmail } from '../domain/addressMask';
+import { type Logger } from '../log';
 import type {
   AuditEvent,
   AddressStore,

@@ -1,9 +1,13 @@
+import { withEtagRetry } from '../domain/etagRetry';
+import { AppError } from '../errors';
 import type { SignupFlow } from '../domain/signupFlow';
-import { isConcurrencyError } from '../errors';
 import type { AuditEvent, SignupStore, Versioned } from '../ports';
 
 /** Enough for 50 parallel submissions against one flow, each needing its own round in the worst case. */
 const MAX_RACES = 100;
+
+/** Flow gone: resolves undefined instead of writing. */
+const GONE = Symbol('gone');
 
 /**
  * Read, apply, write back with the ETag that was read; on a lost race (412) read again and re-apply.
@@ -18,19 +22,20 @@ export async function updateFlow(
   /** Audit rows for the change, from the flow as written; stored in the same transaction. */
   audit?: (written: SignupFlow) => readonly AuditEvent[],
 ): Promise<Versioned<SignupFlow> | undefined> {
-  let current = known;
-  for (let race = 0; race < MAX_RACES; race++) {
-    current ??= await store.get(signupId);
-    if (!current) return undefined;
-    try {
+  const written = await withEtagRetry(
+    async (race) => (race === 0 && known) || (await store.get(signupId)),
+    async (current) => {
+      if (!current) return GONE;
       const next = await apply(current.value);
-      return await store.update(next, current.etag, audit?.(next));
-    } catch (error) {
-      if (!isConcurrencyError(error)) throw error;
-      current = undefined;
+      return store.update(next, current.etag, audit?.(next));
+    },
+    {
+      attempts: MAX_RACES,
+      // Every attempt lost to another writer: answer "changed by someone else, try again", never a 500.
+      exhausted: () => new AppError('conflict'),
       // Jittered back-off so racing writers spread out.
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (race + 1))));
-    }
-  }
-  throw new Error('Sign-up flow: too much contention');
+      pause: (race) => new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * (race + 1)))),
+    },
+  );
+  return written === GONE ? undefined : written;
 }

@@ -1,5 +1,5 @@
 /**
- * The built page (scripts/build-web.ts → dist/web/): the HTML template, hashed assets and their brotli and
+ * The built page (build/web.ts → dist/web/): the HTML template, hashed assets and their brotli and
  * gzip siblings, all read into memory once per process (a few tens of KB). Requests can only reach files
  * the manifest lists, so no path from a URL ever touches the file system.
  */
@@ -23,6 +23,8 @@ export interface WebManifest {
   version: 1;
   /** The HTML template, relative to the web root. */
   template: string;
+  /** The admin console's template (/console), relative to the web root. */
+  consoleTemplate?: string;
   /** Logical name (`app.js`) → hashed file name (`app-3F2A9C1B.js`) under /assets/. */
   assets: Record<string, string>;
   files: Record<string, ManifestFile>;
@@ -44,6 +46,7 @@ export class WebAssets {
     readonly root: string,
     readonly manifest: WebManifest,
     readonly template: string,
+    readonly consoleTemplate: string | undefined,
     private readonly files: ReadonlyMap<string, LoadedAsset>,
   ) {}
 
@@ -51,6 +54,9 @@ export class WebAssets {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, MANIFEST_FILE), 'utf8')) as WebManifest;
     if (manifest.version !== 1) throw new Error(`Unsupported web manifest version in ${root}`);
     const template = fs.readFileSync(path.join(root, manifest.template), 'utf8');
+    const consoleTemplate = manifest.consoleTemplate
+      ? fs.readFileSync(path.join(root, manifest.consoleTemplate), 'utf8')
+      : undefined;
     const files = new Map<string, LoadedAsset>();
     for (const [name, info] of Object.entries(manifest.files)) {
       if (!FILE_NAME.test(name)) throw new Error(`Refusing asset name ${JSON.stringify(name)} in ${root}`);
@@ -66,7 +72,7 @@ export class WebAssets {
         encoded,
       });
     }
-    return new WebAssets(root, manifest, template, files);
+    return new WebAssets(root, manifest, template, consoleTemplate, files);
   }
 
   /** The asset served at /assets/<name>, if the manifest has it. */

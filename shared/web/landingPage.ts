@@ -29,6 +29,8 @@ export interface LandingPage {
   html(locale: Locale): string;
   /** The generated brand stylesheet's URL. */
   readonly brandCssUrl: string;
+  /** The loaded build (the console page reads its template from it). */
+  readonly assets: WebAssets;
 }
 
 const PAGE_PATHS = new Set(['', 'index.html']);
@@ -106,6 +108,7 @@ export function makeLandingPage(options: LandingPageOptions): LandingPage {
   };
 
   return {
+    assets,
     brandCssUrl,
     html: renderHtml,
 

@@ -13,17 +13,24 @@ import { makeAdminSignupRetry } from '../../functions/adminSignupRetry';
 import { makeAdminSignupsList } from '../../functions/adminSignupsList';
 import { makeAdminStats } from '../../functions/adminStats';
 import { makeSignupStart } from '../../functions/signupStart';
+import { JoseTokenVerifier } from '../../shared/adapters/joseTokenVerifier';
 import { settingsFromConfig } from '../../shared/container';
+import {
+  ADMIN_ROLE,
+  type AdminAuthenticator,
+  entraAuthenticator,
+  keyAuthenticator,
+  READER_ROLE,
+} from '../../shared/adminAuth';
 import { httpFunction } from '../../shared/httpFunction';
 import { CachedPolicyProvider } from '../../shared/services/policy';
 import { makeSignupService } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
 import { testConfig, uniqueEmail } from '../support/builders';
 import { InMemoryPolicyStore } from '../support/fakes';
+import { startTestIdp, TEST_AUDIENCE, TEST_CLIENT_ID, type TestIdp } from '../support/localIdp';
 import { assertMatchesOpenApi } from '../support/openapi';
 import { testWorld } from '../support/testWorld';
-
-const ROLE = 'SignupAdmin';
 
 // Response bodies are checked against openapi.yaml first; reading them loosely afterwards is fine.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -44,7 +51,7 @@ const OPERATIONS = {
 } as const;
 type Operation = keyof typeof OPERATIONS;
 
-function setup(settings: Record<string, string> = {}) {
+function setup(settings: Record<string, string> = {}, adminAuth: AdminAuthenticator = keyAuthenticator) {
   const config = configWith(settings);
   const world = testWorld();
   const policyStore = new InMemoryPolicyStore();
@@ -77,7 +84,7 @@ function setup(settings: Record<string, string> = {}) {
           : { string: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) },
       params: init.signupId === undefined ? {} : { signupId: init.signupId },
     });
-    const res = await httpFunction(make({ adminService, http }))(req, world.context(op));
+    const res = await httpFunction(make({ adminService, adminAuth }))(req, world.context(op));
     const json = typeof res.body === 'string' && res.body.length ? JSON.parse(res.body) : undefined;
     expect(res.status).not.toBe(500);
     assertMatchesOpenApi(template, method, res.status ?? 200, json);
@@ -96,25 +103,32 @@ function setup(settings: Record<string, string> = {}) {
   return { world, call, startSignup, policyStore };
 }
 
-function principal(roles: string[], options: { name?: string; roleTyp?: boolean } = {}): string {
-  const roleTyp = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role';
-  return Buffer.from(
-    JSON.stringify({
-      auth_typ: 'aad',
-      claims: [
-        { typ: 'name', val: 'Alice Admin' },
-        { typ: 'preferred_username', val: options.name ?? 'alice@contoso.com' },
-        ...roles.map((val) => ({ typ: options.roleTyp ? roleTyp : 'roles', val })),
-      ],
-      name_typ: 'preferred_username',
-      role_typ: roleTyp,
-    }),
-  ).toString('base64');
-}
-
 const header = (res: HttpResponseInit, name: string) => (res.headers as Record<string, string>)[name];
 
-describe('ADMIN_REQUIRED_ROLE', () => {
+/** A forged App Service principal naming the admin role: must count for nothing. */
+const forgedPrincipal = Buffer.from(
+  JSON.stringify({
+    auth_typ: 'aad',
+    claims: [
+      { typ: 'preferred_username', val: 'ceo@contoso.com' },
+      { typ: 'roles', val: ADMIN_ROLE },
+    ],
+  }),
+).toString('base64');
+
+describe('ADMIN_AUTH=entra: Entra access tokens checked in the app (security review M1)', () => {
+  let idp: TestIdp;
+  beforeAll(async () => {
+    idp = await startTestIdp();
+  });
+  afterAll(() => idp.close());
+
+  const entra = () =>
+    entraAuthenticator(
+      new JoseTokenVerifier({ authority: idp.authority, audiences: [TEST_AUDIENCE, TEST_CLIENT_ID] }),
+    );
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
   const everyCall: [Operation, Parameters<ReturnType<typeof setup>['call']>[1]][] = [
     ['policyGet', {}],
     ['policyPut', { body: { signupsPaused: true } }],
@@ -126,46 +140,94 @@ describe('ADMIN_REQUIRED_ROLE', () => {
   ];
 
   test.each(everyCall)(
-    '%s: no principal, a principal without the role, or a forged header → 403 forbidden, nothing changed',
+    '%s: no token, a forged x-ms-client-principal, expired, not yet valid, wrong audience, wrong issuer or wrong signature → 401, nothing changed',
     async (op, init) => {
-      const { call, policyStore } = setup({ ADMIN_REQUIRED_ROLE: ROLE });
+      const { call, policyStore } = setup({}, entra());
+      const admin = { roles: [ADMIN_ROLE], preferred_username: 'ada@contoso.com' };
       const variants: Record<string, string>[] = [
         {},
-        { 'x-ms-client-principal': principal(['Reader']) },
-        { 'x-ms-client-principal': 'not base64 json' },
+        { 'x-ms-client-principal': forgedPrincipal },
+        { authorization: 'Bearer not-a-jwt' },
+        bearer(await idp.mint({ ...admin, expiresInSeconds: -120 })),
+        bearer(await idp.mint({ ...admin, notBeforeSeconds: 600 })),
+        bearer(await idp.mint({ ...admin, aud: 'api://some-other-app' })),
+        bearer(await idp.mint({ ...admin, iss: 'https://login.microsoftonline.com/other-tenant/v2.0' })),
+        bearer(await idp.mint({ ...admin, foreignKey: true })),
       ];
       for (const headers of variants) {
         const { res, json } = await call(op, { ...init, headers });
-        expect(res.status).toBe(403);
-        expect(json.error.code).toBe('forbidden');
+        expect(res.status).toBe(401);
+        expect(json.error.code).toBe('unauthorized');
+        expect(header(res, 'WWW-Authenticate')).toMatch(/^Bearer/);
       }
       expect(policyStore.current).toBeUndefined();
     },
   );
 
-  test('with the role (as a `roles` claim or under role_typ) → 200, and the audit names the principal', async () => {
-    const { call, world } = setup({ ADMIN_REQUIRED_ROLE: ROLE });
-    expect(
-      (await call('stats', { headers: { 'x-ms-client-principal': principal([ROLE]) } })).res.status,
-    ).toBe(200);
-    expect(
-      (await call('stats', { headers: { 'x-ms-client-principal': principal([ROLE], { roleTyp: true }) } }))
-        .res.status,
-    ).toBe(200);
+  test.each(everyCall)('%s: a valid token without an app role → 403 forbidden', async (op, init) => {
+    const { call, policyStore } = setup({}, entra());
+    const { res, json } = await call(op, { ...init, headers: bearer(await idp.mint({ roles: [] })) });
+    expect(res.status).toBe(403);
+    expect(json.error.code).toBe('forbidden');
+    expect(policyStore.current).toBeUndefined();
+  });
+
+  test('the reader role reads (200) but every write is 403', async () => {
+    const { call, policyStore } = setup({}, entra());
+    const headers = bearer(await idp.mint({ roles: [READER_ROLE] }));
+    for (const op of ['policyGet', 'list', 'stats'] as const)
+      expect((await call(op, { headers })).res.status).toBe(200);
+    for (const [op, init] of everyCall.filter(([o]) => ['policyPut', 'retry', 'erase'].includes(o))) {
+      const { res, json } = await call(op, { ...init, headers });
+      expect(res.status).toBe(403);
+      expect(json.error.code).toBe('forbidden');
+    }
+    expect(policyStore.current).toBeUndefined();
+  });
+
+  test('the admin role writes, and the audit actor is the token user and object id, never the forged header', async () => {
+    const { call, world } = setup({}, entra());
+    const token = await idp.mint({
+      roles: [ADMIN_ROLE],
+      preferred_username: 'ada.admin@contoso.com',
+      oid: '11111111-2222-4333-8444-555555555555',
+    });
     const put = await call('policyPut', {
       body: { signupsPaused: true, reason: 'incident' },
-      headers: { 'x-ms-client-principal': principal(['Reader', ROLE], { name: 'bob@contoso.com' }) },
+      headers: { ...bearer(token), 'x-ms-client-principal': forgedPrincipal },
     });
     expect(put.res.status).toBe(200);
     expect(world.audit.events.find((e) => e.type === 'policy_changed')).toMatchObject({
-      actor: 'bob@contoso.com',
+      actor: 'ada.admin@contoso.com (11111111-2222-4333-8444-555555555555)',
       details: { reason: 'incident' },
     });
   });
 
-  test('without the setting, the key alone is enough and the actor is function-key', async () => {
+  test('a token accepted for the client id (v2 tokens) as well as the application id URI', async () => {
+    const { call } = setup({}, entra());
+    const headers = bearer(await idp.mint({ roles: [ADMIN_ROLE], aud: TEST_CLIENT_ID }));
+    expect((await call('stats', { headers })).res.status).toBe(200);
+  });
+
+  test('an identity provider that does not answer → 503, not 401', async () => {
+    const down = entraAuthenticator(
+      new JoseTokenVerifier({ authority: 'http://127.0.0.1:9/nobody/v2.0', audiences: [TEST_AUDIENCE] }),
+    );
+    const { call } = setup({}, down);
+    const { res, json } = await call('stats', { headers: bearer(await idp.mint({ roles: [ADMIN_ROLE] })) });
+    expect(res.status).toBe(503);
+    expect(json.error.code).toBe('identity_provider_unavailable');
+  });
+});
+
+describe('ADMIN_AUTH=key (local development)', () => {
+  test('the key alone is enough and the actor is function-key, whatever principal header is sent', async () => {
     const { call, world } = setup();
-    expect((await call('policyPut', { body: { signupsPaused: false } })).res.status).toBe(200);
+    const put = await call('policyPut', {
+      body: { signupsPaused: false },
+      headers: { 'x-ms-client-principal': forgedPrincipal },
+    });
+    expect(put.res.status).toBe(200);
     expect(world.audit.events.at(-1)).toMatchObject({ type: 'policy_changed', actor: 'function-key' });
   });
 });
@@ -287,6 +349,22 @@ describe('signups', () => {
       const bad = await call('list', { query });
       expect([bad.res.status, bad.json.error.code]).toEqual([400, 'invalid_request']);
     }
+  });
+
+  test('list ?email= finds every flow of that exact address by its keyed hash, however it is typed; an invalid address → 400', async () => {
+    const { call, startSignup } = setup();
+    const email = uniqueEmail('fabrikam.com');
+    const first = (await startSignup(email)).json.signupId as string;
+    const second = (await startSignup(email.toUpperCase())).json.signupId as string;
+    await startSignup(uniqueEmail('fabrikam.com'));
+    const { res, json } = await call('list', { query: `email=${encodeURIComponent(` ${email} `)}` });
+    expect(res.status).toBe(200);
+    expect(json.items.map((i: { signupId: string }) => i.signupId).sort()).toEqual([first, second].sort());
+    expect(JSON.stringify(json)).not.toContain(email);
+    const none = await call('list', { query: `email=${encodeURIComponent(uniqueEmail('fabrikam.com'))}` });
+    expect(none.json.items).toEqual([]);
+    const bad = await call('list', { query: 'email=not-an-address' });
+    expect([bad.res.status, bad.json.error.code]).toEqual([400, 'invalid_email']);
   });
 
   test('get → 200 with audit events; unknown → 404', async () => {

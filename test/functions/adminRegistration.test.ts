@@ -1,6 +1,8 @@
 /**
- * What the host indexes for the admin functions: every admin route is an HTTP trigger with authLevel
- * `function` (the host refuses a call without the key, 401), and retention is a daily timer.
+ * What the host indexes for the admin functions: every admin route is an HTTP trigger, `anonymous` to the
+ * host in entra mode (the default: the Entra token is the credential, checked in the app, see
+ * adminApi.test.ts) and `function` in key mode (the host refuses a call without the key, 401); retention
+ * is a daily timer.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -47,17 +49,30 @@ test.each([
   ['adminSignupDelete', 'api/admin/signups/{signupId}', ['DELETE']],
   ['adminStats', 'api/admin/stats', ['GET']],
 ])(
-  '%s is an HTTP trigger on %s %j with authLevel function (no key → 401 from the host)',
+  '%s is an HTTP trigger on %s %j, anonymous to the host in entra mode (the token is checked in the app)',
   (name, route, methods) => {
-    expect(trigger(name)).toMatchObject({ type: 'httpTrigger', route, methods, authLevel: 'function' });
+    expect(trigger(name)).toMatchObject({ type: 'httpTrigger', route, methods, authLevel: 'anonymous' });
   },
 );
 
-test('no admin registration is anonymous', () => {
-  const admin = registered.filter((r) => r.name.startsWith('admin'));
-  expect(admin.map((r) => Object.values(r.bindings).find((b) => b.direction === 'in')?.authLevel)).toEqual(
-    admin.map(() => 'function'),
+test('with ADMIN_AUTH=key every admin registration needs the function key (authLevel function)', () => {
+  const before = registered.length;
+  const saved = process.env.ADMIN_AUTH;
+  process.env.ADMIN_AUTH = 'key';
+  try {
+    jest.isolateModules(() => {
+      for (const file of adminFiles) require(path.join(functionsDir, file));
+    });
+  } finally {
+    if (saved === undefined) delete process.env.ADMIN_AUTH;
+    else process.env.ADMIN_AUTH = saved;
+  }
+  const keyed = registered.slice(before);
+  expect(keyed).toHaveLength(adminFiles.length);
+  expect(keyed.map((r) => Object.values(r.bindings).find((b) => b.direction === 'in')?.authLevel)).toEqual(
+    keyed.map(() => 'function'),
   );
+  registered.splice(before);
 });
 
 test('retention is a timer that runs once a day at 02:30 UTC and not on start-up', () => {

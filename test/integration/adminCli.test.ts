@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { type CliIo, run } from '../../scripts/admin';
+import { type CliIo, run } from '../../cli/admin';
 
 interface Seen {
   method: string;
@@ -157,7 +157,7 @@ test('a wrong key exits 1 with "check RMS_SIGNUP_ADMIN_KEY"; the default key is 
   expect(await run(['stats'], cli)).toBe(1);
   expect(seen[0]?.key).toBe('dev-function-key');
   expect(err.join('\n')).toMatch(
-    /^401 unauthorized: A valid function key is required\.\nCheck RMS_SIGNUP_ADMIN_KEY/,
+    /^401 unauthorized: A valid function key is required\.\n.*with ADMIN_AUTH=key check RMS_SIGNUP_ADMIN_KEY/,
   );
 });
 

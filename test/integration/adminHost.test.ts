@@ -1,6 +1,6 @@
 /**
  * The admin API through the dev Functions host (dev/functions-host/host.ts), which enforces authLevel `function` like
- * the Azure host: the admin functions and sign-up start are bundled from source (scripts/package.ts, so
+ * the Azure host: the admin functions and sign-up start are bundled from source (build/package.ts, so
  * no stale dist/ matters), served on a free port over a private in-memory Azurite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,12 +11,14 @@ import { createLocalHost, DEFAULT_FUNCTION_KEY, type LocalHost } from '../../dev
 import { type AzuriteInstance, startAzurite } from '../../dev/stack/processes';
 import { createTablesAndQueues } from '../../dev/stack/storage';
 import { readLocalSettingsValues } from '../../dev/functions-host/settings';
-import { run } from '../../scripts/admin';
-import { buildPackage } from '../../scripts/package';
+import { run } from '../../cli/admin';
+import { buildPackage } from '../../build/package';
+import { ADMIN_ROLE, READER_ROLE } from '../../shared/adminAuth';
 import { uniqueEmail } from '../support/builders';
+import { startTestIdp, TEST_AUDIENCE, TEST_CLIENT_ID } from '../support/localIdp';
+import { DEV_CLI_CLIENT } from '../../dev/graph-emulator/identityProvider';
 
 const ROOT = path.join(__dirname, '..', '..');
-const ROLE = 'SignupAdmin';
 const ENTRY = [
   'adminPolicyGet',
   'adminPolicyPut',
@@ -80,7 +82,7 @@ async function startHost(settings: Record<string, string> = {}): Promise<LocalHo
       ...readLocalSettingsValues(ROOT),
       EMAIL_TRANSPORT: 'smtp',
       TRUSTED_PROXY_HOPS: '1',
-      ADMIN_REQUIRED_ROLE: '',
+      ADMIN_AUTH: 'key',
       ...settings,
     },
     log: () => undefined,
@@ -171,22 +173,63 @@ test('a PUT through the host pauses start on that instance at once (503), and re
   expect((await start()).status).toBe(202);
 }, 60_000);
 
-test('with ADMIN_REQUIRED_ROLE: the key alone or a principal without the role → 403; with the role → 200', async () => {
-  const host = await startHost({ ADMIN_REQUIRED_ROLE: ROLE });
-  const key = { 'x-functions-key': 'dev-function-key' };
-  for (const [method, route] of ROUTES) {
-    const body = method === 'PUT' ? { signupsPaused: true } : undefined;
-    expect([route, (await send(host, method, route, {}, body)).status]).toEqual([route, 401]);
-    expect([route, (await send(host, method, route, key, body)).status]).toEqual([route, 403]);
-    expect([
-      route,
-      (await send(host, method, route, { ...key, 'x-ms-client-principal': principal(['Reader']) }, body))
-        .status,
-    ]).toEqual([route, 403]);
+test('ADMIN_AUTH=entra through the host: no key needed, the key alone or a forged principal → 401, reader writes → 403, admin → 200 (security review M1)', async () => {
+  const idp = await startTestIdp();
+  try {
+    const host = await startHost({
+      ADMIN_AUTH: 'entra',
+      ADMIN_AUTHORITY: idp.authority,
+      ADMIN_AUDIENCE: TEST_AUDIENCE,
+      ADMIN_CLIENT_ID: TEST_CLIENT_ID,
+    });
+    const key = { 'x-functions-key': 'dev-function-key' };
+    const forged = { ...key, 'x-ms-client-principal': principal([ADMIN_ROLE]) };
+    const reader = { authorization: `Bearer ${await idp.mint({ roles: [READER_ROLE] })}` };
+    for (const [method, route] of ROUTES) {
+      const body = method === 'PUT' ? { signupsPaused: true } : undefined;
+      expect([route, (await send(host, method, route, {}, body)).status]).toEqual([route, 401]);
+      expect([route, (await send(host, method, route, key, body)).status]).toEqual([route, 401]);
+      expect([route, (await send(host, method, route, forged, body)).status]).toEqual([route, 401]);
+      if (method !== 'GET')
+        expect([route, (await send(host, method, route, reader, body)).status]).toEqual([route, 403]);
+    }
+    const admin = { authorization: `Bearer ${await idp.mint({ roles: [ADMIN_ROLE] })}` };
+    expect((await send(host, 'GET', '/api/admin/stats', admin)).status).toBe(200);
+    expect((await send(host, 'GET', '/api/admin/policy', reader)).status).toBe(200);
+
+    // The CLI gets its own token (client credentials) and keeps working; its actor is the app.
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = {
+      RMS_SIGNUP_URL: host.url,
+      RMS_SIGNUP_AUTHORITY: idp.authority,
+      RMS_SIGNUP_AUDIENCE: TEST_AUDIENCE,
+      RMS_SIGNUP_CLIENT_ID: DEV_CLI_CLIENT.clientId,
+      RMS_SIGNUP_CLIENT_SECRET: DEV_CLI_CLIENT.clientSecret,
+    };
+    const cli = (...argv: string[]) =>
+      run(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env, fetch });
+    expect(await cli('pause', '--reason', 'CLI with a token.')).toBe(0);
+    out.length = 0;
+    expect(await cli('policy', 'get', '--json')).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({
+      policy: { signupsPaused: true, updatedBy: expect.stringMatching(/^app rms-signup-dev-cli \(/) },
+    });
+    expect(await cli('resume')).toBe(0);
+    // A wrong secret: the CLI says why instead of calling without a token.
+    err.length = 0;
+    const wrong = (...argv: string[]) =>
+      run(argv, {
+        out: () => undefined,
+        err: (t) => err.push(t),
+        env: { ...env, RMS_SIGNUP_CLIENT_SECRET: 'nope' },
+        fetch,
+      });
+    expect(await wrong('stats')).not.toBe(0);
+    expect(err.join('\n')).toContain('Cannot get an access token');
+  } finally {
+    await idp.close();
   }
-  const allowed = { ...key, 'x-ms-client-principal': principal([ROLE]) };
-  expect((await send(host, 'GET', '/api/admin/stats', allowed)).status).toBe(200);
-  expect((await send(host, 'GET', '/api/admin/policy', allowed)).status).toBe(200);
 }, 60_000);
 
 test('the CLI against the host: pause, policy get --json, resume, stats (default key, RMS_SIGNUP_URL)', async () => {

@@ -7,7 +7,7 @@
  * but that stub on its module path, so anything the bundle failed to include would throw.
  *
  * What the bundle loads only on first use (nodemailer, zod's translations, the domain lists: files next to
- * it, see scripts/package.ts) is checked twice: the real bundle must not load any of it at start-up, and a
+ * it, see build/package.ts) is checked twice: the real bundle must not load any of it at start-up, and a
  * probe bundle built the same way must load and use each of it when the code that needs it runs.
  */
 import { execFile, spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
-import { buildPackage, WORKER_PROVIDED, type PackageResult } from '../../scripts/package';
+import { buildPackage, WORKER_PROVIDED, type PackageResult } from '../../build/package';
 import { SmtpCatcher } from '../support/smtpCatcher';
 
 const root = path.resolve(__dirname, '..', '..');

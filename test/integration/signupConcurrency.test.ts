@@ -37,8 +37,9 @@ describe('sign-up on Azurite', () => {
     const world = await azuriteWorld();
     const { signupId, code } = await startedFlow(world);
     const outcomes = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        outcomeOf(world.signupService.verify({ signupId, code, ip: '203.0.113.9' }, world.log)),
+      // One client address each, so the race is on the flow's ETag, not on one hot rate-limit key.
+      Array.from({ length: 50 }, (_, i) =>
+        outcomeOf(world.signupService.verify({ signupId, code, ip: `203.0.113.${i}` }, world.log)),
       ),
     );
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
@@ -51,8 +52,8 @@ describe('sign-up on Azurite', () => {
     const { signupId, code } = await startedFlow(world);
     const wrong = code === '000000' ? '111111' : '000000';
     const outcomes = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        outcomeOf(world.signupService.verify({ signupId, code: wrong, ip: '203.0.113.9' }, world.log)),
+      Array.from({ length: 50 }, (_, i) =>
+        outcomeOf(world.signupService.verify({ signupId, code: wrong, ip: `203.0.113.${i}` }, world.log)),
       ),
     );
     const flow = (await world.signups.get(signupId))!.value;
@@ -123,7 +124,35 @@ describe('sign-up on Azurite', () => {
         ),
       ),
     );
-    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(10);
-    expect(outcomes.filter((o) => o === 'rate_limited')).toHaveLength(30);
+    // Under contention the limiter fails closed (a start refused for a second), never over the limit.
+    const accepted = outcomes.filter((o) => o === 'ok').length;
+    expect(accepted).toBeLessThanOrEqual(10);
+    expect(outcomes.filter((o) => o !== 'ok').every((o) => o === 'rate_limited')).toBe(true);
+    // Without the race, the same minute admits exactly the rest of the 10.
+    let more = 0;
+    for (;;) {
+      const o = await outcomeOf(
+        world.signupService.start(
+          { email: uniqueEmail(), ip: '198.51.100.77', correlationId: 'c' },
+          world.log,
+        ),
+      );
+      if (o !== 'ok') break;
+      more++;
+    }
+    expect(accepted + more).toBe(10);
+  });
+
+  test('a rate-limit key under a burst of 50 parallel writers fails closed: never a 500, never over the limit', async () => {
+    const limiter = new TableRateLimiter(await freshTable('limits'));
+    const limit = [{ name: 'burst', limit: 30, windowSeconds: 60 }];
+    const now = new Date();
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, () => limiter.consume('hot-key', limit, now).catch((e: unknown) => e)),
+    );
+    expect(decisions.every((d) => typeof d === 'object' && d !== null && 'allowed' in d)).toBe(true);
+    const allowed = decisions.filter((d) => (d as { allowed: boolean }).allowed).length;
+    expect(allowed).toBeLessThanOrEqual(30);
+    expect(allowed).toBeGreaterThan(0);
   });
 });

@@ -14,7 +14,7 @@ import { type GraphEmulator } from '../../dev/graph-emulator';
 import { consoleLogSink, type LocalHost } from '../../dev/functions-host/host';
 import { createStack } from '../../dev/stack/launcher';
 import { freePort, type AzuriteInstance } from '../../dev/stack/processes';
-import { buildWeb } from '../../scripts/build-web';
+import { buildWeb } from '../../build/web';
 import { SmtpCatcher } from './smtpCatcher';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -69,6 +69,9 @@ export function launchChromium(executablePath: string): Promise<Browser> {
 }
 
 // ---- the local stack -----------------------------------------------------------------------------------
+
+export const CONSOLE_AUDIENCE = 'api://rms-signup-browser-test';
+export const CONSOLE_CLIENT_ID = 'rms-signup-browser-console';
 
 export interface LocalStack {
   url: string;
@@ -158,6 +161,11 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
         SUPPORT_CONTACT: 'it-help@fabrikam.com',
         PRIVACY_URL: 'https://fabrikam.com/privacy',
         ORGANIZATION_DOMAINS: 'fabrikam.com',
+        // The console signs in at the Graph emulator's local identity provider, as it would at Entra.
+        ADMIN_AUTH: 'entra',
+        ADMIN_AUTHORITY: graph.idp.authority(),
+        ADMIN_AUDIENCE: CONSOLE_AUDIENCE,
+        ADMIN_CLIENT_ID: CONSOLE_CLIENT_ID,
         ...settings,
       },
     });

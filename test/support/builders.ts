@@ -61,6 +61,9 @@ export function testConfig(extra: Record<string, string> = {}): Config {
     GRAPH_ACCESS_GROUP_ID: 'group',
     EMAIL_TRANSPORT: 'smtp',
     TRUSTED_PROXY_HOPS: '1',
+    ADMIN_AUDIENCE: 'api://rms-signup-test',
+    ADMIN_CLIENT_ID: 'rms-signup-test-console',
+    ADMIN_AUTHORITY: 'http://127.0.0.1:9/test-tenant/v2.0',
     ...extra,
   });
 }

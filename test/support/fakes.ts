@@ -88,6 +88,7 @@ export class InMemorySignupStore implements SignupStore {
 function matchesQuery(flow: SignupFlow, query: SignupQuery): boolean {
   if (query.status && effectiveStatus(flow, query.now) !== query.status) return false;
   if (query.domain && flow.domain !== query.domain) return false;
+  if (query.addressKey && flow.addressKey !== query.addressKey) return false;
   if (query.createdFrom && flow.createdAt < query.createdFrom) return false;
   if (query.createdTo && flow.createdAt >= query.createdTo) return false;
   return true;

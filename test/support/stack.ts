@@ -64,6 +64,8 @@ export async function startTestStack(
     GRAPH_STATIC_TOKEN: 'e2e-token',
     GRAPH_ACCESS_GROUP_ID: ACCESS_GROUP,
     TRUSTED_PROXY_HOPS: '1',
+    // These suites drive the admin API with the function key; entra mode has its own tests.
+    ADMIN_AUTH: 'key',
     ...overrides,
   };
   const startHost = () =>

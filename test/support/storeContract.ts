@@ -132,6 +132,8 @@ export function describeStoreContract(
 
       expect(await all({})).toEqual(ids(() => true));
       expect(await all({ domain: 'fabrikam.com' })).toEqual(ids((f) => f.domain === 'fabrikam.com'));
+      const oneAddress = flows[3]!.addressKey;
+      expect(await all({ addressKey: oneAddress })).toEqual(ids((f) => f.addressKey === oneAddress));
       expect(await all({ status: 'ready' })).toEqual(ids((f) => f.status === 'ready'));
       expect(await all({ status: 'expired' })).toEqual(ids((_f, i) => i === 23));
       expect(await all({ status: 'pending_verification', domain: 'northwindtraders.com' })).toEqual(

@@ -1,73 +1,78 @@
-/** Reading the App Service authentication principal and the ADMIN_REQUIRED_ROLE check. */
+/** The admin sign-in mode: what the app accepts as a credential, and which settings it refuses. */
 import { HttpRequest } from '@azure/functions';
 
-import { authorizeAdmin, nameOf, parseClientPrincipal, rolesOf } from '../../shared/adminAuth';
+import { adminAuthLevel, bearerToken } from '../../shared/adminAuth';
+import { ConfigError, parseConfig } from '../../shared/config';
 
-const ROLE_TYP = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role';
-const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
-const request = (header?: string) =>
-  new HttpRequest({
-    method: 'GET',
-    url: 'http://localhost/api/admin/stats',
-    headers: header === undefined ? {} : { 'x-ms-client-principal': header },
+const BASE = {
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  CODE_HMAC_SECRET: 'x'.repeat(32),
+  GRAPH_ACCESS_GROUP_ID: 'group',
+  EMAIL_TRANSPORT: 'smtp',
+};
+const ENTRA = {
+  ADMIN_AUDIENCE: 'api://11111111-2222-4333-8444-555555555555/rms-signup-admin',
+  ADMIN_CLIENT_ID: '66666666-7777-4888-8999-000000000000',
+};
+
+const problems = (env: Record<string, string>) => {
+  try {
+    parseConfig(env);
+    return [];
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+};
+
+describe('ADMIN_AUTH settings', () => {
+  test('entra is the default and needs the audience, the client id and an authority (or TENANT_ID)', () => {
+    expect(problems(BASE)).toEqual([
+      'ADMIN_AUDIENCE is not set (required when ADMIN_AUTH is entra)',
+      'ADMIN_CLIENT_ID is not set (required when ADMIN_AUTH is entra)',
+      'ADMIN_AUTHORITY is not set (set it, or TENANT_ID, when ADMIN_AUTH is entra)',
+    ]);
   });
 
-const entraPrincipal = encode({
-  auth_typ: 'aad',
-  claims: [
-    { typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name', val: 'Alice Admin' },
-    { typ: 'preferred_username', val: 'alice@contoso.com' },
-    { typ: 'roles', val: 'Signup.Reader' },
-    { typ: ROLE_TYP, val: 'Signup.Admin' },
-  ],
-  name_typ: 'preferred_username',
-  role_typ: ROLE_TYP,
-});
-
-test('decodes the documented shape and finds roles under `roles` and role_typ', () => {
-  const principal = parseClientPrincipal(entraPrincipal)!;
-  expect(rolesOf(principal)).toEqual(['Signup.Reader', 'Signup.Admin']);
-  expect(nameOf(principal)).toBe('alice@contoso.com');
-});
-
-test.each([undefined, '', 'not-base64-json', encode('a string'), encode({ claims: 'nope' })])(
-  'an absent or malformed header (%p) is no principal',
-  (header) => {
-    expect(parseClientPrincipal(header)).toBeUndefined();
-  },
-);
-
-test('claims that are not {typ, val} strings are ignored', () => {
-  const principal = parseClientPrincipal(
-    encode({ claims: [{ typ: 'roles', val: 1 }, null, { typ: 'roles', val: 'Signup.Admin' }] }),
-  )!;
-  expect(rolesOf(principal)).toEqual(['Signup.Admin']);
-});
-
-describe('authorizeAdmin', () => {
-  test('without a required role: anyone past the key; the actor is the principal name or function-key', () => {
-    expect(authorizeAdmin(request(), undefined)).toEqual({ actor: 'function-key', roles: [] });
-    expect(authorizeAdmin(request(entraPrincipal), undefined).actor).toBe('alice@contoso.com');
+  test('the authority defaults to the tenant on login.microsoftonline.com', () => {
+    const config = parseConfig({ ...BASE, ...ENTRA, TENANT_ID: '11111111-2222-4333-8444-555555555555' });
+    expect(config.ADMIN_AUTH).toBe('entra');
+    expect(config.ADMIN_AUTHORITY).toBe(
+      'https://login.microsoftonline.com/11111111-2222-4333-8444-555555555555/v2.0',
+    );
   });
 
-  test('with a required role: exact role match only (case-sensitive, like Entra app role values)', () => {
-    expect(authorizeAdmin(request(entraPrincipal), 'Signup.Admin').actor).toBe('alice@contoso.com');
-    for (const [header, role] of [
-      [undefined, 'Signup.Admin'],
-      [entraPrincipal, 'signup.admin'],
-      [entraPrincipal, 'Signup.Owner'],
-      ['garbage', 'Signup.Admin'],
-    ] as const) {
-      expect(() => authorizeAdmin(request(header), role)).toThrow(
-        expect.objectContaining({ code: 'forbidden', status: 403 }),
-      );
-    }
+  test('key mode (the function key alone) is refused when WEBSITE_SITE_NAME says the app runs in Azure', () => {
+    expect(parseConfig({ ...BASE, ADMIN_AUTH: 'key' }).ADMIN_AUTH).toBe('key');
+    expect(problems({ ...BASE, ADMIN_AUTH: 'key', WEBSITE_SITE_NAME: 'rms-signup-prod' })).toEqual([
+      'ADMIN_AUTH is key, which is for local development only: in Azure (WEBSITE_SITE_NAME is set) use entra',
+    ]);
   });
 
-  test('control characters are stripped from the actor and it is bounded', () => {
-    const header = encode({ claims: [{ typ: 'name', val: `evil\n{"forged":1}${'x'.repeat(300)}` }] });
-    const { actor } = authorizeAdmin(request(header), undefined);
-    expect(actor).not.toContain('\n');
-    expect(actor.length).toBe(200);
+  test('an unknown mode is named', () => {
+    expect(problems({ ...BASE, ...ENTRA, ADMIN_AUTH: 'easyauth' })[0]).toMatch(/^ADMIN_AUTH /);
+  });
+});
+
+describe('adminAuthLevel: the host-level key check of the admin routes', () => {
+  test('entra (default): anonymous to the host, the token is the credential; key: the function key', () => {
+    expect(adminAuthLevel({})).toBe('anonymous');
+    expect(adminAuthLevel({ ADMIN_AUTH: 'entra' })).toBe('anonymous');
+    expect(adminAuthLevel({ ADMIN_AUTH: 'key' })).toBe('function');
+  });
+});
+
+describe('bearerToken', () => {
+  const req = (authorization?: string) =>
+    new HttpRequest({
+      method: 'GET',
+      url: 'http://localhost/api/admin/stats',
+      headers: authorization === undefined ? {} : { authorization },
+    });
+
+  test('reads a Bearer token (any case of the scheme) and nothing else', () => {
+    expect(bearerToken(req('Bearer aaa.bbb.ccc'))).toBe('aaa.bbb.ccc');
+    expect(bearerToken(req('bearer aaa.bbb.ccc'))).toBe('aaa.bbb.ccc');
+    for (const value of [undefined, '', 'Bearer', 'Basic dXNlcjpwYXNz', 'Bearer a b', 'Bearer <script>'])
+      expect(bearerToken(req(value))).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ import {
   parsePauseDomain,
   table,
   UsageError,
-} from '../../scripts/admin';
+} from '../../cli/admin';
 import type { AdminSignup, StoredPolicy } from '../../shared/contracts/http';
 
 const EMPTY: StoredPolicy = {
@@ -38,6 +38,10 @@ describe('parseArgs', () => {
     [
       ['signups', 'list', '--status', 'failed', '--domain', 'fabrikam.com', '--top', '20', '--all'],
       { kind: 'signups-list', query: { status: 'failed', domain: 'fabrikam.com', top: '20' }, all: true },
+    ],
+    [
+      ['signups', 'list', '--email', 'Pat@Fabrikam.com'],
+      { kind: 'signups-list', query: { email: 'Pat@Fabrikam.com' }, all: false },
     ],
     [
       ['pause', '--reason', 'Back at noon', '--until', '2026-12-01T12:00:00Z'],
@@ -307,10 +311,11 @@ describe('formatting', () => {
   });
 
   test('errors say what to check', () => {
-    expect(explain(new ApiError(401, 'unauthorized', 'A valid function key is required.'))).toMatch(
-      /check RMS_SIGNUP_ADMIN_KEY/i,
-    );
-    expect(explain(new ApiError(403, 'forbidden', 'x'))).toContain('RMS_SIGNUP_TOKEN');
+    const unauthorized = explain(new ApiError(401, 'unauthorized', 'Sign in.'));
+    expect(unauthorized).toMatch(/check RMS_SIGNUP_ADMIN_KEY/i);
+    expect(unauthorized).toContain('az account get-access-token --resource <ADMIN_AUDIENCE>');
+    expect(unauthorized).toContain('RMS_SIGNUP_TOKEN');
+    expect(explain(new ApiError(403, 'forbidden', 'x'))).toContain('RmsSignup.Admin');
     expect(explain(new ApiError(409, 'conflict', 'Only a failed sign-up can be retried'))).toBe(
       '409 conflict: Only a failed sign-up can be retried',
     );

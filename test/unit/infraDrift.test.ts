@@ -769,6 +769,46 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
     expect(checkTemplatePitfalls(pitfallInput)).toEqual([]);
   });
 
+  it('creates the admin app registration: both app roles, the audience, the /console SPA redirect, the admin group assigned; entra is the only mode (security review M1)', () => {
+    const file = (name: string) => input.files.find((f) => f.path === name)?.text ?? '';
+    const adminApp = file('modules/adminApp.bicep');
+    const main = file('main.bicep');
+    const problems: string[] = [];
+    const expectIn = (text: string, what: string, re: RegExp) => {
+      if (!re.test(text)) problems.push(what);
+    };
+    expectIn(adminApp, 'application resource', /^resource app 'Microsoft\.Graph\/applications@v1\.0'/m);
+    expectIn(adminApp, 'RmsSignup.Admin role', /value: 'RmsSignup\.Admin'/);
+    expectIn(adminApp, 'RmsSignup.Reader role', /value: 'RmsSignup\.Reader'/);
+    expectIn(adminApp, 'identifier URI from the audience', /identifierUris: \[audience\]/);
+    expectIn(adminApp, 'v2 access tokens', /requestedAccessTokenVersion: 2/);
+    expectIn(adminApp, 'SPA redirect URIs', /spa: \{\s*redirectUris: redirectUris/);
+    expectIn(adminApp, 'service principal with assignment required', /appRoleAssignmentRequired: true/);
+    expectIn(
+      adminApp,
+      'admin group assigned to the admin role',
+      /resource adminAssignment 'Microsoft\.Graph\/appRoleAssignedTo@v1\.0' = if \(!empty\(adminGroupId\)\) \{\s*principalId: adminGroupId\s*resourceId: servicePrincipal\.id\s*appRoleId: adminRoleId/,
+    );
+    expectIn(
+      main,
+      'redirect URI ends in /console',
+      /'https:\/\/\$\{names\.functionApp\}\.azurewebsites\.net\/console'/,
+    );
+    expectIn(main, 'adminGroupId passed on', /adminGroupId: adminGroupId/);
+    expectIn(
+      main,
+      "ADMIN_AUTH allows only 'entra'",
+      /@allowed\(\['entra'\]\)[^\n]*\n[^\n]*\nparam adminAuth string = 'entra'/,
+    );
+    expectIn(
+      main,
+      'ADMIN_CLIENT_ID from the module',
+      /ADMIN_CLIENT_ID: createAdminApp \? adminApp\.outputs\.clientId/,
+    );
+    if (/ADMIN_AUTH: 'key'/.test(main)) problems.push('ADMIN_AUTH key in Azure');
+    expect(problems).toEqual([]);
+  });
+
   describe('the detector itself', () => {
     it('fails, naming the setting, when an app setting is removed from the Bicep', () => {
       const broken = withFile(input, 'main.bicep', (t) => t.replace(/^\s*SIGN_IN_URL: signInUrl\n/m, ''));

@@ -1,5 +1,4 @@
 /** The page's pure helpers (the rest of the page is exercised in a real browser, test/integration/browser.test.ts). */
-import { parseRetryAfter } from '../../web/api';
 import { pollDelayMs } from '../../web/poller';
 import { isCompleteCode, normalizeCode, parseEmailLink } from '../../web/code';
 
@@ -50,13 +49,5 @@ describe('waiting and limits', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 50].map(pollDelayMs)).toEqual([
       1000, 2000, 3000, 4000, 5000, 5000, 5000, 5000,
     ]);
-  });
-
-  test('Retry-After is read as seconds or as a date', () => {
-    const now = Date.parse('2026-11-25T12:00:00Z');
-    expect(parseRetryAfter('42', now)).toBe(42);
-    expect(parseRetryAfter('Wed, 25 Nov 2026 12:00:30 GMT', now)).toBe(30);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The import zones of eslint.config.mjs (docs/DESIGN.md layering rules): the domain imports only the domain, services never
- * import adapters, config or the container, functions never import adapters or config. Each zone gets one
- * planted offending import, linted as if it stood in a real file of that folder, and one clean import.
+ * The import zones of eslint.config.mjs (docs/DESIGN.md layering rules): the domain imports only the domain,
+ * services never import adapters, config or the container, functions never import adapters or config,
+ * tests never import scripts/ or bench/. Each zone gets one planted offending import, linted as if it stood
+ * in a real file of that folder, and one clean import.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -56,6 +57,12 @@ const planted: Array<[zone: string, file: string, code: string]> = [
   ],
   ['functions ✗ config', 'functions/health.ts', "export { getConfig } from '../shared/config';\n"],
   ['functions ✗ nodemailer', 'functions/health.ts', "export { createTransport } from 'nodemailer';\n"],
+  [
+    'tests ✗ scripts',
+    'test/unit/codes.test.ts',
+    "export { main } from '../../scripts/update-domain-lists';\n",
+  ],
+  ['tests ✗ bench', 'test/integration/package.test.ts', "export * from '../../bench/bundle';\n"],
 ];
 
 const clean: Array<[zone: string, file: string, code: string]> = [
@@ -73,6 +80,11 @@ const clean: Array<[zone: string, file: string, code: string]> = [
     'functions → container and http',
     'functions/health.ts',
     "export { deps } from '../shared/container';\nexport { json } from '../shared/http';\n",
+  ],
+  [
+    'tests → CLI, build and dev tools',
+    'test/unit/adminCli.test.ts',
+    "export { run } from '../../cli/admin';\nexport { buildWeb } from '../../build/web';\nexport * from '../../dev/stack/launcher';\n",
   ],
   [
     'adapters → SDKs',

@@ -1,5 +1,6 @@
 /** Structured events: no forged lines, no full address even inside free text (req 44, 45). */
-import { createLogger, maskEmail, sanitizeForLog } from '../../shared/log';
+import { maskEmail } from '../../shared/domain/addressMask';
+import { createLogger, sanitizeForLog } from '../../shared/log';
 import { CapturingSink } from '../support/fakes';
 
 test('control characters are escaped, so a value cannot start a second log line (req 45)', () => {

@@ -1,5 +1,5 @@
 /** The whole-suite log scrub's scanner finds what it must, and passes what the app legitimately logs (req 44). */
-import { maskEmail } from '../../shared/log';
+import { maskEmail } from '../../shared/domain/addressMask';
 import { scanLines } from '../support/logScrubScan';
 
 const rules = { secrets: ['s3cret-value-0123456789'], allowedAddresses: ['help@contoso.example'] };

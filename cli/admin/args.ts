@@ -17,7 +17,7 @@ Commands:
       --note TEXT                         Why you change it (audit only)
   pause [--reason TEXT] [--until ISO]     Pause all sign-ups
   resume [--note TEXT]                    Reopen sign-ups
-  signups list [--status S] [--domain D] [--from ISO] [--to ISO] [--top N] [--all]
+  signups list [--email ADDRESS] [--status S] [--domain D] [--from ISO] [--to ISO] [--top N] [--all]
   signups show <id>                       One sign-up and its audit trail
   signups retry <id>                      Re-queue provisioning of a failed sign-up
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
@@ -83,6 +83,7 @@ const OPTIONS = {
   note: { type: 'string' },
   status: { type: 'string' },
   domain: { type: 'string' },
+  email: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   top: { type: 'string' },
@@ -194,9 +195,9 @@ export function parseArgs(argv: string[]): Invocation {
         switch (action) {
           case 'list': {
             if (positionals.length !== 2) throw new UsageError('"signups list" takes options only');
-            allowOnly(values, ['status', 'domain', 'from', 'to', 'top', 'all'], name);
+            allowOnly(values, ['email', 'status', 'domain', 'from', 'to', 'top', 'all'], name);
             const query: Record<string, string> = {};
-            for (const key of ['status', 'domain', 'from', 'to', 'top'] as const) {
+            for (const key of ['email', 'status', 'domain', 'from', 'to', 'top'] as const) {
               const value = values[key];
               if (value !== undefined) query[key] = value;
             }

@@ -1,6 +1,7 @@
 /** The admin API over HTTP: base URL, function key and bearer token, and errors worded for a person. */
 import type { ErrorBody } from '../../shared/contracts/errors';
 import type { Invocation } from './args';
+import { acquireAdminToken } from './token';
 
 export const DEFAULT_URL = 'http://127.0.0.1:7071';
 export const DEFAULT_KEY = 'dev-function-key';
@@ -28,9 +29,9 @@ export function explain(error: ApiError): string {
   const head = `${error.status} ${error.code}: ${error.message}`;
   switch (error.status) {
     case 401:
-      return `${head}\nCheck RMS_SIGNUP_ADMIN_KEY (or --key): it must be a function key of the app (locally: dev-function-key).`;
+      return `${head}\nWith ADMIN_AUTH=entra set RMS_SIGNUP_TOKEN (in Azure: az account get-access-token --resource <ADMIN_AUDIENCE>) or the RMS_SIGNUP_CLIENT_* client credentials; with ADMIN_AUTH=key check RMS_SIGNUP_ADMIN_KEY (or --key).`;
     case 403:
-      return `${head}\nThe app requires an Entra app role (ADMIN_REQUIRED_ROLE): set RMS_SIGNUP_TOKEN to an access token of an account that holds it.`;
+      return `${head}\nThe token lacks the app role RmsSignup.Admin (RmsSignup.Reader can only read).`;
     case 412:
       return `${head}\nSomeone changed the policy at the same time: run the command again.`;
     default:
@@ -41,7 +42,7 @@ export function explain(error: ApiError): string {
 export function client(invocation: Pick<Invocation, 'url' | 'key'>, io: CliIo) {
   const base = (invocation.url ?? io.env.RMS_SIGNUP_URL ?? DEFAULT_URL).replace(/\/+$/, '');
   const key = invocation.key ?? io.env.RMS_SIGNUP_ADMIN_KEY ?? DEFAULT_KEY;
-  const token = io.env.RMS_SIGNUP_TOKEN;
+  let token: Promise<string | undefined> | undefined;
   return async function call<T>(
     method: string,
     path: string,
@@ -49,12 +50,18 @@ export function client(invocation: Pick<Invocation, 'url' | 'key'>, io: CliIo) {
     headers: Record<string, string> = {},
   ): Promise<{ data: T; headers: Headers }> {
     let res: Response;
+    let bearer: string | undefined;
+    try {
+      bearer = await (token ??= acquireAdminToken(io.env, io.fetch));
+    } catch (error) {
+      throw new ApiError(0, 'no_token', `Cannot get an access token: ${(error as Error).message}`);
+    }
     try {
       res = await io.fetch(`${base}${path}`, {
         method,
         headers: {
           'x-functions-key': key,
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...headers,
         },

@@ -4,10 +4,10 @@
  *   npm run admin -- <command> [options]          (after `npm run build`)
  *
  * The base URL comes from RMS_SIGNUP_URL (default http://127.0.0.1:7071), the function key from
- * RMS_SIGNUP_ADMIN_KEY (default `dev-function-key`, the local dev host's key), and, where App Service
- * authentication fronts the app (ADMIN_REQUIRED_ROLE), an Entra access token from RMS_SIGNUP_TOKEN.
+ * RMS_SIGNUP_ADMIN_KEY (default `dev-function-key`, the local dev host's key; ADMIN_AUTH=key), and with
+ * ADMIN_AUTH=entra an Entra access token (cli/admin/token.ts: RMS_SIGNUP_TOKEN or client credentials).
  * Parsing and formatting are pure functions (tested); `run` does the I/O through what it is given.
- * The modules are in scripts/admin/: args (parsing), policy (read–modify–write), format (tables),
+ * The modules are in cli/admin/: args (parsing), policy (read–modify–write), format (tables),
  * client (HTTP) and commands (`run`).
  */
 import { run } from './admin/commands';

@@ -13,7 +13,7 @@
  *   rms-signup.zip                the three above at the zip root, ready for
  *                                 `az functionapp deployment source config-zip`
  *
- *   npm run package        (= npm run build && node dist/scripts/package.js)
+ *   npm run package        (= npm run build && node dist/build/package.js)
  *
  * Why a bundle: one file loads faster than ~500 modules on the instance's mounted storage (cold start, and
  * Flex has a 30 s initialisation limit), and the zip needs no node_modules. `@azure/functions-core` stays
@@ -86,7 +86,7 @@ export interface PackageResult {
 export const WORKER_PROVIDED = ['@azure/functions-core'];
 
 /** Path prefixes and packages that must never reach the production bundle. */
-const FORBIDDEN_INPUT = /^(?:dev|test|web\/test|scripts)\//;
+const FORBIDDEN_INPUT = /^(?:dev|test|web\/test|scripts|cli|build|bench)\//;
 const DEV_ONLY_PACKAGES = new Set([
   'azurite',
   'maildev',
@@ -163,7 +163,7 @@ function loadOnFirstUse(rootDir: string, rootRequire: NodeJS.Require, found: OnF
   const mustBeRequired = (what: string, importer: string) => ({
     errors: [
       {
-        text: `${from(importer)} imports ${what} statically; require() it where it is first used, so the bundle loads it only then (scripts/package.ts)`,
+        text: `${from(importer)} imports ${what} statically; require() it where it is first used, so the bundle loads it only then (build/package.ts)`,
       },
     ],
   });
@@ -394,7 +394,7 @@ function kib(bytes: number): string {
 }
 
 async function main(): Promise<void> {
-  // Compiled to dist/scripts/package.js; the repository root is two levels up.
+  // Compiled to dist/build/package.js; the repository root is two levels up.
   const rootDir = path.resolve(__dirname, '..', '..');
   if (
     existsSync(path.join(rootDir, 'functions', 'landingPage.ts')) &&

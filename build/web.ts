@@ -3,7 +3,7 @@
  * content-hashed files, each with a brotli and a gzip sibling, resolves `{{asset:NAME}}` references in
  * web/index.html and writes manifest.json for the server (shared/web/assets.ts).
  *
- *   node dist/scripts/build-web.js            # after tsc; or call buildWeb() from a test
+ *   node dist/build/web.js            # after tsc; or call buildWeb() from a test
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -31,6 +31,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml; charset=utf-8',
+};
+
+/** Source → logical asset name: the landing page and the admin console (/console). */
+const ENTRIES: Record<string, string> = {
+  'web/main.ts': 'app.js',
+  'web/styles.css': 'app.css',
+  'web/console/main.ts': 'console.js',
+  'web/console/console.css': 'console.css',
 };
 
 /** Browsers the page supports: evergreen ones from the last few years (phones included). */
@@ -70,10 +78,10 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
 
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [
-      { in: 'web/main.ts', out: 'app' },
-      { in: 'web/styles.css', out: 'app' },
-    ],
+    entryPoints: Object.keys(ENTRIES).map((entry) => ({
+      in: entry,
+      out: ENTRIES[entry]!.replace(/\.\w+$/, ''),
+    })),
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -93,9 +101,9 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
   const outputs: { logical: string; name: string; data: Buffer }[] = [];
   for (const file of result.outputFiles) {
     const meta = result.metafile.outputs[path.relative(root, file.path).split(path.sep).join('/')];
-    const ext = path.extname(file.path);
-    if (!meta?.entryPoint) throw new Error(`Unexpected esbuild output ${file.path}`);
-    outputs.push({ logical: `app${ext}`, name: path.basename(file.path), data: Buffer.from(file.contents) });
+    const logical = meta?.entryPoint ? ENTRIES[meta.entryPoint] : undefined;
+    if (!logical) throw new Error(`Unexpected esbuild output ${file.path}`);
+    outputs.push({ logical, name: path.basename(file.path), data: Buffer.from(file.contents) });
   }
   const favicon = fs.readFileSync(path.join(root, 'web', 'favicon.svg'));
   outputs.push({
@@ -104,7 +112,13 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     data: favicon,
   });
 
-  const manifest: WebManifest = { version: 1, template: 'index.html', assets: {}, files: {} };
+  const manifest: WebManifest = {
+    version: 1,
+    template: 'index.html',
+    consoleTemplate: 'console.html',
+    assets: {},
+    files: {},
+  };
   for (const { logical, name, data } of outputs) {
     const contentType = CONTENT_TYPES[path.extname(name)];
     if (!contentType) throw new Error(`No content type for ${name}`);
@@ -122,14 +136,16 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     manifest.files[name] = info;
   }
 
-  const template = fs
-    .readFileSync(path.join(root, 'web', 'index.html'), 'utf8')
-    .replace(/\{\{asset:([\w.-]+)\}\}/g, (_, logical: string) => {
-      const name = manifest.assets[logical];
-      if (!name) throw new Error(`web/index.html references an unknown asset ${logical}`);
-      return `/assets/${name}`;
-    });
-  fs.writeFileSync(path.join(outDir, manifest.template), template);
+  const resolveAssets = (source: string) =>
+    fs
+      .readFileSync(path.join(root, source), 'utf8')
+      .replace(/\{\{asset:([\w.-]+)\}\}/g, (_, logical: string) => {
+        const name = manifest.assets[logical];
+        if (!name) throw new Error(`${source} references an unknown asset ${logical}`);
+        return `/assets/${name}`;
+      });
+  fs.writeFileSync(path.join(outDir, manifest.template), resolveAssets('web/index.html'));
+  fs.writeFileSync(path.join(outDir, 'console.html'), resolveAssets('web/console/index.html'));
   fs.writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return { outDir, manifest };
 }
