@@ -76,20 +76,22 @@ async function runScenario(stack: Stack, scenario: Scenario, fakeStart: number):
 
   const due: Array<{ signupId: string; at: number }> = [];
   const queue: QueuePublisher = {
-    send: async (name, message, options) => {
-      if (name !== QUEUES.email) return;
-      const { signupId } = message as { signupId: string };
-      due.push({
-        signupId,
-        at: Date.now() + ((options?.visibilityDelaySeconds ?? 0) * 1000) / scenario.scale,
-      });
+    send: (name, message, options) => {
+      if (name === QUEUES.email)
+        due.push({
+          signupId: message.signupId,
+          at: Date.now() + ((options?.visibilityDelaySeconds ?? 0) * 1000) / scenario.scale,
+        });
+      return Promise.resolve();
     },
   };
   const policy = {
-    get: async () =>
-      effectivePolicy(
-        { organizationDomains: [], allowedDomains: [], blockedDomains: [] },
-        EMPTY_STORED_POLICY,
+    get: () =>
+      Promise.resolve(
+        effectivePolicy(
+          { organizationDomains: [], allowedDomains: [], blockedDomains: [] },
+          EMPTY_STORED_POLICY,
+        ),
       ),
   };
   const signupService = makeSignupService({
@@ -103,10 +105,10 @@ async function runScenario(stack: Stack, scenario: Scenario, fakeStart: number):
   });
   const results = new Map<string, FlowResult>();
   const sender = {
-    send: async (email: { idempotencyKey: string }) => {
+    send: (email: { idempotencyKey: string }) => {
       const flow = results.get(email.idempotencyKey.split(':')[0] ?? '');
       if (flow && flow.sentAt === undefined) flow.sentAt = clock.now().getTime();
-      return { messageId: email.idempotencyKey };
+      return Promise.resolve({ messageId: email.idempotencyKey });
     },
   };
   const emailService = makeEmailService({

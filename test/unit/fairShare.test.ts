@@ -150,7 +150,7 @@ describe('fair share through the services (fixed clock, a queue honouring delays
       for (const m of world.queue.take(QUEUES.email))
         due.push({
           at: world.clock.now().getTime() + (m.visibilityDelaySeconds ?? 0) * 1000,
-          message: m.message as { signupId: string },
+          message: m.message,
         });
     };
     return async function runUntil(until: number, onSecond?: () => void): Promise<void> {
