@@ -188,43 +188,64 @@ export function simulate(
     }))
     .filter((l) => l.waiting > 0 || (typeof target === 'object' && l.name === target.lane));
   let t = now;
+  // Each step is one instant: every token free then is handed out, one by one, then time moves on to when
+  // the budget (or the reserve) next has room. Cost grows with the instants, not with the backlog.
   for (let step = 0; step < MAX_STEPS; step++) {
-    const waiting = lanes.filter((l) => l.waiting > 0);
-    const { decision, next } = decide(windows, limits, new Date(t));
-    if (waiting.length === 0) {
+    const at = new Date(t);
+    const room = roomIn(windows, limits, at);
+    const roomReserved = reserved.every((l) => l.limit >= 1) ? roomIn(windows, reserved, at) : 0;
+    if (lanes.every((l) => l.waiting === 0)) {
       if (target === 'drain') return t;
       // A notice goes once no code waits and the budget has room for it.
-      if (target === 'notice') return decision.allowed ? t : t + decision.retryAfterMs;
+      if (target === 'notice') return room > 0 ? t : t + retryAfter(windows, limits, at);
       return undefined;
     }
-    if (!decision.allowed || !next) {
-      t += decision.allowed ? 1 : decision.retryAfterMs;
-      continue;
-    }
-    const at = new Date(t);
-    const underShare = (l: (typeof lanes)[number]) => share.every((w) => usage(l.used, w, at) < w.limit);
-    const eligible = waiting.some(underShare) ? waiting.filter(underShare) : waiting;
-    if (!eligible.some(underShare)) {
+    let granted = 0;
+    while (granted < room) {
+      const waiting = lanes.filter((l) => l.waiting > 0);
+      if (waiting.length === 0) break;
+      const underShare = (l: (typeof lanes)[number]) => share.every((w) => usage(l.used, w, at) < w.limit);
+      const eligible = waiting.filter(underShare);
       // Only domains over their share wait: they may use the budget but for a reserve of one share of
       // every window, kept for domains that come later (so a flood cannot spend the hour ahead of them).
-      const room = reserved.every((l) => l.limit >= 1) ? decide(windows, reserved, at).decision : undefined;
-      if (!room?.allowed) {
-        const boundary = Math.min(...share.map((w) => (Math.floor(t / sizeMs(w)) + 1) * sizeMs(w)));
-        t = Math.min(room ? t + room.retryAfterMs : boundary, boundary);
-        continue;
+      if (eligible.length === 0) {
+        if (granted >= roomReserved) break;
+        eligible.push(...waiting);
       }
+      const best = eligible.reduce((x, y) =>
+        x.last !== y.last ? (x.last < y.last ? x : y) : x.name <= y.name ? x : y,
+      );
+      granted++;
+      best.used = decide(best.used, counting, at).next ?? best.used;
+      best.last = t;
+      best.waiting--;
+      best.served++;
+      if (typeof target === 'object' && best.name === target.lane && best.served >= target.position) return t;
     }
-    const best = eligible.reduce((a, b) =>
-      a.last !== b.last ? (a.last < b.last ? a : b) : a.name <= b.name ? a : b,
-    );
-    windows = next;
-    best.used = decide(best.used, counting, at).next ?? best.used;
-    best.last = t;
-    best.waiting--;
-    best.served++;
-    if (typeof target === 'object' && best.name === target.lane && best.served >= target.position) return t;
+    if (granted > 0) windows = decide(windows, limits, at, granted).next ?? windows;
+    if (lanes.every((l) => l.waiting === 0)) continue;
+    // Nothing more fits at this instant: move on to when the budget, the reserve or a share reopens.
+    const boundary = Math.min(...share.map((w) => (Math.floor(t / sizeMs(w)) + 1) * sizeMs(w)));
+    const full = roomIn(windows, limits, at) <= 0;
+    const reopen = full
+      ? t + retryAfter(windows, limits, at)
+      : reserved.every((l) => l.limit >= 1)
+        ? Math.min(t + retryAfter(windows, reserved, at), boundary)
+        : boundary;
+    t = Math.max(t + 1, reopen);
   }
   return undefined;
+}
+
+/** How many more events `limits` admit at `at`. */
+function roomIn(windows: RateWindows, limits: readonly RateLimit[], at: Date): number {
+  return Math.max(0, Math.min(...limits.map((l) => l.limit - usage(windows, l, at))));
+}
+
+/** Milliseconds until `limits` next admit one event at `at` (0 when they do now). */
+function retryAfter(windows: RateWindows, limits: readonly RateLimit[], at: Date): number {
+  const { decision } = decide(windows, limits, at);
+  return decision.allowed ? 0 : decision.retryAfterMs;
 }
 
 export type Admission =
