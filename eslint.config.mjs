@@ -11,8 +11,13 @@ const SDKS = {
     '@azure/identity',
     '@microsoft/microsoft-graph-client*',
     'nodemailer',
+    '@opentelemetry/*',
+    '@azure/monitor-opentelemetry*',
+    '@azure/*opentelemetry-instrumentation*',
+    '@azure/core-tracing',
   ],
-  message: 'Only shared/adapters may import Azure SDKs, Graph or nodemailer.',
+  message:
+    'Only shared/adapters may import Azure SDKs, Graph or nodemailer, and only shared/telemetry OpenTelemetry.',
 };
 const zone = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns: [SDKS, ...patterns] }] });
 
@@ -54,6 +59,12 @@ export default tseslint.config(
   },
   {
     files: ['shared/adapters/**', 'dev/**', 'scripts/**', 'bench/**', 'cli/**', 'build/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The one module over OpenTelemetry (the SDK, the Azure Monitor distro, core-tracing's instrumenter):
+    // services and functions record through its Tracing and Metrics ports.
+    files: ['shared/telemetry/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -25,7 +25,6 @@ export const PACING_SCALE = 5; // fake seconds per real second (delays are magni
 export const PROVISION_BACKLOG = QUICK ? 60 : 300;
 export const GRAPH_LIMIT = { writes: 200, perSeconds: 10 }; // Graph's 3,000 per 150 s (20/s), window scaled to 10 s
 export const APP_GRAPH_WRITES_PER_SECOND = Number(process.env.BENCH_GRAPH_BUDGET ?? 20);
-export const ACCESS_GROUP = '00000000-0000-4000-8000-0000000be7c4';
 
 export const log = (message: string) => console.log(`[bench] ${message}`);
 
@@ -55,7 +54,6 @@ export function benchSettings(wiring: Record<string, string>): Record<string, st
     ...wiring,
     EMAIL_TRANSPORT: 'smtp',
     GRAPH_STATIC_TOKEN: 'bench-token',
-    GRAPH_ACCESS_GROUP_ID: ACCESS_GROUP,
     // 10,000 synthetic client addresses (see nextIp); emails are paced by their own phase below.
     ...LOAD_TEST_SETTINGS,
   });

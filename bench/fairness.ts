@@ -20,6 +20,7 @@ import { EMPTY_STORED_POLICY, effectivePolicy } from '../shared/domain/policy';
 import type { Logger } from '../shared/log';
 import type { Clock, QueuePublisher } from '../shared/ports';
 import { EMAIL_BUDGET_KEY, makeEmailService } from '../shared/services/emailService';
+import { StaticPolicyProvider } from '../shared/services/policy';
 import { makeSignupService } from '../shared/services/signupService';
 import { QUEUES, TABLES } from '../shared/storageNames';
 import { sleep } from '../dev/stack/client';
@@ -85,21 +86,18 @@ async function runScenario(stack: Stack, scenario: Scenario, fakeStart: number):
       return Promise.resolve();
     },
   };
-  const policy = {
-    get: () =>
-      Promise.resolve(
-        effectivePolicy(
-          { organizationDomains: [], allowedDomains: [], blockedDomains: [] },
-          EMPTY_STORED_POLICY,
-        ),
-      ),
-  };
+  // An open policy (no pause, no lists); the proof of work is not what this phase measures.
+  const policy = new StaticPolicyProvider(
+    effectivePolicy({ organizationDomains: [], allowedDomains: [], blockedDomains: [] }, EMPTY_STORED_POLICY),
+  );
+  const challenges = { verify: () => Promise.resolve() };
   const signupService = makeSignupService({
     signups,
     addresses,
     limiter,
     queue,
     policy,
+    challenges,
     clock,
     settings: signupSettings(config),
   });
@@ -117,6 +115,7 @@ async function runScenario(stack: Stack, scenario: Scenario, fakeStart: number):
     limiter,
     clock,
     sender,
+    policy,
     settings: emailSettings(config),
   });
 

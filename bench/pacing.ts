@@ -8,7 +8,9 @@ import { emailSettings } from '../shared/container';
 import type { Logger } from '../shared/log';
 import type { Now } from '../shared/domain/rateWindows';
 import type { Clock, EmailSender, RateDecision, RateLimit } from '../shared/ports';
+import { effectivePolicy, EMPTY_STORED_POLICY } from '../shared/domain/policy';
 import { EMAIL_BUDGET_KEY, makeEmailService } from '../shared/services/emailService';
+import { StaticPolicyProvider } from '../shared/services/policy';
 import { TABLES } from '../shared/storageNames';
 import { sleep } from '../dev/stack/client';
 import { median } from '../dev/stats';
@@ -83,6 +85,17 @@ export async function pacingPhase(stack: Stack) {
     limiter,
     clock,
     sender,
+    // The bench paces code emails with no pause in force: the kill switch reads an open policy.
+    policy: new StaticPolicyProvider(
+      effectivePolicy(
+        {
+          organizationDomains: config.ORGANIZATION_DOMAINS,
+          allowedDomains: config.ALLOWED_DOMAINS,
+          blockedDomains: config.BLOCKED_DOMAINS,
+        },
+        EMPTY_STORED_POLICY,
+      ),
+    ),
     settings: emailSettings(config),
   });
   // The backlog: 500 started flows whose code email has not gone out (as 500 starts leave them).

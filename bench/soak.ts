@@ -69,7 +69,6 @@ async function main(): Promise<void> {
     ...stack.wiring,
     EMAIL_TRANSPORT: 'smtp',
     GRAPH_STATIC_TOKEN: 'soak-token',
-    GRAPH_ACCESS_GROUP_ID: '00000000-0000-4000-8000-00000000504b',
     ...LOAD_TEST_SETTINGS,
   });
   const heapAfterGc: Array<[number, number]> = []; // minutes, MiB

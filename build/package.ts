@@ -2,6 +2,7 @@
  * Builds the deployable artefact for Azure Functions (Flex Consumption):
  *
  *   package/dist/index.js(.map)   one esbuild bundle of functions/index.ts and everything it imports,
+ *                                 (the .map files stay out of the zip: maps are not shipped)
  *                                 except what only some deployments or requests need (below)
  *   package/dist/nodemailer.js,   code and data the bundle require()s on first use, not at start-up
  *     unhomoglyph.js,             (see "Loaded on first use" below)
@@ -28,6 +29,8 @@
  *   dist/unhomoglyph.js        the confusables table, needed only for domains with non-ASCII labels
  *                              (shared/domain/emailAddress.ts); the bundle has a stand-in function that
  *                              loads it on its first call.
+ *   dist/telemetry-sdk.js      the OpenTelemetry SDK and the Azure Monitor distro (shared/telemetry/sdk.ts),
+ *                              needed only when an exporter is configured, started in the appStart hook.
  *   dist/zod-locales.js        zod's translated error messages, reached only through `z.locales.xx()`;
  *                              English, zod's default, stays in the bundle.
  *   dist/data/*.json           shared/data (the built-in domain lists), which shared/domain/domainPolicy.ts
@@ -136,6 +139,13 @@ const ON_FIRST_USE_PACKAGES: Readonly<Record<string, string>> = {
   nodemailer: 'nodemailer.js',
   unhomoglyph: 'unhomoglyph.js',
 };
+/**
+ * Modules of the app bundled into their own file, which the bundle require()s on first use: the
+ * OpenTelemetry SDK and the Azure Monitor distro, loaded only when an exporter is configured.
+ */
+const ON_FIRST_USE_MODULES: Readonly<Record<string, string>> = {
+  'shared/telemetry/sdk.ts': 'telemetry-sdk.js',
+};
 /** Namespace of the stand-ins for statically imported ON_FIRST_USE_PACKAGES (see loadOnFirstUse). */
 const STAND_IN = 'on-first-use-stand-in';
 /** zod's locale index (every translation); the bundle keeps a stand-in that loads ZOD_LOCALES_FILE. */
@@ -182,6 +192,17 @@ function loadOnFirstUse(rootDir: string, rootRequire: NodeJS.Require, found: OnF
           return { path: args.path, namespace: STAND_IN };
         }
         found.chunks.set(file, rootRequire.resolve(args.path));
+        return { path: `./${file}`, external: true };
+      });
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const target = path.resolve(args.resolveDir, args.path);
+        const source = ['', '.ts']
+          .map((ext) => target + ext)
+          .find((f) => existsSync(f) && statSync(f).isFile());
+        const file = source && ON_FIRST_USE_MODULES[path.relative(rootDir, source).split(path.sep).join('/')];
+        if (!source || !file) return undefined;
+        if (args.kind !== 'require-call') return mustBeRequired(from(source), args.importer);
+        found.chunks.set(file, source);
         return { path: `./${file}`, external: true };
       });
       b.onLoad({ filter: /.*/, namespace: STAND_IN }, (args) => ({
@@ -275,7 +296,7 @@ export async function buildPackage(options: PackageOptions): Promise<PackageResu
     absWorkingDir: rootDir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     sourcemap: true,
     minify: options.minify ?? true,
@@ -378,6 +399,9 @@ export function writeZip(dir: string, zipPath: string): number {
     for (const name of readdirSync(current).sort()) {
       const full = path.join(current, name);
       if (statSync(full).isDirectory()) walk(full);
+      // Source maps stay in package/ for decoding a production stack trace offline, but are not shipped:
+      // NODE_OPTIONS=--enable-source-maps would add a third to every cold start (docs/BENCHMARKS.md).
+      else if (name.endsWith('.map')) continue;
       else files[path.relative(dir, full).split(path.sep).join('/')] = readFileSync(full);
     }
   };

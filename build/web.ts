@@ -1,5 +1,6 @@
 /**
- * Builds the landing page (web/) into dist/web/: esbuild bundles web/main.ts and web/styles.css into
+ * Builds the landing page (web/) into dist/web/: esbuild bundles web/main.ts, web/styles.css, the admin
+ * console and the proof-of-work worker (web/challengeWorker.ts) into
  * content-hashed files, each with a brotli and a gzip sibling, resolves `{{asset:NAME}}` references in
  * web/index.html and writes manifest.json for the server (shared/web/assets.ts).
  *
@@ -39,6 +40,8 @@ const ENTRIES: Record<string, string> = {
   'web/styles.css': 'app.css',
   'web/console/main.ts': 'console.js',
   'web/console/console.css': 'console.css',
+  // The proof-of-work solver runs as a worker from its own hashed file (CSP `worker-src 'self'`).
+  'web/challengeWorker.ts': 'challenge-worker.js',
 };
 
 /** Browsers the page supports: evergreen ones from the last few years (phones included). */

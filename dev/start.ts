@@ -13,6 +13,7 @@ import { fullTemplate } from './functions-host/routes';
 import { findAppRoot, loadLocalSettings, localSettingsPath } from './functions-host/settings';
 import { createStack, stackSettings } from './stack/launcher';
 import { describeTakenPorts, findTakenPorts, resolveStackPorts, type StackPort } from './stack/stackPorts';
+import { emulatorAccessToken } from './graph-emulator/tenant';
 
 const HOST = '127.0.0.1';
 const STOP_DEADLINE_MS = 9_000;
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
         // After redeeming the emulator's invitation, come back to the local landing page.
         INVITE_REDIRECT_URL: `${publicUrl}/`,
       },
-      { EMAIL_TRANSPORT: 'smtp', GRAPH_STATIC_TOKEN: 'dev-token', ...DEV_ADMIN_SETTINGS },
+      { EMAIL_TRANSPORT: 'smtp', GRAPH_STATIC_TOKEN: emulatorAccessToken(), ...DEV_ADMIN_SETTINGS },
     );
     const functionKey = process.env.DEV_FUNCTION_KEY ?? settings.DEV_FUNCTION_KEY ?? DEFAULT_FUNCTION_KEY;
 

@@ -5,11 +5,10 @@ import { json } from '../shared/http';
 import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 
 export const makeHealth =
-  (d: Pick<Deps, 'checkStorage'>): AppHttpHandler =>
+  (d: Pick<Deps, 'checkStorage' | 'missingManagedGroups'>): AppHttpHandler =>
   async (_req, log) => {
     try {
       await d.checkStorage();
-      return json(200, { status: 'ok' });
     } catch (error) {
       log.event(
         'health_storage_unreachable',
@@ -21,6 +20,17 @@ export const makeHealth =
         error: { code: 'storage_unavailable', message: 'Storage is not reachable.' },
       });
     }
+    // Every group the service may write (PARTNER_GROUP_IDS) must exist: a typo must not surface only
+    // when the first partner signs up.
+    const missing = await d.missingManagedGroups().catch(() => ['(Graph unreachable)']);
+    if (missing.length > 0) {
+      log.event('managed_group_missing', { groups: missing.join(',') }, 'error');
+      return json(503, {
+        status: 'unavailable',
+        error: { code: 'partner_group_missing', message: 'A group in PARTNER_GROUP_IDS does not exist.' },
+      });
+    }
+    return json(200, { status: 'ok' });
   };
 
 app.http('health', {

@@ -1,11 +1,19 @@
 // Entry point for the production bundle (build/package.ts): importing a module registers its functions.
 import './adminPolicyGet';
 import './adminPolicyPut';
+import './adminReadiness';
+import './adminRevocationDelete';
+import './adminRevocationsList';
+import './adminRevocationsPost';
+import './adminSignupDecide';
 import './adminSignupDelete';
 import './adminSignupGet';
 import './adminSignupRetry';
 import './adminSignupsList';
 import './adminStats';
+import './approvalDecide';
+import './approvalGet';
+import './approvalPage';
 import './emailPoison';
 import './emailSender';
 import './health';
@@ -14,6 +22,7 @@ import './provisioner';
 import './provisionPoison';
 import './repairStuckFlows';
 import './retention';
+import './signupChallenge';
 import './signupResend';
 import './signupStart';
 import './signupStatus';

@@ -5,7 +5,7 @@ import { queueFunction } from '../shared/queueFunction';
 import { ProvisionMessage } from '../shared/contracts/queues';
 import { QUEUES, STORAGE_CONNECTION } from '../shared/storageNames';
 
-/** Creates or finds the Entra B2B guest for a verified sign-up and adds it to the access group. */
+/** Creates or finds the Entra B2B guest for a verified sign-up and adds it to its partner's groups, if any. */
 export const provisioner = queueFunction(
   QUEUES.provision,
   ProvisionMessage,

@@ -8,9 +8,13 @@ import { type AppHttpHandler, httpFunction } from '../shared/httpFunction';
 export const makeSignupResend =
   (d: Pick<Deps, 'signupService' | 'http'>): AppHttpHandler =>
   async (req, log) => {
-    await readJsonBody(req, ResendRequest, { allowEmpty: true });
+    const body = await readJsonBody(req, ResendRequest, { allowEmpty: true });
     const resent = await d.signupService.resend(
-      { signupId: req.params.signupId ?? '', ip: clientIp(req, d.http.trustedProxyHops) },
+      {
+        signupId: req.params.signupId ?? '',
+        ip: clientIp(req, d.http.trustedProxyHops),
+        altcha: body.altcha,
+      },
       log,
     );
     return json(202, resent);

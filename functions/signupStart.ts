@@ -16,6 +16,7 @@ export const makeSignupStart =
         acceptLanguage: req.headers.get('accept-language') ?? undefined,
         ip: clientIp(req, d.http.trustedProxyHops),
         correlationId: ctx.invocationId,
+        altcha: body.altcha,
       },
       log,
     );

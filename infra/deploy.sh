@@ -39,7 +39,7 @@ Node.js 20+ and npm, and `az login` as a user or service principal with:
     creates role assignments and, by default, one custom role (ACS email sender);
   - in Microsoft Entra ID, Privileged Role Administrator to grant the Graph app roles (or use --skip-graph
     and docs/DEPLOY.md "Granting Graph permissions without the extension"), and Groups Administrator when
-    the template creates the access group (createAccessGroup=true).
+    the template creates a partner group (createPartnerGroup=true).
 
 Required:
   -g, --resource-group NAME   Resource group to deploy into. Created when it does not exist.
@@ -51,9 +51,9 @@ Options:
   -e, --environment NAME      Environment name (2-12 letters, digits, hyphens), part of every resource name
                               and the `azd-env-name` tag. Default: prod.
   -p, --parameters-file FILE  JSON parameters file for infra/main.bicep (start from
-                              infra/operator.parameters.json: branding, domains, access group, email domain,
+                              infra/operator.parameters.json: branding, domains, partner groups, email domain,
                               alert address ...). Values given with --set win over the file.
-      --set NAME=VALUE        One more template parameter, e.g. --set accessGroupId=<guid>. Repeatable.
+      --set NAME=VALUE        One more template parameter, e.g. --set createPartnerGroup=true. Repeatable.
   -s, --subscription ID       Subscription to use. Default: the current `az account` subscription.
   -n, --deployment-name NAME  Name of the ARM deployment (its outputs are read back). Default: rms-signup.
       --what-if               Preview the infrastructure changes first and ask before applying them.
@@ -222,10 +222,10 @@ if [[ "$skip_infra" == false ]]; then
 
   if [[ "$what_if" == true ]]; then
     # ARM what-if does not support extension (Microsoft Graph) resources, so the Graph module is left out
-    # of the preview; settings that depend on it (GRAPH_ACCESS_GROUP_ID) may show as changed.
+    # of the preview; settings that depend on it (PARTNER_GROUP_IDS) may show as changed.
     log "What-if (Azure resources only; Graph app roles and groups are not previewed)"
     az deployment group what-if -g "$resource_group" -n "$deployment_name" -f "$TEMPLATE" "${parameters[@]}" \
-      --parameters "grantGraphPermissions=false" "createAccessGroup=false"
+      --parameters "grantGraphPermissions=false" "createPartnerGroup=false"
     if [[ "$assume_yes" == false ]]; then
       # Without a terminal (CI) read fails; answer stays empty and we stop instead of tripping set -u.
       read -r -p "Apply these changes? [y/N] " answer || answer=
@@ -302,10 +302,34 @@ if [[ "$skip_smoke" == false ]]; then
   fi
   if [[ "$healthy" == false ]]; then
     # Flex Consumption has no log streaming: read the traces in Application Insights.
-    warn "the app did not answer 200 on /api/health. Check the operatorTodo output below (an empty"
-    warn "GRAPH_ACCESS_GROUP_ID stops the app) and the app's traces in Application Insights:"
+    warn "the app did not answer 200 on /api/health. Check the operatorTodo output below (a listed"
+    warn "partner group that does not exist answers 503) and the app's traces in Application Insights:"
     warn "  az monitor app-insights query -g $resource_group --app $(deployment_output appInsightsName) \\"
     warn "    --analytics-query 'traces | where timestamp > ago(15m) | order by timestamp desc'"
+  fi
+fi
+
+# ------------------------------------------------------------------------------ tenant readiness
+
+# Tenant settings the app cannot fix itself (email OTP, guest invitations, guest access, cross-tenant
+# access, domain lists, groups, Graph roles, Key Vault): checked by the app, printed here with fixes.
+if [[ "$skip_smoke" == false && "${healthy:-false}" == true ]]; then
+  log "Tenant readiness (GET /api/admin/readiness)"
+  function_key="$(az functionapp keys list -g "$resource_group" -n "$app_name" --query 'functionKeys.default' -o tsv 2>/dev/null || true)"
+  if [[ -z "$function_key" ]]; then
+    warn "no function key readable; run later: npm run admin -- readiness --url https://${host_name} --key <function key>"
+  elif [[ -f "$REPO_ROOT/dist/cli/admin.js" ]]; then
+    readiness_status=0
+    node "$REPO_ROOT/dist/cli/admin.js" readiness --url "https://${host_name}" --key "$function_key" || readiness_status=$?
+    if [[ "$readiness_status" -eq 2 ]]; then
+      warn "a readiness check failed: recipients would verify and then not get an account until it is fixed"
+    elif [[ "$readiness_status" -ne 0 ]]; then
+      warn "the readiness check could not run (exit $readiness_status)"
+    fi
+  else
+    curl -s --max-time 60 -H "x-functions-key: $function_key" "https://${host_name}/api/admin/readiness" || warn "readiness request failed"
+    printf '
+'
   fi
 fi
 

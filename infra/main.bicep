@@ -9,7 +9,7 @@
 // Resources: two user-assigned identities (the app's, and a Graph-only one attached to the Function App
 // alone); storage (tables, queues incl. poison queues, deployment container);
 // Key Vault (CODE_HMAC_SECRET); Log Analytics + Application Insights + alerts; ACS Email; Flex Consumption
-// Function App; optionally, through the Microsoft Graph extension, Graph app roles and the access group.
+// Function App; optionally, through the Microsoft Graph extension, Graph app roles and one partner group.
 
 targetScope = 'resourceGroup'
 
@@ -74,14 +74,11 @@ param publicHostname string = ''
 
 // ---------------------------------------------------------------- Microsoft Entra / Graph
 
-@description('Optional: object id of an existing group every guest joins (GRAPH_ACCESS_GROUP_ID). It must be a Microsoft 365 group: labels cannot grant security groups without mail, and Graph cannot add members to mail-enabled security groups. Ignored when createAccessGroup is true. Empty: no access group.')
-param accessGroupId string = ''
-
-@description('Create the access group with the Graph extension: a Microsoft 365 group with hidden membership, no welcome mail, hidden from Outlook, no calendar subscription (needs Groups Administrator or User Administrator in Entra ID).')
-param createAccessGroup bool = false
-
-@description('Object ids of the partner groups guests may be added to. Not empty: the Graph identity gets GroupMember.ReadWrite.All (or scope it to an administrative unit instead, docs/DEPLOY.md).')
+@description('Object ids of existing partner groups (PARTNER_GROUP_IDS): the only groups the run-time policy may add guests to. Microsoft 365 groups: labels cannot grant security groups without mail, and Graph cannot add members to mail-enabled security groups. With any partner group the Graph identity gets GroupMember.ReadWrite.All (or scope it to an administrative unit instead, docs/DEPLOY.md).')
 param partnerGroupIds array = []
+
+@description('Also create one partner group with the Graph extension, its id appended to PARTNER_GROUP_IDS: a Microsoft 365 group with hidden membership, no welcome mail, hidden from Outlook, no calendar subscription (needs Groups Administrator or User Administrator in Entra ID).')
+param createPartnerGroup bool = false
 
 @description('Proof of send: grant ExchangeMessageTrace.Read.All to the Graph identity.')
 param enableProofOfSend bool = false
@@ -89,14 +86,14 @@ param enableProofOfSend bool = false
 @description('Erasure may delete guest accounts: grant User.DeleteRestore.All to the Graph identity.')
 param allowGuestDeletion bool = false
 
-@description('uniqueName (immutable alternate key) of the group created when createAccessGroup is true.')
-param accessGroupUniqueName string = 'rms-signup-${toLower(environmentName)}-guests'
+@description('uniqueName (immutable alternate key) of the group created when createPartnerGroup is true.')
+param partnerGroupUniqueName string = 'rms-signup-${toLower(environmentName)}-partners'
 
-@description('Display name of the group created when createAccessGroup is true.')
-param accessGroupDisplayName string = '${organizationName} RMS sign-up guests'
+@description('Display name of the group created when createPartnerGroup is true.')
+param partnerGroupDisplayName string = '${organizationName} RMS sign-up partners'
 
-@description('Object ids of users who own the created group.')
-param accessGroupOwnerIds array = []
+@description('Object ids of users who own the created partner group.')
+param partnerGroupOwnerIds array = []
 
 @description('Grant the Graph app roles (see modules/graph.bicep) to the Graph identity with the Graph extension (needs Privileged Role Administrator). False: grant them with az rest (docs/DEPLOY.md).')
 param grantGraphPermissions bool = true
@@ -244,13 +241,13 @@ var names = {
 }
 var deploymentContainerName = 'app-package'
 var codeHmacSecretName = 'code-hmac-secret'
-var deployGraph = grantGraphPermissions || createAccessGroup
-var useAccessGroup = createAccessGroup || !empty(accessGroupId)
-// Least privilege (security review H3): each Graph app role only when a feature needs it. Adding guests to a group
-// (partner groups, or the optional access group) needs GroupMember.ReadWrite.All.
+var deployGraph = grantGraphPermissions || createPartnerGroup
+var hasPartnerGroups = createPartnerGroup || !empty(partnerGroupIds)
+// Least privilege (security review H3): each Graph app role only when a feature needs it. Adding guests to a
+// group (only ever a listed partner group) needs GroupMember.ReadWrite.All.
 var graphPermissions = concat(
   ['User.Invite.All', 'User.Read.All'],
-  (!empty(partnerGroupIds) || useAccessGroup) ? ['GroupMember.ReadWrite.All'] : [],
+  hasPartnerGroups ? ['GroupMember.ReadWrite.All'] : [],
   enableProofOfSend ? ['ExchangeMessageTrace.Read.All'] : [],
   allowGuestDeletion ? ['User.DeleteRestore.All'] : []
 )
@@ -333,14 +330,16 @@ module graph 'modules/graph.bicep' = if (deployGraph) {
     principalId: graphIdentity.properties.principalId
     grantGraphPermissions: grantGraphPermissions
     graphPermissions: graphPermissions
-    createAccessGroup: createAccessGroup
-    accessGroupUniqueName: accessGroupUniqueName
-    accessGroupDisplayName: accessGroupDisplayName
-    accessGroupOwnerIds: accessGroupOwnerIds
+    createPartnerGroup: createPartnerGroup
+    partnerGroupUniqueName: partnerGroupUniqueName
+    partnerGroupDisplayName: partnerGroupDisplayName
+    partnerGroupOwnerIds: partnerGroupOwnerIds
   }
 }
 
-var effectiveAccessGroupId = createAccessGroup ? graph.outputs.accessGroupId : accessGroupId
+var effectivePartnerGroupIds = createPartnerGroup
+  ? concat(partnerGroupIds, [graph.outputs.partnerGroupId])
+  : partnerGroupIds
 
 // The console's redirect URI must be known before the site exists (its client id is an app setting), so
 // it is the default host name the site will get (no auto-generated hostname scope is set) and the custom one.
@@ -379,6 +378,11 @@ var applicationSettings = {
   IP_STARTS_PER_HOUR: ''
   IP_VERIFIES_PER_MINUTE: ''
   TRUSTED_PROXY_HOPS: '1' // the App Service front end appends exactly one X-Forwarded-For entry
+  CHALLENGE_MODE: '' // altcha: proof of work on start and resend
+  // Starts admitted: two thirds of the email budget, so code emails for admitted starts, resends and
+  // account-ready emails fit in what ACS accepts.
+  START_BUDGET_PER_MINUTE: string(max(1, emailBudgetPerMinute * 2 / 3))
+  START_BUDGET_PER_HOUR: string(max(1, emailBudgetPerHour * 2 / 3))
   CORS_ALLOWED_ORIGINS: join(corsAllowedOrigins, ',')
   ORGANIZATION_DOMAINS: join(organizationDomains, ',')
   ALLOWED_DOMAINS: join(allowedDomains, ',')
@@ -403,8 +407,9 @@ var applicationSettings = {
   SUPPORT_CONTACT: supportContact
   PRIVACY_URL: privacyUrl
   GRAPH_BASE_URL: graphBaseUrl
-  GRAPH_ACCESS_GROUP_ID: effectiveAccessGroupId
   GRAPH_CLIENT_ID: graphIdentity.properties.clientId
+  PARTNER_GROUP_IDS: join(effectivePartnerGroupIds, ',')
+  APPROVAL_TTL_DAYS: ''
   INVITE_REDIRECT_URL: inviteRedirectUrl
   SIGN_IN_URL: signInUrl
   GRAPH_WRITES_PER_SECOND: string(graphWritesPerSecond)
@@ -447,10 +452,6 @@ module functionApp 'modules/functionApp.bicep' = {
 var usesCustomDomain = !empty(customEmailDomain)
 var operatorTodoItems = [
   {
-    when: !useAccessGroup
-    text: 'No access group (GRAPH_ACCESS_GROUP_ID is empty): until the app treats it as optional it refuses to start; set accessGroupId or createAccessGroup=true if you need one.'
-  }
-  {
     when: !grantGraphPermissions
     text: 'Grant ${join(graphPermissions, ', ')} to the Graph identity, principal ${graphIdentity.properties.principalId} (docs/DEPLOY.md, "Granting Graph permissions without the extension").'
   }
@@ -472,7 +473,7 @@ var operatorTodoItems = [
   }
   {
     when: true
-    text: 'Tenant prerequisites (a tenant administrator): email one-time passcode for guests on; guest invitations not limited to admins; Conditional Access lets guests reach Microsoft Rights Management Services; sensitivity labels grant the access group. See docs/DEPLOY.md.'
+    text: 'Tenant prerequisites (a tenant administrator): email one-time passcode for guests on; guest invitations not limited to admins; Conditional Access lets guests reach Microsoft Rights Management Services; sensitivity labels grant the partner groups (or the guests themselves). See docs/DEPLOY.md.'
   }
 ]
 
@@ -492,6 +493,6 @@ output identityClientId string = identity.properties.clientId
 output graphIdentityPrincipalId string = graphIdentity.properties.principalId
 output graphIdentityClientId string = graphIdentity.properties.clientId
 output graphPermissions array = graphPermissions
-output accessGroupId string = effectiveAccessGroupId
+output partnerGroupIds array = effectivePartnerGroupIds
 output alertRules array = monitoring.outputs.alertRuleNames
 output operatorTodo array = map(filter(operatorTodoItems, item => item.when), item => item.text)

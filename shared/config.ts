@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { OBJECT_ID } from './domain/accessPolicy';
 import { normalizeDomain } from './domain/domainPolicy';
 
 /**
@@ -123,6 +124,24 @@ export const SETTINGS = {
     default: '30',
     description: 'Code submissions per client IP per minute.',
   },
+  CHALLENGE_MODE: {
+    schema: z.enum(['altcha', 'off']),
+    default: 'altcha',
+    description:
+      '`altcha`: start and resend need a solved proof-of-work challenge from `GET /api/challenge` (the page solves it in a worker). `off`: no challenge (tests).',
+  },
+  START_BUDGET_PER_MINUTE: {
+    schema: int(1, 100000),
+    default: '20',
+    description:
+      'Global sign-up starts admitted per minute across all instances; more are shed with 503 `busy`. Keep it below EMAIL_BUDGET_PER_MINUTE.',
+  },
+  START_BUDGET_PER_HOUR: {
+    schema: int(1, 1000000),
+    default: '66',
+    description:
+      'Global sign-up starts admitted per hour across all instances; more are shed with 503 `busy`. Keep it below EMAIL_BUDGET_PER_HOUR.',
+  },
   TRUSTED_PROXY_HOPS: {
     schema: int(0, 10),
     default: '0',
@@ -232,9 +251,30 @@ export const SETTINGS = {
     scope: 'local',
     description: 'Dev only: a fixed bearer token for the Graph emulator. Refused for graph.microsoft.com.',
   },
-  GRAPH_ACCESS_GROUP_ID: {
-    schema: z.string().min(1),
-    description: 'Object id of the group the sensitivity labels grant; every guest is added to it.',
+  OTEL_EXPORTER: {
+    schema: z.enum(['azure', 'console', 'otlp', 'none']),
+    optional: true,
+    description:
+      'Where traces and metrics go: azure (Application Insights), console, otlp (OTEL_EXPORTER_OTLP_ENDPOINT) or none. Default: azure when APPLICATIONINSIGHTS_CONNECTION_STRING is set, else none.',
+  },
+  PARTNER_GROUP_IDS: {
+    schema: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter((s) => s.length > 0),
+      )
+      .pipe(z.array(z.string().regex(OBJECT_ID, 'must be Entra object ids (GUIDs), comma-separated'))),
+    default: '',
+    description:
+      'Comma-separated object ids of the only groups this service may ever add guests to or remove them from (partner groups in the run-time policy must be among them). Empty: no group is ever written.',
+  },
+  APPROVAL_TTL_DAYS: {
+    schema: int(1, 30),
+    default: '7',
+    description: 'How long a sponsor has to approve or deny a sign-up before the request expires.',
   },
   GRAPH_CLIENT_ID: {
     schema: z.uuid(),

@@ -5,25 +5,32 @@
  * Only this file reads the config; functions get what they need (proxy hops, CORS origins, the admin role,
  * the landing page) through `deps()`.
  */
+// First, for its effect: telemetry starts when the app loads (shared/telemetry/bootstrap.ts).
+import './telemetry/bootstrap';
 import { AcsEmailSender } from './adapters/acsEmailSender';
 import { JoseTokenVerifier } from './adapters/joseTokenVerifier';
 import { createAzureCredential, createGraphCredential } from './adapters/credential';
 import { GraphDirectory, StaticTokenCredential } from './adapters/graphDirectory';
+import { GraphTenantInspector } from './adapters/graphTenant';
 import { StorageQueueInspector } from './adapters/queueDepth';
 import { SmtpEmailSender } from './adapters/smtpEmailSender';
 import { createQueueClient, createTableClient, type StorageSettings } from './adapters/storageClients';
 import { StorageQueuePublisher } from './adapters/storageQueuePublisher';
 import { TableRateLimiter } from './adapters/tableRateLimiter';
+import { TableAccessStore } from './adapters/tableAccessStore';
 import { TableAuditLog } from './adapters/tableAudit';
+import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 import { type AdminAuthenticator, entraAuthenticator, keyAuthenticator } from './adminAuth';
 import { type Config, getConfig } from './config';
+import { CHALLENGE_BASE_MAX_NUMBER } from './domain/admission';
 import type { Clock, EmailSender } from './ports';
 import { createServices, type Ports, type Settings } from './services/createServices';
 import type { EmailSettings } from './services/emailService';
 import type { SignupSettings } from './services/signupService';
 import { TABLES } from './storageNames';
+import { metrics, TracedDirectory, TracedEmailSender, TracedQueuePublisher, tracing } from './telemetry';
 import { brandingFromConfig } from './web/branding';
 import { makeCspReportHandler } from './web/cspReportHandler';
 import { type ConsolePage, consoleSettingsFromConfig, makeConsolePage } from './web/consolePage';
@@ -47,6 +54,8 @@ export function signupSettings(config: Config): SignupSettings {
     ipStartsPerMinute: config.IP_STARTS_PER_MINUTE,
     ipStartsPerHour: config.IP_STARTS_PER_HOUR,
     ipVerifiesPerMinute: config.IP_VERIFIES_PER_MINUTE,
+    startBudgetPerMinute: config.START_BUDGET_PER_MINUTE,
+    startBudgetPerHour: config.START_BUDGET_PER_HOUR,
     defaultLocale: config.DEFAULT_LOCALE,
     supportContact: config.SUPPORT_CONTACT,
     organizationName: config.BRAND_ORGANIZATION_NAME,
@@ -64,6 +73,7 @@ export function emailSettings(config: Config): EmailSettings {
     budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
     domainShare: config.EMAIL_DOMAIN_SHARE,
     retentionDays: config.RETENTION_FINISHED_DAYS,
+    approvalTtlDays: config.APPROVAL_TTL_DAYS,
     branding: {
       organizationName: config.BRAND_ORGANIZATION_NAME,
       logoUrl: config.BRAND_LOGO_URL,
@@ -88,7 +98,9 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
     email: emailSettings(config),
     provisioning: {
       ...signup,
-      accessGroupId: config.GRAPH_ACCESS_GROUP_ID,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
+      approvalTtlDays: config.APPROVAL_TTL_DAYS,
+      organizationName: config.BRAND_ORGANIZATION_NAME,
       inviteRedirectUrl: config.INVITE_REDIRECT_URL,
       signInUrl: config.SIGN_IN_URL,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
@@ -102,8 +114,21 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
       emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
+      managedGroupIds: config.PARTNER_GROUP_IDS,
     },
     retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
+    readiness: {
+      groupIds: config.PARTNER_GROUP_IDS,
+      emailTransport: config.EMAIL_TRANSPORT,
+      senderAddress: config.EMAIL_SENDER_ADDRESS,
+      codeHmacSecret: config.CODE_HMAC_SECRET,
+    },
+    challenge: {
+      mode: config.CHALLENGE_MODE,
+      secret: config.CODE_HMAC_SECRET,
+      baseMaxNumber: CHALLENGE_BASE_MAX_NUMBER,
+      startBudget: { perMinute: config.START_BUDGET_PER_MINUTE, perHour: config.START_BUDGET_PER_HOUR },
+    },
     http: {
       trustedProxyHops: config.TRUSTED_PROXY_HOPS,
       corsAllowedOrigins: config.CORS_ALLOWED_ORIGINS,
@@ -116,7 +141,7 @@ function createEmailSender(
   credential: () => ReturnType<typeof createAzureCredential>,
 ): EmailSender {
   if (config.EMAIL_TRANSPORT === 'smtp') {
-    return new SmtpEmailSender({
+    const smtp = new SmtpEmailSender({
       host: config.SMTP_HOST,
       port: config.SMTP_PORT,
       secure: config.SMTP_SECURE,
@@ -124,7 +149,13 @@ function createEmailSender(
       auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
       senderAddress: config.EMAIL_SENDER_ADDRESS,
     });
+    return new TracedEmailSender(smtp, tracing, 'smtp');
   }
+  // ACS calls also get the Azure SDK's own HTTP spans once telemetry is on; SMTP has only this one.
+  return new TracedEmailSender(acsSender(config, credential), tracing, 'acs');
+}
+
+function acsSender(config: Config, credential: () => ReturnType<typeof createAzureCredential>): EmailSender {
   return config.ACS_ENDPOINT
     ? new AcsEmailSender({
         endpoint: config.ACS_ENDPOINT,
@@ -155,22 +186,32 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     return client;
   };
   const signups = new TableSignupStore(table(TABLES.signups));
+  const graph = new GraphDirectory({
+    baseUrl: config.GRAPH_BASE_URL,
+    credential: config.GRAPH_STATIC_TOKEN
+      ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
+      : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
+    onAttempt: (attempt) => metrics.count('graph.requests', { status: attempt.status }),
+  });
   return {
     signups,
     addresses: new TableAddressStore(table(TABLES.addresses)),
     limiter: new TableRateLimiter(table(TABLES.rateLimits)),
-    queue: new StorageQueuePublisher(queueClient),
+    // Every send carries the active trace context inside the message (shared/telemetry/traced.ts).
+    queue: new TracedQueuePublisher(new StorageQueuePublisher(queueClient), tracing),
     queues: new StorageQueueInspector(queueClient),
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
-    directory: new GraphDirectory({
-      baseUrl: config.GRAPH_BASE_URL,
-      credential: config.GRAPH_STATIC_TOKEN
-        ? new StaticTokenCredential(config.GRAPH_STATIC_TOKEN)
-        : createGraphCredential(config.GRAPH_CLIENT_ID, credential),
-    }),
+    challenges: new TableChallengeLedger(table(TABLES.challenges)),
+    directory: new TracedDirectory(graph, tracing),
+    traces: graph,
+    tenant: new GraphTenantInspector(graph),
+    // Revocations and created-guest records live in the policy table (their own partitions).
+    access: new TableAccessStore(table(TABLES.policy)),
     sender: createEmailSender(config, credential),
     clock: systemClock,
+    metrics,
+    tracing,
     /** Storage is reachable when a point read answers (404 included). */
     checkStorage: async () => {
       await signups.get('health-probe-000000000000');

@@ -6,6 +6,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { z } from 'zod';
 
 import type { ErrorBody } from './contracts/errors';
+import { rateLimitSubject, UNKNOWN_CLIENT } from './domain/clientAddress';
 import { AppError, ERRORS, isAppError } from './errors';
 import type { Logger } from './log';
 
@@ -59,11 +60,7 @@ export async function readJsonBody<T>(
   schema: z.ZodType<T>,
   options: { allowEmpty?: boolean; maxBytes?: number } = {},
 ): Promise<T> {
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new AppError('payload_too_large');
-  const text = await req.text();
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new AppError('payload_too_large');
+  const text = await readBodyText(req, options.maxBytes ?? MAX_BODY_BYTES);
   if (text.length === 0 && options.allowEmpty) return parseWith(schema, {});
   if (!isJsonContentType(req.headers.get('content-type'))) throw new AppError('unsupported_media_type');
   let parsed: unknown;
@@ -73,6 +70,32 @@ export async function readJsonBody<T>(
     throw new AppError('invalid_request', 'The body is not valid JSON.');
   }
   return parseWith(schema, parsed);
+}
+
+/**
+ * The body as UTF-8 text, read as a stream and abandoned as soon as it passes `maxBytes` (413), so an
+ * oversized or endless chunked body is never held in memory whole (review L6). A declared Content-Length
+ * over the limit is refused before reading anything.
+ */
+export async function readBodyText(req: HttpRequest, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new AppError('payload_too_large');
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = (await reader.read()) as { done: boolean; value?: Uint8Array | string };
+    if (done || value === undefined) break;
+    const chunk = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new AppError('payload_too_large');
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -86,26 +109,20 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /**
- * The client IP for rate limits. Only the entry that our own trusted proxies appended counts: with
+ * The client for rate limits. Only the entry that our own trusted proxies appended counts: with
  * `trustedHops` proxies, the address `trustedHops` places from the right of X-Forwarded-For. Whatever a
- * client writes to the left of it changes nothing (req 18).
+ * client writes to the left of it changes nothing (req 18). The address is canonicalised, IPv6 to its /64
+ * (shared/domain/clientAddress.ts); a missing or unparsable entry is the one limited subject `unknown`.
  */
 export function clientIp(req: HttpRequest, trustedHops: number): string {
   if (trustedHops <= 0) return 'direct';
   const hops = (req.headers.get('x-forwarded-for') ?? '')
+    .slice(0, 4096)
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   const entry = hops[hops.length - trustedHops];
-  if (!entry) return 'unknown';
-  return stripPort(entry).toLowerCase();
-}
-
-function stripPort(address: string): string {
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
-  if (bracketed?.[1]) return bracketed[1];
-  const v4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(address);
-  return v4WithPort?.[1] ?? address;
+  return entry ? rateLimitSubject(entry) : UNKNOWN_CLIENT;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 
 import { API_HEADERS, corsHeaders, toHttpResponse } from './http';
 import { createLogger, type Logger } from './log';
+import { tracing } from './telemetry';
 
 export type HttpHandler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 export type AppHttpHandler = (
@@ -12,10 +13,21 @@ export type AppHttpHandler = (
 
 /**
  * Wraps an HTTP handler: a structured logger carrying the invocation id as correlation id, CORS for the
- * configured origins, and `toHttpResponse` for anything thrown.
+ * configured origins, `toHttpResponse` for anything thrown, and a server span per invocation (a child of
+ * the host's trace context when the Functions instrumentation set one).
  */
 export function httpFunction(handler: AppHttpHandler, cors: () => readonly string[] = () => []): HttpHandler {
-  return async (req, ctx) => {
+  return (req, ctx) =>
+    tracing.inSpan(
+      `${req.method} ${ctx.functionName}`,
+      {
+        kind: 'server',
+        attributes: { 'http.request.method': req.method, 'faas.invocation_id': ctx.invocationId },
+      },
+      () => run(req, ctx),
+    );
+
+  async function run(req: HttpRequest, ctx: InvocationContext): Promise<HttpResponseInit> {
     const log = createLogger(ctx, { function: ctx.functionName, correlationId: ctx.invocationId });
     let response: HttpResponseInit;
     try {
@@ -31,7 +43,7 @@ export function httpFunction(handler: AppHttpHandler, cors: () => readonly strin
     return Object.keys(extra).length
       ? { ...response, headers: { ...(response.headers as object), ...extra } }
       : response;
-  };
+  }
 }
 
 function safeCors(req: HttpRequest, cors: () => readonly string[]): Record<string, string> {

@@ -86,6 +86,19 @@ export interface Directory {
   addToGroup(groupId: string, userId: string): Promise<'added' | 'already_member'>;
   /** Deletes the user; resolves when it is already gone. */
   deleteUser(userId: string): Promise<void>;
+  /** DELETE /groups/{id}/members/{userId}/$ref; resolves `not_member` when it was not (404). */
+  removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'not_member'>;
+  /** True when the group exists (GET /groups/{id}); false on 404. */
+  groupExists(groupId: string): Promise<boolean>;
+}
+
+/**
+ * Exchange Online message traces through Graph (`GET /admin/exchange/tracing/messageTraces`,
+ * ExchangeMessageTrace.Read.All): proof that the organisation recently mailed an address.
+ */
+export interface MessageTraces {
+  /** True when a message with status Delivered reached `recipient` between `since` and `until`. */
+  deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean>;
 }
 
 /** Graph answered 404 for an object that should exist (replication lag right after creation). */
@@ -222,6 +235,38 @@ export interface PolicyStore {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Access records (durable revocation, guests this service created)
+
+/** One revoked address: only its keyed hash (the `addressKey` form) is kept, never the address. */
+export interface Revocation {
+  emailHash: string;
+  revokedAt: string;
+  revokedBy: string;
+  reason?: string;
+  guestDeleted: boolean;
+  /** Managed groups the guest was removed from. */
+  groupsRemoved: number;
+}
+
+/** A guest our own invitation created (security review L8): the only kind `deleteGuest` may delete. */
+export interface CreatedGuest {
+  emailHash: string;
+  userId: string;
+  createdAt: string;
+}
+
+export interface AccessStore {
+  getRevocation(emailHash: string): Promise<Revocation | undefined>;
+  putRevocation(revocation: Revocation): Promise<void>;
+  /** False when there was none. */
+  deleteRevocation(emailHash: string): Promise<boolean>;
+  listRevocations(): Promise<Revocation[]>;
+  recordCreatedGuest(guest: CreatedGuest): Promise<void>;
+  createdGuest(emailHash: string): Promise<CreatedGuest | undefined>;
+  forgetCreatedGuest(emailHash: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Audit trail
 
 export const AUDIT_EVENTS = [
@@ -235,6 +280,11 @@ export const AUDIT_EVENTS = [
   'erased',
   'policy_changed',
   'admin_retry',
+  'not_eligible',
+  'approval_requested',
+  'approval_decided',
+  'revoked',
+  'revocation_lifted',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 
@@ -278,6 +328,103 @@ export interface AuditLog {
 export interface QueueInspector {
   /** Approximate number of messages in the queue; 0 when the queue does not exist. */
   approximateDepth(queue: QueueName): Promise<number>;
+  /** Seconds since the oldest visible message was inserted (peeked, not dequeued); 0 when empty or absent. */
+  oldestMessageAgeSeconds(queue: QueueName, now: Date): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Telemetry (OpenTelemetry behind shared/telemetry; a no-op when no exporter is configured)
+
+export type TelemetryAttributes = Record<string, string | number | boolean | undefined>;
+
+/** W3C trace context (https://www.w3.org/TR/trace-context/) as carried inside a queue message. */
+export interface TraceCarrier {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export type SpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+export interface Tracing {
+  /**
+   * Runs `fn` in a new span: a child of `parent` when given (the context a queue message carried), else of
+   * the active span. A thrown error marks the span failed (its type only: messages may hold personal data).
+   */
+  inSpan<T>(
+    name: string,
+    options: { kind?: SpanKind; attributes?: TelemetryAttributes; parent?: TraceCarrier },
+    fn: () => Promise<T>,
+  ): Promise<T>;
+  /** The active trace context, to put inside an outgoing queue message; `{}` when tracing is off. */
+  currentContext(): TraceCarrier;
+}
+
+export const COUNTERS = [
+  'signups.started',
+  'signups.verified',
+  'signups.ready',
+  'signups.failed',
+  'email.sent',
+  'email.deferred',
+  'email.bounced',
+  'graph.requests',
+] as const;
+export type CounterName = (typeof COUNTERS)[number];
+
+export const GAUGES = ['budget.utilisation', 'queue.age'] as const;
+export type GaugeName = (typeof GAUGES)[number];
+
+export interface GaugeReading {
+  value: number;
+  attributes: TelemetryAttributes;
+}
+
+export interface Metrics {
+  /** Adds `value` (default 1) to a counter. Never throws. */
+  count(name: CounterName, attributes?: TelemetryAttributes, value?: number): void;
+  /** A gauge read at every export; a failing `read` skips that export's readings. */
+  gauge(name: GaugeName, read: () => Promise<GaugeReading[]>): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tenant readiness (read-only Graph reads of the tenant's B2B settings)
+
+/** The parts of the tenant's settings the readiness check judges, as Graph returns them. */
+export interface TenantInspector {
+  /** App roles granted to the app's identity (the access token's `roles` claim); undefined when unreadable. */
+  grantedRoles(): Promise<string[] | undefined>;
+  /** GET /policies/authorizationPolicy (Policy.Read.All). */
+  authorizationPolicy(): Promise<{ allowInvitesFrom?: string; guestUserRoleId?: string }>;
+  /** GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email (Policy.Read.All). */
+  emailOtpConfiguration(): Promise<{ state?: string; allowExternalIdToUseEmailOtp?: string }>;
+  /** GET /policies/crossTenantAccessPolicy/default (Policy.Read.All): inbound B2B collaboration. */
+  inboundB2bCollaboration(): Promise<{ usersAndGroups?: string; applications?: string }>;
+  /** The tenant's B2B invitation allow or block list (beta b2bManagementPolicies); undefined = none set. */
+  invitationDomainList(): Promise<{ allowed?: string[]; blocked?: string[] } | undefined>;
+  /** GET /groups/{id}: undefined when it does not exist. */
+  group(groupId: string): Promise<{ id: string; visibility?: string | null } | undefined>;
+}
+
+/** Graph refused a read (401/403): the identity lacks the permission, so the setting is unknown. */
+export class AccessDeniedError extends Error {
+  override name = 'AccessDeniedError' as const;
+  constructor(readonly status: number) {
+    super(`access denied (${status})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Proof-of-work challenges (shared/services/challengeService.ts)
+
+/** Solved challenges already used, shared by every instance so a solution is accepted once anywhere. */
+export interface ChallengeLedger {
+  /**
+   * Records `id` (a solved challenge) as spent until `expiresAt`. Resolves false when it was already spent
+   * (a replay). Atomic: of two concurrent calls with one id, exactly one resolves true.
+   */
+  spend(id: string, expiresAt: Date): Promise<boolean>;
+  /** Retention: forgets records that expired before `now` (a replay of those fails on expiry); resolves how many. */
+  deleteExpired(now: Date): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ export const TABLES = {
   budgets: 'budgets',
   policy: 'policy',
   audit: 'audit',
+  challenges: 'challenges',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -4,10 +4,18 @@
  * failures and unexpected answers become `network` / `generic` errors the page can word kindly.
  */
 import type { DomainRefusal, ErrorCode } from '../shared/contracts/errors';
-import type { Resent, Signup, StartedSignup, Verified } from '../shared/contracts/http';
+import type {
+  ApprovalDecided,
+  ApprovalRequest,
+  Resent,
+  Signup,
+  StartedSignup,
+  Verified,
+} from '../shared/contracts/http';
 import { parseRetryAfter } from '../shared/domain/retryAfter';
 
-export type { Outcome, Resent, Signup, StartedSignup } from '../shared/contracts/http';
+export type { ApprovalRequest, Outcome, Resent, Signup, StartedSignup } from '../shared/contracts/http';
+export type NotEligibleReason = NonNullable<Signup['reason']>;
 
 export interface ApiError {
   /** The API's error code, or `network` (no answer) / `generic` (an answer we do not understand). */
@@ -25,11 +33,21 @@ export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; 
 
 const TIMEOUT_MS = 20_000;
 
+/** Where start and resend get their solved proof-of-work challenge (web/challenge.ts). */
+export interface ChallengeSource {
+  take(): Promise<string | undefined>;
+}
+
+const CHALLENGE_ERRORS: ReadonlySet<string> = new Set(['challenge_required', 'challenge_failed']);
+
 export class SignupApi {
   /** Server clock minus ours, from the Date header, so countdowns do not depend on the phone's clock. */
   private offsetMs = 0;
 
-  constructor(private readonly fetcher: typeof fetch = (input, init) => fetch(input, init)) {}
+  constructor(
+    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
+    private readonly challenges?: ChallengeSource,
+  ) {}
 
   /** "Now" on the server's clock. */
   now(): number {
@@ -37,7 +55,9 @@ export class SignupApi {
   }
 
   start(email: string, locale: string): Promise<ApiResult<StartedSignup>> {
-    return this.request<StartedSignup>('POST', '/api/signups', { email, locale });
+    return this.withChallenge((altcha) =>
+      this.request<StartedSignup>('POST', '/api/signups', { email, locale, ...altcha }),
+    );
   }
 
   verify(signupId: string, code: string): Promise<ApiResult<Verified>> {
@@ -45,11 +65,34 @@ export class SignupApi {
   }
 
   resend(signupId: string): Promise<ApiResult<Resent>> {
-    return this.request<Resent>('POST', `/api/signups/${encodeURIComponent(signupId)}/resend`, {});
+    const path = `/api/signups/${encodeURIComponent(signupId)}/resend`;
+    return this.withChallenge((altcha) => this.request<Resent>('POST', path, { ...altcha }));
+  }
+
+  /** Sends with a solved challenge; one retry with a fresh one if the server refused it (e.g. it expired). */
+  private async withChallenge<T>(
+    send: (altcha: { altcha?: string }) => Promise<ApiResult<T>>,
+  ): Promise<ApiResult<T>> {
+    const attempt = async () => {
+      const altcha = await this.challenges?.take();
+      return send(altcha ? { altcha } : {});
+    };
+    const first = await attempt();
+    if (first.ok || !this.challenges || !CHALLENGE_ERRORS.has(first.error.code)) return first;
+    return attempt();
   }
 
   status(signupId: string): Promise<ApiResult<Signup>> {
     return this.request<Signup>('GET', `/api/signups/${encodeURIComponent(signupId)}`);
+  }
+
+  /** The request behind a sponsor's link; reading it decides nothing. */
+  approval(token: string): Promise<ApiResult<ApprovalRequest>> {
+    return this.request<ApprovalRequest>('GET', `/api/approvals/${encodeURIComponent(token)}`);
+  }
+
+  decide(token: string, decision: 'approve' | 'deny'): Promise<ApiResult<ApprovalDecided>> {
+    return this.request('POST', `/api/approvals/${encodeURIComponent(token)}`, { decision });
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {

@@ -168,6 +168,18 @@ export class LandingApp {
         this.state.supportContact = view.supportContact;
         this.go('failed', mode);
         return;
+      case 'pending_approval':
+        // A sponsor may take days; the person is emailed either way, so the page stops polling.
+        signup.verified = true;
+        saveSignup(signup);
+        this.stopPolling();
+        this.go('approval', mode);
+        return;
+      case 'not_eligible':
+        this.stopPolling();
+        this.state.notEligibleReason = view.reason;
+        this.go('notEligible', mode);
+        return;
       case 'expired':
       default:
         this.expired(mode, false);
@@ -251,7 +263,13 @@ export class LandingApp {
     if (error.code === 'invalid_email') return this.showFieldError({ key: 'error.invalid_email' });
     if (error.code === 'domain_not_allowed') {
       const specific = `error.domain_not_allowed.${error.reason ?? ''}`;
-      return this.showFieldError({ key: isMessageKey(specific) ? specific : 'error.domain_not_allowed' });
+      if (!isMessageKey(specific)) return this.showFieldError({ key: 'error.domain_not_allowed' });
+      // A paused domain carries the admin's own words for the public (`detail`).
+      return this.showFieldError(
+        error.reason === 'paused'
+          ? { key: specific, params: { reason: error.detail ?? '' } }
+          : { key: specific },
+      );
     }
     this.showAlert(this.errorMessage(error, () => void this.submitEmail()));
   }

@@ -1,9 +1,38 @@
 /** What the page shows: the controller (app.ts) changes it, the views (views.ts) render it. */
 import type { Locale, MessageKey, MessageParams } from '../shared/i18n';
-import type { Outcome } from './api';
+import type { NotEligibleReason, Outcome } from './api';
 import type { StoredSignup } from './session';
 
-export type Step = 'loading' | 'email' | 'code' | 'waiting' | 'done' | 'failed';
+export type Step =
+  | 'loading'
+  | 'email'
+  | 'code'
+  | 'waiting'
+  | 'done'
+  | 'failed'
+  /** A sponsor decides; the person is emailed either way. */
+  | 'approval'
+  /** Verified, but this address gets no account (`notEligibleReason`). */
+  | 'notEligible';
+/** The progress line's step number per page step. */
+export const STEP_NUMBER: Record<Step, number> = {
+  loading: 1,
+  email: 1,
+  code: 2,
+  waiting: 3,
+  done: 3,
+  failed: 3,
+  approval: 3,
+  notEligible: 3,
+};
+/** What the page says for each `not_eligible` reason. */
+export const NOT_ELIGIBLE_KEYS = {
+  not_partner: 'common.notEligible.not_partner',
+  no_recent_mail: 'common.notEligible.no_recent_mail',
+  denied: 'common.notEligible.denied',
+  revoked: 'common.notEligible.revoked',
+} as const satisfies Record<string, MessageKey>;
+
 /** Where keyboard focus goes after a render. */
 export type Focus = 'heading' | 'field' | 'language' | 'none';
 
@@ -37,6 +66,7 @@ export interface State {
   outcome: Outcome | undefined;
   signInUrl: string | undefined;
   supportContact: string | undefined;
+  notEligibleReason: NotEligibleReason | undefined;
   slow: boolean;
 }
 
@@ -55,6 +85,7 @@ export function initialState(locale: Locale): State {
     outcome: undefined,
     signInUrl: undefined,
     supportContact: undefined,
+    notEligibleReason: undefined,
     slow: false,
   };
 }

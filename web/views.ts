@@ -16,9 +16,16 @@ import {
 import { supportLink } from '../shared/web/branding';
 import { isCompleteCode, normalizeCode } from './code';
 import { append, clear, h, ids } from './dom';
-import type { Focus, Message, PageBranding, State, Step } from './state';
+import { headingKey, renderApprovalStep, renderDoneStep } from './outcomeViews';
+import {
+  type Focus,
+  type Message,
+  NOT_ELIGIBLE_KEYS,
+  type PageBranding,
+  type State,
+  STEP_NUMBER,
+} from './state';
 
-const STEP_NUMBER: Record<Step, number> = { loading: 1, email: 1, code: 2, waiting: 3, done: 3, failed: 3 };
 const TOTAL_STEPS = 3;
 
 /** What the person can do on the page; the controller implements each. */
@@ -149,7 +156,7 @@ export class PageView {
     this.renderHeader();
     this.renderFooter();
     clear(this.content);
-    const heading = h('h2', { id: 'step-heading', tabindex: -1 }, this.text(this.headingKey()));
+    const heading = h('h2', { id: 'step-heading', tabindex: -1 }, this.text(headingKey(this.state)));
     const card = h('section', { class: 'card', 'aria-labelledby': 'step-heading' });
     if (this.state.step !== 'loading') {
       append(
@@ -185,25 +192,6 @@ export class PageView {
     }
     const alert = this.content.querySelector<HTMLElement>('.alert');
     (alert ?? heading).focus();
-  }
-
-  private headingKey(): MessageKey {
-    switch (this.state.step) {
-      case 'loading':
-        return 'page.working';
-      case 'email':
-        return 'page.email.heading';
-      case 'code':
-        return 'page.code.heading';
-      case 'waiting':
-        return 'page.waiting.heading';
-      case 'failed':
-        return 'common.failed.heading';
-      case 'done':
-        if (this.state.outcome === 'existing_guest') return 'common.ready.existingGuest.heading';
-        if (this.state.outcome === 'existing_member') return 'common.ready.existingMember.heading';
-        return 'common.ready.guestCreated.heading';
-    }
   }
 
   private renderHeader(): void {
@@ -257,7 +245,18 @@ export class PageView {
       case 'waiting':
         return this.renderWaitingStep();
       case 'done':
-        return this.renderDoneStep();
+        return renderDoneStep(this.state, this);
+      case 'approval':
+        return renderApprovalStep(this);
+      case 'notEligible':
+        return [
+          h('p', {}, this.rich(NOT_ELIGIBLE_KEYS[this.state.notEligibleReason ?? 'not_partner'])),
+          h(
+            'p',
+            {},
+            this.actionButton('page.startAgain', this.actions.startAgain, 'button button-secondary'),
+          ),
+        ];
       case 'failed':
         return [
           // The email's wording is kinder than error.failed and does not repeat the heading.
@@ -472,43 +471,5 @@ export class PageView {
       this.state.slow ? h('p', { class: 'slow' }, this.text('page.waiting.slow')) : undefined,
       this.renderAlert(),
     ].filter((n): n is HTMLElement => n !== undefined);
-  }
-
-  private renderDoneStep(): Node[] {
-    const outcome = this.state.outcome ?? 'guest_created';
-    const body: MessageKey =
-      outcome === 'existing_member'
-        ? 'common.ready.existingMember.body'
-        : outcome === 'existing_guest'
-          ? 'common.ready.existingGuest.body'
-          : 'common.ready.guestCreated.body';
-    const nodes: (Node | undefined)[] = [h('p', {}, this.rich(body))];
-    if (this.state.signInUrl) {
-      nodes.push(
-        h(
-          'p',
-          {},
-          h(
-            'a',
-            { class: 'button button-primary button-wide', href: this.state.signInUrl, id: 'sign-in' },
-            this.text('common.signIn'),
-          ),
-        ),
-      );
-    }
-    if (outcome !== 'existing_member') {
-      nodes.push(
-        h('h3', {}, this.text('common.next.heading')),
-        h(
-          'ol',
-          { class: 'next-steps' },
-          h('li', {}, this.text('common.next.signIn')),
-          h('li', {}, this.text('common.next.passcode')),
-          h('li', {}, this.text('common.next.reopen')),
-          h('li', {}, this.text('common.next.delay')),
-        ),
-      );
-    }
-    return nodes.filter((n): n is Node => n !== undefined);
   }
 }

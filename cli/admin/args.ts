@@ -14,21 +14,33 @@ Commands:
       --daily-cap N|none                  Sign-ups per domain per UTC day
       --pause-domain d.com:"reason"[:ISO] Pause one domain with a message (repeatable)
       --unpause-domain d.com              Remove a paused domain (repeatable)
+      --enrolment MODE                    open, partners, proof_of_send or approval
+      --proof-days N                      proof_of_send: mail delivered within N days counts
+      --approvers a@x.com,b@x.com         Who approves non-partner sign-ups ("" clears it)
+      --partner d.com[:groupId,…[:sponsor@x.com,…]]  Add or replace a partner (repeatable)
+      --remove-partner d.com              Remove a partner (repeatable)
       --note TEXT                         Why you change it (audit only)
   pause [--reason TEXT] [--until ISO]     Pause all sign-ups
   resume [--note TEXT]                    Reopen sign-ups
   signups list [--email ADDRESS] [--status S] [--domain D] [--from ISO] [--to ISO] [--top N] [--all]
   signups show <id>                       One sign-up and its audit trail
   signups retry <id>                      Re-queue provisioning of a failed sign-up
+  signups decide <id> approve|deny        Decide a sign-up waiting for approval
   signups erase <id> [--delete-guest]     Erase a sign-up's personal data (and the guest it created)
   stats                                   Counts, top domains, budgets and queue depths
+  readiness                               Tenant readiness checks with fixes (exit 2 when one fails)
+  revocations list                        Revoked addresses (email hashes only)
+  revocations add <email> [--delete-guest] [--reason TEXT]
+                                          Revoke: leave every partner group, never enrol again
+  revocations lift <emailHash>            Lift a revocation
 
 Global options:
   --json                                  Print the API's JSON instead of tables
   --url URL                               Default: RMS_SIGNUP_URL or http://127.0.0.1:7071
   --key KEY                               Default: RMS_SIGNUP_ADMIN_KEY or dev-function-key
 
-Statuses: pending_verification, verified, provisioning, ready, failed, expired.`;
+Statuses: pending_verification, verified, pending_approval, provisioning, ready, failed, expired,
+not_eligible.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -47,6 +59,11 @@ export interface PolicyChanges {
   domainDailyCap?: number | null;
   pauseDomains?: { domain: string; reason: string; until?: string }[];
   unpauseDomains?: string[];
+  enrolment?: 'open' | 'partners' | 'proof_of_send' | 'approval';
+  proofOfSendDays?: number;
+  approvers?: string[];
+  partners?: { domain: string; groupIds: string[]; sponsors: string[] }[];
+  removePartners?: string[];
   note?: string;
 }
 
@@ -56,8 +73,13 @@ export type Command =
   | { kind: 'signups-list'; query: Record<string, string>; all: boolean }
   | { kind: 'signups-show'; signupId: string }
   | { kind: 'signups-retry'; signupId: string }
+  | { kind: 'signups-decide'; signupId: string; decision: 'approve' | 'deny' }
   | { kind: 'signups-erase'; signupId: string; deleteGuest: boolean }
   | { kind: 'stats' }
+  | { kind: 'readiness' }
+  | { kind: 'revocations-list' }
+  | { kind: 'revocations-add'; email: string; deleteGuest: boolean; reason?: string }
+  | { kind: 'revocations-lift'; emailHash: string }
   | { kind: 'help' };
 
 export interface Invocation {
@@ -89,6 +111,11 @@ const OPTIONS = {
   top: { type: 'string' },
   all: { type: 'boolean' },
   'delete-guest': { type: 'boolean' },
+  enrolment: { type: 'string' },
+  'proof-days': { type: 'string' },
+  approvers: { type: 'string' },
+  partner: { type: 'string', multiple: true },
+  'remove-partner': { type: 'string', multiple: true },
 } as const;
 
 type Values = ReturnType<typeof parseNodeArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -173,6 +200,11 @@ export function parseArgs(argv: string[]): Invocation {
               'daily-cap',
               'pause-domain',
               'unpause-domain',
+              'enrolment',
+              'proof-days',
+              'approvers',
+              'partner',
+              'remove-partner',
               'note',
             ],
             name,
@@ -211,6 +243,13 @@ export function parseArgs(argv: string[]): Invocation {
           case 'retry':
             allowOnly(values, [], name);
             return { kind: 'signups-retry', signupId: oneId(positionals, name) };
+          case 'decide': {
+            allowOnly(values, [], name);
+            const [, , signupId, decision, ...rest] = positionals;
+            if (!signupId || (decision !== 'approve' && decision !== 'deny') || rest.length > 0)
+              throw new UsageError('"signups decide" needs a sign-up id and approve or deny');
+            return { kind: 'signups-decide', signupId, decision };
+          }
           case 'erase':
             allowOnly(values, ['delete-guest'], name);
             return {
@@ -219,12 +258,18 @@ export function parseArgs(argv: string[]): Invocation {
               deleteGuest: values['delete-guest'] === true,
             };
           default:
-            throw new UsageError('Use "signups list|show|retry|erase"');
+            throw new UsageError('Use "signups list|show|retry|decide|erase"');
         }
+      case 'revocations':
+        return revocationCommand(values, positionals, name);
       case 'stats':
         if (positionals.length !== 1) throw new UsageError('"stats" takes no arguments');
         allowOnly(values, [], 'stats');
         return { kind: 'stats' };
+      case 'readiness':
+        if (positionals.length !== 1) throw new UsageError('"readiness" takes no arguments');
+        allowOnly(values, [], 'readiness');
+        return { kind: 'readiness' };
       default:
         throw new UsageError(`Unknown command "${group}"`);
     }
@@ -252,8 +297,65 @@ function policyChanges(values: Values): PolicyChanges {
   if (values['pause-domain']) changes.pauseDomains = values['pause-domain'].map(parsePauseDomain);
   if (values['unpause-domain'])
     changes.unpauseDomains = values['unpause-domain'].map((d) => d.trim().toLowerCase());
+  Object.assign(changes, accessChanges(values));
   if (values.note !== undefined) changes.note = values.note;
   if (Object.keys(changes).length === 0)
     throw new UsageError('"policy set" needs at least one option (see --help)');
   return changes;
+}
+
+const ENROLMENT = ['open', 'partners', 'proof_of_send', 'approval'] as const;
+
+/** The access-model options of `policy set`. */
+function accessChanges(values: Values): PolicyChanges {
+  const changes: PolicyChanges = {};
+  if (values.enrolment !== undefined) {
+    const mode = ENROLMENT.find((m) => m === values.enrolment);
+    if (!mode) throw new UsageError(`--enrolment must be one of ${ENROLMENT.join(', ')}`);
+    changes.enrolment = mode;
+  }
+  const days = values['proof-days'];
+  if (days !== undefined) {
+    if (!/^[1-9]\d*$/.test(days)) throw new UsageError('--proof-days must be a whole number ≥ 1');
+    changes.proofOfSendDays = Number(days);
+  }
+  if (values.approvers !== undefined) changes.approvers = list(values.approvers);
+  if (values.partner) changes.partners = values.partner.map(parsePartner);
+  if (values['remove-partner'])
+    changes.removePartners = values['remove-partner'].map((d) => d.trim().toLowerCase());
+  return changes;
+}
+
+/** `d.com[:groupId,groupId[:sponsor@x.com,sponsor@y.com]]` */
+export function parsePartner(spec: string): { domain: string; groupIds: string[]; sponsors: string[] } {
+  const [domain = '', groups = '', sponsors = '', ...rest] = spec.split(':');
+  if (!domain.trim() || rest.length > 0)
+    throw new UsageError(`--partner needs domain[:groupIds[:sponsors]], got "${spec}"`);
+  return { domain: domain.trim().toLowerCase(), groupIds: list(groups), sponsors: list(sponsors) };
+}
+
+function revocationCommand(values: Values, positionals: string[], name: string): Command {
+  const [, action, target] = positionals;
+  switch (action) {
+    case 'list':
+      if (positionals.length !== 2) throw new UsageError('"revocations list" takes no arguments');
+      allowOnly(values, [], name);
+      return { kind: 'revocations-list' };
+    case 'add':
+      allowOnly(values, ['delete-guest', 'reason'], name);
+      if (!target || positionals.length !== 3) throw new UsageError('"revocations add" needs one address');
+      return {
+        kind: 'revocations-add',
+        email: target,
+        deleteGuest: values['delete-guest'] === true,
+        ...(values.reason ? { reason: values.reason } : {}),
+      };
+    case 'lift':
+      allowOnly(values, [], name);
+      if (!target || positionals.length !== 3)
+        throw new UsageError('"revocations lift" needs one email hash');
+      return { kind: 'revocations-lift', emailHash: target };
+    default:
+      throw new UsageError('Use "revocations list|add|lift"');
+  }
 }

@@ -1,15 +1,19 @@
 /** The commands: each calls the admin API and prints its answer as a table or, with --json, as JSON. */
 import type {
   AdminSignup,
+  ApprovalDecided,
   AdminSignupDetail,
   AdminSignupPage,
+  AdminReadiness,
   AdminStats,
   PolicyView,
   RetryResult,
+  Revocation,
+  RevocationList,
 } from '../../shared/contracts/http';
 import { type Invocation, parseArgs, USAGE, UsageError } from './args';
 import { ApiError, type CliIo, client, explain } from './client';
-import { formatPolicy, formatSignup, formatSignups, formatStats } from './format';
+import { formatPolicy, formatReadiness, formatSignup, formatSignups, formatStats } from './format';
 import { applyChanges } from './policy';
 
 const ids = (id: string) => encodeURIComponent(id);
@@ -83,6 +87,19 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         );
         break;
       }
+      case 'signups-decide': {
+        const { data } = await call<ApprovalDecided>(
+          'POST',
+          `/api/admin/signups/${ids(command.signupId)}/decision`,
+          { decision: command.decision },
+        );
+        print(data, () =>
+          data.decision === 'approve'
+            ? `Approved ${data.signupId}; it is queued for provisioning.`
+            : `Denied ${data.signupId}; the requester is told.`,
+        );
+        break;
+      }
       case 'signups-erase': {
         await call(
           'DELETE',
@@ -99,6 +116,44 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       case 'stats': {
         const { data } = await call<AdminStats>('GET', '/api/admin/stats');
         print(data, () => formatStats(data));
+        break;
+      }
+      case 'readiness': {
+        const { data } = await call<AdminReadiness>('GET', '/api/admin/readiness');
+        print(data, () => formatReadiness(data));
+        // A failed check is a misconfigured tenant: scripts (infra/deploy.sh) can tell from the exit code.
+        return data.checks.some((c) => c.status === 'fail') ? 2 : 0;
+      }
+      case 'revocations-list': {
+        const { data } = await call<RevocationList>('GET', '/api/admin/revocations');
+        print(data, () =>
+          data.items.length === 0
+            ? 'No revoked addresses.'
+            : data.items
+                .map(
+                  (r) => `${r.emailHash}  ${r.revokedAt}  ${r.revokedBy}${r.reason ? `  ${r.reason}` : ''}`,
+                )
+                .join('\n'),
+        );
+        break;
+      }
+      case 'revocations-add': {
+        const { email, deleteGuest, reason } = command;
+        const { data } = await call<Revocation>('POST', '/api/admin/revocations', {
+          email,
+          ...(deleteGuest ? { deleteGuest } : {}),
+          ...(reason ? { reason } : {}),
+        });
+        print(
+          data,
+          () =>
+            `Revoked (email hash ${data.emailHash}): removed from ${data.groupsRemoved} group(s)${data.guestDeleted ? ', guest deleted' : ''}.`,
+        );
+        break;
+      }
+      case 'revocations-lift': {
+        await call('DELETE', `/api/admin/revocations/${ids(command.emailHash)}`);
+        print({ emailHash: command.emailHash, lifted: true }, () => `Lifted ${command.emailHash}.`);
         break;
       }
     }

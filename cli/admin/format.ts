@@ -1,6 +1,7 @@
 /** Plain-text tables and summaries of the admin API's answers (pure). */
 import type {
   AdminSignup,
+  AdminReadiness,
   AdminSignupDetail,
   AdminStats,
   PolicyView,
@@ -150,4 +151,18 @@ export function formatStats(stats: AdminStats): string {
     '',
     queues,
   ].join('\n');
+}
+
+/** One line per check (PASS/WARN/FAIL), the fix under each that did not pass, and a summary. */
+export function formatReadiness(readiness: AdminReadiness): string {
+  const mark = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' } as const;
+  const lines = readiness.checks.flatMap((c) => [
+    `${mark[c.status]}  ${c.id}: ${c.message}`,
+    ...(c.fix ? [`      fix: ${c.fix}`] : []),
+  ]);
+  const failed = readiness.checks.filter((c) => c.status === 'fail').length;
+  const warned = readiness.checks.filter((c) => c.status === 'warn').length;
+  return [...lines, '', `${readiness.checks.length} checks: ${failed} failed, ${warned} warnings.`].join(
+    '\n',
+  );
 }

@@ -26,6 +26,22 @@ export function applyChanges(current: StoredPolicy, changes: PolicyChanges): Pol
       p.until ? { ...p, until: new Date(p.until).toISOString() } : p,
     ),
   ];
+  // The access model travels along unchanged unless asked: a PUT replaces the whole policy.
+  const enrolment = changes.enrolment ?? current.enrolment;
+  if (enrolment) next.enrolment = enrolment;
+  const proofDays = changes.proofOfSendDays ?? current.proofOfSendDays;
+  if (proofDays !== undefined) next.proofOfSendDays = proofDays;
+  const approvers = changes.approvers ?? current.approvers ?? [];
+  if (approvers.length > 0) next.approvers = approvers;
+  const replaced = new Set([
+    ...(changes.removePartners ?? []),
+    ...(changes.partners ?? []).map((p) => p.domain.toLowerCase()),
+  ]);
+  const partners = [
+    ...(current.partners ?? []).filter((p) => !replaced.has(p.domain)),
+    ...(changes.partners ?? []),
+  ];
+  if (partners.length > 0) next.partners = partners;
   const why = changes.note ?? changes.pauseReason;
   if (why) next.reason = why;
   return next;

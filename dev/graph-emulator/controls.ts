@@ -1,12 +1,13 @@
 /**
  * /_emulator/*: what tests steer and inspect (health, request log, reset, injected faults, write limit and
- * replication lag, seeded users). No auth and not logged; an unknown control answers 404.
+ * replication lag, seeded users, tenant settings). No auth and not logged; an unknown control answers 404.
  */
 import { randomUUID } from 'node:crypto';
 import type { SeedUserInput } from './directoryModel';
 import { badRequest, HttpProblem, readJsonObject, sendJson, type Exchange } from './http';
 import type { EmulatorContext, RouteModule } from './router';
 import type { ActiveFault, WriteLimit } from './state';
+import { updateTenantControl } from './tenant';
 
 function parseWriteLimit(value: unknown): WriteLimit | null {
   if (value === null || value === undefined || value === false) return null;
@@ -150,6 +151,8 @@ export const registerControlRoutes: RouteModule = (router, context) => {
     },
     'GET /_emulator/config': (ex) => sendJson(ex, 200, state.config),
     'POST /_emulator/config': (ex) => updateConfig(context, ex),
+    'GET /_emulator/tenant': (ex) => sendJson(ex, 200, state.tenant),
+    'POST /_emulator/tenant': (ex) => updateTenantControl(context, ex),
     'GET /_emulator/users': (ex) => sendJson(ex, 200, [...state.users.values()]),
     'POST /_emulator/users': async (ex) => {
       const user = state.seedUser(parseSeed(await readJsonObject(ex.req)));

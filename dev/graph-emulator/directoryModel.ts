@@ -30,6 +30,8 @@ export interface EmulatedGroup {
   mailNickname: string;
   mailEnabled: boolean;
   securityEnabled: boolean;
+  /** `HiddenMembership` hides the member list from non-members (what the app's groups must have). */
+  visibility?: string | null;
   members: Set<string>;
   visibleAt: number;
 }
@@ -41,6 +43,16 @@ export interface EmulatedInvitation {
   invitedUserEmailAddress: string;
   inviteRedirectUrl: string;
   createdDateTime: string;
+}
+
+/** One Exchange message trace (the fields proof of send reads). */
+export interface EmulatedMessageTrace {
+  id: string;
+  senderAddress: string;
+  recipientAddress: string;
+  status: string;
+  receivedDateTime: string;
+  subject: string;
 }
 
 export interface SeedUserInput {
@@ -80,6 +92,8 @@ export class DirectoryModel {
   readonly users = new Map<string, EmulatedUser>();
   readonly groups = new Map<string, EmulatedGroup>();
   readonly invitations = new Map<string, EmulatedInvitation>();
+  /** Exchange message traces, oldest first (GET /admin/exchange/tracing/messageTraces). */
+  readonly messageTraces: EmulatedMessageTrace[] = [];
 
   constructor(
     readonly tenantDomain: string,
@@ -91,6 +105,28 @@ export class DirectoryModel {
     this.users.clear();
     this.groups.clear();
     this.invitations.clear();
+    this.messageTraces.length = 0;
+  }
+
+  /** Records that Exchange handled a message (seeded by tests: the emulator sends no mail). */
+  addMessageTrace(
+    input: Partial<Omit<EmulatedMessageTrace, 'id'>> & { recipientAddress: string },
+  ): EmulatedMessageTrace {
+    const trace: EmulatedMessageTrace = {
+      id: randomUUID(),
+      senderAddress: input.senderAddress ?? 'sender@contoso.com',
+      recipientAddress: input.recipientAddress,
+      status: input.status ?? 'Delivered',
+      receivedDateTime: input.receivedDateTime ?? new Date(this.now()).toISOString(),
+      subject: input.subject ?? '',
+    };
+    this.messageTraces.push(trace);
+    return trace;
+  }
+
+  /** Groups `userId` is a direct member of. */
+  groupsOf(userId: string): EmulatedGroup[] {
+    return [...this.groups.values()].filter((g) => g.members.has(userId));
   }
 
   /** False while a new object is inside the replication lag. */
@@ -134,6 +170,8 @@ export class DirectoryModel {
         mailNickname: id,
         mailEnabled: false,
         securityEnabled: true,
+        // A group the app is configured with exists as the deployment creates it: membership hidden.
+        visibility: 'HiddenMembership',
         members: new Set(),
         visibleAt: 0,
       };

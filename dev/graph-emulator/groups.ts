@@ -26,6 +26,7 @@ async function createGroup({ state, baseUrl }: EmulatorContext, ex: Exchange): P
     mailNickname: body.mailNickname as string,
     mailEnabled: body.mailEnabled as boolean,
     securityEnabled: body.securityEnabled as boolean,
+    visibility: typeof body.visibility === 'string' ? body.visibility : null,
     members: new Set(),
     visibleAt: Date.now() + state.config.replicationLagMs,
   });
@@ -87,6 +88,16 @@ function removeGroupMember(
   sendJson(ex, 204, undefined);
 }
 
+/** GET /users/{id}/memberOf: the groups the user is a direct member of. */
+function listMemberOf({ state, baseUrl }: EmulatorContext, ex: Exchange, userId: string): void {
+  const user = state.userByKey(userId);
+  if (!user || !state.isVisible(user)) throw notFound(userId);
+  const value = state
+    .groupsOf(user.id)
+    .map((g) => ({ '@odata.type': '#microsoft.graph.group', ...groupView(g) }));
+  sendJson(ex, 200, { '@odata.context': `${baseUrl()}/v1.0/$metadata#directoryObjects`, value });
+}
+
 export const registerGroupRoutes: RouteModule = (router, context) => {
   const { state, baseUrl } = context;
   router
@@ -102,5 +113,6 @@ export const registerGroupRoutes: RouteModule = (router, context) => {
     .graph('POST', '/v1.0/groups/{id}/members/$ref', (ex, { id = '' }) => addGroupMember(context, ex, id))
     .graph('DELETE', '/v1.0/groups/{id}/members/{userId}/$ref', (ex, { id = '', userId = '' }) =>
       removeGroupMember(context, ex, id, userId),
-    );
+    )
+    .graph('GET', '/v1.0/users/{id}/memberOf', (ex, { id = '' }) => listMemberOf(context, ex, id));
 };

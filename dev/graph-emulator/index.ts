@@ -8,6 +8,7 @@ export {
   type AddMemberOutcome,
   type EmulatedGroup,
   type EmulatedInvitation,
+  type EmulatedMessageTrace,
   type EmulatedUser,
   type InviteInput,
   type InviteOutcome,

@@ -209,7 +209,7 @@ export class Router {
 
   private async dispatch(ex: Exchange): Promise<void> {
     const segments = splitPath(ex.path);
-    if (segments[0] !== 'v1.0')
+    if (segments[0] !== 'v1.0' && segments[0] !== 'beta')
       throw new HttpProblem(400, 'BadRequest', `Invalid version: ${segments[0] ?? ''}`);
     for (const route of this.routes) {
       const params = match(route, segments);

@@ -10,8 +10,10 @@ import {
   registerIdentityRoutes,
 } from './identityProvider';
 import { registerInvitationRoutes } from './invitations';
+import { registerMessageTraceRoutes } from './messageTraces';
 import { Router, type EmulatorContext, type RouteModule } from './router';
 import { GraphEmulatorState, type WriteLimit } from './state';
+import { registerTenantRoutes } from './tenant';
 import { registerUserRoutes } from './users';
 
 export interface GraphEmulatorOptions {
@@ -42,6 +44,8 @@ const MODULES: RouteModule[] = [
   registerInvitationRoutes,
   registerUserRoutes,
   registerGroupRoutes,
+  registerTenantRoutes,
+  registerMessageTraceRoutes,
   registerControlRoutes,
 ];
 

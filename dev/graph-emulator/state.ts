@@ -3,6 +3,7 @@
  * (request log, injected faults, write budget and replication lag).
  */
 import { DirectoryModel } from './directoryModel';
+import { defaultTenant, type TenantSettings } from './tenant';
 
 export interface WriteLimit {
   writes: number;
@@ -55,6 +56,8 @@ export class GraphEmulatorState extends DirectoryModel {
   readonly requests: RequestLogEntry[] = [];
   faults: ActiveFault[] = [];
   config: EmulatorConfig;
+  /** Tenant-wide B2B settings (./tenant.ts); `POST /_emulator/tenant` changes them. */
+  tenant: TenantSettings = defaultTenant();
   private writeTimes: number[] = [];
 
   constructor(
@@ -73,6 +76,7 @@ export class GraphEmulatorState extends DirectoryModel {
     this.faults = [];
     this.writeTimes = [];
     this.config = { ...this.initialConfig };
+    this.tenant = defaultTenant();
   }
 
   /** Sliding-window write budget; a rejected write does not use up budget. */

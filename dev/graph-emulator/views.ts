@@ -94,6 +94,7 @@ export function groupView(group: EmulatedGroup): Record<string, unknown> {
     mailNickname: group.mailNickname,
     mailEnabled: group.mailEnabled,
     securityEnabled: group.securityEnabled,
+    visibility: group.visibility ?? null,
     groupTypes: [],
   };
 }

@@ -166,6 +166,8 @@ var platformSettings = {
   AzureWebJobsStorage__tableServiceUri: tableEndpoint
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // Traces and metrics through the Azure Monitor OpenTelemetry distro (shared/telemetry), Entra-authenticated.
+  OTEL_EXPORTER: 'azure'
   PUBLIC_BASE_URL: publicBaseUrl
   // The host buffers a request body before the worker sees it (default limit 100 MB); the largest body the
   // app accepts is the 64 KiB admin policy (security review L6).

@@ -1,9 +1,9 @@
 // Microsoft Entra side, through the Microsoft Graph Bicep extensions (infra/bicepconfig.json):
 // - application permissions for the dedicated Graph identity (main.bicep decides which: User.Invite.All and
-//   User.Read.All always; GroupMember.ReadWrite.All only with partner groups or an access group;
+//   User.Read.All always; GroupMember.ReadWrite.All only with partner groups;
 //   ExchangeMessageTrace.Read.All only with proof of send; User.DeleteRestore.All only when erasure may
 //   delete guests);
-// - optionally the access group itself. Sensitivity labels can only grant users and *mail-enabled* groups
+// - optionally one partner group (main.bicep appends its id to PARTNER_GROUP_IDS). Sensitivity labels can only grant users and *mail-enabled* groups
 //   (mission-anchors.md §4.1), and Microsoft Graph can neither create mail-enabled security groups nor change
 //   their members (read-only in Graph), so the only group both a label and the provisioner can use is a
 //   Microsoft 365 group. The one created here hides its member list from members (guests must not see each
@@ -29,16 +29,16 @@ param graphPermissions array = [
   'User.Read.All'
 ]
 
-@description('Create the access group (a Microsoft 365 group with hidden membership). When false, pass the object id of an existing Microsoft 365 group to main.bicep instead, or none.')
-param createAccessGroup bool = false
+@description('Create one partner group (a Microsoft 365 group with hidden membership). When false, list existing Microsoft 365 groups in main.bicep partnerGroupIds instead, or none.')
+param createPartnerGroup bool = false
 
 @description('Immutable alternate key of the group; redeployments find the group by it.')
-param accessGroupUniqueName string = 'rms-signup-guests'
+param partnerGroupUniqueName string = 'rms-signup-partners'
 
-param accessGroupDisplayName string = 'RMS sign-up guests'
+param partnerGroupDisplayName string = 'RMS sign-up partners'
 
 @description('Object ids of users who own the group (optional).')
-param accessGroupOwnerIds array = []
+param partnerGroupOwnerIds array = []
 
 var graphAppId = '00000003-0000-0000-c000-000000000000' // Microsoft Graph, the same in every tenant
 
@@ -56,15 +56,15 @@ resource graphPermissionGrants 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [
 ]
 
 // HiddenMembership and resourceBehaviorOptions can only be set when the group is created.
-resource accessGroup 'Microsoft.Graph/groups@beta' = if (createAccessGroup) {
-  uniqueName: accessGroupUniqueName
-  displayName: accessGroupDisplayName
-  description: 'Guests created by rms-signup. Grant this group in the sensitivity labels that protect shared files.'
+resource partnerGroup 'Microsoft.Graph/groups@beta' = if (createPartnerGroup) {
+  uniqueName: partnerGroupUniqueName
+  displayName: partnerGroupDisplayName
+  description: 'Partner guests added by rms-signup under its run-time policy. Grant this group in the sensitivity labels that protect shared files.'
   groupTypes: [
     'Unified' // Microsoft 365 group: mail-enabled, so labels can grant it
   ]
   mailEnabled: true
-  mailNickname: accessGroupUniqueName
+  mailNickname: partnerGroupUniqueName
   securityEnabled: false
   visibility: 'HiddenMembership' // only owners see who else is in the group
   resourceBehaviorOptions: [
@@ -74,9 +74,9 @@ resource accessGroup 'Microsoft.Graph/groups@beta' = if (createAccessGroup) {
   ]
   owners: {
     relationshipSemantics: 'append' // never removes owners someone added later
-    relationships: accessGroupOwnerIds
+    relationships: partnerGroupOwnerIds
   }
 }
 
-output accessGroupId string = createAccessGroup ? accessGroup.id : ''
+output partnerGroupId string = createPartnerGroup ? partnerGroup.id : ''
 output grantedPermissions array = grantGraphPermissions ? graphPermissions : []

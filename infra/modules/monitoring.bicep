@@ -2,10 +2,11 @@
 // alert rules operators need (security-limits.md §6 req 46, 57).
 //
 // Why log-search alerts rather than metric alerts: Storage queue metrics (QueueMessageCount) exist only per
-// account, not per queue, so "poison queue depth > 0" cannot be expressed as a metric alert. Instead the
-// rules search the app's structured log lines (shared/log.ts writes one JSON object per event through
-// context.log; App Insights stores it in AppTraces.Message) and the Functions host's own warning when it
-// moves a message to a `-poison` queue. Each rule runs every 5 minutes over the workspace.
+// account, not per queue, so "poison queue depth > 0" cannot be expressed as a metric alert. The rules query
+// the app's OpenTelemetry custom metrics (AppMetrics: counters and gauges named in shared/ports.ts, never
+// sampled), the app's structured poison event and the Functions host's own warning when it moves a message
+// to a `-poison` queue (AppTraces, which host.json excludes from sampling). Each rule runs every 5 minutes.
+// The workbook (infra/workbook.json) charts the same metrics.
 
 param location string
 param tags object
@@ -32,13 +33,26 @@ var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 var hasActionGroup = !empty(alertEmailAddress)
 var actionGroupIds = hasActionGroup ? [resourceId('Microsoft.Insights/actionGroups', actionGroupName)] : []
 
-// KQL for one structured event. The `contains` pre-filter keeps the parse cheap; the exact comparison on the
-// parsed `event` field avoids matching the name inside other text.
-var eventQueryTemplate = '''
-AppTraces
-| where Message contains '__EVENT__'
-| extend evt = tostring(parse_json(Message)['event'])
-| where evt == '__EVENT__'
+// Custom metrics arrive pre-aggregated: each AppMetrics row carries the count of its interval in Sum.
+var emailFailureQuery = '''
+AppMetrics
+| where Name == 'email.bounced' or (Name == 'email.deferred' and tostring(Properties.reason) startswith 'transport_')
+| summarize failures = sum(Sum) by bin(TimeGenerated, 5m)
+| where failures > 0
+'''
+
+var graphThrottledQuery = '''
+AppMetrics
+| where Name == 'graph.requests' and tostring(Properties.status) == '429'
+| summarize throttled = sum(Sum) by bin(TimeGenerated, 5m)
+| where throttled > 0
+'''
+
+var queueAgeQuery = '''
+AppMetrics
+| where Name == 'queue.age' and not(tostring(Properties.queue) endswith '-poison')
+| summarize age = max(Max) by queue = tostring(Properties.queue)
+| where age > 900
 '''
 
 var poisonQuery = '''
@@ -78,18 +92,27 @@ var alertRules = [
   {
     name: 'email-send-failed'
     displayName: 'rms-signup: verification emails failing'
-    description: 'ACS rejected or failed a send (email_send_failed), e.g. quota (429), sender not linked, or a 403 from a missing role.'
+    description: 'ACS or SMTP rejected a send (email.bounced) or was unavailable (email.deferred by transport), e.g. quota (429), sender not linked, or a 403 from a missing role.'
     severity: 2
-    query: replace(eventQueryTemplate, '__EVENT__', 'email_send_failed')
+    query: emailFailureQuery
     threshold: 0
     windowSize: 'PT15M'
   }
   {
     name: 'graph-throttled'
     displayName: 'rms-signup: Microsoft Graph throttling'
-    description: 'Microsoft Graph answered 429 to the provisioner (graph_throttled). Guests are still created after Retry-After, but sustained throttling means the write budget is too high for this tenant.'
+    description: 'Microsoft Graph answered 429 to the provisioner (graph.requests with status 429). Guests are still created after Retry-After, but sustained throttling means the write budget is too high for this tenant.'
     severity: 3
-    query: replace(eventQueryTemplate, '__EVENT__', 'graph_throttled')
+    query: graphThrottledQuery
+    threshold: 0
+    windowSize: 'PT15M'
+  }
+  {
+    name: 'queue-age'
+    displayName: 'rms-signup: queue messages waiting too long'
+    description: 'The oldest message of the email or provision queue is over 15 minutes old (queue.age): the functions are not keeping up, or a budget is exhausted.'
+    severity: 2
+    query: queueAgeQuery
     threshold: 0
     windowSize: 'PT15M'
   }
@@ -195,7 +218,23 @@ resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
   }
 ]
 
+// Funnel, outcomes, email and Graph budget burn, queue ages and failures by reason; the queries name only
+// metrics the app emits (test/unit/infraDrift.test.ts checks them against shared/ports.ts).
+resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
+  name: guid(appInsights.id, 'rms-signup-workbook')
+  location: location
+  tags: tags
+  kind: 'shared'
+  properties: {
+    displayName: 'RMS sign-up operations'
+    category: 'workbook'
+    sourceId: appInsights.id
+    serializedData: loadTextContent('../workbook.json')
+  }
+}
+
 output appInsightsId string = appInsights.id
+output workbookId string = workbook.id
 output appInsightsName string = appInsights.name
 output connectionString string = appInsights.properties.ConnectionString
 output workspaceId string = workspace.id

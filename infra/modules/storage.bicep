@@ -23,6 +23,7 @@ var tableNames = [
   'budgets'
   'policy'
   'audit'
+  'challenges'
 ]
 
 // Keep equal to QUEUES in shared/storageNames.ts. The Functions host moves a message to

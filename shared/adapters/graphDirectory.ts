@@ -2,7 +2,9 @@
  * `Directory` over Microsoft Graph v1.0 with `@microsoft/microsoft-graph-client`.
  *
  * Least privilege (application permissions): User.Invite.All (POST /invitations), User.Read.All (lookups),
- * GroupMember.ReadWrite.All (group add), plus User.ReadWrite.All only if `deleteUser` is used (admin/cleanup).
+ * GroupMember.ReadWrite.All (partner group add/remove, group check) only when partner groups are configured,
+ * ExchangeMessageTrace.Read.All (message traces) only for proof of send, and User.DeleteRestore.All only if
+ * `deleteUser` is used (revocation or erasure with deleteGuest).
  *
  * Middleware chain (built here rather than the SDK default, on purpose):
  *   BearerToken → RetryHandler (bounded) → AttemptPolicy (priority header, 10 s timeout, counting) → fetch
@@ -27,7 +29,14 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { randomUUID } from 'node:crypto';
 import { TransientError } from '../errors';
-import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../ports';
+import {
+  AccessDeniedError,
+  NotFoundYetError,
+  type Directory,
+  type DirectoryUser,
+  type Invitation,
+  type MessageTraces,
+} from '../ports';
 import { parseRetryAfter } from '../domain/retryAfter';
 import { maskEmails } from '../domain/addressMask';
 
@@ -94,9 +103,10 @@ interface GraphUserPayload {
 
 const USER_SELECT = ['id', 'userType', 'mail', 'userPrincipalName', 'externalUserState'];
 
-export class GraphDirectory implements Directory {
+export class GraphDirectory implements Directory, MessageTraces {
   private readonly client: Client;
   private readonly baseUrl: string;
+  private readonly authProvider: TokenCredentialAuthenticationProvider;
   private attempts = 0;
 
   constructor(options: GraphDirectoryOptions) {
@@ -111,6 +121,7 @@ export class GraphDirectory implements Directory {
     const authProvider = new TokenCredentialAuthenticationProvider(options.credential, {
       scopes: options.scopes ?? [GRAPH_DEFAULT_SCOPE],
     });
+    this.authProvider = authProvider;
     const maxInProcessDelay = options.retry?.maxInProcessDelaySeconds ?? 5;
     const retryOptions = new RetryHandlerOptions(
       1,
@@ -226,6 +237,26 @@ export class GraphDirectory implements Directory {
     }
   }
 
+  /**
+   * GET of a read-only resource (tenant readiness): the body, undefined on 404, `AccessDeniedError` on
+   * 401/403 (a permission the identity lacks), `TransientError`/`GraphRequestError` otherwise.
+   */
+  async read(path: string, version: 'v1.0' | 'beta' = 'v1.0'): Promise<unknown> {
+    try {
+      return (await this.client.api(path).version(version).get()) as unknown;
+    } catch (error) {
+      const status = asGraphFailure(error)?.status;
+      if (status === 404) return undefined;
+      if (status === 401 || status === 403) throw new AccessDeniedError(status);
+      throw toDirectoryError(error, 'read');
+    }
+  }
+
+  /** The bearer token the client sends (its claims name the identity's app roles). */
+  async accessToken(): Promise<string> {
+    return this.authProvider.getAccessToken();
+  }
+
   async deleteUser(userId: string): Promise<void> {
     try {
       await this.client.api(`/users/${encodeURIComponent(userId)}`).delete();
@@ -233,6 +264,54 @@ export class GraphDirectory implements Directory {
       if (asGraphFailure(error)?.status === 404) return;
       throw toDirectoryError(error, 'user delete');
     }
+  }
+
+  async removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'not_member'> {
+    try {
+      await this.client
+        .api(`/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(userId)}/$ref`)
+        .delete();
+      return 'removed';
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return 'not_member';
+      throw toDirectoryError(error, 'group remove');
+    }
+  }
+
+  async groupExists(groupId: string): Promise<boolean> {
+    try {
+      await this.client
+        .api(`/groups/${encodeURIComponent(groupId)}`)
+        .select(['id'])
+        .get();
+      return true;
+    } catch (error) {
+      if (asGraphFailure(error)?.status === 404) return false;
+      throw toDirectoryError(error, 'group read');
+    }
+  }
+
+  async deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean> {
+    const filter = [
+      `recipientAddress eq ${odataString(recipient)}`,
+      `status eq 'Delivered'`,
+      `receivedDateTime ge ${since.toISOString()}`,
+      `receivedDateTime le ${until.toISOString()}`,
+    ].join(' and ');
+    let page: unknown;
+    try {
+      page = (await this.client
+        .api('/admin/exchange/tracing/messageTraces')
+        .filter(encodeURIComponent(filter))
+        .top(1)
+        .get()) as unknown;
+    } catch (error) {
+      throw toDirectoryError(error, 'message trace');
+    }
+    const value = (page as { value?: unknown } | null)?.value;
+    if (!Array.isArray(value))
+      throw new GraphRequestError('Graph message trace returned no value array', 200, undefined);
+    return value.length > 0;
   }
 }
 
@@ -422,7 +501,7 @@ function toDirectoryError(error: unknown, operation: string): Error {
     );
   }
   return new GraphRequestError(
-    `${where} failed: ${failure.status} ${failure.code ?? ''}: ${maskEmails(failure.message)}${id}`,
+    `${where} failed: ${failure.status} ${failure.code ?? ''}: ${maskEmails(failure.message.slice(0, 500))}${id}`,
     failure.status,
     failure.code,
     failure.requestId,

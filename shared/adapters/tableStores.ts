@@ -133,9 +133,11 @@ export function signupFilter(query: SignupQuery): string {
   const now = query.now.toISOString();
   const clauses = [odata`RowKey eq ${ROW}`];
   if (query.status === 'expired') {
-    clauses.push(odata`(status eq 'expired' or (status eq 'pending_verification' and expiresAt le ${now}))`);
-  } else if (query.status === 'pending_verification') {
-    clauses.push(odata`status eq 'pending_verification' and expiresAt gt ${now}`);
+    clauses.push(
+      odata`(status eq 'expired' or ((status eq 'pending_verification' or status eq 'pending_approval') and expiresAt le ${now}))`,
+    );
+  } else if (query.status === 'pending_verification' || query.status === 'pending_approval') {
+    clauses.push(odata`status eq ${query.status} and expiresAt gt ${now}`);
   } else if (query.status) {
     clauses.push(odata`status eq ${query.status}`);
   }

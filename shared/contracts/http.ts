@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 
+import { ENROLMENT_MODES, NOT_ELIGIBLE_REASONS } from '../domain/accessPolicy';
 import { OUTCOMES, SIGNUP_STATUSES } from '../domain/signupFlow';
 import { AUDIT_EVENTS } from '../ports';
 import { QUEUES } from '../storageNames';
@@ -19,10 +20,28 @@ export type Outcome = z.infer<typeof Outcome>;
 
 // ---- public API -----------------------------------------------------------------------------------------
 
+/**
+ * A solved proof-of-work challenge, base64(JSON {algorithm, challenge, number, salt, signature}); required
+ * on start and resend unless CHALLENGE_MODE=off.
+ */
+export const Altcha = z.string().max(4096);
+
+/** `200` of `GET /api/challenge`: an ALTCHA v1 challenge and when it expires. */
+export const Challenge = z.strictObject({
+  algorithm: z.literal('SHA-256'),
+  challenge: z.string().regex(/^[0-9a-f]{64}$/),
+  salt: z.string(),
+  signature: z.string().regex(/^[0-9a-f]{64}$/),
+  maxnumber: z.number().int().min(1),
+  expiresAt: instant,
+});
+export type Challenge = z.infer<typeof Challenge>;
+
 /** `POST /api/signups` */
 export const StartRequest = z.strictObject({
   email: z.string().max(320),
   locale: z.string().max(35).optional(),
+  altcha: Altcha.optional(),
 });
 export type StartRequest = z.infer<typeof StartRequest>;
 
@@ -46,7 +65,7 @@ export const Verified = z.strictObject({ signupId: SignupId, status: z.literal('
 export type Verified = z.infer<typeof Verified>;
 
 /** `POST /api/signups/{signupId}/resend` (an empty object or no body) */
-export const ResendRequest = z.strictObject({});
+export const ResendRequest = z.strictObject({ altcha: Altcha.optional() });
 export type ResendRequest = z.infer<typeof ResendRequest>;
 
 /** `202` of resend */
@@ -68,8 +87,30 @@ export const Signup = z.strictObject({
   outcome: Outcome.optional(),
   signInUrl: z.url().optional(),
   supportContact: z.string().optional(),
+  /** `not_eligible` only: why this verified address gets no account. */
+  reason: z.enum(NOT_ELIGIBLE_REASONS).optional(),
+  /** `pending_approval` only: a sponsor at the organisation decides; the person is emailed either way. */
+  decidedBy: z.literal('sponsor').optional(),
+  approvalExpiresAt: instant.optional(),
 });
 export type Signup = z.infer<typeof Signup>;
+
+/** `200` of `GET /api/approvals/{token}`: what the sponsor decides about (reading never decides). */
+export const ApprovalRequest = z.strictObject({
+  email: z.string(),
+  domain: z.string(),
+  status: z.enum(['pending', 'approved', 'denied']),
+  expiresAt: instant,
+});
+export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
+
+/** `POST /api/approvals/{token}` */
+export const ApprovalDecisionRequest = z.strictObject({ decision: z.enum(['approve', 'deny']) });
+export type ApprovalDecisionRequest = z.infer<typeof ApprovalDecisionRequest>;
+
+/** `200` of `POST /api/approvals/{token}` */
+export const ApprovalDecided = z.strictObject({ decision: z.enum(['approve', 'deny']), signupId: SignupId });
+export type ApprovalDecided = z.infer<typeof ApprovalDecided>;
 
 // ---- admin API ------------------------------------------------------------------------------------------
 
@@ -137,6 +178,43 @@ export const PausedDomain = z.strictObject({
 });
 export type PausedDomain = z.infer<typeof PausedDomain>;
 
+export const Partner = z.strictObject({
+  domain: z.string(),
+  groupIds: z.array(z.uuid()).max(20).optional(),
+  sponsors: z.array(z.email()).max(50).optional(),
+});
+export type Partner = z.infer<typeof Partner>;
+
+export const AccessPolicy = z.strictObject({
+  enrolment: z.enum(ENROLMENT_MODES),
+  proofOfSendDays: z.int(),
+  approvers: z.array(z.string()).readonly(),
+  partners: z.array(Partner).readonly(),
+});
+
+/** One revoked address: its keyed hash only, never the address. */
+export const Revocation = z.strictObject({
+  emailHash: z.string(),
+  revokedAt: instant,
+  revokedBy: z.string(),
+  reason: z.string().optional(),
+  guestDeleted: z.boolean(),
+  groupsRemoved: z.int().min(0),
+});
+export type Revocation = z.infer<typeof Revocation>;
+
+/** `POST /api/admin/revocations` */
+export const RevokeRequest = z.strictObject({
+  email: z.string().max(320),
+  deleteGuest: z.boolean().optional(),
+  reason: z.string().max(500).optional(),
+});
+export type RevokeRequest = z.infer<typeof RevokeRequest>;
+
+/** `200` of `GET /api/admin/revocations` */
+export const RevocationList = z.strictObject({ items: z.array(Revocation) });
+export type RevocationList = z.infer<typeof RevocationList>;
+
 /**
  * `PUT /api/admin/policy`, as documented. The service validates with its own stricter schema
  * (domain normalisation, trimming); a type test keeps the two the same shape.
@@ -149,6 +227,10 @@ export const PolicyInput = z.strictObject({
   blockedDomains: z.array(z.string()).max(500).optional(),
   domainDailyCap: z.int().min(1).optional(),
   pausedDomains: z.array(PausedDomain).max(500).optional(),
+  enrolment: z.enum(ENROLMENT_MODES).optional(),
+  proofOfSendDays: z.int().min(1).max(90).optional(),
+  approvers: z.array(z.email()).max(50).optional(),
+  partners: z.array(Partner).max(200).optional(),
   reason: z.string().max(500).optional(),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
@@ -161,6 +243,10 @@ export const StoredPolicy = z.strictObject({
   blockedDomains: z.array(z.string()),
   domainDailyCap: z.int().min(1).optional(),
   pausedDomains: z.array(PausedDomain),
+  enrolment: z.enum(ENROLMENT_MODES).optional(),
+  proofOfSendDays: z.int().min(1).max(90).optional(),
+  approvers: z.array(z.email()).max(50).optional(),
+  partners: z.array(Partner).max(200).optional(),
   updatedAt: instant.optional(),
   updatedBy: z.string().optional(),
 });
@@ -177,6 +263,8 @@ export const PolicyView = z.strictObject({
     organizationDomains: domains,
     allowedDomains: domains,
     blockedDomains: domains,
+    /** PARTNER_GROUP_IDS: the only groups a partner may name. */
+    managedGroupIds: domains,
   }),
   effective: z.object({
     signupsPaused: z.boolean(),
@@ -188,6 +276,7 @@ export const PolicyView = z.strictObject({
     blockedDomains: domains,
     pausedDomains: z.array(PausedDomain).readonly(),
     domainDailyCap: z.int().optional(),
+    access: AccessPolicy,
   }),
   builtInLists: z.array(
     z.object({
@@ -228,3 +317,29 @@ export const AdminStats = z.strictObject({
   ),
 });
 export type AdminStats = z.infer<typeof AdminStats>;
+
+/** The tenant readiness checks (shared/services/readinessService.ts), in the order they are reported. */
+export const READINESS_CHECK_IDS = [
+  'graph_roles',
+  'email_otp',
+  'guest_invitations',
+  'guest_access_restricted',
+  'inbound_b2b',
+  'invitation_domains',
+  'groups',
+  'acs_sender_domain',
+  'key_vault_secret',
+] as const;
+
+export const ReadinessCheck = z.strictObject({
+  id: z.enum(READINESS_CHECK_IDS),
+  status: z.enum(['pass', 'warn', 'fail']),
+  message: z.string(),
+  /** What to do; empty when the check passed. */
+  fix: z.string(),
+});
+export type ReadinessCheck = z.infer<typeof ReadinessCheck>;
+
+/** `200` of `GET /api/admin/readiness` */
+export const AdminReadiness = z.strictObject({ checks: z.array(ReadinessCheck) });
+export type AdminReadiness = z.infer<typeof AdminReadiness>;

@@ -7,9 +7,12 @@
  *   3. the admin's allow list, when it is not empty → a listed domain is allowed, anything else refused.
  *      An explicit allow entry wins over the built-in lists below: the admin knows the partner (and it is
  *      the run-time fix for a false positive in a third-party list);
- *   4. built-in disposable domains → refused;
- *   5. built-in consumer (personal mail) domains → refused;
- *   6. otherwise allowed.
+ *   4. reserved names (RFC 2606/6761 and friends: example.com/.net/.org, .test, .invalid…) → refused:
+ *      they cannot receive mail;
+ *   5. built-in relay and alias (forwarding) services → refused: unlimited anonymous addresses;
+ *   6. built-in disposable domains → refused;
+ *   7. built-in consumer (personal mail) domains → refused;
+ *   8. otherwise allowed.
  * A listed domain matches itself and its subdomains (`mail.contoso.com` matches `contoso.com`); all
  * comparisons use the lower-case ASCII (punycode) form. Messages are English; the page localises by
  * `reason`.
@@ -17,7 +20,8 @@
 import { AppError } from './errors';
 import { parseDomainName, type EmailAddress } from './emailAddress';
 
-export type DomainRefusal = 'consumer' | 'disposable' | 'organization' | 'blocked' | 'not_allowed';
+export type DomainRefusal =
+  'consumer' | 'disposable' | 'relay' | 'reserved' | 'organization' | 'blocked' | 'not_allowed';
 
 export interface DomainPolicyInput {
   organizationDomains: readonly string[];
@@ -34,6 +38,8 @@ const WORK_ADDRESS_HINT = 'Please use your work email address — the one the pr
 export const REFUSAL_MESSAGES: Readonly<Record<Exclude<DomainRefusal, 'organization'>, string>> = {
   consumer: `Personal email addresses (like Gmail or Outlook.com) can’t be used. ${WORK_ADDRESS_HINT}`,
   disposable: `Temporary or disposable email addresses can’t be used. ${WORK_ADDRESS_HINT}`,
+  relay: `Email forwarding and alias addresses (such as Hide My Email or Firefox Relay) can’t be used. ${WORK_ADDRESS_HINT}`,
+  reserved: `This is an example address that cannot receive email. ${WORK_ADDRESS_HINT}`,
   blocked: `Addresses from this domain can’t be used to sign up here. ${WORK_ADDRESS_HINT}`,
   not_allowed:
     'Sign-up here is open only to addresses from invited partner organisations, and this address is not one of them. Please use the email address the protected file was shared with, or ask the person who shared it.',
@@ -57,6 +63,18 @@ const CONSUMER_BRANDS: ReadonlySet<string> = new Set([
 
 const ALLOWED: DomainVerdict = { allowed: true };
 
+/**
+ * Names that can never receive mail: RFC 2606 (example.com/.net/.org and the .example, .invalid,
+ * .localhost, .test endings), RFC 6761, RFC 6762 (.local), RFC 7686 (.onion), RFC 8375 (home.arpa) and
+ * RFC 9476 (.alt). Most endings already fail address parsing (no ICANN TLD); listing them keeps the rule
+ * in one place whatever the parser accepts.
+ */
+// prettier-ignore
+export const RESERVED_DOMAINS: ReadonlySet<string> = new Set([
+  'example.com', 'example.net', 'example.org', 'example', 'invalid', 'localhost', 'test', 'local', 'onion',
+  'alt', 'home.arpa',
+]);
+
 export function checkDomain(address: EmailAddress, policy: DomainPolicyInput): DomainVerdict {
   const domain = address.domain;
   if (matches(domain, policySet(policy.organizationDomains))) {
@@ -67,6 +85,8 @@ export function checkDomain(address: EmailAddress, policy: DomainPolicyInput): D
     return matches(domain, policySet(policy.allowedDomains)) ? ALLOWED : refuse('not_allowed');
   }
   const builtIn = builtInLists();
+  if (matches(domain, RESERVED_DOMAINS)) return refuse('reserved');
+  if (matches(domain, builtIn.relay)) return refuse('relay');
   if (matches(domain, builtIn.disposable)) return refuse('disposable');
   if (matches(domain, builtIn.consumer) || isConsumerBrand(address.registrableDomain))
     return refuse('consumer');
@@ -140,6 +160,7 @@ function normalizeLeniently(entry: string): string {
 type ListFiles = {
   consumer: typeof import('../data/consumer-domains.json');
   disposable: typeof import('../data/disposable-domains.json');
+  relay: typeof import('../data/relay-domains.json');
 };
 let listFiles: ListFiles | undefined;
 
@@ -149,17 +170,24 @@ function builtInListFiles(): ListFiles {
     consumer: require('../data/consumer-domains.json') as ListFiles['consumer'],
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
     disposable: require('../data/disposable-domains.json') as ListFiles['disposable'],
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    relay: require('../data/relay-domains.json') as ListFiles['relay'],
   };
   return listFiles;
 }
 
-let builtIn: { consumer: ReadonlySet<string>; disposable: ReadonlySet<string> } | undefined;
+type BuiltInSets = Record<keyof ListFiles, ReadonlySet<string>>;
+let builtIn: BuiltInSets | undefined;
 
 /** The built-in lists as Sets, built once on first use (~14,000 entries). */
-function builtInLists(): { consumer: ReadonlySet<string>; disposable: ReadonlySet<string> } {
+function builtInLists(): BuiltInSets {
   if (!builtIn) {
-    const { consumer, disposable } = builtInListFiles();
-    builtIn = { consumer: new Set(consumer.domains), disposable: new Set(disposable.domains) };
+    const { consumer, disposable, relay } = builtInListFiles();
+    builtIn = {
+      consumer: new Set(consumer.domains),
+      disposable: new Set(disposable.domains),
+      relay: new Set(relay.domains),
+    };
   }
   return builtIn;
 }
@@ -171,8 +199,8 @@ export function builtInListInfo(): {
   generated: string;
   sources: { package: string; version: string }[];
 }[] {
-  const { consumer, disposable } = builtInListFiles();
-  return [consumer, disposable].map(({ name, count, generated, sources }) => ({
+  const { consumer, disposable, relay } = builtInListFiles();
+  return [consumer, disposable, relay].map(({ name, count, generated, sources }) => ({
     name,
     count,
     generated,

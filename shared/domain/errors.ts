@@ -10,6 +10,14 @@ export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is not valid.' },
   invalid_email: { status: 400, message: 'That does not look like an email address.' },
   domain_not_allowed: { status: 400, message: 'Addresses from this domain cannot sign up here.' },
+  challenge_required: {
+    status: 400,
+    message: 'A solved challenge is required (GET /api/challenge, then send it as "altcha").',
+  },
+  challenge_failed: {
+    status: 400,
+    message: 'The challenge is not valid, has expired or was already used. Fetch a new one.',
+  },
   invalid_code: {
     status: 400,
     message: 'That code is not valid. Check the latest email or ask for a new code.',
@@ -23,6 +31,8 @@ export const ERRORS = {
   },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   already_verified: { status: 409, message: 'This sign-up is already verified.' },
+  already_decided: { status: 409, message: 'This request has already been decided.' },
+  approval_not_found: { status: 404, message: 'This approval link is not valid or has expired.' },
   conflict: { status: 409, message: 'The resource was changed by someone else. Try again.' },
   precondition_failed: {
     status: 412,

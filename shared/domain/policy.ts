@@ -2,6 +2,7 @@
  * Who may sign up right now: the organisation's settings-level domain lists with an admin's run-time
  * policy on top, and the rules that read it (a pause, a paused domain). Pure: the caller passes `now`.
  */
+import { type AccessPolicy, DEFAULT_ACCESS_POLICY, type EnrolmentMode, type Partner } from './accessPolicy';
 import { domainMatchesAny } from './domainPolicy';
 
 export interface PausedDomain {
@@ -19,6 +20,8 @@ export interface SignupPolicy {
   blockedDomains: readonly string[];
   pausedDomains: readonly PausedDomain[];
   domainDailyCap?: number;
+  /** Who may enrol and which groups partners join. */
+  access: AccessPolicy;
 }
 
 /** What admins can change at run time (added on top of the settings' lists). */
@@ -30,6 +33,11 @@ export interface StoredPolicy {
   blockedDomains: string[];
   domainDailyCap?: number;
   pausedDomains: PausedDomain[];
+  /** Absent in policies saved before the access model: read as the defaults (open, 30 days, none). */
+  enrolment?: EnrolmentMode;
+  proofOfSendDays?: number;
+  approvers?: string[];
+  partners?: Partner[];
   updatedAt?: string;
   updatedBy?: string;
 }
@@ -59,6 +67,17 @@ export function effectivePolicy(lists: PolicyLists, stored: StoredPolicy): Signu
     blockedDomains: [...lists.blockedDomains, ...stored.blockedDomains],
     pausedDomains: stored.pausedDomains,
     domainDailyCap: stored.domainDailyCap,
+    access: accessPolicyOf(stored),
+  };
+}
+
+/** The access part of a stored policy, with defaults for fields saved before they existed. */
+export function accessPolicyOf(stored: StoredPolicy): AccessPolicy {
+  return {
+    enrolment: stored.enrolment ?? DEFAULT_ACCESS_POLICY.enrolment,
+    proofOfSendDays: stored.proofOfSendDays ?? DEFAULT_ACCESS_POLICY.proofOfSendDays,
+    approvers: stored.approvers ?? [],
+    partners: stored.partners ?? [],
   };
 }
 

@@ -2,15 +2,18 @@
  * The sign-up flow: one persisted record per attempt to prove ownership of an address, with an explicit
  * status and a pure `transition`. See signupFlow.md for the state diagram.
  */
+import type { NotEligibleReason } from './accessPolicy';
 import { AppError } from './errors';
 
 export const SIGNUP_STATUSES = [
   'pending_verification',
   'verified',
+  'pending_approval',
   'provisioning',
   'ready',
   'failed',
   'expired',
+  'not_eligible',
 ] as const;
 export type SignupStatus = (typeof SIGNUP_STATUSES)[number];
 
@@ -29,8 +32,11 @@ export interface SignupFlow {
   domain: string;
   locale: string;
   correlationId: string;
+  /** W3C trace context of the start request: later hops (verify, provisioning) continue its trace. */
+  traceparent?: string;
+  tracestate?: string;
   createdAt: string;
-  /** The flow cannot be verified after this instant. */
+  /** The flow cannot be verified (or, while `pending_approval`, decided) after this instant. */
   expiresAt: string;
 
   /** Incremented whenever a new code is wanted (start = 1, each resend + 1). */
@@ -55,6 +61,18 @@ export interface SignupFlow {
   lockedAt?: string;
 
   verifiedAt?: string;
+  /** Why a verified address gets no account (`not_eligible`). */
+  notEligibleReason?: NotEligibleReason;
+  /** Keyed hash of the approval link; kept after the decision so a second one is told `already_decided`. */
+  approvalTokenHash?: string;
+  approvalRequestedAt?: string;
+  approvalDecision?: 'approve' | 'deny';
+  approvalDecidedAt?: string;
+  /** Set when our own invitation created the guest (not an existing object): only such a guest may be deleted. */
+  guestCreatedByUs?: boolean;
+  /** When the approval-request, denied and not-eligible notices went out. */
+  approvalEmailedAt?: string;
+  noticeEmailedAt?: string;
   /** Last time a status read re-queued provisioning for a flow left `verified` (see signupService). */
   provisionKickedAt?: string;
   provisioningStartedAt?: string;
@@ -84,14 +102,40 @@ export type FlowEvent =
   | { type: 'code_emailed'; request: number }
   | { type: 'code_submitted'; matches: boolean; isCurrentFlow: boolean }
   | { type: 'provisioning_started' }
-  | { type: 'provisioned'; outcome: Outcome; signInUrl: string; directoryUserId?: string }
+  | {
+      type: 'provisioned';
+      outcome: Outcome;
+      signInUrl: string;
+      directoryUserId?: string;
+      guestCreatedByUs?: boolean;
+    }
   | { type: 'provisioning_failed'; reason: string }
   | { type: 'email_failed' }
-  | { type: 'notice_emailed'; kind: 'account_ready' | 'signup_failed' }
-  | { type: 'retry_requested' };
+  | { type: 'notice_emailed'; kind: 'account_ready' | 'signup_failed' | 'not_eligible' | 'approval_request' }
+  | { type: 'retry_requested' }
+  | { type: 'found_not_eligible'; reason: NotEligibleReason }
+  | { type: 'approval_requested'; expiresAt: string }
+  | { type: 'approval_token_issued'; tokenHash: string }
+  | { type: 'approval_decided'; decision: 'approve' | 'deny' };
 
-const FINISHED: readonly SignupStatus[] = ['ready', 'failed', 'expired'];
-const PAST_VERIFICATION: readonly SignupStatus[] = ['verified', 'provisioning', 'ready', 'failed'];
+const FINISHED: readonly SignupStatus[] = ['ready', 'failed', 'expired', 'not_eligible'];
+const PAST_VERIFICATION: readonly SignupStatus[] = [
+  'verified',
+  'pending_approval',
+  'provisioning',
+  'ready',
+  'failed',
+  'not_eligible',
+];
+const NOTICE_FIELD = {
+  account_ready: 'readyEmailedAt',
+  signup_failed: 'failureEmailedAt',
+  approval_request: 'approvalEmailedAt',
+  not_eligible: 'noticeEmailedAt',
+} as const satisfies Record<string, keyof SignupFlow>;
+
+/** Statuses that end at `expiresAt` without a write (the read says `expired`). */
+const WAITING: readonly SignupStatus[] = ['pending_verification', 'pending_approval'];
 
 const addSeconds = (date: Date, seconds: number) => new Date(date.getTime() + seconds * 1000).toISOString();
 
@@ -128,9 +172,12 @@ export function newFlow(input: {
   };
 }
 
-/** The status a client sees: a pending flow past its lifetime reads as expired without a write. */
+/**
+ * The status a client sees: a flow waiting for its code or for a sponsor past its `expiresAt` reads as
+ * expired without a write.
+ */
 export function effectiveStatus(flow: SignupFlow, now: Date): SignupStatus {
-  if (flow.status === 'pending_verification' && now.getTime() >= Date.parse(flow.expiresAt)) return 'expired';
+  if (WAITING.includes(flow.status) && now.getTime() >= Date.parse(flow.expiresAt)) return 'expired';
   return flow.status;
 }
 
@@ -232,6 +279,7 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
         outcome: event.outcome,
         signInUrl: event.signInUrl,
         directoryUserId: event.directoryUserId,
+        ...(event.guestCreatedByUs ? { guestCreatedByUs: true } : {}),
         finishedAt: at,
         lastError: undefined,
       };
@@ -241,9 +289,42 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
     case 'email_failed':
       return { ...flow, emailFailedAt: at };
     case 'notice_emailed':
-      return event.kind === 'account_ready'
-        ? { ...flow, readyEmailedAt: at }
-        : { ...flow, failureEmailedAt: at };
+      return { ...flow, [NOTICE_FIELD[event.kind]]: at };
+    case 'found_not_eligible':
+      // Decided after verification only (never at start), so start answers stay identical (req 23).
+      if (status !== 'verified' && status !== 'provisioning') throw new AppError('conflict');
+      return {
+        ...flow,
+        status: 'not_eligible',
+        notEligibleReason: event.reason,
+        approvalTokenHash: undefined,
+        finishedAt: at,
+      };
+    case 'approval_requested':
+      if (status !== 'verified' && status !== 'provisioning') throw new AppError('conflict');
+      return {
+        ...flow,
+        status: 'pending_approval',
+        approvalRequestedAt: at,
+        expiresAt: event.expiresAt,
+      };
+    case 'approval_token_issued':
+      // Issued by the email function as it mails the approvers (like a code: only the hash is kept).
+      if (status !== 'pending_approval' || flow.approvalDecision !== undefined)
+        throw new AppError('approval_not_found');
+      return { ...flow, approvalTokenHash: event.tokenHash };
+    case 'approval_decided': {
+      if (flow.approvalDecision !== undefined) throw new AppError('already_decided');
+      if (status !== 'pending_approval') throw new AppError('approval_not_found');
+      const decided = {
+        ...flow,
+        approvalDecision: event.decision,
+        approvalDecidedAt: at, // single use: a second decision finds this and is refused
+      };
+      return event.decision === 'approve'
+        ? { ...decided, status: 'verified' }
+        : { ...decided, status: 'not_eligible', notEligibleReason: 'denied', finishedAt: at };
+    }
     case 'retry_requested':
       if (status !== 'failed') throw new AppError('conflict', 'Only a failed sign-up can be retried.');
       return {

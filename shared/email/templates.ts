@@ -139,14 +139,14 @@ function brandFrom(branding: Branding): Brand {
 // ---------------------------------------------------------------------------------------------------------
 // Rendering helpers. `Ctx` carries what every block needs.
 
-interface Ctx {
+export interface Ctx {
   locale: Locale;
   dir: 'ltr' | 'rtl';
   start: 'left' | 'right';
   brand: Brand;
 }
 
-function contextFor(requested: Locale, branding: Branding): Ctx {
+export function contextFor(requested: Locale, branding: Branding): Ctx {
   const locale = isLocale(requested) ? requested : 'en';
   const dir = direction(locale);
   return { locale, dir, start: dir === 'rtl' ? 'right' : 'left', brand: brandFrom(branding) };
@@ -161,7 +161,7 @@ function linkHtml(ctx: Ctx, href: string, label: string): string {
  * address or a Latin name cannot reorder the surrounding Arabic text (or the other way round); the support
  * contact becomes a link when it is an address or an http(s) URL.
  */
-function messageHtml(ctx: Ctx, key: MessageKey, params?: MessageParams): string {
+export function messageHtml(ctx: Ctx, key: MessageKey, params?: MessageParams): string {
   return tParts(ctx.locale, key, params)
     .map((part) => {
       if (part.type === 'text') return escapeHtml(part.value);
@@ -173,19 +173,23 @@ function messageHtml(ctx: Ctx, key: MessageKey, params?: MessageParams): string 
     .join('');
 }
 
-function paragraph(ctx: Ctx, html: string, options: { muted?: boolean; small?: boolean } = {}): string {
+export function paragraph(
+  ctx: Ctx,
+  html: string,
+  options: { muted?: boolean; small?: boolean } = {},
+): string {
   const color = options.muted ? LIGHT.muted : LIGHT.text;
   const size = options.small ? 'font-size:14px;line-height:21px;' : 'font-size:16px;line-height:24px;';
   return `<p class="${options.muted ? 'rs-muted' : 'rs-text'}" style="margin:0 0 16px 0;${size}color:${color};text-align:${ctx.start};">${html}</p>`;
 }
 
-function heading(ctx: Ctx, level: 1 | 2, text: string): string {
+export function heading(ctx: Ctx, level: 1 | 2, text: string): string {
   const size = level === 1 ? 'font-size:22px;line-height:30px;' : 'font-size:18px;line-height:26px;';
   return `<h${level} class="rs-text" style="margin:0 0 12px 0;${size}font-weight:700;color:${LIGHT.text};text-align:${ctx.start};">${escapeHtml(text)}</h${level}>`;
 }
 
 /** A "bulletproof" button: the cell carries the colour so Outlook, which ignores padding on links, still shows it. */
-function button(ctx: Ctx, href: string, label: string): string {
+export function button(ctx: Ctx, href: string, label: string): string {
   const { accent, accentText } = ctx.brand;
   return [
     `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:8px 0 16px 0;border-collapse:separate;">`,
@@ -217,7 +221,7 @@ function orderedList(ctx: Ctx, items: string[]): string {
 }
 
 /** The URL printed as text under a button, for clients that block buttons; it breaks anywhere on narrow screens. */
-function linkFallback(ctx: Ctx, href: string): string {
+export function linkFallback(ctx: Ctx, href: string): string {
   return paragraph(
     ctx,
     `${escapeHtml(t(ctx.locale, 'email.linkFallback'))}<br><a href="${escapeHtml(href)}" class="rs-link" dir="ltr" style="color:${ctx.brand.link};text-decoration:underline;word-break:break-all;">${escapeHtml(href)}</a>`,
@@ -276,7 +280,7 @@ function preheaderHtml(text: string): string {
   return `<div class="rs-preheader" style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;color:${LIGHT.page};">${escapeHtml(text)}${filler}</div>`;
 }
 
-function documentHtml(ctx: Ctx, parts: { subject: string; preheader: string; body: string }): string {
+export function documentHtml(ctx: Ctx, parts: { subject: string; preheader: string; body: string }): string {
   const lang = escapeHtml(ctx.locale);
   return [
     '<!DOCTYPE html>',
@@ -314,7 +318,7 @@ function documentHtml(ctx: Ctx, parts: { subject: string; preheader: string; bod
 }
 
 /** Plain-text part: the same content, one paragraph per block, links written out. */
-function textFooter(ctx: Ctx): string[] {
+export function textFooter(ctx: Ctx): string[] {
   const { brand } = ctx;
   const lines = [
     '--',
@@ -325,7 +329,7 @@ function textFooter(ctx: Ctx): string[] {
   return [lines.join('\n')];
 }
 
-function textDocument(blocks: string[]): string {
+export function textDocument(blocks: string[]): string {
   return `${blocks.filter((b) => b.length > 0).join('\n\n')}\n`;
 }
 
@@ -442,6 +446,7 @@ export function renderAccountReadyEmail(i: {
   const body = [
     heading(ctx, 1, t(locale, keys.heading)),
     paragraph(ctx, messageHtml(ctx, keys.body, org)),
+    keys.steps ? paragraph(ctx, messageHtml(ctx, 'common.identity.body', org)) : '',
     signInUrl ? button(ctx, signInUrl, signInLabel) : '',
     steps.length > 0 ? heading(ctx, 2, t(locale, 'common.next.heading')) : '',
     steps.length > 0 ? orderedList(ctx, steps.map(escapeHtml)) : '',
@@ -451,6 +456,7 @@ export function renderAccountReadyEmail(i: {
   const text = textDocument([
     t(locale, keys.heading),
     t(locale, keys.body, org),
+    keys.steps ? t(locale, 'common.identity.body', org) : '',
     signInUrl ? `${signInLabel}\n${signInUrl}` : '',
     steps.length > 0
       ? [t(locale, 'common.next.heading'), ...steps.map((step, n) => `${n + 1}. ${step}`)].join('\n')

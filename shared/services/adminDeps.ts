@@ -18,6 +18,8 @@ export interface AdminSettings extends FlowLimits, PolicyLists {
   emailBudgetPerMinute: number;
   emailBudgetPerHour: number;
   graphWritesPerSecond: number;
+  /** PARTNER_GROUP_IDS: a policy naming any other group is refused. */
+  managedGroupIds: readonly string[];
 }
 
 export interface AdminDeps {

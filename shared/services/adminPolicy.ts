@@ -1,5 +1,6 @@
 /** The admin's run-time policy: read it with the settings beside it, validate and store a change. */
 import { z } from 'zod';
+import { ENROLMENT_MODES, OBJECT_ID, unmanagedGroupIds } from '../domain/accessPolicy';
 import { builtInListInfo, normalizeDomain } from '../domain/domainPolicy';
 import { effectivePolicy, EMPTY_STORED_POLICY, isPaused } from '../domain/policy';
 import { withEtagRetry } from '../domain/etagRetry';
@@ -34,6 +35,22 @@ export const PolicyInput = z.strictObject({
     )
     .max(500)
     .optional(),
+  enrolment: z.enum(ENROLMENT_MODES).optional(),
+  proofOfSendDays: z.number().int().min(1).max(90).optional(),
+  approvers: z.array(z.email().max(254)).max(50).optional(),
+  partners: z
+    .array(
+      z.strictObject({
+        domain: z.string().max(300),
+        groupIds: z
+          .array(z.string().regex(OBJECT_ID, 'must be an Entra object id (GUID)'))
+          .max(20)
+          .optional(),
+        sponsors: z.array(z.email().max(254)).max(50).optional(),
+      }),
+    )
+    .max(200)
+    .optional(),
   reason: text(500).optional(),
 });
 export type PolicyInput = z.infer<typeof PolicyInput>;
@@ -51,6 +68,8 @@ export interface PolicyView {
     organizationDomains: readonly string[];
     allowedDomains: readonly string[];
     blockedDomains: readonly string[];
+    /** The only groups a partner may name (PARTNER_GROUP_IDS). */
+    managedGroupIds: readonly string[];
   };
   /** What start enforces: settings and stored lists combined. */
   effective: SignupPolicy & { pausedNow: boolean };
@@ -72,6 +91,7 @@ export function makeAdminPolicy(deps: AdminDeps) {
         organizationDomains: settings.organizationDomains,
         allowedDomains: settings.allowedDomains,
         blockedDomains: settings.blockedDomains,
+        managedGroupIds: settings.managedGroupIds,
       },
       effective: { ...effective, pausedNow },
       builtInLists: builtInListInfo(),
@@ -108,6 +128,7 @@ export function makeAdminPolicy(deps: AdminDeps) {
     if (pauseReason) policy.pauseReason = pauseReason;
     if (input.pauseUntil) policy.pauseUntil = new Date(input.pauseUntil).toISOString();
     if (input.domainDailyCap !== undefined) policy.domainDailyCap = input.domainDailyCap;
+    Object.assign(policy, normalizeAccess(input));
     if (JSON.stringify(policy).length > MAX_POLICY_JSON) {
       throw new AppError(
         'invalid_request',
@@ -115,6 +136,38 @@ export function makeAdminPolicy(deps: AdminDeps) {
       );
     }
     return policy;
+  }
+
+  /** The access part: partner domains normalised, groups only among the managed ones (H3). */
+  function normalizeAccess(input: PolicyInput): Partial<StoredPolicy> {
+    const lower = (list: readonly string[] | undefined) => [
+      ...new Set((list ?? []).map((e) => e.toLowerCase())),
+    ];
+    const seen = new Set<string>();
+    const partners = (input.partners ?? []).map((p, i) => {
+      const domain = domainOrThrow(p.domain, `partners[${i}].domain`);
+      if (seen.has(domain))
+        throw new AppError('invalid_request', `partners[${i}].domain: ${domain} is listed twice.`);
+      seen.add(domain);
+      return { domain, groupIds: lower(p.groupIds), sponsors: lower(p.sponsors) };
+    });
+    const unmanaged = unmanagedGroupIds({ partners }, settings.managedGroupIds);
+    if (unmanaged.length > 0) {
+      throw new AppError(
+        'invalid_request',
+        `partners: group ${unmanaged.join(', ')} is not managed by this service. Only groups listed in PARTNER_GROUP_IDS can be used.`,
+      );
+    }
+    const approvers = lower(input.approvers);
+    if (input.enrolment === 'approval' && approvers.length === 0) {
+      throw new AppError('invalid_request', 'enrolment "approval" needs at least one address in approvers.');
+    }
+    return {
+      ...(input.enrolment ? { enrolment: input.enrolment } : {}),
+      ...(input.proofOfSendDays !== undefined ? { proofOfSendDays: input.proofOfSendDays } : {}),
+      ...(approvers.length > 0 ? { approvers } : {}),
+      ...(partners.length > 0 ? { partners } : {}),
+    };
   }
 
   async function putPolicy(
@@ -190,6 +243,10 @@ const POLICY_FIELDS = [
   'blockedDomains',
   'domainDailyCap',
   'pausedDomains',
+  'enrolment',
+  'proofOfSendDays',
+  'approvers',
+  'partners',
 ] as const;
 
 function changedFields(before: StoredPolicy, after: StoredPolicy): string[] {

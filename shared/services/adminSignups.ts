@@ -201,10 +201,11 @@ export function makeAdminSignups(deps: AdminDeps) {
     let guestDeleted = false;
     if (options.deleteGuest) {
       // Only a guest this service created: never a member, never a guest someone else invited.
-      if (!flow || flow.outcome !== 'guest_created' || !flow.directoryUserId) {
+      // `guest_created` alone is not proof (security review L8): only our own invitation sets the flag.
+      if (!flow || !flow.guestCreatedByUs || !flow.directoryUserId) {
         throw new AppError(
           'conflict',
-          `deleteGuest removes only a guest account this service created (outcome guest_created); this sign-up's outcome is ${flow?.outcome ?? 'unknown'}. Nothing was erased.`,
+          `deleteGuest removes only a guest account this service's own invitation created; this sign-up's outcome is ${flow?.outcome ?? 'unknown'}. Nothing was erased.`,
         );
       }
       await deps.directory.deleteUser(flow.directoryUserId);

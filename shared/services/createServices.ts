@@ -4,24 +4,36 @@
  * builds them. Pure wiring: no config, no adapters, no I/O.
  */
 import type {
+  AccessStore,
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   Clock,
   Directory,
   EmailSender,
+  Metrics,
+  MessageTraces,
   PolicyProvider,
   PolicyStore,
   QueueInspector,
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  TenantInspector,
+  Tracing,
 } from '../ports';
+import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
+import { makeApprovalService } from './approvalService';
+import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { CachedPolicyProvider } from './policy';
+import { registerOperationalGauges } from './operationalGauges';
 import { makeProvisioningService, type ProvisioningSettings } from './provisioningService';
+import { makeReadinessService, type ReadinessSettings } from './readinessService';
 import { makeRetentionService, type RetentionSettings } from './retentionService';
+import { makeRevocationService } from './revocationService';
 import { makeSignupService, type SignupSettings } from './signupService';
 
 export interface Ports {
@@ -32,7 +44,13 @@ export interface Ports {
   queues: QueueInspector;
   policyStore: PolicyStore;
   audit: AuditLog;
+  /** Spent proof-of-work solutions (shared by every instance). */
+  challenges: ChallengeLedger;
   directory: Directory;
+  /** Exchange message traces (proof of send); the Graph adapter implements it beside `Directory`. */
+  traces: MessageTraces;
+  /** Revocations and the guests this service created. */
+  access: AccessStore;
   sender: EmailSender;
   clock: Clock;
   /**
@@ -42,6 +60,12 @@ export interface Ports {
   policy?: PolicyProvider & { invalidate?(): void };
   /** How the provisioner waits in process (tests advance a fixed clock instead). */
   sleep?: (ms: number) => Promise<void>;
+  /** The tenant's B2B settings, for the readiness check. */
+  tenant: TenantInspector;
+  /** Counters and gauges (OpenTelemetry in production); default: none. */
+  metrics?: Metrics;
+  /** Spans; default: none. */
+  tracing?: Tracing;
 }
 
 /** Every service's settings, derived from config once (`settingsFromConfig` in the container). */
@@ -52,39 +76,69 @@ export interface Settings {
   /** Also holds the settings-level domain lists the policy provider layers the stored policy on. */
   admin: AdminSettings;
   retention: RetentionSettings;
+  readiness: ReadinessSettings;
+  challenge: ChallengeSettings;
 }
 
 export function createServices(ports: Ports, settings: Settings) {
-  const { signups, addresses, limiter, queue, audit, directory, clock } = ports;
+  const { signups, addresses, limiter, queue, audit, directory, clock, access } = ports;
   const policy = ports.policy ?? new CachedPolicyProvider(ports.policyStore, settings.admin, clock);
+  const metrics = ports.metrics ?? noMetrics;
+  const tracing = ports.tracing ?? noTracing;
+  registerOperationalGauges(metrics, { limiter, queues: ports.queues, clock, settings: settings.admin });
+  const managedGroupIds = settings.provisioning.managedGroupIds;
+  /** Managed partner groups that do not exist (asked once at first use, and by the readiness check). */
+  const missingManagedGroups = async () => {
+    const missing: string[] = [];
+    for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
+    return missing;
+  };
+  const challengeService = makeChallengeService({
+    ledger: ports.challenges,
+    limiter,
+    clock,
+    settings: settings.challenge,
+  });
   return {
+    missingManagedGroups,
     policy,
+    challengeService,
     signupService: makeSignupService({
       signups,
       addresses,
       limiter,
       queue,
       policy,
+      challenges: challengeService,
       clock,
       settings: settings.signup,
+      metrics,
+      tracing,
     }),
     emailService: makeEmailService({
       signups,
       addresses,
       limiter,
       clock,
+      policy,
       sender: ports.sender,
       settings: settings.email,
+      metrics,
     }),
     provisioningService: makeProvisioningService({
       signups,
       directory,
+      traces: ports.traces,
+      access,
+      policy,
+      missingManagedGroups,
       limiter,
       queue,
       audit,
       clock,
       sleep: ports.sleep,
       settings: settings.provisioning,
+      metrics,
     }),
     adminService: makeAdminService({
       signups,
@@ -100,13 +154,23 @@ export function createServices(ports: Ports, settings: Settings) {
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
       onPolicyChanged: () => policy.invalidate?.(),
     }),
+    readinessService: makeReadinessService({ tenant: ports.tenant, policy, settings: settings.readiness }),
     retentionService: makeRetentionService({
       signups,
       addresses,
       limiter,
       audit,
+      challenges: ports.challenges,
       clock,
       settings: settings.retention,
+    }),
+    approvalService: makeApprovalService({ signups, queue, clock, settings: settings.signup }),
+    revocationService: makeRevocationService({
+      access,
+      directory,
+      audit,
+      clock,
+      settings: { secret: settings.signup.secret, managedGroupIds },
     }),
   };
 }

@@ -1,11 +1,17 @@
 /**
- * The email function's service: issues codes and sends the code, account-ready and failure emails,
- * exactly once per request, within the per-recipient caps and the global send budget (req 15–17, 22, 54).
+ * The email function's service: issues codes and sends the code, account-ready, failure, not-eligible and
+ * sponsor-approval emails, exactly once per request, within the per-recipient caps and the global send
+ * budget (req 15–17, 22, 54). While sign-ups are paused or the domain is blocked, every message is held
+ * (re-queued with a delay, never dropped) and goes out after the un-pause.
  */
 
 import type { EmailMessage } from '../contracts/queues';
+import { approversFor } from '../domain/accessPolicy';
+import { hashApprovalToken, newApprovalToken } from '../domain/approvalToken';
 import { generateCode, hashCode } from '../domain/codes';
+import { parseEmailAddress } from '../domain/emailAddress';
 import { withEtagRetry } from '../domain/etagRetry';
+import { gate } from '../domain/killSwitch';
 import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../domain/signupFlow';
 import {
   type Branding,
@@ -13,6 +19,7 @@ import {
   renderSignupFailedEmail,
   renderVerificationEmail,
 } from '../email/templates';
+import { renderApprovalRequestEmail, renderNotEligibleEmail } from '../email/accessTemplates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail } from '../domain/addressMask';
@@ -25,10 +32,13 @@ import type {
   AddressStore,
   Clock,
   EmailSender,
+  Metrics,
+  PolicyProvider,
   RateLimiter,
   SignupStore,
   Versioned,
 } from '../ports';
+import { noMetrics } from '../telemetry/noop';
 import { budgetLimits, parseTicket } from '../domain/fairShare';
 import { auditEvent } from './audit';
 import { makeEmailLedger } from './emailLedger';
@@ -48,6 +58,8 @@ export interface EmailSettings extends FlowLimits {
   retentionDays: number;
   defaultLocale: Locale;
   branding: Branding;
+  /** How long a sponsor has to decide (APPROVAL_TTL_DAYS), stated in the approval email. */
+  approvalTtlDays: number;
 }
 
 export interface EmailDeps {
@@ -55,9 +67,14 @@ export interface EmailDeps {
   addresses: AddressStore;
   limiter: RateLimiter;
   sender: EmailSender;
+  policy: PolicyProvider;
   clock: Clock;
   settings: EmailSettings;
+  metrics?: Metrics;
 }
+
+/** How long a held message waits before it looks at the policy again (the policy cache is 5 s). */
+export const EMAIL_HOLD_SECONDS = 10;
 
 export type EmailOutcome =
   | { action: 'sent' }
@@ -90,10 +107,12 @@ const DAY = 24 * 3600_000;
 export function makeEmailService(deps: EmailDeps) {
   const { settings } = deps;
   const ledger = makeEmailLedger({ ...deps, settings });
+  const metrics = deps.metrics ?? noMetrics;
 
   /**
    * Takes one token from the budget shared by every instance when it is this email's turn (fair share per
-   * domain, codes before notices: shared/domain/fairShare.ts); otherwise seconds until it should ask again.
+   * domain; codes before every other email: shared/domain/fairShare.ts); otherwise seconds until it should
+   * ask again.
    */
   async function takeBudget(
     email: { kind: 'code'; flow: SignupFlow } | { kind: 'notice' },
@@ -117,14 +136,42 @@ export function makeEmailService(deps: EmailDeps) {
     if (ticket) await ledger.settle(ticket);
   }
 
+  async function drop(flow: SignupFlow, reason: string): Promise<EmailOutcome> {
+    await leaveLane(flow);
+    return { action: 'dropped', reason };
+  }
+
   const locale = (flow: SignupFlow) =>
     negotiateLocale({ requested: flow.locale, fallback: settings.defaultLocale });
 
+  /** The kill switch (M2): a paused or blocked flow's email waits, and goes out after the un-pause. */
+  async function held(signupId: string): Promise<EmailOutcome | undefined> {
+    const stored = await deps.signups.get(signupId);
+    if (!stored) return undefined;
+    const policy = await deps.policy.get();
+    const g = gate(
+      parseEmailAddress(stored.value.email),
+      policy,
+      deps.clock.now(),
+      settings.branding.organizationName,
+    );
+    if (g.open) return undefined;
+    const reason = g.code === 'signups_paused' ? 'paused' : `domain_${g.reason}`;
+    return { action: 'requeue', delaySeconds: EMAIL_HOLD_SECONDS, reason };
+  }
+
   async function handle(message: EmailMessage, log: Logger): Promise<EmailOutcome> {
     const outcome =
-      message.kind === 'verification_code'
+      (await held(message.signupId)) ??
+      (message.kind === 'verification_code'
         ? await sendCode(message.signupId, log)
-        : await sendNotice(message, log);
+        : message.kind === 'approval_request'
+          ? await sendApprovalRequest(message.signupId, log)
+          : await sendNotice(message, log));
+    if (outcome.action === 'sent') metrics.count('email.sent', { kind: message.kind });
+    if (outcome.action === 'requeue') {
+      metrics.count('email.deferred', { kind: message.kind, reason: outcome.reason });
+    }
     if (outcome.action !== 'sent') {
       log.event(outcome.action === 'requeue' ? 'email_deferred' : 'email_dropped', {
         signupId: message.signupId,
@@ -248,30 +295,34 @@ export function makeEmailService(deps: EmailDeps) {
     const stored = await deps.signups.get(message.signupId);
     if (!stored) return { action: 'dropped', reason: 'not_found' };
     const flow = stored.value;
-    const wanted = message.kind === 'account_ready' ? 'ready' : 'failed';
+    const kind = message.kind as NoticeKind;
+    const { status: wanted, sentAt } = NOTICES[kind];
     if (flow.status !== wanted) return { action: 'dropped', reason: `status_${flow.status}` };
-    if ((message.kind === 'account_ready' ? flow.readyEmailedAt : flow.failureEmailedAt) !== undefined) {
-      return { action: 'dropped', reason: 'already_sent' };
-    }
+    if (flow[sentAt] !== undefined) return { action: 'dropped', reason: 'already_sent' };
     const budgetWait = await takeBudget({ kind: 'notice' });
     if (budgetWait !== undefined)
       return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
     const email =
-      message.kind === 'account_ready'
+      kind === 'account_ready'
         ? renderAccountReadyEmail({
             locale: locale(flow),
             outcome: flow.outcome ?? 'guest_created',
             signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
             branding: settings.branding,
           })
-        : renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding });
+        : kind === 'not_eligible'
+          ? renderNotEligibleEmail({
+              locale: locale(flow),
+              reason: flow.notEligibleReason ?? 'not_partner',
+              branding: settings.branding,
+            })
+          : renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding });
     const failed = await deliver(
       { to: flow.email, ...email, idempotencyKey: `${message.signupId}:${message.kind}` },
       message,
       log,
     );
     if (failed) return failed;
-    const kind = message.kind === 'account_ready' ? 'account_ready' : 'signup_failed';
     await markFlow(
       message.signupId,
       (f) => transition(f, { type: 'notice_emailed', kind }, deps.clock.now(), settings),
@@ -282,6 +333,64 @@ export function makeEmailService(deps: EmailDeps) {
       kind: message.kind,
       address: maskEmail(flow.email),
     });
+    return { action: 'sent' };
+  }
+
+  /**
+   * The sponsor's email: a fresh single-use link (only its hash is written to the flow, like a code) to
+   * every approver for the flow's domain. A redelivery before the flow was marked issues a new link, and
+   * the earlier one stops working.
+   */
+  async function sendApprovalRequest(signupId: string, log: Logger): Promise<EmailOutcome> {
+    const stored = await deps.signups.get(signupId);
+    if (!stored) return { action: 'dropped', reason: 'not_found' };
+    const flow = stored.value;
+    if (effectiveStatus(flow, deps.clock.now()) !== 'pending_approval')
+      return { action: 'dropped', reason: `status_${flow.status}` };
+    if (flow.approvalEmailedAt !== undefined) return { action: 'dropped', reason: 'already_sent' };
+    const approvers = approversFor(flow.domain, (await deps.policy.get()).access);
+    if (approvers.length === 0) return { action: 'dropped', reason: 'no_approvers' };
+    const budgetWait = await takeBudget({ kind: 'notice' });
+    if (budgetWait !== undefined)
+      return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
+
+    const token = newApprovalToken(signupId);
+    const issued = await updateFlow(
+      deps.signups,
+      signupId,
+      (f) =>
+        transition(
+          f,
+          { type: 'approval_token_issued', tokenHash: hashApprovalToken(settings.secret, token) },
+          deps.clock.now(),
+          settings,
+        ),
+      stored,
+    );
+    if (!issued) return { action: 'dropped', reason: 'not_found' };
+    const address = parseEmailAddress(flow.email);
+    const email = renderApprovalRequestEmail({
+      locale: settings.defaultLocale,
+      email: `${address.local}@${address.unicodeDomain}`,
+      domain: address.unicodeDomain,
+      link: `${settings.publicBaseUrl.replace(/\/$/, '')}/approvals/${token}`,
+      expiresInDays: settings.approvalTtlDays,
+      branding: settings.branding,
+    });
+    for (const [i, to] of approvers.entries()) {
+      const failed = await deliver(
+        { to, ...email, idempotencyKey: `${signupId}:approval:${issued.value.approvalTokenHash}:${i}` },
+        { signupId, kind: 'approval_request' },
+        log,
+      );
+      if (failed) return failed;
+    }
+    await markFlow(
+      signupId,
+      (f) => transition(f, { type: 'notice_emailed', kind: 'approval_request' }, deps.clock.now(), settings),
+      issued,
+    );
+    log.event('approval_request_sent', { signupId, approvers: approvers.length });
     return { action: 'sent' };
   }
 
@@ -306,14 +415,13 @@ export function makeEmailService(deps: EmailDeps) {
         { ...about, transient, error: transient ? error.kind : errorName(error) },
         transient ? 'warn' : 'error',
       );
-      if (!transient) throw error;
+      // A permanent refusal (bad address, rejected sender): the closest the app sees to a bounce.
+      if (!transient) {
+        metrics.count('email.bounced', { kind: about.kind });
+        throw error;
+      }
       return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
     }
-  }
-
-  async function drop(flow: SignupFlow, reason: string): Promise<EmailOutcome> {
-    await leaveLane(flow);
-    return { action: 'dropped', reason };
   }
 
   /** A code email that did not go out gives its slot back, best effort (a lost race keeps it counted). */
@@ -345,6 +453,7 @@ export function makeEmailService(deps: EmailDeps) {
     const stored =
       message.kind === 'verification_code' ? await deps.signups.get(message.signupId) : undefined;
     if (stored) await leaveLane(stored.value);
+    metrics.count('signups.failed', { outcome: 'email_failed' });
     log.event('poison_message', { queue: 'email', signupId: message.signupId, kind: message.kind }, 'error');
   }
 
@@ -356,3 +465,11 @@ function errorName(error: unknown): string {
 }
 
 export type EmailService = ReturnType<typeof makeEmailService>;
+
+type NoticeKind = 'account_ready' | 'signup_failed' | 'not_eligible';
+/** Which flow status each notice belongs to, and where its sending is recorded. */
+const NOTICES = {
+  account_ready: { status: 'ready', sentAt: 'readyEmailedAt' },
+  signup_failed: { status: 'failed', sentAt: 'failureEmailedAt' },
+  not_eligible: { status: 'not_eligible', sentAt: 'noticeEmailedAt' },
+} as const satisfies Record<NoticeKind, { status: SignupFlow['status']; sentAt: keyof SignupFlow }>;

@@ -1,9 +1,16 @@
 /**
- * The provisioner: turns a verified flow into an Entra B2B guest (or finds the existing account) and adds
- * it to the access group. Safe under at-least-once delivery: every step re-reads what exists before
- * writing, and Graph itself returns the existing guest when an invitation is replayed (req 49, 50, 58).
+ * The provisioner: decides, after verification only, whether a verified address may enrol (revocation,
+ * enrolment mode, proof of send, sponsor approval: shared/domain/accessPolicy.ts), then turns it into an
+ * Entra B2B guest (or finds the existing account). Identity first: the guest joins no group unless its
+ * domain is a partner's, and then exactly that partner's groups, only ever ones this deployment manages.
+ * While sign-ups are paused or the domain is blocked, messages are held (re-queued), never dropped.
+ * Safe under at-least-once delivery: every step re-reads what exists before writing, and Graph itself
+ * returns the existing guest when an invitation is replayed (req 49, 50, 58).
  */
 
+import { afterMailCheck, decideEligibility, type Eligibility } from '../domain/accessPolicy';
+import { parseEmailAddress } from '../domain/emailAddress';
+import { gate } from '../domain/killSwitch';
 import {
   effectiveStatus,
   type FlowLimits,
@@ -16,24 +23,34 @@ import { isAppError, isTransientError } from '../errors';
 import { maskEmail } from '../domain/addressMask';
 import { type Logger } from '../log';
 import {
+  type AccessStore,
   type AuditEvent,
   type AuditLog,
   type Clock,
   type Directory,
   type DirectoryUser,
+  type MessageTraces,
   NotFoundYetError,
+  type PolicyProvider,
   type QueuePublisher,
   type RateLimit,
   type RateLimiter,
   type SignupStore,
   type Versioned,
+  type Metrics,
 } from '../ports';
+import { noMetrics } from '../telemetry/noop';
 import { QUEUES } from '../storageNames';
+import type { NotEligibleReason } from '../domain/accessPolicy';
 import { audit, auditEvent } from './audit';
 import { updateFlow } from './updateFlow';
 
 export interface ProvisioningSettings extends FlowLimits {
-  accessGroupId: string;
+  /** The only groups this service may ever write (PARTNER_GROUP_IDS); a partner's other ids are skipped. */
+  managedGroupIds: readonly string[];
+  /** How long a sponsor has to decide (APPROVAL_TTL_DAYS). */
+  approvalTtlDays: number;
+  organizationName?: string;
   inviteRedirectUrl: string;
   signInUrl: string;
   graphWritesPerSecond: number;
@@ -44,16 +61,25 @@ export interface ProvisioningSettings extends FlowLimits {
 export interface ProvisioningDeps {
   signups: SignupStore;
   directory: Directory;
+  traces: MessageTraces;
+  access: AccessStore;
+  policy: PolicyProvider;
   limiter: RateLimiter;
   queue: QueuePublisher;
   audit: AuditLog;
   clock: Clock;
   settings: ProvisioningSettings;
   sleep?: (ms: number) => Promise<void>;
+  metrics?: Metrics;
+  /** Managed groups that do not exist; asked once, at first use, so a typo is logged at once. */
+  missingManagedGroups?: () => Promise<string[]>;
 }
 
+/** How long a held message waits before it looks at the policy again (the policy cache is 5 s). */
+export const HOLD_SECONDS = 10;
+
 export type ProvisionOutcome =
-  | { action: 'done'; outcome: Outcome }
+  | { action: 'done'; outcome: Outcome | 'not_eligible' | 'pending_approval' }
   | { action: 'dropped'; reason: string }
   | { action: 'requeue'; delaySeconds: number; reason: string };
 
@@ -102,12 +128,38 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     audit?: (written: SignupFlow) => readonly AuditEvent[],
   ) => updateFlow(deps.signups, signupId, apply, known, audit);
 
+  let groupsChecked = false;
+  async function checkGroupsOnce(log: Logger): Promise<void> {
+    if (groupsChecked || !deps.missingManagedGroups) return;
+    groupsChecked = true;
+    const missing = await deps.missingManagedGroups().catch(() => []);
+    if (missing.length > 0) log.event('managed_group_missing', { groups: missing.join(',') }, 'error');
+  }
+
   async function handle(message: ProvisionMessage, log: Logger): Promise<ProvisionOutcome> {
+    await checkGroupsOnce(log);
     const stored = await deps.signups.get(message.signupId);
     if (!stored) return dropped('not_found');
     const status = effectiveStatus(stored.value, deps.clock.now());
     if (status === 'ready' || status === 'failed') return dropped(`already_${status}`);
     if (status !== 'verified' && status !== 'provisioning') return dropped(`not_verified_${status}`);
+
+    const fields0 = { signupId: stored.value.signupId, correlationId: stored.value.correlationId };
+    let decision: Eligibility;
+    try {
+      const held = await holdWhileClosed(stored.value);
+      if (held) {
+        log.event('provisioning_held', { ...fields0, reason: held.reason });
+        return held;
+      }
+      decision = await eligibility(stored.value);
+    } catch (error) {
+      if (!isTransientError(error)) throw error;
+      return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `graph_${error.kind}` };
+    }
+    if (decision.decision === 'not_eligible') return notEligible(stored, decision.reason, log);
+    if (decision.decision === 'approval') return requestApproval(stored, log);
+    const groupIds = managedOnly(decision.decision === 'provision' ? decision.groupIds : [], log);
 
     let started: Versioned<SignupFlow> | undefined;
     try {
@@ -129,7 +181,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     };
 
     try {
-      const result = await provision(started, log);
+      const result = await provision(started, groupIds, log);
       if (result.action !== 'done') {
         log.event('provisioning_deferred', {
           ...fields,
@@ -157,6 +209,83 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     }
   }
 
+  /** The kill switch (M2): a paused or blocked domain's message waits, and resumes on un-pause. */
+  async function holdWhileClosed(flow: SignupFlow): Promise<Requeue | undefined> {
+    const policy = await deps.policy.get();
+    const g = gate(parseEmailAddress(flow.email), policy, deps.clock.now(), settings.organizationName);
+    if (g.open) return undefined;
+    return {
+      action: 'requeue',
+      delaySeconds: HOLD_SECONDS,
+      reason: g.code === 'signups_paused' ? 'paused' : `domain_${g.reason}`,
+    };
+  }
+
+  async function eligibility(flow: SignupFlow): Promise<Eligibility> {
+    const policy = (await deps.policy.get()).access;
+    const revoked = (await deps.access.getRevocation(flow.addressKey)) !== undefined;
+    const first = decideEligibility({
+      domain: flow.domain,
+      policy,
+      revoked,
+      approved: flow.approvalDecision === 'approve',
+    });
+    if (first.decision !== 'check_mail') return first;
+    const now = deps.clock.now();
+    const since = new Date(now.getTime() - first.days * 86_400_000);
+    return afterMailCheck(policy, await deps.traces.deliveredTo(flow.canonicalEmail, since, now));
+  }
+
+  function managedOnly(groupIds: readonly string[], log: Logger): string[] {
+    const managed = new Set(settings.managedGroupIds.map((g) => g.toLowerCase()));
+    const out = groupIds.filter((g) => managed.has(g.toLowerCase()));
+    if (out.length < groupIds.length) {
+      // The admin API refuses such a policy; a stored one from before a settings change is skipped here.
+      log.event('unmanaged_group_skipped', { count: groupIds.length - out.length }, 'error');
+    }
+    return out;
+  }
+
+  async function notEligible(
+    stored: Versioned<SignupFlow>,
+    reason: NotEligibleReason,
+    log: Logger,
+  ): Promise<ProvisionOutcome> {
+    const written = await update(
+      stored.value.signupId,
+      (f) => transition(f, { type: 'found_not_eligible', reason }, deps.clock.now(), settings),
+      stored,
+      (w) => [auditEvent('not_eligible', w, deps.clock.now(), { details: { reason } })],
+    );
+    if (!written) return dropped('not_found');
+    await deps.queue.send(QUEUES.email, { signupId: stored.value.signupId, kind: 'not_eligible' });
+    log.event('signup_not_eligible', {
+      signupId: stored.value.signupId,
+      correlationId: stored.value.correlationId,
+      reason,
+    });
+    return { action: 'done', outcome: 'not_eligible' };
+  }
+
+  async function requestApproval(stored: Versioned<SignupFlow>, log: Logger): Promise<ProvisionOutcome> {
+    const now = deps.clock.now();
+    const expiresAt = new Date(now.getTime() + settings.approvalTtlDays * 86_400_000).toISOString();
+    const written = await update(
+      stored.value.signupId,
+      (f) => transition(f, { type: 'approval_requested', expiresAt }, deps.clock.now(), settings),
+      stored,
+      (w) => [auditEvent('approval_requested', w, deps.clock.now(), { details: { expiresAt } })],
+    );
+    if (!written) return dropped('not_found');
+    await deps.queue.send(QUEUES.email, { signupId: stored.value.signupId, kind: 'approval_request' });
+    log.event('approval_requested', {
+      signupId: stored.value.signupId,
+      correlationId: stored.value.correlationId,
+      expiresAt,
+    });
+    return { action: 'done', outcome: 'pending_approval' };
+  }
+
   type Step =
     { action: 'done'; value: ProvisionOutcome } | { action: 'requeue'; delaySeconds: number; reason: string };
 
@@ -164,19 +293,29 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     outcome: Outcome;
     userId: string;
     signInUrl: string;
-    /** The group add's budget token was taken with the invitation's. */
-    groupAddPaid?: boolean;
+    /** How many group adds' budget tokens were taken with the invitation's. */
+    groupAddsPaid?: number;
+    /** Our own invitation created this object (security review L8). */
+    createdByUs?: boolean;
   }
   type Requeue = { action: 'requeue'; delaySeconds: number; reason: string };
 
-  async function provision(started: Versioned<SignupFlow>, log: Logger): Promise<Step> {
+  async function provision(
+    started: Versioned<SignupFlow>,
+    groupIds: readonly string[],
+    log: Logger,
+  ): Promise<Step> {
     const flow = started.value;
     const found = await deps.directory.findUserByEmail(flow.canonicalEmail);
-    const account = found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, log);
+    const account =
+      found?.userType === 'Member' ? member(found) : await guestAccount(flow, found, groupIds.length, log);
     if ('action' in account) return account;
     if (account.outcome !== 'existing_member') {
-      const added = await addToGroupAllowingLag(flow, account.userId, account.groupAddPaid === true);
-      if (added.action === 'requeue') return added;
+      for (const [i, groupId] of groupIds.entries()) {
+        const paid = i < (account.groupAddsPaid ?? 0);
+        const added = await addToGroupAllowingLag(flow, groupId, account.userId, paid);
+        if (added.action === 'requeue') return added;
+      }
     }
     return finish(started, account, log);
   }
@@ -190,6 +329,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
   async function guestAccount(
     flow: SignupFlow,
     found: DirectoryUser | undefined,
+    groups: number,
     log: Logger,
   ): Promise<Account | Requeue> {
     // A pending guest found on a redelivery is most likely the one an earlier attempt invited: invite
@@ -198,9 +338,10 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     if (found && !resumeOurInvite)
       return { outcome: 'existing_guest', userId: found.id, signInUrl: settings.signInUrl };
 
-    const wait = await takeWriteTokens(2);
+    // The invitation and the group adds that follow take their budget tokens at once (one round trip).
+    const wait = await takeWriteTokens(1 + groups);
     if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
-    const invite = async (): Promise<Account> => {
+    const invite = async (createdByUs: boolean): Promise<Account> => {
       const invitation = await deps.directory.inviteGuest({
         email: flow.canonicalEmail,
         displayName: displayNameFor(flow.canonicalEmail),
@@ -211,15 +352,26 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
         correlationId: flow.correlationId,
         directoryUserId: invitation.userId,
       });
+      if (createdByUs) {
+        // Recorded at once, before anything else can fail: only such a guest may ever be deleted (L8).
+        await deps.access.recordCreatedGuest({
+          emailHash: flow.addressKey,
+          userId: invitation.userId,
+          createdAt: deps.clock.now().toISOString(),
+        });
+      }
       return {
         outcome: 'guest_created',
         userId: invitation.userId,
         signInUrl: invitation.inviteRedeemUrl,
-        groupAddPaid: true,
+        groupAddsPaid: groups,
+        createdByUs,
       };
     };
     try {
-      return await invite();
+      // Nothing was found: this invitation creates the object. A pending guest found on a redelivery
+      // may be someone else's invitation, so re-inviting it does not count as ours.
+      return await invite(!found);
     } catch (error) {
       if (isTransientError(error)) throw error;
       // A conflict (the address is a member's) or a response lost after Graph created the guest: look
@@ -227,18 +379,19 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       const again = await deps.directory.findUserByEmail(flow.canonicalEmail);
       if (!again) throw error;
       if (again.userType === 'Member') return member(again);
-      if (again.externalUserState === 'PendingAcceptance') return invite();
+      if (again.externalUserState === 'PendingAcceptance') return invite(false);
       return {
         outcome: 'existing_guest',
         userId: again.id,
         signInUrl: settings.signInUrl,
-        groupAddPaid: true,
+        groupAddsPaid: groups,
       };
     }
   }
 
   async function addToGroupAllowingLag(
     flow: SignupFlow,
+    groupId: string,
     userId: string,
     paid: boolean,
   ): Promise<{ action: 'ok' } | { action: 'requeue'; delaySeconds: number; reason: string }> {
@@ -247,7 +400,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       paid = false;
       if (wait !== undefined) return { action: 'requeue', delaySeconds: wait, reason: 'graph_budget' };
       try {
-        await deps.directory.addToGroup(settings.accessGroupId, userId);
+        await deps.directory.addToGroup(groupId, userId);
         return { action: 'ok' };
       } catch (error) {
         if (!(error instanceof NotFoundYetError) && (error as { name?: string }).name !== 'NotFoundYetError')
@@ -272,7 +425,13 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       (f) =>
         transition(
           f,
-          { type: 'provisioned', outcome, signInUrl, directoryUserId },
+          {
+            type: 'provisioned',
+            outcome,
+            signInUrl,
+            directoryUserId,
+            guestCreatedByUs: account.createdByUs === true,
+          },
           deps.clock.now(),
           settings,
         ),
@@ -280,6 +439,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       () => [auditEvent('provisioned', flow, deps.clock.now(), { details: { outcome, directoryUserId } })],
     );
     await deps.queue.send(QUEUES.email, { signupId: flow.signupId, kind: 'account_ready' });
+    (deps.metrics ?? noMetrics).count('signups.ready', { outcome });
     log.event('signup_provisioned', {
       signupId: flow.signupId,
       correlationId: flow.correlationId,
@@ -307,6 +467,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     const failed = written?.value;
     if (failed?.status !== 'failed') return;
     await deps.queue.send(QUEUES.email, { signupId: message.signupId, kind: 'signup_failed' });
+    (deps.metrics ?? noMetrics).count('signups.failed', { outcome: 'provisioning_failed' });
     await audit(deps.audit, log, 'failed', failed, deps.clock.now(), {
       details: { reason: reason.slice(0, 200) },
     });

@@ -8,6 +8,7 @@
  *   address record        once its current flow is gone and its last code email is a day old
  *   rate-limit counter    once every window in it has ended (no limit uses a window over a day)
  *   audit row             RETENTION_AUDIT_DAYS after the event
+ *   spent challenge       once it has expired (5 minutes after it was issued)
  */
 import type { SignupFlow } from '../domain/signupFlow';
 import type { Logger } from '../log';
@@ -15,6 +16,7 @@ import type {
   AddressRecord,
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   Clock,
   Page,
   RateLimiter,
@@ -32,6 +34,8 @@ export interface RetentionDeps {
   addresses: AddressStore;
   limiter: RateLimiter;
   audit: AuditLog;
+  /** Spent proof-of-work solutions; their expired records go too. */
+  challenges?: ChallengeLedger;
   clock: Clock;
   settings: RetentionSettings;
 }
@@ -41,6 +45,8 @@ export interface RetentionReport {
   addressesDeleted: number;
   limitsDeleted: number;
   auditRowsDeleted: number;
+  /** Present when the run has a ChallengeLedger. */
+  challengesDeleted?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -59,10 +65,13 @@ export const ADDRESS_HISTORY_MS = DAY_MS;
 export function flowDeletableAt(flow: SignupFlow, settings: RetentionSettings): number | undefined {
   switch (flow.status) {
     case 'pending_verification':
+    case 'pending_approval':
+      // An unanswered approval request ends like an unverified start: at its expiry.
       return Date.parse(flow.expiresAt);
     case 'ready':
     case 'failed':
-    case 'expired': {
+    case 'expired':
+    case 'not_eligible': {
       const finished = flow.finishedAt ?? flow.lockedAt ?? flow.expiresAt;
       return Date.parse(finished) + settings.finishedDays * DAY_MS;
     }
@@ -151,6 +160,7 @@ export function makeRetentionService(deps: RetentionDeps) {
     );
 
     report.auditRowsDeleted = await deps.audit.deleteOlderThan(auditCutoff(now, settings));
+    if (deps.challenges) report.challengesDeleted = await deps.challenges.deleteExpired(now);
     log.event('retention_completed', { ...report });
     return report;
   }

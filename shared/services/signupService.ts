@@ -2,11 +2,13 @@
  * Start, verify, resend and status: the public half of the sign-up. Nothing here calls Graph or sends
  * mail; it records intent and queues ids, so every class of address costs the same work (req 23–24).
  */
+import { START_BUDGET_KEY, startBudgetLimits } from '../domain/admission';
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
-import { checkDomain } from '../domain/domainPolicy';
-import { formatTicket, parseTicket, type FairShareSettings, type Ticket } from '../domain/fairShare';
-import { parseEmailAddress } from '../domain/emailAddress';
-import { isPaused, pausedDomainFor } from '../domain/policy';
+import type { NotEligibleReason } from '../domain/accessPolicy';
+import { type FairShareSettings, formatTicket, parseTicket, type Ticket } from '../domain/fairShare';
+import { type EmailAddress, parseEmailAddress } from '../domain/emailAddress';
+import { gate } from '../domain/killSwitch';
+import { isPaused } from '../domain/policy';
 import {
   codeExpiresAt,
   effectiveStatus,
@@ -18,7 +20,7 @@ import {
   type SignupStatus,
   transition,
 } from '../domain/signupFlow';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail } from '../domain/addressMask';
 import { type Logger } from '../log';
@@ -26,13 +28,17 @@ import type {
   AuditEvent,
   AddressStore,
   Clock,
+  Metrics,
   PolicyProvider,
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  Tracing,
   Versioned,
 } from '../ports';
+import { noMetrics, noTracing } from '../telemetry/noop';
 import { auditEvent } from './audit';
+import type { ChallengeService } from './challengeService';
 import { makeEmailLedger } from './emailLedger';
 import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
@@ -48,6 +54,9 @@ export interface SignupSettings extends FlowLimits {
   ipStartsPerMinute: number;
   ipStartsPerHour: number;
   ipVerifiesPerMinute: number;
+  /** Global starts admitted per minute and hour (START_BUDGET_*), kept below what the email budget serves. */
+  startBudgetPerMinute: number;
+  startBudgetPerHour: number;
   defaultLocale: Locale;
   supportContact: string;
   organizationName: string;
@@ -59,8 +68,12 @@ export interface SignupDeps {
   limiter: RateLimiter;
   queue: QueuePublisher;
   policy: PolicyProvider;
+  /** The proof-of-work check on start and resend (a no-op with CHALLENGE_MODE=off). */
+  challenges: Pick<ChallengeService, 'verify'>;
   clock: Clock;
   settings: SignupSettings;
+  metrics?: Metrics;
+  tracing?: Tracing;
 }
 
 export interface StartedSignup {
@@ -81,24 +94,15 @@ export interface SignupView {
   outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
+  /** not_eligible: why (not_partner, no_recent_mail, denied, revoked). */
+  reason?: NotEligibleReason;
+  /** pending_approval: who decides (a sponsor at the organisation) and until when. */
+  decidedBy?: 'sponsor';
+  approvalExpiresAt?: string;
 }
 
 export function makeSignupService(deps: SignupDeps) {
   const { settings } = deps;
-  const ledger = makeEmailLedger({ ...deps, settings: fairShareSettings(settings) });
-
-  /**
-   * A place in the domain's lane of the email budget, or 503 `busy` when the code would come later than
-   * the flow lives (only a flood at this domain does that: other domains queue ahead of it).
-   */
-  async function admitCode(domain: string, log: Logger, replaces?: Ticket) {
-    const admission = await ledger.admit(domain, replaces);
-    if (!admission.admitted) {
-      log.event('start_shed', { domain, retryAfterSeconds: admission.retryAfterSeconds }, 'warn');
-      throw new AppError('busy', undefined, { retryAfterSeconds: admission.retryAfterSeconds });
-    }
-    return admission;
-  }
 
   async function limitIp(kind: 'start' | 'verify', ip: string, log: Logger): Promise<void> {
     const limits =
@@ -116,50 +120,115 @@ export function makeSignupService(deps: SignupDeps) {
     }
   }
 
-  async function assertOpen(now: Date): Promise<void> {
+  /**
+   * The kill switch for every public step (security review M2): pause, domain verdict and paused domains,
+   * answered like `start` answers them.
+   */
+  async function assertMayProceed(address: EmailAddress, now: Date, log: Logger): Promise<void> {
+    const g = gate(address, await deps.policy.get(), now, settings.organizationName);
+    if (g.open) return;
+    if (g.code === 'signups_paused') throw pausedError(g.message);
+    log.event('domain_refused', { reason: g.reason, domain: address.domain });
+    // A paused domain's reason is the admin's text for the public (`detail`); the others are ours.
+    throw new AppError('domain_not_allowed', g.message, {
+      details: g.reason === 'paused' ? { reason: 'paused', detail: g.message } : { reason: g.reason },
+    });
+  }
+
+  /**
+   * The per-domain daily cap counts verified sign-ups only, keyed on the registrable domain (security
+   * review L3): strangers cannot use up a partner's day with starts, nor escape it with subdomains.
+   */
+  async function consumeDomainCap(flow: SignupFlow, log: Logger): Promise<void> {
     const policy = await deps.policy.get();
-    if (isPaused(policy, now)) {
-      const reason = policy.pauseReason || undefined;
-      throw new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
+    if (policy.domainDailyCap === undefined) return;
+    const registrable = parseEmailAddress(flow.email).registrableDomain;
+    const cap = [{ name: 'day', limit: policy.domainDailyCap, windowSeconds: 86_400 }];
+    const decision = await deps.limiter.consume(`domain-${registrable}`, cap, deps.clock.now());
+    if (!decision.allowed) {
+      log.event('domain_refused', { reason: 'capped', domain: flow.domain }, 'warn');
+      throw new AppError(
+        'domain_not_allowed',
+        'Today’s sign-ups for this domain have reached the limit set by the administrator. Please try again tomorrow.',
+        { details: { reason: 'capped' } },
+      );
     }
   }
 
-  async function start(
-    input: { email: string; locale?: string; acceptLanguage?: string; ip: string; correlationId: string },
-    log: Logger,
-  ): Promise<StartedSignup> {
-    const now = deps.clock.now();
-    await assertOpen(now);
-    const address = parseEmailAddress(input.email);
-    const policy = await deps.policy.get();
-    const verdict = checkDomain(address, { ...policy, organizationName: settings.organizationName });
-    if (!verdict.allowed) {
-      log.event('domain_refused', { reason: verdict.reason, domain: address.domain });
-      throw new AppError('domain_not_allowed', verdict.message, { details: { reason: verdict.reason } });
+  /** Sheds the start with 503 `busy` when the global start budget is spent, before anything is queued. */
+  async function admitStart(log: Logger): Promise<void> {
+    const limits = startBudgetLimits({
+      perMinute: settings.startBudgetPerMinute,
+      perHour: settings.startBudgetPerHour,
+    });
+    const decision = await deps.limiter.consume(START_BUDGET_KEY, limits, deps.clock.now());
+    if (!decision.allowed) {
+      log.event(
+        'start_shed',
+        { scope: 'start_budget', retryAfterSeconds: decision.retryAfterSeconds },
+        'warn',
+      );
+      throw new AppError('busy', undefined, { retryAfterSeconds: decision.retryAfterSeconds });
     }
-    const paused = pausedDomainFor(policy, address.domain, now);
-    if (paused) {
-      log.event('domain_refused', { reason: 'paused', domain: address.domain });
-      throw new AppError('domain_not_allowed', paused.reason, {
-        details: { reason: 'paused', detail: paused.reason },
-      });
-    }
-    await limitIp('start', input.ip, log);
-    if (policy.domainDailyCap !== undefined) {
-      const cap = [{ name: 'day', limit: policy.domainDailyCap, windowSeconds: 86_400 }];
-      const decision = await deps.limiter.consume(`domain-${address.domain}`, cap, now);
-      if (!decision.allowed) {
-        log.event('domain_refused', { reason: 'capped', domain: address.domain }, 'warn');
-        throw new AppError(
-          'domain_not_allowed',
-          'Today’s sign-ups for this domain have reached the limit set by the administrator. Please try again tomorrow.',
-          { details: { reason: 'capped' } },
-        );
-      }
-    }
+  }
 
+  const metrics = deps.metrics ?? noMetrics;
+  const tracing = deps.tracing ?? noTracing;
+  const ledger = makeEmailLedger({ ...deps, settings: fairShareSettings(settings) });
+
+  /**
+   * A place in the domain's lane of the email budget, or 503 `busy` when the code would come later than
+   * the flow lives (only a backlog at this domain does that: other domains queue ahead of it).
+   */
+  async function admitCode(domain: string, log: Logger, replaces?: Ticket) {
+    const admission = await ledger.admit(domain, replaces);
+    if (!admission.admitted) {
+      log.event(
+        'start_shed',
+        { scope: 'domain_backlog', domain, retryAfterSeconds: admission.retryAfterSeconds },
+        'warn',
+      );
+      throw new AppError('busy', undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+    }
+    return admission;
+  }
+
+  type StartInput = {
+    email: string;
+    locale?: string;
+    acceptLanguage?: string;
+    ip: string;
+    correlationId: string;
+    altcha?: string;
+  };
+
+  /** Counts every start by outcome: `accepted`, or the error code it was refused with. */
+  async function start(input: StartInput, log: Logger): Promise<StartedSignup> {
+    try {
+      const started = await startFlow(input, log);
+      metrics.count('signups.started', { outcome: 'accepted' });
+      return started;
+    } catch (error) {
+      metrics.count('signups.started', { outcome: isAppError(error) ? error.code : 'error' });
+      throw error;
+    }
+  }
+
+  async function startFlow(input: StartInput, log: Logger): Promise<StartedSignup> {
+    // Cheapest first: the per-IP limit (so policy answers cannot be probed at speed, review L5), then the
+    // proof of work (req 20), before any parsing, policy read or write.
+    await limitIp('start', input.ip, log);
+    await deps.challenges.verify(input.altcha, log);
+    const now = deps.clock.now();
+    const policy = await deps.policy.get();
+    // Paused answers before the address is even parsed, as before.
+    if (isPaused(policy, now)) throw pausedError(policy.pauseReason || undefined);
+    const address = parseEmailAddress(input.email);
+    await assertMayProceed(address, now, log);
+    await admitStart(log);
     const admission = await admitCode(address.domain, log);
-    const started = newFlow({
+
+    const flow = newFlow({
       signupId: newSignupId(),
       email: address.display,
       canonicalEmail: address.canonical,
@@ -174,7 +243,7 @@ export function makeSignupService(deps: SignupDeps) {
       now,
       flowTtlHours: settings.flowTtlHours,
     });
-    const flow: SignupFlow = { ...started, codeTicket: formatTicket(admission.ticket) };
+    Object.assign(flow, tracing.currentContext(), { codeTicket: formatTicket(admission.ticket) });
     // The same three writes for every address, new, known or throttled: the email function decides
     // later, out of band, whether and when a code goes out.
     await deps.signups.create(flow, [auditEvent('started', flow, now, { actor: 'recipient' })]);
@@ -218,7 +287,10 @@ export function makeSignupService(deps: SignupDeps) {
     log: Logger,
   ): Promise<{ signupId: string; status: 'verified' }> {
     await limitIp('verify', input.ip, log);
+    const known = await load(input.signupId);
+    await assertMayProceed(parseEmailAddress(known.value.email), deps.clock.now(), log);
     let isCurrentFlow: boolean | undefined;
+    let capCounted = false;
     const after = await update(
       input.signupId,
       async (flow) => {
@@ -227,6 +299,16 @@ export function makeSignupService(deps: SignupDeps) {
           isCurrentFlow = address?.value.currentSignupId === flow.signupId;
         }
         const matches = codeMatches(settings.secret, flow.signupId, input.code, flow.codeHash);
+        // Counted once, and only for a code that would verify (a refusal leaves the code usable tomorrow).
+        if (
+          matches &&
+          isCurrentFlow &&
+          !capCounted &&
+          effectiveStatus(flow, deps.clock.now()) === 'pending_verification'
+        ) {
+          await consumeDomainCap(flow, log);
+          capCounted = true;
+        }
         return transition(
           flow,
           { type: 'code_submitted', matches, isCurrentFlow },
@@ -234,7 +316,7 @@ export function makeSignupService(deps: SignupDeps) {
           settings,
         );
       },
-      undefined,
+      known,
       (written) => [
         written.status === 'verified'
           ? auditEvent('verified', written, deps.clock.now(), { actor: 'recipient' })
@@ -255,11 +337,18 @@ export function makeSignupService(deps: SignupDeps) {
       address: maskEmail(after.email),
     };
     if (after.status === 'verified') {
-      await deps.queue.send(QUEUES.provision, { signupId: after.signupId });
+      // The verify request is a trace of its own (a new browser request): the provisioning hop continues
+      // the sign-up's trace from start instead, with this request linked to it.
+      const signupTrace = { traceparent: after.traceparent, tracestate: after.tracestate };
+      await tracing.inSpan('signup verified', { parent: signupTrace }, () =>
+        deps.queue.send(QUEUES.provision, { signupId: after.signupId }),
+      );
+      metrics.count('signups.verified', { outcome: 'verified' });
       log.event('signup_verified', fields);
       return { signupId: after.signupId, status: 'verified' };
     }
     const locked = after.lockedAt !== undefined;
+    metrics.count('signups.verified', { outcome: locked ? 'locked' : 'invalid_code' });
     log.event(
       locked ? 'signup_locked' : 'verify_failed',
       { ...fields, failures: after.failedSubmissions },
@@ -269,12 +358,15 @@ export function makeSignupService(deps: SignupDeps) {
   }
 
   async function resend(
-    input: { signupId: string; ip: string },
+    input: { signupId: string; ip: string; altcha?: string },
     log: Logger,
   ): Promise<{ codeExpiresAt: string; resendAvailableAt: string; estimatedCodeAt: string }> {
-    const known = await load(input.signupId); // 404 before spending the caller's rate limit on nothing
+    // The per-IP limit, then the proof of work (req 20), before the sign-up is even read.
     await limitIp('start', input.ip, log);
-    // Refused resends (too soon, finished) throw here, before a ticket is taken.
+    await deps.challenges.verify(input.altcha, log);
+    const known = await load(input.signupId);
+    await assertMayProceed(parseEmailAddress(known.value.email), deps.clock.now(), log);
+    // Refused resends (too soon, finished) throw here, before a place in the lane is taken.
     transition(known.value, { type: 'resend_requested' }, deps.clock.now(), settings);
     const previous = parseTicket(known.value.domain, known.value.codeTicket);
     const admission = await admitCode(known.value.domain, log, previous);
@@ -320,7 +412,12 @@ export function makeSignupService(deps: SignupDeps) {
       view.outcome = flow.outcome;
       view.signInUrl = flow.signInUrl;
     }
-    if (current === 'failed') view.supportContact = settings.supportContact;
+    if (current === 'failed' || current === 'not_eligible') view.supportContact = settings.supportContact;
+    if (current === 'not_eligible') view.reason = flow.notEligibleReason;
+    if (current === 'pending_approval') {
+      view.decidedBy = 'sponsor';
+      view.approvalExpiresAt = flow.expiresAt;
+    }
     return view;
   }
 
@@ -328,6 +425,11 @@ export function makeSignupService(deps: SignupDeps) {
 }
 
 export type SignupService = ReturnType<typeof makeSignupService>;
+
+/** `signups_paused` with the admin's pause reason as the public `detail` (the page shows it). */
+function pausedError(reason: string | undefined): AppError {
+  return new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
+}
 
 export function fairShareSettings(settings: SignupSettings): FairShareSettings {
   return {

@@ -5,6 +5,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 
 import { AppError } from '../errors';
+import { readBodyText } from '../http';
 import type { AppHttpHandler } from '../httpFunction';
 import { MAX_CSP_REPORT_BYTES, parseCspReport } from './cspReport';
 import { BASE_HEADERS } from './headers';
@@ -21,10 +22,8 @@ export function makeCspReportHandler(
   return async (req, log) => {
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (!REPORT_TYPES.has(type)) throw new AppError('unsupported_media_type');
-    if (Number(req.headers.get('content-length') ?? '0') > MAX_CSP_REPORT_BYTES)
-      throw new AppError('payload_too_large');
-    const raw = await req.text();
-    if (Buffer.byteLength(raw, 'utf8') > MAX_CSP_REPORT_BYTES) throw new AppError('payload_too_large');
+    // Read as a stream and abandoned at the limit (review L6).
+    const raw = await readBodyText(req, MAX_CSP_REPORT_BYTES);
     for (const violation of parseCspReport(raw)) {
       if (now() - windowStart >= 60_000) {
         windowStart = now();

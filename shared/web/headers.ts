@@ -16,6 +16,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' https: data:",
   "font-src 'self'",
   "connect-src 'self'",
+  // The proof-of-work solver (web/challengeWorker.ts) is a worker loaded from our own hashed file.
+  "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

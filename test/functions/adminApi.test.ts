@@ -7,6 +7,7 @@ import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 
 import { makeAdminPolicyGet } from '../../functions/adminPolicyGet';
 import { makeAdminPolicyPut } from '../../functions/adminPolicyPut';
+import { makeAdminSignupDecide } from '../../functions/adminSignupDecide';
 import { makeAdminSignupDelete } from '../../functions/adminSignupDelete';
 import { makeAdminSignupGet } from '../../functions/adminSignupGet';
 import { makeAdminSignupRetry } from '../../functions/adminSignupRetry';
@@ -23,11 +24,12 @@ import {
   READER_ROLE,
 } from '../../shared/adminAuth';
 import { httpFunction } from '../../shared/httpFunction';
+import { DEFAULT_ACCESS_POLICY } from '../../shared/domain/accessPolicy';
 import { CachedPolicyProvider } from '../../shared/services/policy';
 import { makeSignupService } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
 import { testConfig, uniqueEmail } from '../support/builders';
-import { InMemoryPolicyStore } from '../support/fakes';
+import { emptyPolicy, InMemoryPolicyStore } from '../support/fakes';
 import { startTestIdp, TEST_AUDIENCE, TEST_CLIENT_ID, type TestIdp } from '../support/localIdp';
 import { assertMatchesOpenApi } from '../support/openapi';
 import { testWorld } from '../support/testWorld';
@@ -46,6 +48,7 @@ const OPERATIONS = {
   list: ['GET', '/api/admin/signups', makeAdminSignupsList],
   get: ['GET', '/api/admin/signups/{signupId}', makeAdminSignupGet],
   retry: ['POST', '/api/admin/signups/{signupId}/retry', makeAdminSignupRetry],
+  decide: ['POST', '/api/admin/signups/{signupId}/decision', makeAdminSignupDecide],
   erase: ['DELETE', '/api/admin/signups/{signupId}', makeAdminSignupDelete],
   stats: ['GET', '/api/admin/stats', makeAdminStats],
 } as const;
@@ -84,7 +87,11 @@ function setup(settings: Record<string, string> = {}, adminAuth: AdminAuthentica
           : { string: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) },
       params: init.signupId === undefined ? {} : { signupId: init.signupId },
     });
-    const res = await httpFunction(make({ adminService, adminAuth }))(req, world.context(op));
+    const approvalService = world.approvalService;
+    const res = await httpFunction(make({ adminService, approvalService, adminAuth }))(
+      req,
+      world.context(op),
+    );
     const json = typeof res.body === 'string' && res.body.length ? JSON.parse(res.body) : undefined;
     expect(res.status).not.toBe(500);
     assertMatchesOpenApi(template, method, res.status ?? 200, json);
@@ -135,6 +142,7 @@ describe('ADMIN_AUTH=entra: Entra access tokens checked in the app (security rev
     ['list', {}],
     ['get', { signupId: 'A'.repeat(24) }],
     ['retry', { signupId: 'A'.repeat(24) }],
+    ['decide', { signupId: 'A'.repeat(24), body: { decision: 'approve' } }],
     ['erase', { signupId: 'A'.repeat(24) }],
     ['stats', {}],
   ];
@@ -177,7 +185,9 @@ describe('ADMIN_AUTH=entra: Entra access tokens checked in the app (security rev
     const headers = bearer(await idp.mint({ roles: [READER_ROLE] }));
     for (const op of ['policyGet', 'list', 'stats'] as const)
       expect((await call(op, { headers })).res.status).toBe(200);
-    for (const [op, init] of everyCall.filter(([o]) => ['policyPut', 'retry', 'erase'].includes(o))) {
+    for (const [op, init] of everyCall.filter(([o]) =>
+      ['policyPut', 'retry', 'decide', 'erase'].includes(o),
+    )) {
       const { res, json } = await call(op, { ...init, headers });
       expect(res.status).toBe(403);
       expect(json.error.code).toBe('forbidden');
@@ -390,6 +400,48 @@ describe('signups', () => {
     const { json: pending } = await startSignup();
     const conflict = await call('retry', { signupId: pending.signupId });
     expect([conflict.res.status, conflict.json.error.code]).toEqual([409, 'conflict']);
+  });
+
+  test('decision: approve moves a pending approval on to provisioning, audited with the admin as actor; again → 409 already_decided', async () => {
+    const { call, world } = setup();
+    world.policy.policy = emptyPolicy({
+      access: { ...DEFAULT_ACCESS_POLICY, enrolment: 'approval', approvers: ['approver@contoso.com'] },
+    });
+    const signupId = await world.verifiedSignup(uniqueEmail('northwind.com'));
+    await world.deliverProvisioning();
+    expect((await world.signups.get(signupId))?.value.status).toBe('pending_approval');
+    const { res, json } = await call('decide', { signupId, body: { decision: 'approve' } });
+    expect([res.status, json]).toEqual([200, { decision: 'approve', signupId }]);
+    expect((await world.signups.get(signupId))?.value.status).toBe('verified');
+    expect(world.queue.take(QUEUES.provision)).toHaveLength(1);
+    expect(world.audit.events.find((e) => e.type === 'approval_decided')).toMatchObject({
+      actor: 'function-key',
+      details: { decision: 'approve' },
+    });
+    const again = await call('decide', { signupId, body: { decision: 'deny' } });
+    expect([again.res.status, again.json.error.code]).toEqual([409, 'already_decided']);
+  });
+
+  test('decision: deny ends the flow not_eligible (denied); a flow not waiting for approval → 409; unknown → 404; a bad body → 400', async () => {
+    const { call, world, startSignup } = setup();
+    world.policy.policy = emptyPolicy({
+      access: { ...DEFAULT_ACCESS_POLICY, enrolment: 'approval', approvers: ['approver@contoso.com'] },
+    });
+    const signupId = await world.verifiedSignup(uniqueEmail('northwind.com'));
+    await world.deliverProvisioning();
+    const bad = await call('decide', { signupId, body: { decision: 'maybe' } });
+    expect(bad.res.status).toBe(400);
+    const denied = await call('decide', { signupId, body: { decision: 'deny' } });
+    expect(denied.res.status).toBe(200);
+    expect((await world.signups.get(signupId))?.value).toMatchObject({
+      status: 'not_eligible',
+      notEligibleReason: 'denied',
+    });
+    const { json: pending } = await startSignup();
+    const conflict = await call('decide', { signupId: pending.signupId, body: { decision: 'approve' } });
+    expect([conflict.res.status, conflict.json.error.code]).toEqual([409, 'conflict']);
+    const unknown = await call('decide', { signupId: 'A'.repeat(24), body: { decision: 'approve' } });
+    expect(unknown.res.status).toBe(404);
   });
 
   test('DELETE → 204 without a body; again → 404; deleteGuest must be a boolean', async () => {

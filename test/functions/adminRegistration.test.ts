@@ -34,7 +34,7 @@ const trigger = (name: string) =>
   Object.values(registered.find((r) => r.name === name)?.bindings ?? {}).find((b) => b.direction === 'in');
 
 test('each admin file registers one function named after it', () => {
-  expect(adminFiles.length).toBe(7);
+  expect(adminFiles.length).toBe(12);
   expect(registered.map((r) => r.name).sort()).toEqual(
     [...adminFiles.map((f) => f.replace(/\.ts$/, '')), 'retention'].sort(),
   );
@@ -46,8 +46,10 @@ test.each([
   ['adminSignupsList', 'api/admin/signups', ['GET']],
   ['adminSignupGet', 'api/admin/signups/{signupId}', ['GET']],
   ['adminSignupRetry', 'api/admin/signups/{signupId}/retry', ['POST']],
+  ['adminSignupDecide', 'api/admin/signups/{signupId}/decision', ['POST']],
   ['adminSignupDelete', 'api/admin/signups/{signupId}', ['DELETE']],
   ['adminStats', 'api/admin/stats', ['GET']],
+  ['adminReadiness', 'api/admin/readiness', ['GET']],
 ])(
   '%s is an HTTP trigger on %s %j, anonymous to the host in entra mode (the token is checked in the app)',
   (name, route, methods) => {

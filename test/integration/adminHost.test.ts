@@ -25,6 +25,7 @@ const ENTRY = [
   'adminSignupsList',
   'adminSignupGet',
   'adminSignupRetry',
+  'adminSignupDecide',
   'adminSignupDelete',
   'adminStats',
   'retention',
@@ -39,6 +40,7 @@ const ROUTES: [string, string][] = [
   ['GET', '/api/admin/signups'],
   ['GET', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA'],
   ['POST', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA/retry'],
+  ['POST', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA/decision'],
   ['DELETE', '/api/admin/signups/AAAAAAAAAAAAAAAAAAAAAAAA'],
   ['GET', '/api/admin/stats'],
 ];
@@ -83,6 +85,7 @@ async function startHost(settings: Record<string, string> = {}): Promise<LocalHo
       EMAIL_TRANSPORT: 'smtp',
       TRUSTED_PROXY_HOPS: '1',
       ADMIN_AUTH: 'key',
+      CHALLENGE_MODE: 'off',
       ...settings,
     },
     log: () => undefined,

@@ -9,6 +9,7 @@ import { TableServiceClient } from '@azure/data-tables';
 
 import { createTableClient } from '../../shared/adapters/storageClients';
 import { TableAuditLog } from '../../shared/adapters/tableAudit';
+import { TableChallengeLedger } from '../../shared/adapters/tableChallengeLedger';
 import { TablePolicyStore } from '../../shared/adapters/tablePolicyStore';
 import { TableRateLimiter } from '../../shared/adapters/tableRateLimiter';
 import { TableAddressStore, TableSignupStore } from '../../shared/adapters/tableStores';
@@ -43,6 +44,7 @@ async function azuriteApp(clock: Clock = new FixedClock(), policyStore?: PolicyS
     addresses: new TableAddressStore(await freshTable('addresses')),
     limiter: new TableRateLimiter(await freshTable('limits')),
     audit: new TableAuditLog(await freshTable('audit'), signupsTable),
+    challengeLedger: new TableChallengeLedger(await freshTable('challenges')),
     policy,
     settings: { ipStartsPerMinute: 10_000, ipStartsPerHour: 10_000, ipVerifiesPerMinute: 10_000 },
   });
@@ -193,13 +195,17 @@ test('retention on Table Storage deletes exactly what is due', async () => {
     signupId: drop[1]!.signupId,
   });
   await app.audit.append({ type: 'policy_changed', at: ago(179 * D).toISOString(), actor: 'alice' });
+  await app.challengeLedger.spend('a'.repeat(64), ago(60_000)); // expired a minute ago
+  await app.challengeLedger.spend('b'.repeat(64), ago(-240_000)); // still usable for 4 minutes
 
   expect(await app.retentionService.run(app.log)).toEqual({
     flowsDeleted: 2,
     addressesDeleted: 1,
     limitsDeleted: 1,
     auditRowsDeleted: 1,
+    challengesDeleted: 1,
   });
+  expect(await app.challengeLedger.spend('b'.repeat(64), ago(-240_000))).toBe(false);
   const remaining = await app.signups.list({ now: clock.now(), top: 1000 });
   expect(remaining.items.map((i) => i.value.signupId).sort()).toEqual(keep.map((f) => f.signupId).sort());
   expect((await app.addresses.list({ top: 100 })).items.map((i) => i.value.addressKey)).toEqual([

@@ -105,10 +105,19 @@ describeWithChromium(
       const { page, guard } = await open(DESKTOP);
       const email = newAddress('desktop');
       await slowDownNextInvitation();
+      // Req 20: the proof of work is solved in a worker from our own hashed file and sent with the start.
+      const workers: string[] = [];
+      page.on('worker', (worker) => workers.push(worker.url()));
+      const startBodies: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/signups')
+          startBodies.push(request.postData() ?? '');
+      });
 
       const response = await page.goto(`${stack.url}/`);
       expect(response?.status()).toBe(200);
       expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+      expect(response?.headers()['content-security-policy']).toContain("worker-src 'self'");
       await page.waitForSelector('#email');
       expect(await page.getAttribute('html', 'lang')).toBe('en');
       expect(await page.title()).toBe('Enter your work email address – Fabrikam');
@@ -136,6 +145,11 @@ describeWithChromium(
       expect(await page.textContent('main')).toContain('Microsoft may email you a one-time passcode');
       await checkStep(page, '04-done-desktop');
       expect((await fetch(href)).status).toBe(200);
+      expect(workers.some((url) => /\/assets\/challenge-worker-[A-Z0-9]+\.js$/.test(url))).toBe(true);
+      expect(startBodies).toHaveLength(1);
+      expect((JSON.parse(startBodies[0] ?? '{}') as { altcha?: string }).altcha).toMatch(
+        /^[A-Za-z0-9+/]+=*$/,
+      );
 
       expect(guard.problems()).toEqual([]);
     }, 60_000);

@@ -2,7 +2,8 @@
  * The admin console in Chromium against the real local stack (dev Functions host, Azurite, SMTP catcher,
  * Graph emulator with its local identity provider): sign in with auth code + PKCE, pause with a reason
  * and see the landing page refused, resume; find a sign-up by its address; retry a failed one; a reader
- * cannot write. axe-core on every view, screenshots on a desktop and a 390 px phone, and no request to any
+ * cannot write; set approval enrolment with an approver and a partner, approve a pending sign-up in the
+ * Approvals view; revoke an address and lift it. axe-core on every view, screenshots on a desktop and a 390 px phone, and no request to any
  * origin but the app's and the identity provider's.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -11,6 +12,7 @@ import { createTableClient } from '../../shared/adapters/storageClients';
 import { TableSignupStore } from '../../shared/adapters/tableStores';
 import { TABLES } from '../../shared/storageNames';
 import { aSignup } from '../support/builders';
+import { codeIn, waitFor } from '../support/stack';
 import {
   axeViolations,
   describeViolations,
@@ -40,7 +42,7 @@ describeWithChromium(
 
     beforeAll(async () => {
       browser = await launchChromium(executablePath);
-      stack = await startLocalStack();
+      stack = await startLocalStack({ CHALLENGE_MODE: 'off' }); // starts come from the test, not the page
     }, 60_000);
 
     afterAll(async () => {
@@ -253,6 +255,92 @@ describeWithChromium(
       await check(page, 'signup-retried-mobile');
       expect(guard.problems([EXPECTED_HTTP_ERROR])).toEqual([]);
     }, 90_000);
+
+    test('approval enrolment set in the policy editor; a pending sign-up approved in the Approvals view leaves pending_approval; revoke and lift an address; 0 axe violations', async () => {
+      const approver = 'approver@contoso.com';
+      const { page, guard } = await open(DESKTOP);
+      await signIn(page);
+      await page.getByRole('link', { name: 'Policy' }).click();
+      await viewShown(page, 'Policy');
+      await page.getByLabel('Enrolment mode').selectOption('approval');
+      await page.getByLabel('Approvers (one email address per line)').fill(approver);
+      await page.getByRole('button', { name: 'Add a partner' }).click();
+      // Keyboard: the new partner's first field has focus.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('pp-0-domain');
+      await page.keyboard.type('partner-test.com');
+      await page.getByLabel('Sponsors (one email address per line)').fill('sponsor@contoso.com');
+      await page.getByLabel('Why you change it (audit only)').fill('sponsors decide');
+      await check(page, 'policy-access-desktop');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Policy saved.');
+      expect(await page.inputValue('#p-enrolment')).toBe('approval');
+      expect(await page.inputValue('#p-approvers')).toBe(approver);
+      expect(await page.inputValue('#pp-0-domain')).toBe('partner-test.com');
+
+      // A sign-up through the host: start, the emailed code, verify; the provisioner leaves it waiting.
+      const email = newAddress('approve');
+      const started = await startSignup(email);
+      expect(started.status).toBe(202);
+      const { signupId } = (await started.json()) as { signupId: string };
+      const mail = await stack.smtp.waitFor((m) => m.to.includes(email) && /code/i.test(m.subject), 15_000);
+      const verified = await fetch(`${stack.url}/api/signups/${signupId}/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: codeIn(mail.text) }),
+      });
+      expect(verified.status).toBe(200);
+      const statusOf = async () => {
+        const res = await fetch(`${stack.url}/api/signups/${signupId}`);
+        return ((await res.json()) as { status: string }).status;
+      };
+      await waitFor(
+        async () => ((await statusOf()) === 'pending_approval' ? true : undefined),
+        30_000,
+        'the sign-up to wait for approval',
+      );
+
+      await page.getByRole('link', { name: 'Approvals' }).click();
+      await viewShown(page, 'Approvals');
+      const row = page.locator('tr', { has: page.locator(`a[href="#signups/${signupId}"]`) });
+      expect(await row.textContent()).toContain('a•••@northwind-test.com');
+      await check(page, 'approvals-desktop');
+      await row.getByRole('button', { name: /^Approve / }).click();
+      await page.waitForFunction(
+        () =>
+          document.getElementById('status')?.textContent === 'Approved: the guest account is being created.',
+      );
+      expect(await page.locator(`a[href="#signups/${signupId}"]`).count()).toBe(0);
+      const settled = await waitFor(
+        async () => {
+          const status = await statusOf();
+          return ['pending_approval', 'verified', 'provisioning'].includes(status) ? undefined : status;
+        },
+        30_000,
+        'the approved sign-up to be provisioned',
+      );
+      expect(settled).toBe('ready');
+      await page.goto(`${stack.url}/console#signups/${signupId}`);
+      await viewShown(page, `Sign-up ${signupId}`);
+      expect(await page.textContent('main table')).toContain('approval_decided');
+      expect(await page.textContent('main table')).toContain('ada.admin@contoso.com');
+
+      await page.getByRole('link', { name: 'Revocations' }).click();
+      await viewShown(page, 'Revocations');
+      await check(page, 'revocations-desktop');
+      await page.getByLabel('Email address to revoke').fill(newAddress('revoked'));
+      await page.getByLabel('Reason (audit only)').fill('left the project');
+      await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Revoked.');
+      const revoked = page.locator('tr', { hasText: 'left the project' });
+      expect(await revoked.textContent()).toContain('ada.admin@contoso.com');
+      await check(page, 'revocations-one-desktop');
+      await revoked.getByRole('button', { name: /^Lift / }).click();
+      await page.waitForFunction(
+        () => document.getElementById('status')?.textContent === 'Revocation lifted.',
+      );
+      expect(await page.locator('tr', { hasText: 'left the project' }).count()).toBe(0);
+      expect(guard.problems([EXPECTED_HTTP_ERROR])).toEqual([]);
+    }, 120_000);
 
     test('a reader sees everything read only: the policy form is disabled and the API refuses a write with 403', async () => {
       const { page, guard } = await open(DESKTOP);

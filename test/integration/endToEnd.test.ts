@@ -43,11 +43,12 @@ const graphUsers = async (email: string) => {
   return ((await res.json()) as { value: Array<{ id: string; userType: string }> }).value;
 };
 
-test('a new address: code email over SMTP → verify → one guest in the group → ready with the redeem link → account email', async () => {
+test('a new address: code email over SMTP → verify → one guest, in no group (exactly 2 Graph requests: lookup, invitation) → ready with the redeem link → account email saying files protected for the address open', async () => {
   const email = newAddress();
   const { signupId, mail, code } = await signUp(email);
   expect(mail.subject).toContain(code);
   expect(mail.messageId).toMatch(/@/);
+  await fetch(`${stack.graph.url}/_emulator/requests`, { method: 'DELETE' });
 
   const verified = await api(stack, 'POST', `/api/signups/${signupId}/verify`, { code });
   expect(verified).toMatchObject({ status: 200, json: { signupId, status: 'verified' } });
@@ -55,18 +56,17 @@ test('a new address: code email over SMTP → verify → one guest in the group 
   const done = await untilFinished(signupId);
   expect(done).toMatchObject({ status: 'ready', outcome: 'guest_created' });
   expect(done.signInUrl).toContain(stack.graph.url);
-  const users = await graphUsers(email);
-  expect(users).toHaveLength(1);
-  const members = await fetch(
-    `${stack.graph.url}/v1.0/groups/${stack.settings.GRAPH_ACCESS_GROUP_ID}/members`,
-    {
-      headers: { authorization: 'Bearer test' },
-    },
+  const log = (await (await fetch(`${stack.graph.url}/_emulator/requests`)).json()) as Array<{
+    method: string;
+    path: string;
+  }>;
+  expect(log.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1.0/users', 'POST /v1.0/invitations']);
+  expect(await graphUsers(email)).toHaveLength(1);
+  const ready = await stack.smtp.waitFor(
+    (m) => m.to.includes(email) && m.text.includes(done.signInUrl as string),
+    15_000,
   );
-  expect(((await members.json()) as { value: Array<{ id: string }> }).value.map((m) => m.id)).toContain(
-    users[0]!.id,
-  );
-  await stack.smtp.waitFor((m) => m.to.includes(email) && m.text.includes(done.signInUrl as string), 15_000);
+  expect(ready.text).toContain('protected for your email address');
 });
 
 test('existing guest → existing_guest without a new object; existing member → existing_member, nothing created', async () => {

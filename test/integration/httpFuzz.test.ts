@@ -898,8 +898,9 @@ async function seedFlows(connectionString: string, settings: Record<string, stri
 
 // ---- the tests -----------------------------------------------------------------------------------------
 
-/** 700–3,000 requests/s were measured on 2 vCPUs; 10 ms per request leaves room for a slow machine. */
-const perEndpointTimeoutMs = Math.max(60_000, RUNS * 10);
+/** 700–3,000 requests/s were measured on 2 vCPUs when idle, 60–170/s with the machine fully loaded by other
+ * work: 30 ms per request keeps a busy machine from failing a test that found nothing. */
+const perEndpointTimeoutMs = Math.max(60_000, RUNS * 30);
 
 beforeAll(async () => {
   const connectionString = azuriteConnectionString();
@@ -922,6 +923,11 @@ beforeAll(async () => {
     IP_STARTS_PER_MINUTE: '100000',
     IP_STARTS_PER_HOUR: '1000000',
     IP_VERIFIES_PER_MINUTE: '100000',
+    START_BUDGET_PER_MINUTE: '100000',
+    START_BUDGET_PER_HOUR: '1000000',
+    // Off so fuzzed start/resend bodies reach parsing and policy; the challenge check itself is fuzzed
+    // through GET /api/challenge payloads in test/unit/challenge.test.ts and publicDoor tests.
+    CHALLENGE_MODE: 'off',
     CORS_ALLOWED_ORIGINS: CORS_ORIGIN,
   });
   scrubRules = {

@@ -11,7 +11,15 @@
  * probe bundle built the same way must load and use each of it when the code that needs it runs.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,14 +135,15 @@ describe('production package (npm run package)', () => {
     expect(new Set(registered).size).toBe(registered.length);
   });
 
-  it('writes a zip with host.json, package.json and dist/index.js at its root', () => {
+  it('writes a zip with host.json, package.json and dist/index.js at its root, without source maps', () => {
     expect(result.zipPath).not.toBeNull();
     const entries = unzipSync(readFileSync(result.zipPath ?? ''));
     const names = Object.keys(entries);
 
-    expect(names).toEqual(
-      expect.arrayContaining(['host.json', 'package.json', 'dist/index.js', 'dist/index.js.map']),
-    );
+    expect(names).toEqual(expect.arrayContaining(['host.json', 'package.json', 'dist/index.js']));
+    // Maps are written next to the bundle for offline decoding, never shipped (docs/BENCHMARKS.md).
+    expect(names.filter((n) => n.endsWith('.map'))).toEqual([]);
+    expect(existsSync(`${result.bundlePath}.map`)).toBe(true);
     expect(names.every((n) => n === 'host.json' || n === 'package.json' || n.startsWith('dist/'))).toBe(true);
 
     const text = (name: string) => Buffer.from(entries[name] ?? new Uint8Array()).toString('utf8');
@@ -182,7 +191,9 @@ describe('production package (npm run package)', () => {
     const onFirstUse = result.onFirstUse.map((f) => `./${path.posix.relative('dist', f)}`);
     expect(requiredBy('dist/index.js')).toEqual([...WORKER_PROVIDED, ...onFirstUse].sort());
     for (const chunk of result.onFirstUse.filter((f) => f.endsWith('.js'))) {
-      expect({ chunk, requires: requiredBy(chunk) }).toEqual({ chunk, requires: [] });
+      // A chunk may use the worker API too (the telemetry SDK's Functions instrumentation), nothing else.
+      const outside = requiredBy(chunk).filter((m) => !WORKER_PROVIDED.includes(m));
+      expect({ chunk, requires: outside }).toEqual({ chunk, requires: [] });
     }
   });
 
@@ -190,7 +201,9 @@ describe('production package (npm run package)', () => {
     expect(result.onFirstUse).toEqual([
       'dist/data/consumer-domains.json',
       'dist/data/disposable-domains.json',
+      'dist/data/relay-domains.json',
       'dist/nodemailer.js',
+      'dist/telemetry-sdk.js',
       'dist/unhomoglyph.js',
       'dist/zod-locales.js',
     ]);
@@ -353,7 +366,9 @@ describe('what the package loads on first use', () => {
     expect(probe.onFirstUse).toEqual([
       'dist/data/consumer-domains.json',
       'dist/data/disposable-domains.json',
+      'dist/data/relay-domains.json',
       'dist/nodemailer.js',
+      'dist/telemetry-sdk.js',
       'dist/unhomoglyph.js',
       'dist/zod-locales.js',
     ]);
@@ -370,10 +385,15 @@ describe('what the package loads on first use', () => {
     expect(out.lists).toEqual([
       ['consumer', listCount('consumer-domains.json')],
       ['disposable', listCount('disposable-domains.json')],
+      ['relay', listCount('relay-domains.json')],
     ]);
-    expect(out.afterDomainCheck).toEqual(['data/consumer-domains.json', 'data/disposable-domains.json']);
+    expect(out.afterDomainCheck).toEqual([
+      'data/consumer-domains.json',
+      'data/disposable-domains.json',
+      'data/relay-domains.json',
+    ]);
     expect(out.lookAlike).toMatch(/^The domain uses letters that look like ordinary Latin letters/);
-    const lists = ['data/consumer-domains.json', 'data/disposable-domains.json'];
+    const lists = ['data/consumer-domains.json', 'data/disposable-domains.json', 'data/relay-domains.json'];
     expect(out.afterLookAlike).toEqual([...lists, 'unhomoglyph.js']);
     expect(out.afterDeps).toEqual([...lists, 'nodemailer.js', 'unhomoglyph.js']);
     expect(out.sent?.messageId).toMatch(/^<[0-9a-f]{64}@signup\.contoso\.example>$/);
@@ -392,6 +412,7 @@ describe('what the package loads on first use', () => {
     expect(out.afterDeps).toEqual([
       'data/consumer-domains.json',
       'data/disposable-domains.json',
+      'data/relay-domains.json',
       'unhomoglyph.js',
     ]);
     expect(out.germanMessage).toBe('Ungültige Eingabe: erwartet string, erhalten Zahl');
@@ -399,6 +420,7 @@ describe('what the package loads on first use', () => {
     expect(out.afterLocales).toEqual([
       'data/consumer-domains.json',
       'data/disposable-domains.json',
+      'data/relay-domains.json',
       'unhomoglyph.js',
       'zod-locales.js',
     ]);

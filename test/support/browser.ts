@@ -141,7 +141,6 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
       queueMessageLeaseSeconds: 30,
       env: {
         CODE_HMAC_SECRET: 'browser-test-secret-browser-test-secret-0123',
-        GRAPH_ACCESS_GROUP_ID: 'rms-access-group',
         GRAPH_BASE_URL: graph.url,
         GRAPH_STATIC_TOKEN: 'dev-token',
         EMAIL_TRANSPORT: 'smtp',
@@ -157,6 +156,10 @@ export async function startLocalStack(settings: Record<string, string> = {}): Pr
         RECIPIENT_EMAILS_PER_DAY: '100',
         EMAIL_BUDGET_PER_MINUTE: '1000',
         EMAIL_BUDGET_PER_HOUR: '10000',
+        // The page solves a real proof-of-work challenge in its worker (req 20).
+        CHALLENGE_MODE: 'altcha',
+        START_BUDGET_PER_MINUTE: '1000',
+        START_BUDGET_PER_HOUR: '10000',
         BRAND_ORGANIZATION_NAME: 'Fabrikam',
         SUPPORT_CONTACT: 'it-help@fabrikam.com',
         PRIVACY_URL: 'https://fabrikam.com/privacy',

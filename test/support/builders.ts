@@ -46,6 +46,9 @@ export function someSignupSettings(overrides: Partial<SignupSettings> = {}): Sig
     ipStartsPerMinute: 10,
     ipStartsPerHour: 50,
     ipVerifiesPerMinute: 30,
+    // Far above any test's starts; the start-budget tests set their own.
+    startBudgetPerMinute: 100_000,
+    startBudgetPerHour: 1_000_000,
     defaultLocale: 'en',
     supportContact: 'help@contoso.example',
     organizationName: 'Contoso',
@@ -58,7 +61,6 @@ export function testConfig(extra: Record<string, string> = {}): Config {
   return parseConfig({
     AzureWebJobsStorage: 'UseDevelopmentStorage=true',
     CODE_HMAC_SECRET: TEST_SECRET,
-    GRAPH_ACCESS_GROUP_ID: 'group',
     EMAIL_TRANSPORT: 'smtp',
     TRUSTED_PROXY_HOPS: '1',
     ADMIN_AUDIENCE: 'api://rms-signup-test',

@@ -3,11 +3,16 @@ import { decide, type Now, type RateWindows, usage } from '../../shared/domain/r
 import { effectiveStatus, type SignupFlow } from '../../shared/domain/signupFlow';
 import { AppError, ConcurrencyError } from '../../shared/errors';
 import type { LogSink } from '../../shared/log';
+import { DEFAULT_ACCESS_POLICY } from '../../shared/domain/accessPolicy';
 import type {
+  AccessStore,
+  CreatedGuest,
+  Revocation,
   AddressRecord,
   AddressStore,
   AuditEvent,
   AuditLog,
+  ChallengeLedger,
   Clock,
   CounterEntity,
   Page,
@@ -255,8 +260,39 @@ export function emptyPolicy(overrides: Partial<SignupPolicy> = {}): SignupPolicy
     allowedDomains: [],
     blockedDomains: [],
     pausedDomains: [],
+    access: { ...DEFAULT_ACCESS_POLICY },
     ...overrides,
   };
+}
+
+/** Revocations and created-guest records in memory. */
+export class InMemoryAccessStore implements AccessStore {
+  readonly revocations = new Map<string, Revocation>();
+  readonly createdGuests = new Map<string, CreatedGuest>();
+  getRevocation(emailHash: string): Promise<Revocation | undefined> {
+    return Promise.resolve(this.revocations.get(emailHash));
+  }
+  putRevocation(revocation: Revocation): Promise<void> {
+    this.revocations.set(revocation.emailHash, { ...revocation });
+    return Promise.resolve();
+  }
+  deleteRevocation(emailHash: string): Promise<boolean> {
+    return Promise.resolve(this.revocations.delete(emailHash));
+  }
+  listRevocations(): Promise<Revocation[]> {
+    return Promise.resolve([...this.revocations.values()]);
+  }
+  recordCreatedGuest(guest: CreatedGuest): Promise<void> {
+    this.createdGuests.set(guest.emailHash, { ...guest });
+    return Promise.resolve();
+  }
+  createdGuest(emailHash: string): Promise<CreatedGuest | undefined> {
+    return Promise.resolve(this.createdGuests.get(emailHash));
+  }
+  forgetCreatedGuest(emailHash: string): Promise<void> {
+    this.createdGuests.delete(emailHash);
+    return Promise.resolve();
+  }
 }
 
 /** Captures log lines as parsed JSON events, for assertions and log-scrub checks. */
@@ -324,7 +360,25 @@ export class InMemoryPolicyStore implements PolicyStore {
 
 export class InMemoryQueueInspector implements QueueInspector {
   readonly depths = new Map<QueueName, number>();
+  readonly ages = new Map<QueueName, number>();
   async approximateDepth(queue: QueueName) {
     return this.depths.get(queue) ?? 0;
+  }
+  async oldestMessageAgeSeconds(queue: QueueName) {
+    return this.ages.get(queue) ?? 0;
+  }
+}
+
+export class InMemoryChallengeLedger implements ChallengeLedger {
+  readonly spent = new Map<string, Date>();
+  spend(id: string, expiresAt: Date): Promise<boolean> {
+    if (this.spent.has(id)) return Promise.resolve(false);
+    this.spent.set(id, expiresAt);
+    return Promise.resolve(true);
+  }
+  deleteExpired(now: Date): Promise<number> {
+    let n = 0;
+    for (const [id, at] of this.spent) if (at < now && this.spent.delete(id)) n++;
+    return Promise.resolve(n);
   }
 }

@@ -7,12 +7,25 @@
  * Fault hooks let tests make the next call(s) fail, before or after the change takes effect.
  */
 import { DirectoryModel, type EmulatedUser } from '../../dev/graph-emulator';
-import { NotFoundYetError, type Directory, type DirectoryUser, type Invitation } from '../../shared/ports';
+import {
+  NotFoundYetError,
+  type Directory,
+  type DirectoryUser,
+  type Invitation,
+  type MessageTraces,
+} from '../../shared/ports';
 
 /** A user as the directory holds it (the emulator's record; `visibleAt` is the end of replication lag). */
 export type FakeDirectoryUser = EmulatedUser;
 
-export type DirectoryMethod = 'findUserByEmail' | 'inviteGuest' | 'addToGroup' | 'deleteUser';
+export type DirectoryMethod =
+  | 'findUserByEmail'
+  | 'inviteGuest'
+  | 'addToGroup'
+  | 'deleteUser'
+  | 'removeFromGroup'
+  | 'groupExists'
+  | 'deliveredTo';
 
 export interface DirectoryCall {
   method: DirectoryMethod;
@@ -33,7 +46,7 @@ export interface InMemoryDirectoryOptions {
   now?: () => number;
 }
 
-export class InMemoryDirectory implements Directory {
+export class InMemoryDirectory implements Directory, MessageTraces {
   /** The directory state: the same model the Graph emulator serves. */
   readonly model: DirectoryModel;
   readonly calls: DirectoryCall[] = [];
@@ -60,6 +73,21 @@ export class InMemoryDirectory implements Directory {
   /** An already redeemed guest unless `extra` says otherwise. */
   seedGuest(email: string, extra: Partial<FakeDirectoryUser> = {}): FakeDirectoryUser {
     return this.model.addUser({ ...this.model.seededUser({ mail: email, userType: 'Guest' }), ...extra });
+  }
+
+  /** An existing (empty) group, e.g. a managed partner group. */
+  seedGroup(groupId: string): void {
+    this.model.group(groupId);
+  }
+
+  /** Exchange delivered a message to `recipientAddress` (now, unless `receivedDateTime` says otherwise). */
+  seedTrace(trace: { recipientAddress: string; receivedDateTime?: string; status?: string }): void {
+    this.model.addMessageTrace(trace);
+  }
+
+  /** Groups that exist (seeded or written). */
+  get groups(): ReadonlyMap<string, { members: ReadonlySet<string> }> {
+    return this.model.groups;
   }
 
   membersOf(groupId: string): string[] {
@@ -134,6 +162,28 @@ export class InMemoryDirectory implements Directory {
     return this.run('deleteUser', [userId], () => {
       this.model.deleteUser(userId);
     });
+  }
+
+  async removeFromGroup(groupId: string, userId: string): Promise<'removed' | 'not_member'> {
+    return this.run('removeFromGroup', [groupId, userId], () =>
+      this.model.groups.get(groupId)?.members.delete(userId) ? ('removed' as const) : ('not_member' as const),
+    );
+  }
+
+  async groupExists(groupId: string): Promise<boolean> {
+    return this.run('groupExists', [groupId], () => this.model.groups.has(groupId));
+  }
+
+  async deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean> {
+    return this.run('deliveredTo', [recipient, since, until], () =>
+      this.model.messageTraces.some(
+        (t) =>
+          t.recipientAddress.toLowerCase() === recipient.toLowerCase() &&
+          t.status === 'Delivered' &&
+          Date.parse(t.receivedDateTime) >= since.getTime() &&
+          Date.parse(t.receivedDateTime) <= until.getTime(),
+      ),
+    );
   }
 
   // ----- internals ---------------------------------------------------------------------------------------

@@ -62,10 +62,14 @@ export async function startTestStack(
     ...launched.wiring,
     EMAIL_TRANSPORT: 'smtp',
     GRAPH_STATIC_TOKEN: 'e2e-token',
-    GRAPH_ACCESS_GROUP_ID: ACCESS_GROUP,
     TRUSTED_PROXY_HOPS: '1',
     // These suites drive the admin API with the function key; entra mode has its own tests.
     ADMIN_AUTH: 'key',
+    // Host tests start sign-ups without solving challenges and faster than the default start budget;
+    // test/integration/publicDoor.test.ts and the browser journey run with the challenge on.
+    CHALLENGE_MODE: 'off',
+    START_BUDGET_PER_MINUTE: '100000',
+    START_BUDGET_PER_HOUR: '1000000',
     ...overrides,
   };
   const startHost = () =>

@@ -8,13 +8,16 @@ import { createLogger } from '../../shared/log';
 import type {
   AddressStore,
   AuditLog,
+  ChallengeLedger,
   PolicyProvider,
   PolicyStore,
   RateLimiter,
   SignupStore,
 } from '../../shared/ports';
 import type { PolicyLists } from '../../shared/domain/policy';
+import type { ChallengeMode } from '../../shared/services/challengeService';
 import { createServices, type Ports, type Settings } from '../../shared/services/createServices';
+import { FakeTenant } from './fakeTenant';
 import type { SignupSettings } from '../../shared/services/signupService';
 import { QUEUES } from '../../shared/storageNames';
 import { someSignupSettings } from './builders';
@@ -23,8 +26,10 @@ import {
   emptyPolicy,
   FixedClock,
   FixedPolicy,
+  InMemoryAccessStore,
   InMemoryAuditLog,
   InMemoryAddressStore,
+  InMemoryChallengeLedger,
   InMemoryPolicyStore,
   InMemoryQueue,
   InMemoryQueueInspector,
@@ -33,6 +38,10 @@ import {
 } from './fakes';
 import { InMemoryDirectory } from './inMemoryDirectory';
 import { RecordingEmailSender } from './recordingEmailSender';
+
+/** Groups the test world's provisioner manages (its PARTNER_GROUP_IDS). */
+export const PARTNER_GROUP = '11111111-1111-4111-8111-111111111111';
+export const OTHER_PARTNER_GROUP = '22222222-2222-4222-8222-222222222222';
 
 export interface WorldOptions {
   settings?: Partial<SignupSettings>;
@@ -45,6 +54,10 @@ export interface WorldOptions {
   clock?: FixedClock;
   budgetPerMinute?: number;
   budgetPerHour?: number;
+  /** Default `off` (CHALLENGE_MODE=off); the challenge tests turn it on with a cheap difficulty. */
+  challengeMode?: ChallengeMode;
+  /** Spent challenges; default in memory. */
+  challengeLedger?: ChallengeLedger;
 }
 
 export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
@@ -65,6 +78,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   });
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
+  const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
+  const access = new InMemoryAccessStore();
   const ports: Ports = {
     signups,
     addresses,
@@ -73,10 +88,14 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     queues: new InMemoryQueueInspector(),
     policyStore: new InMemoryPolicyStore(),
     audit,
+    challenges: challengeLedger,
     directory,
+    traces: directory,
+    access,
     sender,
     clock,
     policy: options.policy ?? policy,
+    tenant: new FakeTenant(),
     sleep: async (ms) => {
       sleeps.push(ms);
       clock.advance(ms);
@@ -94,6 +113,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       budgetPerHour: options.budgetPerHour ?? 100,
       domainShare: settings.emailDomainShare,
       retentionDays: 30,
+      approvalTtlDays: 7,
       branding: {
         organizationName: 'Contoso',
         accentColor: '#0b5cad',
@@ -102,7 +122,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     },
     provisioning: {
       ...settings,
-      accessGroupId: 'access-group',
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
+      approvalTtlDays: 7,
       inviteRedirectUrl: 'https://signup.contoso.example/',
       signInUrl: 'https://myapplications.microsoft.com',
       graphWritesPerSecond: 20,
@@ -114,14 +135,32 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       emailBudgetPerMinute: options.budgetPerMinute ?? 30,
       emailBudgetPerHour: options.budgetPerHour ?? 100,
       graphWritesPerSecond: 20,
+      managedGroupIds: [PARTNER_GROUP, OTHER_PARTNER_GROUP],
     },
     retention: { finishedDays: 30, auditDays: 180 },
+    readiness: {
+      groupIds: ['access-group'],
+      emailTransport: 'smtp',
+      senderAddress: 'DoNotReply@contoso.example',
+      codeHmacSecret: settings.secret,
+    },
+    challenge: {
+      mode: options.challengeMode ?? 'off',
+      secret: settings.secret,
+      baseMaxNumber: 1000,
+      startBudget: { perMinute: settings.startBudgetPerMinute, perHour: settings.startBudgetPerHour },
+    },
   });
   const noLists: PolicyLists = { organizationDomains: [], allowedDomains: [], blockedDomains: [] };
-  const { signupService, emailService, provisioningService, retentionService } = createServices(
-    ports,
-    servicesSettings(noLists),
-  );
+  const {
+    signupService,
+    challengeService: challenges,
+    emailService,
+    provisioningService,
+    retentionService,
+    approvalService,
+    revocationService,
+  } = createServices(ports, servicesSettings(noLists));
 
   /**
    * The admin service over this world's stores, with its own policy store and settings-level lists.
@@ -199,7 +238,12 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     log,
     settings,
     signupService,
+    challenges,
+    challengeLedger,
     emailService,
+    approvalService,
+    revocationService,
+    access,
     directory,
     sleeps,
     provisioningService,

@@ -7,7 +7,6 @@ import { ConfigError, parseConfig } from '../../shared/config';
 const BASE = {
   AzureWebJobsStorage: 'UseDevelopmentStorage=true',
   CODE_HMAC_SECRET: 'x'.repeat(32),
-  GRAPH_ACCESS_GROUP_ID: 'group',
   EMAIL_TRANSPORT: 'smtp',
 };
 const ENTRA = {

@@ -30,6 +30,7 @@ describe('parseArgs', () => {
       { kind: 'signups-show', signupId: 'AAAAAAAAAAAAAAAAAAAAAAAA' },
     ],
     [['signups', 'retry', 'abc'], { kind: 'signups-retry', signupId: 'abc' }],
+    [['signups', 'decide', 'abc', 'deny'], { kind: 'signups-decide', signupId: 'abc', decision: 'deny' }],
     [
       ['signups', 'erase', 'abc', '--delete-guest'],
       { kind: 'signups-erase', signupId: 'abc', deleteGuest: true },
@@ -142,6 +143,62 @@ describe('parseArgs', () => {
   });
 });
 
+describe('the access model in the CLI', () => {
+  test('policy set takes enrolment, approvers and partners; revocations list|add|lift', () => {
+    expect(
+      parseArgs([
+        'policy',
+        'set',
+        '--enrolment',
+        'approval',
+        '--approvers',
+        'a@contoso.com,b@contoso.com',
+        '--partner',
+        'Fabrikam.com:11111111-1111-4111-8111-111111111111:s@contoso.com',
+        '--remove-partner',
+        'old.com',
+      ]).command,
+    ).toEqual({
+      kind: 'policy-set',
+      changes: {
+        enrolment: 'approval',
+        approvers: ['a@contoso.com', 'b@contoso.com'],
+        partners: [
+          {
+            domain: 'fabrikam.com',
+            groupIds: ['11111111-1111-4111-8111-111111111111'],
+            sponsors: ['s@contoso.com'],
+          },
+        ],
+        removePartners: ['old.com'],
+      },
+    });
+    expect(() => parseArgs(['policy', 'set', '--enrolment', 'everyone'])).toThrow(UsageError);
+    expect(parseArgs(['revocations', 'add', 'bob@fabrikam.com', '--delete-guest']).command).toEqual({
+      kind: 'revocations-add',
+      email: 'bob@fabrikam.com',
+      deleteGuest: true,
+    });
+    expect(parseArgs(['revocations', 'lift', 'abc']).command).toEqual({
+      kind: 'revocations-lift',
+      emailHash: 'abc',
+    });
+    expect(parseArgs(['revocations', 'list']).command).toEqual({ kind: 'revocations-list' });
+  });
+
+  test('a pause keeps the partners, enrolment and approvers (a PUT replaces the whole policy)', () => {
+    const partners = [{ domain: 'fabrikam.com', groupIds: ['g'], sponsors: [] }];
+    const current: StoredPolicy = { ...EMPTY, enrolment: 'partners', approvers: ['a@contoso.com'], partners };
+    expect(applyChanges(current, { signupsPaused: true })).toMatchObject({
+      signupsPaused: true,
+      enrolment: 'partners',
+      approvers: ['a@contoso.com'],
+      partners,
+    });
+    expect(applyChanges(current, { removePartners: ['fabrikam.com'] }).partners).toBeUndefined();
+  });
+});
+
 describe('applyChanges (the body of the PUT)', () => {
   const current: StoredPolicy = {
     signupsPaused: true,
@@ -228,7 +285,12 @@ describe('formatting', () => {
         updatedBy: 'alice',
       },
       etag: 'W/"1"',
-      settings: { organizationDomains: ['contoso.com'], allowedDomains: [], blockedDomains: [] },
+      settings: {
+        organizationDomains: ['contoso.com'],
+        allowedDomains: [],
+        blockedDomains: [],
+        managedGroupIds: [],
+      },
       effective: {
         signupsPaused: true,
         pausedNow: true,
@@ -236,6 +298,7 @@ describe('formatting', () => {
         allowedDomains: [],
         blockedDomains: ['b.com'],
         pausedDomains: [],
+        access: { enrolment: 'open', proofOfSendDays: 30, approvers: [], partners: [] },
       },
       builtInLists: [],
     });
@@ -288,6 +351,8 @@ describe('formatting', () => {
       ready: 2,
       failed: 0,
       expired: 0,
+      pending_approval: 0,
+      not_eligible: 0,
     };
     const text = formatStats({
       generatedAt: '2026-11-25T12:00:00.000Z',

@@ -137,15 +137,27 @@ describe('run-time policy', () => {
     expect(await codeOf(w.start(w.a, uniqueEmail('fabrikam.com')))).toBe('ok');
   });
 
-  test('the daily cap and the block list set at run time apply to start', async () => {
+  test('the daily cap counts verified sign-ups per registrable domain (starts never use it up, subdomains share it); the block list applies to start (security review L3)', async () => {
     const w = adminWorld();
     await put(w, { signupsPaused: false, domainDailyCap: 2, blockedDomains: ['tailspintoys.com'] });
-    expect(await codeOf(w.start(w.a))).toBe('ok');
-    expect(await codeOf(w.start(w.a))).toBe('ok');
-    await expect(w.start(w.a)).rejects.toMatchObject({
+    const emails = [uniqueEmail('fabrikam.com'), uniqueEmail('eu.fabrikam.com'), uniqueEmail('fabrikam.com')];
+    const started: { signupId: string }[] = [];
+    for (const email of emails) started.push(await w.start(w.a, email));
+    for (let i = 0; i < 5; i++) expect(await codeOf(w.start(w.a))).toBe('ok'); // strangers' starts: free
+    await w.deliverEmails();
+    const verify = (i: number) =>
+      w.a.verify(
+        { signupId: started[i]!.signupId, code: w.latestCode(emails[i]!), ip: '203.0.113.9' },
+        w.log,
+      );
+    expect(await codeOf(verify(0))).toBe('ok');
+    expect(await codeOf(verify(1))).toBe('ok');
+    await expect(verify(2)).rejects.toMatchObject({
       code: 'domain_not_allowed',
       options: { details: { reason: 'capped' } },
     });
+    // The refusal did not count a submission against the code.
+    expect((await w.signups.get(started[2]!.signupId))!.value.codeSubmissions).toBe(0);
     await expect(w.start(w.a, uniqueEmail('tailspintoys.com'))).rejects.toMatchObject({
       options: { details: { reason: 'blocked' } },
     });
@@ -193,6 +205,7 @@ describe('run-time policy', () => {
       organizationDomains: ['contoso.com'],
       allowedDomains: [],
       blockedDomains: ['blocked-by-settings.com'],
+      managedGroupIds: ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'],
     });
     expect(view.effective).toMatchObject<Partial<SignupPolicy> & { pausedNow: boolean }>({
       pausedNow: true,
@@ -492,11 +505,29 @@ describe('stats', () => {
     const stats = await w.admin.stats(w.log);
     expect(stats.last24h).toEqual({
       total: 2,
-      byStatus: { pending_verification: 1, verified: 0, provisioning: 0, ready: 1, failed: 0, expired: 0 },
+      byStatus: {
+        pending_verification: 1,
+        verified: 0,
+        pending_approval: 0,
+        provisioning: 0,
+        ready: 1,
+        failed: 0,
+        expired: 0,
+        not_eligible: 0,
+      },
     });
     expect(stats.last30d).toEqual({
       total: 4,
-      byStatus: { pending_verification: 1, verified: 0, provisioning: 0, ready: 1, failed: 1, expired: 1 },
+      byStatus: {
+        pending_verification: 1,
+        verified: 0,
+        pending_approval: 0,
+        provisioning: 0,
+        ready: 1,
+        failed: 1,
+        expired: 1,
+        not_eligible: 0,
+      },
     });
     expect(stats.topDomains).toEqual([
       { domain: 'fabrikam.com', count: 3 },

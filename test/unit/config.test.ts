@@ -28,7 +28,6 @@ describe('configuration', () => {
     const message = (error as Error).message;
     for (const key of [
       'CODE_HMAC_SECRET',
-      'GRAPH_ACCESS_GROUP_ID',
       'CODE_TTL_MINUTES',
       'BRAND_ACCENT_COLOR',
       'EMAIL_TRANSPORT',
@@ -62,6 +61,21 @@ describe('configuration', () => {
     const ref = '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/code-hmac/)';
     expect(() => parseConfig({ ...example.Values, CODE_HMAC_SECRET: ref })).toThrow(
       /CODE_HMAC_SECRET is an unresolved Key Vault reference/,
+    );
+  });
+
+  test('PARTNER_GROUP_IDS takes comma-separated object ids and refuses anything else', () => {
+    const config = parseConfig({
+      ...example.Values,
+      PARTNER_GROUP_IDS: ' 11111111-1111-4111-8111-111111111111 ,22222222-2222-4222-8222-22222222222A',
+    });
+    expect(config.PARTNER_GROUP_IDS).toEqual([
+      '11111111-1111-4111-8111-111111111111',
+      '22222222-2222-4222-8222-22222222222a',
+    ]);
+    expect(config.APPROVAL_TTL_DAYS).toBe(7);
+    expect(() => parseConfig({ ...example.Values, PARTNER_GROUP_IDS: 'all-staff' })).toThrow(
+      /PARTNER_GROUP_IDS/,
     );
   });
 

@@ -1,6 +1,7 @@
 import { parse as parseHostname } from 'tldts';
 import consumerList from '../../shared/data/consumer-domains.json';
 import disposableList from '../../shared/data/disposable-domains.json';
+import relayList from '../../shared/data/relay-domains.json';
 import {
   builtInListInfo,
   checkDomain,
@@ -87,8 +88,8 @@ describe('checkDomain: matching', () => {
   });
 
   it('ignores invalid policy entries instead of failing every sign-up', () => {
-    const policy = { blockedDomains: ['not a domain', '', 'exаmple.com'], allowedDomains: [] };
-    expect(reason('ann@example.com', policy)).toBe('allowed');
+    const policy = { blockedDomains: ['not a domain', '', 'tаilspin.com'], allowedDomains: [] };
+    expect(reason('ann@tailspin.com', policy)).toBe('allowed');
   });
 
   it('fails closed when every allow-list entry is invalid', () => {
@@ -168,7 +169,7 @@ describe('built-in lists', () => {
     'att.com', 'comcast.com', 'orange.com', 'vodafone.com', 'telekom.de', 'deloitte.com', 'accenture.com',
     'kpmg.com', 'pwc.com', 'ey.com', 'hsbc.com', 'ubs.com', 'novartis.com', 'toyota.co.jp', 'sony.com',
     'samsung.com', 'bbc.co.uk', 'cabinetoffice.gov.uk', 'nhs.net', 'ox.ac.uk', 'nus.edu.sg', 'harvard.edu', 'europa.eu',
-    'who.int', 'contoso.com', 'example.org', 'livenation.com', 'outlook-partners.com',
+    'who.int', 'contoso.com', 'livenation.com', 'outlook-partners.com',
   ])('does not refuse the organisation domain %s', (domain) => {
     expect(reason(`ann@${domain}`)).toBe('allowed');
   });
@@ -204,7 +205,55 @@ describe('built-in lists', () => {
     expect(builtInListInfo()).toEqual([
       expect.objectContaining({ name: 'consumer', count: consumerList.domains.length }),
       expect.objectContaining({ name: 'disposable', count: disposableList.domains.length }),
+      expect.objectContaining({ name: 'relay', count: relayList.domains.length }),
     ]);
+  });
+});
+
+describe('relay and reserved domains (req 30, review L12)', () => {
+  it.each([
+    'privaterelay.appleid.com',
+    'mozmail.com',
+    'abc123.mozmail.com',
+    'duck.com',
+    'simplelogin.com',
+    'aleeas.com',
+    'addy.io',
+    'anonaddy.me',
+    'passmail.net',
+    '33mail.com',
+  ])('refuses the relay service %s as relay', (domain) => {
+    expect(reason(`ann@${domain}`)).toBe('relay');
+  });
+
+  it.each(['example.com', 'example.net', 'example.org', 'sub.example.org'])(
+    'refuses the reserved name %s as reserved',
+    (domain) => {
+      expect(reason(`ann@${domain}`)).toBe('reserved');
+    },
+  );
+
+  it('keeps look-alike neighbours and an explicit allow entry working', () => {
+    expect(reason('ann@notmozmail.com')).toBe('allowed');
+    expect(reason('ann@example.co.uk')).toBe('allowed');
+    expect(reason('ann@northwind.example.org', { allowedDomains: ['northwind.example.org'] })).toBe(
+      'allowed',
+    );
+  });
+
+  it('explains both refusals in the message', () => {
+    const relay = checkDomain(parseEmailAddress('ann@mozmail.com'), {
+      organizationDomains: [],
+      allowedDomains: [],
+      blockedDomains: [],
+    });
+    expect(relay).toMatchObject({ allowed: false, reason: 'relay', message: expect.stringMatching(/alias/) });
+  });
+
+  it('ships a relay list with its source and clean entries', () => {
+    expect(relayList.count).toBe(relayList.domains.length);
+    expect([...relayList.domains].sort()).toEqual(relayList.domains);
+    for (const d of relayList.domains) expect(parseHostname(d).domain).toBeTruthy();
   });
 });
 

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ZodType } from 'zod';
 import { SETTINGS } from '../../shared/config';
+import { COUNTERS, GAUGES } from '../../shared/ports';
 import { QUEUES, TABLES } from '../../shared/storageNames';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -34,6 +35,10 @@ export interface DriftInput {
   tables: readonly string[];
   /** Event names the code logs (`log.event('name', ...)`). */
   codeEvents: ReadonlySet<string>;
+  /** Metric names the code emits (shared/ports.ts COUNTERS and GAUGES). */
+  codeMetrics: ReadonlySet<string>;
+  /** infra/workbook.json (the workbook's serializedData). */
+  workbook: string;
 }
 
 /** Settings the Functions host (not shared/config.ts) reads, which the Bicep may set. */
@@ -346,8 +351,40 @@ export function checkInfraDrift(input: DriftInput): string[] {
   for (const e of alertEvents) {
     if (!input.codeEvents.has(e)) problems.push(`alert rule watches event ${e}, which the code never logs`);
   }
-  for (const required of ['poison_message', 'email_send_failed', 'graph_throttled']) {
-    if (!alertEvents.has(required)) problems.push(`no alert rule on ${required} events`);
+  if (!alertEvents.has('poison_message')) problems.push('no alert rule on poison_message events');
+
+  // Alerts and the workbook use metrics the code emits (custom metrics are never sampled) -------------
+  const alertMetrics = new Set([...allText.matchAll(/Name == '([a-z.]+)'/g)].map((m) => m[1] ?? ''));
+  for (const metric of alertMetrics) {
+    if (!input.codeMetrics.has(metric))
+      problems.push(`alert rule watches metric ${metric}, which the code never emits`);
+  }
+  for (const required of ['email.bounced', 'graph.requests', 'queue.age']) {
+    if (!alertMetrics.has(required)) problems.push(`no alert rule on metric ${required}`);
+  }
+  if (!/'Microsoft\.Insights\/workbooks@/.test(allText))
+    problems.push('no Application Insights workbook in infra/');
+  let workbook: { items?: Array<{ name?: string; content?: { query?: string } }> } = {};
+  try {
+    workbook = JSON.parse(input.workbook) as typeof workbook;
+  } catch {
+    problems.push('infra/workbook.json is not JSON');
+  }
+  const queries = (workbook.items ?? []).flatMap((i) => (i.content?.query ? [i.content.query] : []));
+  const workbookMetrics = new Set<string>();
+  for (const query of queries) {
+    for (const m of query.matchAll(/name (?:==|in) \(?([^)|\n]+)/g)) {
+      for (const n of (m[1] ?? '').matchAll(/'([^']+)'/g)) workbookMetrics.add(n[1] ?? '');
+    }
+  }
+  for (const metric of workbookMetrics) {
+    if (!input.codeMetrics.has(metric))
+      problems.push(`workbook queries metric ${metric}, which the code never emits`);
+  }
+  for (const part of ['funnel', 'outcomes', 'email', 'budget', 'queues', 'failures']) {
+    if (!(workbook.items ?? []).some((i) => i.name === part && i.content?.query)) {
+      problems.push(`workbook has no ${part} query`);
+    }
   }
 
   if (!all.includes('allowSharedKeyAccess')) problems.push('storage does not set allowSharedKeyAccess');
@@ -576,10 +613,7 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   const perms = /var graphPermissions = concat\(([\s\S]*?)\n\)/.exec(main)?.[1] ?? '';
   const rules: [string, RegExp][] = [
     ['User.Invite.All and User.Read.All', /^\s*\['User\.Invite\.All', 'User\.Read\.All'\],$/m],
-    [
-      'GroupMember.ReadWrite.All',
-      /^\s*\(!empty\(partnerGroupIds\) \|\| useAccessGroup\) \? \['GroupMember\.ReadWrite\.All'\] : \[\],$/m,
-    ],
+    ['GroupMember.ReadWrite.All', /^\s*hasPartnerGroups \? \['GroupMember\.ReadWrite\.All'\] : \[\],$/m],
     [
       'ExchangeMessageTrace.Read.All',
       /^\s*enableProofOfSend \? \['ExchangeMessageTrace\.Read\.All'\] : \[\],$/m,
@@ -589,6 +623,14 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
   for (const [permission, rule] of rules)
     if (!rule.test(perms))
       problems.push(`main.bicep: Graph permission ${permission} is not granted under its condition`);
+  // Partner groups are the only groups the app writes: listed ones, plus the one Bicep may create.
+  if (!/^var hasPartnerGroups = createPartnerGroup \|\| !empty\(partnerGroupIds\)$/m.test(main))
+    problems.push('main.bicep: hasPartnerGroups is not "a partner group is listed or created"');
+  if (
+    !/concat\(partnerGroupIds, \[graph\.outputs\.partnerGroupId\]\)/.test(main) ||
+    !/PARTNER_GROUP_IDS: join\(effectivePartnerGroupIds, ','\)/.test(main)
+  )
+    problems.push('main.bicep: the created partner group is not appended to PARTNER_GROUP_IDS');
   const named = [...perms.matchAll(/'([A-Za-z.]+)'/g)].length;
   if (named !== 5) problems.push(`main.bicep: graphPermissions names ${named} permissions, expected 5`);
   if (
@@ -672,6 +714,8 @@ function realInput(): DriftInput {
     queues: Object.values(QUEUES),
     tables: Object.values(TABLES),
     codeEvents: codeEvents(),
+    codeMetrics: new Set<string>([...COUNTERS, ...GAUGES]),
+    workbook: readFileSync(path.join(infraDir, 'workbook.json'), 'utf8'),
   };
 }
 
@@ -864,11 +908,37 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
     it('fails when an alert watches an event the code never logs', () => {
       const broken = {
         ...input,
-        codeEvents: new Set([...input.codeEvents].filter((e) => e !== 'graph_throttled')),
+        codeEvents: new Set([...input.codeEvents].filter((e) => e !== 'poison_message')),
       };
       expect(checkInfraDrift(broken)).toEqual([
-        'alert rule watches event graph_throttled, which the code never logs',
+        'alert rule watches event poison_message, which the code never logs',
       ]);
+    });
+
+    it('fails when an alert or the workbook uses a metric the code never emits', () => {
+      const broken = {
+        ...input,
+        codeMetrics: new Set(
+          [...input.codeMetrics].filter((m) => m !== 'graph.requests' && m !== 'signups.ready'),
+        ),
+      };
+      expect(checkInfraDrift(broken)).toEqual([
+        'alert rule watches metric graph.requests, which the code never emits',
+        'workbook queries metric signups.ready, which the code never emits',
+        'workbook queries metric graph.requests, which the code never emits',
+      ]);
+    });
+
+    it('fails when the workbook is gone or lacks a part', () => {
+      const noFunnel = JSON.parse(input.workbook) as { items: Array<{ name: string }> };
+      noFunnel.items = noFunnel.items.filter((i) => i.name !== 'funnel');
+      expect(checkInfraDrift({ ...input, workbook: JSON.stringify(noFunnel) })).toEqual([
+        'workbook has no funnel query',
+      ]);
+      const gone = withFile(input, 'modules/monitoring.bicep', (t) =>
+        t.replace("'Microsoft.Insights/workbooks@2023-06-01'", "'Microsoft.Insights/components@2020-02-02'"),
+      );
+      expect(checkInfraDrift(gone)).toContain('no Application Insights workbook in infra/');
     });
 
     it('fails on each deploy-time pitfall of the earlier template (infra review B1-M4, review H2, H3)', () => {
@@ -940,8 +1010,8 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
         "main.bicep: graphIdentity's principal is used outside the Graph module",
         'modules/functionApp.bicep: the Graph identity is not attached to the Function App',
         'main.bicep: Graph permission ExchangeMessageTrace.Read.All is not granted under its condition',
-        'modules/graph.bicep: group accessGroup is not HiddenMembership',
-        'modules/graph.bicep: group accessGroup lacks WelcomeEmailDisabled',
+        'modules/graph.bicep: group partnerGroup is not HiddenMembership',
+        'modules/graph.bicep: group partnerGroup lacks WelcomeEmailDisabled',
         'deploy.sh: suggests az webapp log tail, which Flex lacks',
         'deploy.sh: does not check Bicep >= 0.36.1 (Graph extension)',
         'deploy.sh: the what-if prompt aborts under set -u without a terminal',
@@ -958,6 +1028,21 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
       );
       expect(checkTemplatePitfalls(widened)).toEqual([
         'main.bicep: graphPermissions names 6 permissions, expected 5',
+      ]);
+    });
+
+    it('fails when the created partner group is left out of PARTNER_GROUP_IDS or group writes are always granted', () => {
+      const old = withFile(pitfallInput, 'main.bicep', (t) =>
+        t
+          .replace("join(effectivePartnerGroupIds, ',')", "join(partnerGroupIds, ',')")
+          .replace(
+            "  hasPartnerGroups ? ['GroupMember.ReadWrite.All'] : [],",
+            "  ['GroupMember.ReadWrite.All'],",
+          ),
+      );
+      expect(checkTemplatePitfalls(old)).toEqual([
+        'main.bicep: Graph permission GroupMember.ReadWrite.All is not granted under its condition',
+        'main.bicep: the created partner group is not appended to PARTNER_GROUP_IDS',
       ]);
     });
 

@@ -49,6 +49,16 @@ const planted: Array<[zone: string, file: string, code: string]> = [
     "export { TablePolicyStore } from '../adapters/tablePolicyStore';\n",
   ],
   ['services ✗ config', 'shared/services/policy.ts', "export { getConfig } from '../config';\n"],
+  [
+    'services ✗ OpenTelemetry',
+    'shared/services/signupService.ts',
+    "export { trace } from '@opentelemetry/api';\n",
+  ],
+  [
+    'functions ✗ the Azure Monitor distro',
+    'functions/health.ts',
+    "export { useAzureMonitor } from '@azure/monitor-opentelemetry';\n",
+  ],
   ['services ✗ container', 'shared/services/audit.ts', "export { deps } from '../container';\n"],
   [
     'functions ✗ adapters',
@@ -85,6 +95,11 @@ const clean: Array<[zone: string, file: string, code: string]> = [
     'tests → CLI, build and dev tools',
     'test/unit/adminCli.test.ts',
     "export { run } from '../../cli/admin';\nexport { buildWeb } from '../../build/web';\nexport * from '../../dev/stack/launcher';\n",
+  ],
+  [
+    'telemetry → OpenTelemetry and core-tracing',
+    'shared/telemetry/sdk.ts',
+    "export { trace } from '@opentelemetry/api';\nexport { useInstrumenter } from '@azure/core-tracing';\n",
   ],
   [
     'adapters → SDKs',

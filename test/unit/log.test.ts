@@ -25,3 +25,10 @@ test('an address quoted in an upstream error message is masked before it is logg
 test('values are cut at 500 characters', () => {
   expect(sanitizeForLog('x'.repeat(2000))).toHaveLength(500);
 });
+
+test('a long value costs linear time: it is cut before the address regex runs (review I1)', () => {
+  const hostile = `${'a.'.repeat(50_000)}@`; // 100 kB of one long would-be local part
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 20; i++) sanitizeForLog(hostile);
+  expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(200);
+});

@@ -2,39 +2,75 @@ import { TransientError } from '../../shared/errors';
 import { GRAPH_BUDGET_KEY, graphWriteLimits } from '../../shared/services/provisioningService';
 import { repairStuckFlows } from '../../shared/services/stuckFlows';
 import { QUEUES } from '../../shared/storageNames';
-import { InMemoryRateLimiter } from '../support/fakes';
+import { emptyPolicy, InMemoryRateLimiter } from '../support/fakes';
 import { uniqueEmail } from '../support/builders';
-import { testWorld } from '../support/testWorld';
+import { PARTNER_GROUP, testWorld } from '../support/testWorld';
+
+/** fabrikam.com is a partner whose verified addresses join PARTNER_GROUP. */
+function withPartner(world: ReturnType<typeof testWorld>): void {
+  world.policy.policy = emptyPolicy({
+    access: {
+      enrolment: 'open',
+      proofOfSendDays: 30,
+      approvers: [],
+      partners: [{ domain: 'fabrikam.com', groupIds: [PARTNER_GROUP], sponsors: [] }],
+    },
+  });
+}
 
 describe('provisioning service', () => {
-  test('a new address → one guest invited without Microsoft mail, in the group, flow ready with the redeem link', async () => {
+  test('default policy: a new address → one guest invited without Microsoft mail, in no group (2 Graph requests), ready with the redeem link', async () => {
     const world = testWorld();
+    const email = uniqueEmail('contoso-partner.com');
+    const signupId = await world.verifiedSignup(email);
+    expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
+    const [guest] = world.directory.usersWithAddress(email);
+    expect(guest?.userType).toBe('Guest');
+    expect([...world.directory.groups.values()].every((g) => g.members.size === 0)).toBe(true);
+    const flow = (await world.signups.get(signupId))!.value;
+    expect(flow).toMatchObject({ status: 'ready', outcome: 'guest_created', guestCreatedByUs: true });
+    expect(world.access.createdGuests.get(flow.addressKey)?.userId).toBe(guest?.id);
+    // The managed-group check at first use is once per process, not per guest.
+    expect(world.directory.calls.map((c) => c.method).filter((m) => m !== 'groupExists')).toEqual([
+      'findUserByEmail',
+      'inviteGuest',
+    ]);
+  });
+
+  test('a partner address → one guest invited without Microsoft mail, in exactly its partner group, flow ready with the redeem link', async () => {
+    const world = testWorld();
+    withPartner(world);
     const email = uniqueEmail('fabrikam.com');
     const signupId = await world.verifiedSignup(email);
     expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
     const [guest] = world.directory.usersWithAddress(email);
     expect(guest?.userType).toBe('Guest');
-    expect(world.directory.membersOf('access-group')).toEqual([guest?.id]);
+    expect(world.directory.membersOf(PARTNER_GROUP)).toEqual([guest?.id]);
+    expect([...world.directory.groups.keys()]).toEqual([PARTNER_GROUP]);
     const flow = (await world.signups.get(signupId))!.value;
     expect(flow).toMatchObject({ status: 'ready', outcome: 'guest_created', directoryUserId: guest?.id });
     expect(flow.signInUrl).toBe(world.directory.invitations[0]?.inviteRedeemUrl);
     expect(world.queue.on(QUEUES.email)).toContainEqual({ signupId, kind: 'account_ready' });
-    expect(world.directory.calls.map((c) => c.method)).toEqual([
+    expect(world.directory.calls.map((c) => c.method).filter((m) => m !== 'groupExists')).toEqual([
       'findUserByEmail',
       'inviteGuest',
       'addToGroup',
     ]);
   });
 
-  test('an existing guest is reused (no new object) and made a member of the group', async () => {
+  test('an existing guest at a partner domain is reused (no new object, not recorded as ours) and made a member of its group', async () => {
     const world = testWorld();
+    withPartner(world);
     const email = uniqueEmail('fabrikam.com');
     const existing = world.directory.seedGuest(email, { externalUserState: 'Accepted' });
     const signupId = await world.verifiedSignup(email);
     expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'existing_guest' }]);
     expect(world.directory.usersWithAddress(email)).toHaveLength(1);
-    expect(world.directory.membersOf('access-group')).toEqual([existing.id]);
-    expect((await world.signups.get(signupId))!.value.signInUrl).toBe('https://myapplications.microsoft.com');
+    expect(world.directory.membersOf(PARTNER_GROUP)).toEqual([existing.id]);
+    const flow = (await world.signups.get(signupId))!.value;
+    expect(flow.signInUrl).toBe('https://myapplications.microsoft.com');
+    expect(flow.guestCreatedByUs).toBeUndefined();
+    expect(world.access.createdGuests.size).toBe(0);
   });
 
   test('an existing member → existing_member, nothing created', async () => {
@@ -122,9 +158,10 @@ describe('provisioning service', () => {
     expect(world.queue.on(QUEUES.provision)).toHaveLength(1);
   });
 
-  test('a new guest takes its two Graph write tokens (invitation and group add) in one budget update', async () => {
+  test('a new partner guest takes its two Graph write tokens (invitation and group add) in one budget update', async () => {
     const limiter = new InMemoryRateLimiter();
     const world = testWorld({ limiter });
+    withPartner(world);
     await world.verifiedSignup(uniqueEmail('fabrikam.com'));
     expect(await world.deliverProvisioning()).toEqual([{ action: 'done', outcome: 'guest_created' }]);
     const budgetCalls = limiter.consumed.filter((c) => c.key === GRAPH_BUDGET_KEY);
@@ -136,6 +173,7 @@ describe('provisioning service', () => {
 
   test('a crash after the invitation: the redelivery finishes with the same guest and its redeem link (req 58)', async () => {
     const world = testWorld();
+    withPartner(world);
     const email = uniqueEmail('fabrikam.com');
     const signupId = await world.verifiedSignup(email);
     world.directory.failNext('addToGroup', () => new Error('process killed'));
@@ -146,12 +184,13 @@ describe('provisioning service', () => {
     });
     const [guest, ...others] = world.directory.usersWithAddress(email);
     expect(others).toHaveLength(0);
-    expect(world.directory.membersOf('access-group')).toEqual([guest?.id]);
+    expect(world.directory.membersOf(PARTNER_GROUP)).toEqual([guest?.id]);
     expect((await world.signups.get(signupId))!.value.signInUrl).toMatch(/redeem/);
   });
 
   test('replication lag: group add 404s for 3 s, then succeeds (req 51)', async () => {
     const world = testWorld();
+    withPartner(world);
     world.directory.replicationLagMs = 3000;
     const email = uniqueEmail('fabrikam.com');
     await world.verifiedSignup(email);

@@ -7,13 +7,18 @@ import type {
   AdminSignupDetail,
   AdminSignupPage,
   AdminStats,
+  ApprovalDecided,
   AuditEvent,
+  Partner,
   PolicyInput,
   PolicyView,
   RetryResult,
+  Revocation,
+  RevocationList,
+  RevokeRequest,
 } from '../../shared/contracts/http';
 
-export type { AdminSignup, AdminStats, AuditEvent, PolicyInput, PolicyView };
+export type { AdminSignup, AdminStats, AuditEvent, Partner, PolicyInput, PolicyView, Revocation };
 
 export class ApiError extends Error {
   constructor(
@@ -33,6 +38,10 @@ export interface AdminApi {
   signup(id: string): Promise<AdminSignupDetail>;
   retry(id: string): Promise<RetryResult>;
   erase(id: string): Promise<void>;
+  decide(id: string, decision: 'approve' | 'deny'): Promise<ApprovalDecided>;
+  revocations(): Promise<RevocationList>;
+  revoke(body: RevokeRequest): Promise<Revocation>;
+  lift(emailHash: string): Promise<void>;
 }
 
 export function adminApi(token: () => string): AdminApi {
@@ -66,5 +75,9 @@ export function adminApi(token: () => string): AdminApi {
     signup: (signupId) => call('GET', `/api/admin/signups/${id(signupId)}`),
     retry: (signupId) => call('POST', `/api/admin/signups/${id(signupId)}/retry`),
     erase: (signupId) => call<void>('DELETE', `/api/admin/signups/${id(signupId)}`),
+    decide: (signupId, decision) => call('POST', `/api/admin/signups/${id(signupId)}/decision`, { decision }),
+    revocations: () => call('GET', '/api/admin/revocations'),
+    revoke: (body) => call('POST', '/api/admin/revocations', body),
+    lift: (emailHash) => call<void>('DELETE', `/api/admin/revocations/${id(emailHash)}`),
   };
 }

@@ -1,16 +1,18 @@
 /**
- * The admin console at /console: sign in (auth code + PKCE), then overview, sign-ups and policy views
- * over the admin API. Hash routes (`#overview`, `#signups?…`, `#signups/<id>`, `#policy`) keep the page
- * one document, so the strict CSP and the single script cover everything.
+ * The admin console at /console: sign in (auth code + PKCE), then overview, sign-ups, approvals, policy
+ * and revocation views over the admin API. Hash routes (`#overview`, `#signups?…`, `#signups/<id>`,
+ * `#approvals`, `#policy`, `#revocations`) keep the page one document, so the strict CSP and the single
+ * script cover everything.
  */
 import { h } from '../dom';
 import { adminApi, ApiError } from './api';
 import { type AuthConfig, completeSignIn, currentSession, type Session, signIn, signOut } from './auth';
 import { pickLocale, translator } from './strings';
+import { approvals, revocations } from './access';
 import { overview, policy, signupDetail, signups, type ViewContext } from './views';
 
 const ADMIN_ROLE = 'RmsSignup.Admin';
-const SECTIONS = ['overview', 'signups', 'policy'] as const;
+const SECTIONS = ['overview', 'signups', 'approvals', 'policy', 'revocations'] as const;
 
 function start(): void {
   const root = document.getElementById('console');
@@ -103,7 +105,9 @@ function start(): void {
       try {
         if (current === 'signups' && id) await signupDetail(main, ctx, decodeURIComponent(id));
         else if (current === 'signups') await signups(main, ctx, new URLSearchParams(search));
+        else if (current === 'approvals') await approvals(main, ctx);
         else if (current === 'policy') await policy(main, ctx);
+        else if (current === 'revocations') await revocations(main, ctx);
         else await overview(main, ctx);
         main.querySelector<HTMLElement>('h1')?.focus();
       } catch (error) {

@@ -2,21 +2,13 @@
  * The console's views. Each renders into `main` from the admin API and returns; text goes in through
  * text nodes only (web/dom.ts), so nothing from the API becomes markup.
  */
-import { type Child, h } from '../dom';
-import { type AdminApi, ApiError, type PolicyInput, type PolicyView } from './api';
+import { h } from '../dom';
+import { ApiError, type PolicyInput, type PolicyView } from './api';
+import { accessFields } from './access';
 import { barChart, meter } from './charts';
-import type { Translate } from './strings';
+import { heading, table, type ViewContext, when } from './ui';
 
-export interface ViewContext {
-  api: AdminApi;
-  t: Translate;
-  locale: string;
-  canWrite: boolean;
-  /** Announces a message in the live region. */
-  announce(message: string): void;
-  /** Shows an API error (401 signs out). */
-  fail(error: unknown): void;
-}
+export type { ViewContext } from './ui';
 
 const STATUSES = ['pending_verification', 'verified', 'provisioning', 'ready', 'failed', 'expired'] as const;
 const TONES: Record<(typeof STATUSES)[number], string> = {
@@ -27,29 +19,6 @@ const TONES: Record<(typeof STATUSES)[number], string> = {
   failed: 'bar-failed',
   expired: 'bar-expired',
 };
-
-const heading = (text: string) => h('h1', { tabindex: -1 }, text);
-
-function table(caption: string, head: string[], rows: Child[][]): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: 0 },
-    h(
-      'table',
-      {},
-      h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))),
-    ),
-  );
-}
-
-function when(ctx: ViewContext, iso: string | undefined): string {
-  if (!iso) return '';
-  return new Intl.DateTimeFormat(ctx.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
-}
 
 // ---- overview ------------------------------------------------------------------------------------------
 
@@ -295,6 +264,7 @@ export async function policy(main: HTMLElement, ctx: ViewContext): Promise<void>
     inputmode: 'numeric',
     value: p.domainDailyCap ?? '',
   });
+  const access = accessFields(view, ctx);
   const note = h('input', { id: 'p-note', type: 'text', maxlength: 500 });
   const conflict = h('div', { id: 'conflict', class: 'alert', role: 'alert', hidden: true });
   const form = h(
@@ -310,6 +280,7 @@ export async function policy(main: HTMLElement, ctx: ViewContext): Promise<void>
       field('p-allowed', t('allowed'), allowed),
       field('p-blocked', t('blocked'), blocked),
       field('p-cap', t('dailyCap'), cap),
+      access.element,
       field('p-note', t('changeNote'), note),
       h('button', { type: 'submit' }, t('save')),
     ),
@@ -324,6 +295,7 @@ export async function policy(main: HTMLElement, ctx: ViewContext): Promise<void>
       blockedDomains: lines(blocked.value),
       // A PUT replaces the whole policy: keep what this form does not edit.
       pausedDomains: p.pausedDomains,
+      ...access.read(),
     };
     if (reason.value.trim()) body.pauseReason = reason.value.trim();
     if (until.value) body.pauseUntil = new Date(until.value).toISOString();

@@ -118,4 +118,47 @@ export const ar: Messages = {
   'error.failed': 'تعذّر علينا إنشاء حسابك. يُرجى التواصل مع {support}.',
   'error.network': 'تعذّر الاتصال بالخدمة. تحقق من اتصالك بالإنترنت وحاول مرة أخرى.',
   'error.generic': 'حدث خطأ ما. يُرجى المحاولة مرة أخرى. إذا استمرت المشكلة، فتواصل مع {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'لا يمكن استخدام عناوين إعادة التوجيه أو العناوين البديلة (مثل «إخفاء بريدي الإلكتروني» أو Firefox Relay) هنا. يُرجى استخدام عنوان بريدك الإلكتروني الخاص بالعمل نفسه.',
+  'error.domain_not_allowed.reserved':
+    'هذا عنوان توضيحي لا يمكنه استقبال البريد. يُرجى استخدام عنوان بريدك الإلكتروني الخاص بالعمل.',
+  'error.busy': 'يسجّل عدد كبير من الأشخاص الآن. يُرجى المحاولة مرة أخرى بعد دقيقة.',
+  'error.challenge_failed': 'تعذّر على الصفحة إكمال التحقق الأمني. يُرجى المحاولة مرة أخرى.',
+  'error.challenge_required': 'تعذّر على الصفحة إكمال التحقق الأمني. يُرجى المحاولة مرة أخرى.',
+
+  // Access model.
+  'common.identity.body':
+    'الملفات المحمية لعنوان بريدك الإلكتروني، أو لنطاق مؤسستك، تُفتح عند تسجيل الدخول بهذا العنوان.',
+  'common.pendingApproval.heading': 'بانتظار الموافقة',
+  'common.pendingApproval.body':
+    'يقرر مسؤول في {organization} ما إذا كنت ستحصل على الوصول. سنرسل إليك بريدًا إلكترونيًا في الحالتين. يمكنك إغلاق هذه الصفحة.',
+  'common.notEligible.heading': 'لا يمكننا إعداد الوصول لهذا العنوان',
+  'common.notEligible.not_partner':
+    'التسجيل هنا متاح فقط للمؤسسات الشريكة لـ {organization}. إذا كنت تحتاج إلى فتح ملف، فاسأل من شاركه معك أو تواصل مع {support}.',
+  'common.notEligible.no_recent_mail':
+    'لم نتمكن من التأكد من أن {organization} أرسلت مؤخرًا بريدًا إلى هذا العنوان. اسأل من شارك الملف أو تواصل مع {support}.',
+  'common.notEligible.denied':
+    'لم يوافق مسؤول في {organization} على هذا الطلب. إذا كنت تعتقد أن هذا خطأ، فتواصل مع {support}.',
+  'common.notEligible.revoked':
+    'سحبت {organization} الوصول لهذا العنوان. إذا كنت تعتقد أن هذا خطأ، فتواصل مع {support}.',
+  'email.notEligible.subject': 'بخصوص تسجيلك لدى {organization}',
+  'email.approval.subject': 'طلب وصول ضيف بانتظارك لدى {organization}',
+  'email.approval.body':
+    'أكّد {email} (النطاق {domain}) عنوان البريد هذا في صفحة التسجيل لدى {organization} ويطلب حساب ضيف.',
+  'email.approval.button': 'مراجعة الطلب',
+  'email.approval.note':
+    'فتح الرابط لا يقرر شيئًا: اختر «موافقة» أو «رفض» في الصفحة. تنتهي صلاحية الطلب خلال {days, plural, zero {# يوم} one {يوم واحد} two {يومين} few {# أيام} many {# يومًا} other {# يوم}}.',
+  'page.approval.heading': 'طلب وصول ضيف',
+  'page.approval.body': 'يطلب {email} (النطاق {domain}) حساب ضيف لدى {organization}.',
+  'page.approval.approve': 'موافقة',
+  'page.approval.deny': 'رفض',
+  'page.approval.approved': 'تمت الموافقة. سيتلقى الشخص بريدًا إلكترونيًا عندما يصبح حسابه جاهزًا.',
+  'page.approval.denied': 'تم الرفض. سيتلقى الشخص بريدًا إلكترونيًا بذلك.',
+  'error.domain_not_allowed.paused':
+    'التسجيل من هذا النطاق متوقف مؤقتًا في الوقت الحالي. رسالة من المسؤول: {reason}',
+  'error.domain_not_allowed.capped':
+    'بلغت تسجيلات اليوم لهذا النطاق الحد الذي وضعه المسؤول. يُرجى المحاولة مرة أخرى غدًا.',
+  'error.already_decided': 'تم البت في هذا الطلب بالفعل.',
+  'error.approval_not_found': 'رابط الموافقة هذا غير صالح، أو انتهت صلاحية الطلب.',
 };

@@ -124,4 +124,50 @@ export const de: Messages = {
     'Der Dienst ist gerade nicht erreichbar. Prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
   'error.generic':
     'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut. Wenn das Problem bleibt, wenden Sie sich an {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Weiterleitungs- und Alias-Adressen (etwa „E-Mail-Adresse verbergen“ oder Firefox Relay) können hier nicht verwendet werden. Bitte verwenden Sie direkt Ihre geschäftliche E-Mail-Adresse.',
+  'error.domain_not_allowed.reserved':
+    'Dies ist eine Beispieladresse, die keine E-Mails empfangen kann. Bitte verwenden Sie Ihre geschäftliche E-Mail-Adresse.',
+  'error.busy':
+    'Gerade registrieren sich sehr viele Personen. Bitte versuchen Sie es in einer Minute erneut.',
+  'error.challenge_failed':
+    'Die Seite konnte ihre Sicherheitsprüfung nicht abschließen. Bitte versuchen Sie es erneut.',
+  'error.challenge_required':
+    'Die Seite konnte ihre Sicherheitsprüfung nicht abschließen. Bitte versuchen Sie es erneut.',
+
+  // Access model.
+  'common.identity.body':
+    'Dateien, die für Ihre E-Mail-Adresse oder für die Domain Ihrer Organisation geschützt wurden, lassen sich öffnen, wenn Sie sich mit dieser Adresse anmelden.',
+  'common.pendingApproval.heading': 'Warten auf Freigabe',
+  'common.pendingApproval.body':
+    'Eine verantwortliche Person bei {organization} entscheidet, ob Sie Zugriff erhalten. Sie bekommen in jedem Fall eine E-Mail. Sie können diese Seite schließen.',
+  'common.notEligible.heading': 'Für diese Adresse können wir keinen Zugang einrichten',
+  'common.notEligible.not_partner':
+    'Die Registrierung steht nur Partnerorganisationen von {organization} offen. Wenn Sie eine Datei öffnen müssen, fragen Sie die Person, die sie geteilt hat, oder wenden Sie sich an {support}.',
+  'common.notEligible.no_recent_mail':
+    'Wir konnten nicht bestätigen, dass {organization} kürzlich E-Mails an diese Adresse gesendet hat. Fragen Sie die Person, die die Datei geteilt hat, oder wenden Sie sich an {support}.',
+  'common.notEligible.denied':
+    'Eine verantwortliche Person bei {organization} hat diese Anfrage nicht freigegeben. Wenn Sie das für einen Fehler halten, wenden Sie sich an {support}.',
+  'common.notEligible.revoked':
+    '{organization} hat den Zugang für diese Adresse entzogen. Wenn Sie das für einen Fehler halten, wenden Sie sich an {support}.',
+  'email.notEligible.subject': 'Zu Ihrer Registrierung bei {organization}',
+  'email.approval.subject': 'Eine Anfrage für einen Gastzugang wartet bei {organization} auf Sie',
+  'email.approval.body':
+    '{email} (Domain {domain}) hat diese E-Mail-Adresse auf der Registrierungsseite von {organization} bestätigt und bittet um ein Gastkonto.',
+  'email.approval.button': 'Anfrage prüfen',
+  'email.approval.note':
+    'Das Öffnen des Links entscheidet nichts: Wählen Sie auf der Seite „Freigeben“ oder „Ablehnen“. Die Anfrage läuft in {days, plural, one {# Tag} other {# Tagen}} ab.',
+  'page.approval.heading': 'Anfrage für einen Gastzugang',
+  'page.approval.body': '{email} (Domain {domain}) bittet um ein Gastkonto bei {organization}.',
+  'page.approval.approve': 'Freigeben',
+  'page.approval.deny': 'Ablehnen',
+  'page.approval.approved': 'Freigegeben. Die Person erhält eine E-Mail, sobald ihr Konto bereit ist.',
+  'page.approval.denied': 'Abgelehnt. Die Person erhält eine E-Mail darüber.',
+  'error.domain_not_allowed.paused':
+    'Registrierungen von dieser Domain sind im Moment pausiert. Nachricht der Administration: {reason}',
+  'error.domain_not_allowed.capped':
+    'Für diese Domain ist das heutige Registrierungslimit der Administration erreicht. Bitte versuchen Sie es morgen erneut.',
+  'error.already_decided': 'Über diese Anfrage wurde bereits entschieden.',
+  'error.approval_not_found': 'Dieser Freigabelink ist ungültig oder die Anfrage ist abgelaufen.',
 };

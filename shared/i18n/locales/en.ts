@@ -34,6 +34,21 @@ export const en = {
   'common.ready.existingMember.body':
     'This email address belongs to an {organization} account, so you do not need a guest account. Sign in with your organisation account, then open the file again.',
   'common.failed.heading': 'We could not create your account',
+  // Identity first: the guest account proves who you are; the file's own permissions decide what opens.
+  'common.identity.body':
+    'Files that were protected for your email address, or for your organisation’s domain, open when you sign in with this address.',
+  'common.pendingApproval.heading': 'Waiting for approval',
+  'common.pendingApproval.body':
+    'A sponsor at {organization} decides whether you get access. We will email you either way. You can close this page.',
+  'common.notEligible.heading': 'We cannot set up access for this address',
+  'common.notEligible.not_partner':
+    'Sign-up here is open only to {organization}’s partner organisations. If you need to open a file, ask the person who shared it, or contact {support}.',
+  'common.notEligible.no_recent_mail':
+    'We could not confirm that {organization} recently sent mail to this address. Ask the person who shared the file, or contact {support}.',
+  'common.notEligible.denied':
+    'A sponsor at {organization} did not approve this request. If you think this is a mistake, contact {support}.',
+  'common.notEligible.revoked':
+    'Access for this address has been withdrawn by {organization}. If you think this is a mistake, contact {support}.',
 
   // Email: verification code. The subject starts with the code so it shows in notifications.
   'email.verification.subject': '{code} is your code for {organization}',
@@ -58,6 +73,17 @@ export const en = {
   'email.failed.subject': 'We could not finish your sign-up with {organization}',
   'email.failed.body':
     'Sorry, something went wrong on our side while we were creating your guest account. Please contact {support}: they can help you open the file.',
+
+  // Email: not eligible (also sent when a sponsor declines).
+  'email.notEligible.subject': 'About your sign-up with {organization}',
+
+  // Email: to a sponsor. The subject never contains the requester's address.
+  'email.approval.subject': 'A guest access request is waiting for you at {organization}',
+  'email.approval.body':
+    '{email} (domain {domain}) confirmed this email address on the {organization} sign-up page and asks for a guest account.',
+  'email.approval.button': 'Review the request',
+  'email.approval.note':
+    'Opening the link does not decide anything: choose Approve or Deny on the page. The request expires in {days, plural, one {# day} other {# days}}.',
 
   // Email: shared parts.
   'email.linkFallback': 'If the button does not work, copy this link into your browser:',
@@ -100,6 +126,13 @@ export const en = {
   'page.waiting.slow':
     'This is taking longer than usual. Please keep this page open: we are still working on it.',
 
+  'page.approval.heading': 'Guest access request',
+  'page.approval.body': '{email} (domain {domain}) asks for a guest account with {organization}.',
+  'page.approval.approve': 'Approve',
+  'page.approval.deny': 'Deny',
+  'page.approval.approved': 'Approved. The person will get an email when their account is ready.',
+  'page.approval.denied': 'Denied. The person will get an email saying so.',
+
   // Errors, by API error code (and domain_not_allowed reason).
   'error.invalid_email': 'That does not look like an email address. Check it and try again.',
   'error.domain_not_allowed': 'This email address cannot be used here. Please use your work email address.',
@@ -122,9 +155,23 @@ export const en = {
     'Too many attempts. Please wait {seconds, plural, one {# second} other {# seconds}} and try again.',
   'error.resend_too_soon': 'We just sent you a code. Please wait a moment before asking for another one.',
   'error.signups_paused': 'Sign-ups are paused at the moment. Please try again later.',
+  'error.domain_not_allowed.paused':
+    'Sign-ups from this domain are paused at the moment. Message from the administrator: {reason}',
+  'error.domain_not_allowed.capped':
+    'Today’s sign-ups for this domain have reached the limit set by the administrator. Please try again tomorrow.',
+  'error.already_decided': 'This request has already been decided.',
+  'error.approval_not_found': 'This approval link is not valid, or the request has expired.',
   'error.failed': 'We could not create your account. Please contact {support}.',
   'error.network': 'We could not reach the service. Check your internet connection and try again.',
   'error.generic': 'Something went wrong. Please try again. If it keeps happening, contact {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Email forwarding and alias addresses (such as Hide My Email or Firefox Relay) cannot be used here. Please use your work email address itself.',
+  'error.domain_not_allowed.reserved':
+    'This is an example address that cannot receive email. Please use your work email address.',
+  'error.busy': 'Many people are signing up right now. Please try again in a minute.',
+  'error.challenge_failed': 'The page could not complete its security check. Please try again.',
+  'error.challenge_required': 'The page could not complete its security check. Please try again.',
 };
 
 export type MessageKey = keyof typeof en;

@@ -117,4 +117,49 @@ export const es: Messages = {
     'No hemos podido conectar con el servicio. Compruebe su conexión a Internet y vuelva a intentarlo.',
   'error.generic':
     'Algo ha fallado. Vuelva a intentarlo. Si sigue ocurriendo, póngase en contacto con {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'No se pueden usar direcciones de reenvío ni alias (como «Ocultar mi correo electrónico» o Firefox Relay). Utilice directamente su dirección de correo electrónico del trabajo.',
+  'error.domain_not_allowed.reserved':
+    'Esta es una dirección de ejemplo que no puede recibir correo. Utilice su dirección de correo electrónico del trabajo.',
+  'error.busy': 'Hay muchas personas registrándose en este momento. Vuelva a intentarlo dentro de un minuto.',
+  'error.challenge_failed':
+    'La página no ha podido completar su comprobación de seguridad. Vuelva a intentarlo.',
+  'error.challenge_required':
+    'La página no ha podido completar su comprobación de seguridad. Vuelva a intentarlo.',
+
+  // Access model.
+  'common.identity.body':
+    'Los archivos protegidos para su dirección de correo, o para el dominio de su organización, se abren cuando inicia sesión con esta dirección.',
+  'common.pendingApproval.heading': 'Pendiente de aprobación',
+  'common.pendingApproval.body':
+    'Una persona responsable en {organization} decide si obtiene acceso. Le enviaremos un correo en cualquier caso. Puede cerrar esta página.',
+  'common.notEligible.heading': 'No podemos configurar el acceso para esta dirección',
+  'common.notEligible.not_partner':
+    'El registro solo está abierto a las organizaciones asociadas de {organization}. Si necesita abrir un archivo, pregunte a quien lo compartió o contacte con {support}.',
+  'common.notEligible.no_recent_mail':
+    'No pudimos confirmar que {organization} haya enviado correo recientemente a esta dirección. Pregunte a quien compartió el archivo o contacte con {support}.',
+  'common.notEligible.denied':
+    'Una persona responsable en {organization} no aprobó esta solicitud. Si cree que es un error, contacte con {support}.',
+  'common.notEligible.revoked':
+    '{organization} ha retirado el acceso para esta dirección. Si cree que es un error, contacte con {support}.',
+  'email.notEligible.subject': 'Sobre su registro con {organization}',
+  'email.approval.subject': 'Tiene una solicitud de acceso de invitado pendiente en {organization}',
+  'email.approval.body':
+    '{email} (dominio {domain}) confirmó esta dirección en la página de registro de {organization} y solicita una cuenta de invitado.',
+  'email.approval.button': 'Revisar la solicitud',
+  'email.approval.note':
+    'Abrir el enlace no decide nada: elija Aprobar o Denegar en la página. La solicitud caduca en {days, plural, one {# día} other {# días}}.',
+  'page.approval.heading': 'Solicitud de acceso de invitado',
+  'page.approval.body': '{email} (dominio {domain}) solicita una cuenta de invitado con {organization}.',
+  'page.approval.approve': 'Aprobar',
+  'page.approval.deny': 'Denegar',
+  'page.approval.approved': 'Aprobada. La persona recibirá un correo cuando su cuenta esté lista.',
+  'page.approval.denied': 'Denegada. La persona recibirá un correo informándole.',
+  'error.domain_not_allowed.paused':
+    'Los registros de este dominio están en pausa en este momento. Mensaje del administrador: {reason}',
+  'error.domain_not_allowed.capped':
+    'Los registros de hoy para este dominio han alcanzado el límite fijado por el administrador. Inténtelo de nuevo mañana.',
+  'error.already_decided': 'Esta solicitud ya se ha decidido.',
+  'error.approval_not_found': 'Este enlace de aprobación no es válido o la solicitud ha caducado.',
 };

@@ -120,4 +120,47 @@ export const fr: Messages = {
   'error.network': 'Impossible de joindre le service. Vérifiez votre connexion Internet et réessayez.',
   'error.generic':
     'Un problème est survenu. Veuillez réessayer. Si le problème persiste, contactez {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Les adresses de transfert et les alias (comme « Masquer mon adresse e-mail » ou Firefox Relay) ne peuvent pas être utilisés ici. Veuillez utiliser directement votre adresse e-mail professionnelle.',
+  'error.domain_not_allowed.reserved':
+    'Il s’agit d’une adresse d’exemple qui ne peut pas recevoir d’e-mails. Veuillez utiliser votre adresse e-mail professionnelle.',
+  'error.busy': 'Beaucoup de personnes s’inscrivent en ce moment. Veuillez réessayer dans une minute.',
+  'error.challenge_failed': 'La page n’a pas pu terminer sa vérification de sécurité. Veuillez réessayer.',
+  'error.challenge_required': 'La page n’a pas pu terminer sa vérification de sécurité. Veuillez réessayer.',
+
+  // Access model.
+  'common.identity.body':
+    'Les fichiers protégés pour votre adresse e-mail, ou pour le domaine de votre organisation, s’ouvrent lorsque vous vous connectez avec cette adresse.',
+  'common.pendingApproval.heading': 'En attente d’approbation',
+  'common.pendingApproval.body':
+    'Un responsable chez {organization} décide si vous obtenez l’accès. Vous recevrez un e-mail dans tous les cas. Vous pouvez fermer cette page.',
+  'common.notEligible.heading': 'Nous ne pouvons pas configurer l’accès pour cette adresse',
+  'common.notEligible.not_partner':
+    'L’inscription est réservée aux organisations partenaires de {organization}. Si vous devez ouvrir un fichier, demandez à la personne qui l’a partagé, ou contactez {support}.',
+  'common.notEligible.no_recent_mail':
+    'Nous n’avons pas pu confirmer que {organization} a récemment envoyé un e-mail à cette adresse. Demandez à la personne qui a partagé le fichier, ou contactez {support}.',
+  'common.notEligible.denied':
+    'Un responsable chez {organization} n’a pas approuvé cette demande. Si vous pensez qu’il s’agit d’une erreur, contactez {support}.',
+  'common.notEligible.revoked':
+    '{organization} a retiré l’accès pour cette adresse. Si vous pensez qu’il s’agit d’une erreur, contactez {support}.',
+  'email.notEligible.subject': 'À propos de votre inscription auprès de {organization}',
+  'email.approval.subject': 'Une demande d’accès invité vous attend chez {organization}',
+  'email.approval.body':
+    '{email} (domaine {domain}) a confirmé cette adresse e-mail sur la page d’inscription de {organization} et demande un compte invité.',
+  'email.approval.button': 'Examiner la demande',
+  'email.approval.note':
+    'Ouvrir le lien ne décide rien : choisissez Approuver ou Refuser sur la page. La demande expire dans {days, plural, one {# jour} other {# jours}}.',
+  'page.approval.heading': 'Demande d’accès invité',
+  'page.approval.body': '{email} (domaine {domain}) demande un compte invité auprès de {organization}.',
+  'page.approval.approve': 'Approuver',
+  'page.approval.deny': 'Refuser',
+  'page.approval.approved': 'Approuvée. La personne recevra un e-mail quand son compte sera prêt.',
+  'page.approval.denied': 'Refusée. La personne recevra un e-mail l’en informant.',
+  'error.domain_not_allowed.paused':
+    'Les inscriptions depuis ce domaine sont suspendues pour le moment. Message de l’administrateur : {reason}',
+  'error.domain_not_allowed.capped':
+    'Les inscriptions du jour pour ce domaine ont atteint la limite fixée par l’administrateur. Veuillez réessayer demain.',
+  'error.already_decided': 'Cette demande a déjà été traitée.',
+  'error.approval_not_found': 'Ce lien d’approbation n’est pas valide, ou la demande a expiré.',
 };

@@ -119,4 +119,47 @@ export const ja: Messages = {
   'error.network': 'サービスに接続できませんでした。インターネット接続を確認して、もう一度お試しください。',
   'error.generic':
     '問題が発生しました。もう一度お試しください。問題が続く場合は、{support} までお問い合わせください。',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    '転送用やエイリアスのメール アドレス (「メールを非公開」や Firefox Relay など) はここでは使用できません。勤務先のメール アドレスそのものを使用してください。',
+  'error.domain_not_allowed.reserved':
+    'これはメールを受信できない例示用のアドレスです。勤務先のメール アドレスを使用してください。',
+  'error.busy': '現在、多くの方が登録しています。1 分ほどしてからもう一度お試しください。',
+  'error.challenge_failed': 'ページのセキュリティ確認を完了できませんでした。もう一度お試しください。',
+  'error.challenge_required': 'ページのセキュリティ確認を完了できませんでした。もう一度お試しください。',
+
+  // Access model.
+  'common.identity.body':
+    'お使いのメールアドレス、または組織のドメイン向けに保護されたファイルは、このアドレスでサインインすると開けます。',
+  'common.pendingApproval.heading': '承認を待っています',
+  'common.pendingApproval.body':
+    'アクセスを許可するかどうかは {organization} の担当者が決めます。結果はどちらの場合もメールでお知らせします。このページは閉じてかまいません。',
+  'common.notEligible.heading': 'このアドレスにはアクセスを設定できません',
+  'common.notEligible.not_partner':
+    'ここでの登録は {organization} のパートナー組織に限られています。ファイルを開く必要がある場合は、共有した人に確認するか、{support} にお問い合わせください。',
+  'common.notEligible.no_recent_mail':
+    '{organization} が最近このアドレスにメールを送信したことを確認できませんでした。ファイルを共有した人に確認するか、{support} にお問い合わせください。',
+  'common.notEligible.denied':
+    '{organization} の担当者はこのリクエストを承認しませんでした。誤りだと思われる場合は {support} にお問い合わせください。',
+  'common.notEligible.revoked':
+    '{organization} はこのアドレスのアクセスを取り消しました。誤りだと思われる場合は {support} にお問い合わせください。',
+  'email.notEligible.subject': '{organization} への登録について',
+  'email.approval.subject': '{organization} でゲストアクセスのリクエストがあなたを待っています',
+  'email.approval.body':
+    '{email}（ドメイン {domain}）が {organization} の登録ページでこのメールアドレスを確認し、ゲストアカウントを求めています。',
+  'email.approval.button': 'リクエストを確認',
+  'email.approval.note':
+    'リンクを開いただけでは何も決まりません。ページで「承認」または「拒否」を選んでください。リクエストの有効期限は {days, plural, other {# 日}} です。',
+  'page.approval.heading': 'ゲストアクセスのリクエスト',
+  'page.approval.body': '{email}（ドメイン {domain}）が {organization} のゲストアカウントを求めています。',
+  'page.approval.approve': '承認',
+  'page.approval.deny': '拒否',
+  'page.approval.approved': '承認しました。アカウントの準備ができると本人にメールが届きます。',
+  'page.approval.denied': '拒否しました。本人にその旨のメールが届きます。',
+  'error.domain_not_allowed.paused':
+    '現在、このドメインからの登録は一時停止しています。管理者からのメッセージ: {reason}',
+  'error.domain_not_allowed.capped':
+    'このドメインの本日の登録数が管理者の設定した上限に達しました。明日もう一度お試しください。',
+  'error.already_decided': 'このリクエストはすでに決定済みです。',
+  'error.approval_not_found': 'この承認リンクは無効か、リクエストの有効期限が切れています。',
 };

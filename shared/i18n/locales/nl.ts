@@ -115,4 +115,47 @@ export const nl: Messages = {
     'We kunnen de dienst niet bereiken. Controleer uw internetverbinding en probeer het opnieuw.',
   'error.generic':
     'Er ging iets mis. Probeer het opnieuw. Blijft het misgaan? Neem dan contact op met {support}.',
+  // Relay and reserved domains (req 30), the start budget (req 17), the proof-of-work check (req 20).
+  'error.domain_not_allowed.relay':
+    'Doorstuur- en aliasadressen (zoals ‘Verberg mijn e-mailadres’ of Firefox Relay) kunnen hier niet worden gebruikt. Gebruik uw zakelijke e-mailadres zelf.',
+  'error.domain_not_allowed.reserved':
+    'Dit is een voorbeeldadres dat geen e-mail kan ontvangen. Gebruik uw zakelijke e-mailadres.',
+  'error.busy': 'Er melden zich op dit moment veel mensen aan. Probeer het over een minuut opnieuw.',
+  'error.challenge_failed': 'De pagina kon de beveiligingscontrole niet afronden. Probeer het opnieuw.',
+  'error.challenge_required': 'De pagina kon de beveiligingscontrole niet afronden. Probeer het opnieuw.',
+
+  // Access model.
+  'common.identity.body':
+    'Bestanden die beveiligd zijn voor uw e-mailadres, of voor het domein van uw organisatie, gaan open wanneer u zich met dit adres aanmeldt.',
+  'common.pendingApproval.heading': 'Wacht op goedkeuring',
+  'common.pendingApproval.body':
+    'Een verantwoordelijke bij {organization} beslist of u toegang krijgt. U ontvangt in elk geval een e-mail. U kunt deze pagina sluiten.',
+  'common.notEligible.heading': 'We kunnen geen toegang instellen voor dit adres',
+  'common.notEligible.not_partner':
+    'Aanmelden kan hier alleen voor partnerorganisaties van {organization}. Moet u een bestand openen, vraag het dan aan wie het deelde, of neem contact op met {support}.',
+  'common.notEligible.no_recent_mail':
+    'We konden niet bevestigen dat {organization} onlangs mail naar dit adres heeft gestuurd. Vraag het aan wie het bestand deelde, of neem contact op met {support}.',
+  'common.notEligible.denied':
+    'Een verantwoordelijke bij {organization} heeft dit verzoek niet goedgekeurd. Denkt u dat dit een vergissing is, neem dan contact op met {support}.',
+  'common.notEligible.revoked':
+    '{organization} heeft de toegang voor dit adres ingetrokken. Denkt u dat dit een vergissing is, neem dan contact op met {support}.',
+  'email.notEligible.subject': 'Over uw aanmelding bij {organization}',
+  'email.approval.subject': 'Er wacht een verzoek om gasttoegang op u bij {organization}',
+  'email.approval.body':
+    '{email} (domein {domain}) heeft dit e-mailadres bevestigd op de aanmeldpagina van {organization} en vraagt om een gastaccount.',
+  'email.approval.button': 'Verzoek bekijken',
+  'email.approval.note':
+    'Het openen van de link beslist niets: kies Goedkeuren of Weigeren op de pagina. Het verzoek verloopt over {days, plural, one {# dag} other {# dagen}}.',
+  'page.approval.heading': 'Verzoek om gasttoegang',
+  'page.approval.body': '{email} (domein {domain}) vraagt om een gastaccount bij {organization}.',
+  'page.approval.approve': 'Goedkeuren',
+  'page.approval.deny': 'Weigeren',
+  'page.approval.approved': 'Goedgekeurd. De persoon krijgt een e-mail zodra het account klaar is.',
+  'page.approval.denied': 'Geweigerd. De persoon krijgt hierover een e-mail.',
+  'error.domain_not_allowed.paused':
+    'Aanmelden vanaf dit domein is op dit moment gepauzeerd. Bericht van de beheerder: {reason}',
+  'error.domain_not_allowed.capped':
+    'De aanmeldingen van vandaag voor dit domein hebben de limiet van de beheerder bereikt. Probeer het morgen opnieuw.',
+  'error.already_decided': 'Over dit verzoek is al beslist.',
+  'error.approval_not_found': 'Deze goedkeuringslink is ongeldig of het verzoek is verlopen.',
 };
