@@ -17,6 +17,7 @@ import { createStack } from '../dev/stack/launcher';
 import { SmtpSink } from './smtpSink';
 import { bundlePhase } from './bundle';
 import { type Stack, benchSettings, log, machine } from './context';
+import { fairnessPhase } from './fairness';
 import { journeyPhase } from './journeys';
 import { pacingPhase } from './pacing';
 import { provisioningPhase } from './provisioning';
@@ -29,6 +30,7 @@ const PHASES = {
   journeys: journeyPhase,
   pacing: pacingPhase,
   provisioning: provisioningPhase,
+  fairness: fairnessPhase,
 } satisfies Record<string, (stack: Stack) => Promise<unknown>>;
 /** `BENCH_ONLY=pacing,provisioning`: just those phases, printed, nothing written. */
 const ONLY = (process.env.BENCH_ONLY ?? '')

@@ -422,6 +422,7 @@ var applicationSettings = {
   SMTP_PASSWORD: ''
   EMAIL_BUDGET_PER_MINUTE: string(emailBudgetPerMinute)
   EMAIL_BUDGET_PER_HOUR: string(emailBudgetPerHour)
+  EMAIL_DOMAIN_SHARE: ''
   BRAND_ORGANIZATION_NAME: organizationName
   BRAND_LOGO_URL: logoUrl
   BRAND_ACCENT_COLOR: accentColor

@@ -216,6 +216,12 @@ export const SETTINGS = {
     default: '100',
     description: 'Global emails per hour across all instances (ACS custom-domain default quota: 100).',
   },
+  EMAIL_DOMAIN_SHARE: {
+    schema: z.coerce.number().gt(0).max(1),
+    default: '0.2',
+    description:
+      'Share of each email budget window one recipient domain may take while other domains wait (0–1; at least one email per window).',
+  },
   BRAND_ORGANIZATION_NAME: {
     schema: z.string().min(1).max(100),
     default: 'Contoso',

@@ -52,6 +52,9 @@ export function signupSettings(config: Config): SignupSettings {
     flowMaxFailures: config.FLOW_MAX_FAILURES,
     resendCooldownSeconds: config.RESEND_COOLDOWN_SECONDS,
     flowTtlHours: config.FLOW_TTL_HOURS,
+    emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
+    emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+    emailDomainShare: config.EMAIL_DOMAIN_SHARE,
     ipStartsPerMinute: config.IP_STARTS_PER_MINUTE,
     ipStartsPerHour: config.IP_STARTS_PER_HOUR,
     ipVerifiesPerMinute: config.IP_VERIFIES_PER_MINUTE,
@@ -72,6 +75,7 @@ export function emailSettings(config: Config): EmailSettings {
     recipientPerDay: config.RECIPIENT_EMAILS_PER_DAY,
     budgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
     budgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+    domainShare: config.EMAIL_DOMAIN_SHARE,
     retentionDays: config.RETENTION_FINISHED_DAYS,
     approvalTtlDays: config.APPROVAL_TTL_DAYS,
     branding: {

@@ -5,7 +5,7 @@
 import type { QueueMessages } from './contracts/queues';
 import type { GuestEntry, GuestState } from './domain/guestLedger';
 import type { SignupPolicy, StoredPolicy } from './domain/policy';
-import type { Now, RateDecision, RateLimit } from './domain/rateWindows';
+import type { Now, RateDecision, RateLimit, RateWindows } from './domain/rateWindows';
 import type { SignupFlow } from './domain/signupFlow';
 import type { QueueName } from './storageNames';
 
@@ -194,6 +194,23 @@ export interface RateLimiter {
   list(options: { top: number; continuationToken?: string }): Promise<Page<StoredRateWindows>>;
   /** Deletes only if the ETag still matches (a concurrent consume keeps it); false otherwise. */
   deleteIfUnchanged(key: string, etag: string): Promise<boolean>;
+  /**
+   * Reads the counter entity with the document kept beside its windows (the email budget's fair-share
+   * ledger), applies `change` and writes both back in one ETag-guarded write, re-reading and re-applying on
+   * a lost race. `change` gets a fresh read and the time (read again per attempt); returning no `next`
+   * writes nothing.
+   */
+  transact<T>(
+    key: string,
+    change: (entity: CounterEntity, now: Date) => { next?: CounterEntity; result: T },
+    now: Now,
+  ): Promise<T>;
+}
+
+/** A counter entity's windows and the document a `transact` keeps beside them (JSON, opaque here). */
+export interface CounterEntity {
+  windows: RateWindows;
+  document?: string;
 }
 
 /** A counter entity as stored: window start (epoch ms) and count per limit name. */

@@ -74,6 +74,7 @@ export class LandingApp {
         this.state.fieldError = undefined;
         this.go('email', 'push', 'heading');
       },
+      codeExpectedAt: () => this.codeExpectedAt(),
     });
     this.poller = new StatusPoller(api, (event) => this.onPoll(event));
   }
@@ -157,6 +158,7 @@ export class LandingApp {
         signup.verified = false;
         if (view.resendAvailableAt) signup.resendAvailableAt = view.resendAvailableAt;
         if (view.codeExpiresAt) signup.codeExpiresAt = view.codeExpiresAt;
+        signup.estimatedCodeAt = view.estimatedCodeAt; // absent once the code went out
         saveSignup(signup);
         this.go('code', mode, focus);
         return;
@@ -263,6 +265,7 @@ export class LandingApp {
         email,
         resendAvailableAt: result.data.resendAvailableAt,
         codeExpiresAt: result.data.codeExpiresAt,
+        estimatedCodeAt: result.data.estimatedCodeAt,
         wrongCodes: 0,
         verified: false,
       };
@@ -336,6 +339,7 @@ export class LandingApp {
     if (result.ok) {
       signup.resendAvailableAt = result.data.resendAvailableAt;
       signup.codeExpiresAt = result.data.codeExpiresAt;
+      signup.estimatedCodeAt = result.data.estimatedCodeAt;
       saveSignup(signup);
       this.state.code = '';
       this.state.codePrefilled = false;
@@ -454,6 +458,12 @@ export class LandingApp {
   }
 
   /** Seconds until a new code may be requested, on the server's clock. */
+  /** When the code should arrive, if that is more than a minute away (a backlog); else nothing to say. */
+  private codeExpectedAt(): Date | undefined {
+    const at = Date.parse(this.state.signup?.estimatedCodeAt ?? '');
+    return Number.isFinite(at) && at - this.api.now() > 60_000 ? new Date(at) : undefined;
+  }
+
   private resendWaitSeconds(): number {
     const at = Date.parse(this.state.signup?.resendAvailableAt ?? '');
     if (!Number.isFinite(at)) return 0;

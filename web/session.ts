@@ -9,6 +9,8 @@ export interface StoredSignup {
   email?: string;
   resendAvailableAt?: string;
   codeExpiresAt?: string;
+  /** When the code email should go out (the API's estimate; shown when more than a minute away). */
+  estimatedCodeAt?: string;
   /** Wrong codes entered on this page: a 404 after some of them means the flow was locked. */
   wrongCodes?: number;
   verified?: boolean;
@@ -38,6 +40,7 @@ export function loadSignup(): StoredSignup | undefined {
       email: optionalString(value.email),
       resendAvailableAt: optionalString(value.resendAvailableAt),
       codeExpiresAt: optionalString(value.codeExpiresAt),
+      estimatedCodeAt: optionalString(value.estimatedCodeAt),
       wrongCodes: typeof value.wrongCodes === 'number' ? value.wrongCodes : 0,
       verified: value.verified === true,
     };

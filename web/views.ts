@@ -45,6 +45,8 @@ export interface ViewActions {
   resendWaitSeconds: () => number;
   /** The help area: switch the email form to another intent. */
   chooseIntent: (intent: Intent) => void;
+  /** When the code should arrive, when that is more than a minute away. */
+  codeExpectedAt: () => Date | undefined;
 }
 
 export class PageView {
@@ -439,12 +441,26 @@ export class PageView {
       h(
         'div',
         { class: 'resend' },
+        this.renderCodeEta(),
         h('p', { class: 'small' }, this.text('page.code.junk')),
         resend,
         h('p', { class: 'countdown', id: 'resend-status', hidden: true }),
       ),
       h('p', {}, this.actionButton('page.code.changeEmail', this.actions.changeEmail, 'link-button')),
     ].filter((n): n is HTMLElement => n !== undefined);
+  }
+
+  /** "Your code should arrive by 14:20", in the page's language and the person's time zone. */
+  private renderCodeEta(): HTMLElement | undefined {
+    const at = this.actions.codeExpectedAt();
+    if (!at) return undefined;
+    const sameDay = at.toDateString() === new Date().toDateString();
+    const time = new Intl.DateTimeFormat(this.state.locale, {
+      hour: 'numeric',
+      minute: '2-digit',
+      ...(sameDay ? {} : { weekday: 'long' }),
+    }).format(at);
+    return h('p', { class: 'small', id: 'code-eta' }, this.text('page.code.eta', { time }));
   }
 
   private renderWaitingStep(): Node[] {

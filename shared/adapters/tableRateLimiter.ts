@@ -6,7 +6,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 
 import { withEtagRetry } from '../domain/etagRetry';
 import { decide, type Now, type RateWindows as Windows, usage } from '../domain/rateWindows';
-import type { Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
+import type { CounterEntity, Page, RateDecision, RateLimit, RateLimiter, StoredRateWindows } from '../ports';
 import { statusOf } from './storageClients';
 import { deleteIfPresent, deleteIfUnchanged, queryPage } from './tablePaging';
 
@@ -35,10 +35,16 @@ export class TableRateLimiter implements RateLimiter {
   private decideAndRecord(key: string, limits: readonly RateLimit[], now: Now, count: number) {
     return withEtagRetry(
       () => this.read(key),
-      async ({ windows, etag }): Promise<RateDecision> => {
+      async ({ windows, document, etag }): Promise<RateDecision> => {
         const { decision, next } = decide(windows, limits, now, count);
         if (!next) return decision;
-        const entity = { partitionKey: key, rowKey: ROW, windows: JSON.stringify(next) };
+        // A document kept beside the windows (see `transact`) is written back unchanged.
+        const entity = {
+          partitionKey: key,
+          rowKey: ROW,
+          windows: JSON.stringify(next),
+          ...(document ? { document } : {}),
+        };
         if (etag) await this.table.updateEntity(entity, 'Replace', { etag });
         else await this.table.createEntity(entity);
         return { allowed: true };
@@ -49,6 +55,36 @@ export class TableRateLimiter implements RateLimiter {
         // Lost the race to another instance (412 on replace, 409 on create): back off a little, jittered.
         isLostRace: (error) => statusOf(error) === 412 || statusOf(error) === 409,
         pause: (race) => new Promise((r) => setTimeout(r, Math.random() * 5 * (race + 1))),
+      },
+    );
+  }
+
+  async transact<T>(
+    key: string,
+    change: (entity: CounterEntity, now: Date) => { next?: CounterEntity; result: T },
+    now: Now,
+  ): Promise<T> {
+    return withEtagRetry(
+      () => this.read(key),
+      async ({ windows, document, etag }) => {
+        const { next, result } = change({ windows, document }, typeof now === 'function' ? now() : now);
+        if (!next) return result;
+        const entity = {
+          partitionKey: key,
+          rowKey: ROW,
+          windows: JSON.stringify(next.windows),
+          ...(next.document === undefined ? {} : { document: next.document }),
+        };
+        if (etag) await this.table.updateEntity(entity, 'Replace', { etag });
+        else await this.table.createEntity(entity);
+        return result;
+      },
+      {
+        // The email budget's entity is every sender's: more races, each a little longer (the fair-share replay).
+        attempts: 3 * MAX_RACES,
+        exhausted: () => new LimiterContention('Rate limiter: too much contention'),
+        isLostRace: (error) => statusOf(error) === 412 || statusOf(error) === 409,
+        pause: (race) => new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(race + 1, 20))),
       },
     );
   }
@@ -78,10 +114,14 @@ export class TableRateLimiter implements RateLimiter {
     return deleteIfUnchanged(this.table, key, ROW, etag);
   }
 
-  private async read(key: string): Promise<{ windows: Windows; etag?: string }> {
+  private async read(key: string): Promise<{ windows: Windows; document?: string; etag?: string }> {
     try {
-      const e = await this.table.getEntity<{ windows?: string }>(key, ROW);
-      return { windows: e.windows ? (JSON.parse(e.windows) as Windows) : {}, etag: e.etag };
+      const e = await this.table.getEntity<{ windows?: string; document?: string }>(key, ROW);
+      return {
+        windows: e.windows ? (JSON.parse(e.windows) as Windows) : {},
+        document: e.document,
+        etag: e.etag,
+      };
     } catch (error) {
       if (statusOf(error) === 404) return { windows: {} };
       throw error;

@@ -54,6 +54,8 @@ export const StartedSignup = z.strictObject({
   status: z.literal('pending_verification'),
   codeExpiresAt: instant,
   resendAvailableAt: instant,
+  /** When the code email should go out, from the backlog ahead of this flow and the email budget. */
+  estimatedCodeAt: instant,
 });
 export type StartedSignup = z.infer<typeof StartedSignup>;
 
@@ -70,7 +72,11 @@ export const ResendRequest = z.strictObject({ altcha: Altcha.optional() });
 export type ResendRequest = z.infer<typeof ResendRequest>;
 
 /** `202` of resend */
-export const Resent = z.strictObject({ codeExpiresAt: instant, resendAvailableAt: instant });
+export const Resent = z.strictObject({
+  codeExpiresAt: instant,
+  resendAvailableAt: instant,
+  estimatedCodeAt: instant,
+});
 export type Resent = z.infer<typeof Resent>;
 
 /** `200` of `GET /api/signups/{signupId}` */
@@ -79,6 +85,8 @@ export const Signup = z.strictObject({
   status: SignupStatus,
   codeExpiresAt: instant.optional(),
   resendAvailableAt: instant.optional(),
+  /** While the code email has not gone out: when it should (updated as the backlog moves). */
+  estimatedCodeAt: instant.optional(),
   outcome: Outcome.optional(),
   signInUrl: z.url().optional(),
   supportContact: z.string().optional(),

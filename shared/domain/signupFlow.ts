@@ -63,6 +63,11 @@ export interface SignupFlow {
   codeExpiresAt?: string;
   /** Submissions against the current code (counted before comparing). */
   codeSubmissions: number;
+  /**
+   * The latest code request's place in its domain's lane of the email budget (`<epoch>:<n>`, see
+   * shared/domain/fairShare.ts); absent on flows started before lanes existed.
+   */
+  codeTicket?: string;
   /** The code request (codeRequests value) whose email went out, so a redelivery does not send again. */
   emailedRequest: number;
   /** Failed submissions across all codes of this flow; never reset by a resend. */

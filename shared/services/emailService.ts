@@ -40,7 +40,9 @@ import type {
   Versioned,
 } from '../ports';
 import { noMetrics } from '../telemetry/noop';
+import { budgetLimits, parseTicket } from '../domain/fairShare';
 import { auditEvent } from './audit';
+import { makeEmailLedger } from './emailLedger';
 import { updateFlow } from './updateFlow';
 
 export interface EmailSettings extends FlowLimits {
@@ -51,6 +53,9 @@ export interface EmailSettings extends FlowLimits {
   recipientPerDay: number;
   budgetPerMinute: number;
   budgetPerHour: number;
+  /** Share of each budget window one recipient domain may take while others wait. */
+  domainShare: number;
+  flowTtlHours: number;
   retentionDays: number;
   defaultLocale: Locale;
   branding: Branding;
@@ -77,16 +82,15 @@ export type EmailOutcome =
   | { action: 'dropped'; reason: string }
   | { action: 'requeue'; delaySeconds: number; reason: string };
 
-export const EMAIL_BUDGET_KEY = 'budget-email';
+export { EMAIL_BUDGET_KEY } from './emailLedger';
 
 /** The global send budget: sliding, because ACS counts its quota over any minute and any hour. */
 export function emailBudgetLimits(perMinute: number, perHour: number): RateLimit[] {
-  return [
-    { name: 'minute', limit: perMinute, windowSeconds: 60, sliding: true },
-    { name: 'hour', limit: perHour, windowSeconds: 3600, sliding: true },
-  ];
+  return budgetLimits({ budgetPerMinute: perMinute, budgetPerHour: perHour });
 }
 const MAX_RACES = 20;
+/** A message that must wait is looked at again at least this often (its turn may come sooner). */
+const MAX_WAIT_SECONDS = 600;
 
 /** A code issued and stored, with the recipient slot it reserved, ready to be emailed. */
 interface IssuedCode {
@@ -103,13 +107,39 @@ const DAY = 24 * 3600_000;
 
 export function makeEmailService(deps: EmailDeps) {
   const { settings } = deps;
-  const budgetLimits = emailBudgetLimits(settings.budgetPerMinute, settings.budgetPerHour);
+  const ledger = makeEmailLedger({ ...deps, settings });
   const metrics = deps.metrics ?? noMetrics;
 
-  /** Takes one token from the budget shared by every instance; refused tokens are not counted. */
-  async function takeBudget(): Promise<number | undefined> {
-    const decision = await deps.limiter.consume(EMAIL_BUDGET_KEY, budgetLimits, () => deps.clock.now());
-    return decision.allowed ? undefined : decision.retryAfterSeconds;
+  /**
+   * Takes one token from the budget shared by every instance when it is this email's turn (fair share per
+   * domain; codes before every other email: shared/domain/fairShare.ts); otherwise seconds until it should
+   * ask again.
+   */
+  async function takeBudget(
+    email: { kind: 'code'; flow: SignupFlow } | { kind: 'notice' },
+  ): Promise<number | undefined> {
+    const decision = await ledger.claim(
+      email.kind === 'notice'
+        ? email
+        : {
+            kind: 'code',
+            lane: email.flow.domain,
+            ticket: parseTicket(email.flow.domain, email.flow.codeTicket),
+          },
+    );
+    if (decision.allowed) return undefined;
+    return Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((decision.retryAt - decision.now) / 1000)));
+  }
+
+  /** The flow's code request no longer waits in its domain's lane (dropped or failed); idempotent. */
+  async function leaveLane(flow: SignupFlow): Promise<void> {
+    const ticket = parseTicket(flow.domain, flow.codeTicket);
+    if (ticket) await ledger.settle(ticket);
+  }
+
+  async function drop(flow: SignupFlow, reason: string): Promise<EmailOutcome> {
+    await leaveLane(flow);
+    return { action: 'dropped', reason };
   }
 
   const locale = (flow: SignupFlow) =>
@@ -210,12 +240,10 @@ export function makeEmailService(deps: EmailDeps) {
     if (!stored) return { action: 'dropped', reason: 'not_found' };
     const flow = stored.value;
     const now = deps.clock.now();
-    if (effectiveStatus(flow, now) !== 'pending_verification')
-      return { action: 'dropped', reason: 'finished' };
+    if (effectiveStatus(flow, now) !== 'pending_verification') return drop(flow, 'finished');
     if (flow.emailedRequest >= flow.codeRequests) return { action: 'dropped', reason: 'already_sent' };
     const address = await deps.addresses.get(flow.addressKey);
-    if (!address || address.value.currentSignupId !== signupId)
-      return { action: 'dropped', reason: 'superseded' };
+    if (!address || address.value.currentSignupId !== signupId) return drop(flow, 'superseded');
 
     // Per-recipient caps, checked and reserved before the global budget so a flooded victim address
     // never uses up anybody else's emails (req 15, 22).
@@ -236,12 +264,12 @@ export function makeEmailService(deps: EmailDeps) {
         { signupId, reason: 'recipient_cap', address: maskEmail(flow.email) },
         'warn',
       );
-      return { action: 'dropped', reason: 'recipient_capped' };
+      return drop(flow, 'recipient_capped');
     }
     // A lost race here (a duplicate delivery or a new start won) throws, and the caller reads again.
     const reserved = await deps.addresses.update({ ...address.value, sentAt: [...recent, t] }, address.etag);
 
-    const budgetWait = await takeBudget();
+    const budgetWait = await takeBudget({ kind: 'code', flow });
     if (budgetWait !== undefined) {
       await release(reserved, t);
       return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
@@ -276,7 +304,7 @@ export function makeEmailService(deps: EmailDeps) {
     if (flow.erasedAt !== undefined || flow.outcome === 'guest_removed')
       return { action: 'dropped', reason: 'erased' };
     if (flow[sentAt] !== undefined) return { action: 'dropped', reason: 'already_sent' };
-    const budgetWait = await takeBudget();
+    const budgetWait = await takeBudget({ kind: 'notice' });
     if (budgetWait !== undefined)
       return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
     const email =
@@ -335,7 +363,7 @@ export function makeEmailService(deps: EmailDeps) {
     if (flow.approvalEmailedAt !== undefined) return { action: 'dropped', reason: 'already_sent' };
     const approvers = approversFor(flow.domain, (await deps.policy.get()).access);
     if (approvers.length === 0) return { action: 'dropped', reason: 'no_approvers' };
-    const budgetWait = await takeBudget();
+    const budgetWait = await takeBudget({ kind: 'notice' });
     if (budgetWait !== undefined)
       return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
 
@@ -435,6 +463,9 @@ export function makeEmailService(deps: EmailDeps) {
     await markFlow(message.signupId, (f) =>
       transition(f, { type: 'email_failed' }, deps.clock.now(), settings),
     );
+    const stored =
+      message.kind === 'verification_code' ? await deps.signups.get(message.signupId) : undefined;
+    if (stored) await leaveLane(stored.value);
     metrics.count('signups.failed', { outcome: 'email_failed' });
     log.event('poison_message', { queue: 'email', signupId: message.signupId, kind: message.kind }, 'error');
   }

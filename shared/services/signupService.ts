@@ -5,6 +5,7 @@
 import { START_BUDGET_KEY, startBudgetLimits } from '../domain/admission';
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
 import type { NotEligibleReason } from '../domain/accessPolicy';
+import { type FairShareSettings, formatTicket, parseTicket, type Ticket } from '../domain/fairShare';
 import { type EmailAddress, parseEmailAddress } from '../domain/emailAddress';
 import { gate } from '../domain/killSwitch';
 import { isPaused } from '../domain/policy';
@@ -39,6 +40,7 @@ import type {
 import { noMetrics, noTracing } from '../telemetry/noop';
 import { auditEvent } from './audit';
 import type { ChallengeService } from './challengeService';
+import { makeEmailLedger } from './emailLedger';
 import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
@@ -46,6 +48,10 @@ import { QUEUES } from '../storageNames';
 export interface SignupSettings extends FlowLimits {
   secret: string;
   flowTtlHours: number;
+  /** The email budget and each domain's share of it (fair admission, shared/domain/fairShare.ts). */
+  emailBudgetPerMinute: number;
+  emailBudgetPerHour: number;
+  emailDomainShare: number;
   ipStartsPerMinute: number;
   ipStartsPerHour: number;
   ipVerifiesPerMinute: number;
@@ -76,6 +82,7 @@ export interface StartedSignup {
   status: 'pending_verification';
   codeExpiresAt: string;
   resendAvailableAt: string;
+  estimatedCodeAt: string;
 }
 
 export interface SignupView {
@@ -83,6 +90,8 @@ export interface SignupView {
   status: SignupStatus;
   codeExpiresAt?: string;
   resendAvailableAt?: string;
+  /** When the code email should go out, while it has not (from the backlog ahead and the budget). */
+  estimatedCodeAt?: string;
   outcome?: Outcome;
   signInUrl?: string;
   supportContact?: string;
@@ -167,6 +176,24 @@ export function makeSignupService(deps: SignupDeps) {
 
   const metrics = deps.metrics ?? noMetrics;
   const tracing = deps.tracing ?? noTracing;
+  const ledger = makeEmailLedger({ ...deps, settings: fairShareSettings(settings) });
+
+  /**
+   * A place in the domain's lane of the email budget, or 503 `busy` when the code would come later than
+   * the flow lives (only a backlog at this domain does that: other domains queue ahead of it).
+   */
+  async function admitCode(domain: string, log: Logger, replaces?: Ticket) {
+    const admission = await ledger.admit(domain, replaces);
+    if (!admission.admitted) {
+      log.event(
+        'start_shed',
+        { scope: 'domain_backlog', domain, retryAfterSeconds: admission.retryAfterSeconds },
+        'warn',
+      );
+      throw new AppError('busy', undefined, { retryAfterSeconds: admission.retryAfterSeconds });
+    }
+    return admission;
+  }
 
   type StartInput = {
     email: string;
@@ -202,6 +229,7 @@ export function makeSignupService(deps: SignupDeps) {
     const address = parseEmailAddress(input.email);
     await assertMayProceed(address, now, log);
     await admitStart(log);
+    const admission = await admitCode(address.domain, log);
 
     const flow = newFlow({
       signupId: newSignupId(),
@@ -219,7 +247,7 @@ export function makeSignupService(deps: SignupDeps) {
       flowTtlHours: settings.flowTtlHours,
       intent: input.intent,
     });
-    Object.assign(flow, tracing.currentContext());
+    Object.assign(flow, tracing.currentContext(), { codeTicket: formatTicket(admission.ticket) });
     // The same three writes for every address, new, known or throttled: the email function decides
     // later, out of band, whether and when a code goes out.
     await deps.signups.create(flow, [auditEvent('started', flow, now, { actor: 'recipient' })]);
@@ -235,6 +263,7 @@ export function makeSignupService(deps: SignupDeps) {
       status: 'pending_verification',
       codeExpiresAt: codeExpiresAt(flow, settings),
       resendAvailableAt: resendAvailableAt(flow, settings),
+      estimatedCodeAt: new Date(admission.estimatedAt).toISOString(),
     };
   }
 
@@ -335,22 +364,37 @@ export function makeSignupService(deps: SignupDeps) {
   async function resend(
     input: { signupId: string; ip: string; altcha?: string },
     log: Logger,
-  ): Promise<{ codeExpiresAt: string; resendAvailableAt: string }> {
+  ): Promise<{ codeExpiresAt: string; resendAvailableAt: string; estimatedCodeAt: string }> {
     // The per-IP limit, then the proof of work (req 20), before the sign-up is even read.
     await limitIp('start', input.ip, log);
     await deps.challenges.verify(input.altcha, log);
     const known = await load(input.signupId);
     await assertMayProceed(parseEmailAddress(known.value.email), deps.clock.now(), log);
-    const after = await update(
-      input.signupId,
-      (flow) => transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
-      known,
-    );
+    // Refused resends (too soon, finished) throw here, before a place in the lane is taken.
+    transition(known.value, { type: 'resend_requested' }, deps.clock.now(), settings);
+    const previous = parseTicket(known.value.domain, known.value.codeTicket);
+    const admission = await admitCode(known.value.domain, log, previous);
+    const ticket = formatTicket(admission.ticket);
+    let after: SignupFlow;
+    try {
+      after = await update(
+        input.signupId,
+        (flow) => ({
+          ...transition(flow, { type: 'resend_requested' }, deps.clock.now(), settings),
+          codeTicket: ticket,
+        }),
+        known,
+      );
+    } catch (error) {
+      await ledger.settle(admission.ticket); // a racing resend won: give the place back
+      throw error;
+    }
     await deps.queue.send(QUEUES.email, { signupId: after.signupId, kind: 'verification_code' });
     log.event('code_resend_requested', { signupId: after.signupId, correlationId: after.correlationId });
     return {
       codeExpiresAt: codeExpiresAt(after, settings),
       resendAvailableAt: resendAvailableAt(after, settings),
+      estimatedCodeAt: new Date(admission.estimatedAt).toISOString(),
     };
   }
 
@@ -364,6 +408,9 @@ export function makeSignupService(deps: SignupDeps) {
     if (current === 'pending_verification') {
       view.codeExpiresAt = codeExpiresAt(flow, settings);
       view.resendAvailableAt = resendAvailableAt(flow, settings);
+      const ticket = parseTicket(flow.domain, flow.codeTicket);
+      if (ticket && flow.emailedRequest < flow.codeRequests)
+        view.estimatedCodeAt = new Date(await ledger.estimate(ticket)).toISOString();
     }
     if (current === 'ready') {
       view.outcome = flow.outcome;
@@ -388,4 +435,13 @@ export type SignupService = ReturnType<typeof makeSignupService>;
 /** `signups_paused` with the admin's pause reason as the public `detail` (the page shows it). */
 function pausedError(reason: string | undefined): AppError {
   return new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
+}
+
+export function fairShareSettings(settings: SignupSettings): FairShareSettings {
+  return {
+    budgetPerMinute: settings.emailBudgetPerMinute,
+    budgetPerHour: settings.emailBudgetPerHour,
+    domainShare: settings.emailDomainShare,
+    flowTtlHours: settings.flowTtlHours,
+  };
 }

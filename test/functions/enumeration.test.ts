@@ -45,7 +45,7 @@ test('new, existing-guest, existing-member and recipient-throttled addresses get
   const [fresh, ...others] = answers.map(shape);
   expect(fresh).toEqual({
     status: 202,
-    keys: ['codeExpiresAt', 'resendAvailableAt', 'signupId', 'status'],
+    keys: ['codeExpiresAt', 'estimatedCodeAt', 'resendAvailableAt', 'signupId', 'status'],
     headers: expect.any(Array),
   });
   for (const other of others) expect(other).toEqual(fresh);

@@ -73,7 +73,13 @@ describe('POST /api/signups', () => {
     const { call } = setup();
     const { res, json } = await call('start', { body: JSON.stringify({ email: uniqueEmail() }) });
     expect(res.status).toBe(202);
-    expect(Object.keys(json).sort()).toEqual(['codeExpiresAt', 'resendAvailableAt', 'signupId', 'status']);
+    expect(Object.keys(json).sort()).toEqual([
+      'codeExpiresAt',
+      'estimatedCodeAt',
+      'resendAvailableAt',
+      'signupId',
+      'status',
+    ]);
     expect(json.status).toBe('pending_verification');
     expect(header(res, 'Cache-Control')).toBe('no-store');
     expect(header(res, 'X-Content-Type-Options')).toBe('nosniff');
@@ -217,7 +223,7 @@ describe('verify, resend and status', () => {
     world.clock.advance(61_000);
     const later = await call('resend', { params: { signupId } });
     expect(later.res.status).toBe(202);
-    expect(Object.keys(later.json).sort()).toEqual(['codeExpiresAt', 'resendAvailableAt']);
+    expect(Object.keys(later.json).sort()).toEqual(['codeExpiresAt', 'estimatedCodeAt', 'resendAvailableAt']);
     await world.deliverEmails();
     const fresh = world.latestCode(email);
     const old = await call('verify', { params: { signupId }, body: JSON.stringify({ code }) });

@@ -14,6 +14,7 @@ import type {
   AuditLog,
   ChallengeLedger,
   Clock,
+  CounterEntity,
   Page,
   PolicyProvider,
   PolicyStore,
@@ -159,6 +160,8 @@ export class InMemoryAddressStore implements AddressStore {
 
 export class InMemoryRateLimiter implements RateLimiter {
   readonly windows = new Map<string, RateWindows>();
+  /** Documents kept beside windows by `transact`. */
+  readonly documents = new Map<string, string>();
   private readonly etags = new Map<string, string>();
   /** Every consume, in order: key and how many events it asked for. */
   readonly consumed: Array<{ key: string; count: number }> = [];
@@ -171,12 +174,28 @@ export class InMemoryRateLimiter implements RateLimiter {
     }
     return decision;
   }
+  async transact<T>(
+    key: string,
+    change: (entity: CounterEntity, now: Date) => { next?: CounterEntity; result: T },
+    now: Now,
+  ): Promise<T> {
+    const current = { windows: clone(this.windows.get(key) ?? {}), document: this.documents.get(key) };
+    const { next, result } = change(current, typeof now === 'function' ? now() : now);
+    if (next) {
+      this.windows.set(key, clone(next.windows));
+      if (next.document === undefined) this.documents.delete(key);
+      else this.documents.set(key, next.document);
+      this.etags.set(key, nextEtag());
+    }
+    return result;
+  }
   async peek(key: string, limits: readonly RateLimit[], now: Date) {
     const w = this.windows.get(key) ?? {};
     return Object.fromEntries(limits.map((l) => [l.name, usage(w, l, now)]));
   }
   async delete(key: string) {
     this.windows.delete(key);
+    this.documents.delete(key);
   }
   async list(options: { top: number; continuationToken?: string }): Promise<Page<StoredRateWindows>> {
     const rows = new Map(
@@ -186,6 +205,7 @@ export class InMemoryRateLimiter implements RateLimiter {
   }
   async deleteIfUnchanged(key: string, etag: string) {
     if (!this.windows.has(key) || this.etagOf(key) !== etag) return false;
+    this.documents.delete(key);
     return this.windows.delete(key);
   }
   /** Entities written directly by tests get an ETag on first sight. */

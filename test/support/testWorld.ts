@@ -81,7 +81,11 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const sender = new RecordingEmailSender();
   const sink = new CapturingSink();
   const log = createLogger(sink);
-  const settings = someSignupSettings(options.settings);
+  const settings = someSignupSettings({
+    emailBudgetPerMinute: options.budgetPerMinute ?? 30,
+    emailBudgetPerHour: options.budgetPerHour ?? 100,
+    ...options.settings,
+  });
   const directory = new InMemoryDirectory({ now: () => clock.now().getTime() });
   const sleeps: number[] = [];
   const ledger = new InMemoryGuestLedger();
@@ -122,6 +126,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       recipientPerDay: 10,
       budgetPerMinute: options.budgetPerMinute ?? 30,
       budgetPerHour: options.budgetPerHour ?? 100,
+      domainShare: settings.emailDomainShare,
       retentionDays: 30,
       approvalTtlDays: 7,
       branding: {

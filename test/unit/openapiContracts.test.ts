@@ -134,7 +134,7 @@ describe('openapi.yaml matches shared/contracts', () => {
     const wider = { ...contractSchemas(), Resent: http.Resent.extend({ attempts: z.int() }) };
     expect(compareAll(wider, openapi)).toEqual([
       'Resent.attempts: in the contract, not in openapi',
-      'Resent: required ["attempts","codeExpiresAt","resendAvailableAt"] vs ["codeExpiresAt","resendAvailableAt"]',
+      'Resent: required ["attempts","codeExpiresAt","estimatedCodeAt","resendAvailableAt"] vs ["codeExpiresAt","estimatedCodeAt","resendAvailableAt"]',
     ]);
 
     const nested = structuredClone(openapi);

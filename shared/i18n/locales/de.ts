@@ -118,6 +118,7 @@ export const de: Messages = {
     'Der Code aus Ihrer E-Mail ist bereits eingetragen. Wählen Sie „Bestätigen“, um fortzufahren.',
   'page.code.junk':
     'Noch keine E-Mail? Es kann eine Minute dauern, bis sie ankommt. Sehen Sie auch im Junk- oder Spam-Ordner nach.',
+  'page.code.eta': 'Ihr Code sollte bis {time} ankommen.',
   'page.code.resend': 'Neuen Code senden',
   'page.code.resendCountdown':
     'Sie können in {seconds, plural, one {# Sekunde} other {# Sekunden}} einen neuen Code anfordern.',

@@ -152,6 +152,7 @@ export const en = {
   'page.code.required': 'Enter the 6-digit code from the email.',
   'page.code.prefilled': 'The code from your email is filled in. Select Confirm to continue.',
   'page.code.junk': 'No email yet? It can take a minute to arrive. Also check your junk or spam folder.',
+  'page.code.eta': 'Your code should arrive by {time}.',
   'page.code.resend': 'Send a new code',
   'page.code.resendCountdown':
     'You can ask for a new code in {seconds, plural, one {# second} other {# seconds}}.',

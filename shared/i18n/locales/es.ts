@@ -115,6 +115,7 @@ export const es: Messages = {
   'page.code.prefilled': 'El código de su correo ya está escrito. Seleccione «Confirmar» para continuar.',
   'page.code.junk':
     '¿Todavía no le ha llegado el correo? Puede tardar un minuto. Revise también la carpeta de correo no deseado.',
+  'page.code.eta': 'Su código debería llegar antes de las {time}.',
   'page.code.resend': 'Enviar un código nuevo',
   'page.code.resendCountdown':
     'Podrá pedir un código nuevo dentro de {seconds, plural, one {# segundo} other {# segundos}}.',

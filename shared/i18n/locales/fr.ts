@@ -118,6 +118,7 @@ export const fr: Messages = {
     'Le code de votre e-mail est déjà saisi. Sélectionnez «\u00a0Confirmer\u00a0» pour continuer.',
   'page.code.junk':
     'Pas encore d’e-mail\u00a0? Il peut mettre une minute à arriver. Vérifiez aussi votre dossier de courrier indésirable.',
+  'page.code.eta': 'Votre code devrait arriver d’ici {time}.',
   'page.code.resend': 'Envoyer un nouveau code',
   'page.code.resendCountdown':
     'Vous pourrez demander un nouveau code dans {seconds, plural, one {# seconde} other {# secondes}}.',

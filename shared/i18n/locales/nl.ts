@@ -115,6 +115,7 @@ export const nl: Messages = {
   'page.code.prefilled': 'De code uit uw e-mail is al ingevuld. Kies ‘Bevestigen’ om verder te gaan.',
   'page.code.junk':
     'Nog geen e-mail? Het kan een minuutje duren voordat die binnen is. Kijk ook in de map met ongewenste e-mail of spam.',
+  'page.code.eta': 'Uw code zou uiterlijk om {time} moeten aankomen.',
   'page.code.resend': 'Nieuwe code sturen',
   'page.code.resendCountdown':
     'U kunt over {seconds, plural, one {# seconde} other {# seconden}} een nieuwe code aanvragen.',
