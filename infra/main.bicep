@@ -21,10 +21,8 @@ targetScope = 'resourceGroup'
 @maxLength(12)
 @description('Short name of this environment (2-12 letters, digits, hyphens), e.g. prod or test. Part of every resource name.')
 param environmentName string = 'prod'
-
 @description('Region for all regional resources. Must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
-
 @description('Extra tags for every resource.')
 param extraTags object = {}
 
@@ -32,19 +30,14 @@ param extraTags object = {}
 
 @description('Organisation name shown on the page and in emails (BRAND_ORGANIZATION_NAME).')
 param organizationName string = 'Contoso'
-
 @description('Logo image URL, https (BRAND_LOGO_URL). Empty: no logo.')
 param logoUrl string = ''
-
 @description('Accent colour #rrggbb with 4.5:1 contrast on white (BRAND_ACCENT_COLOR).')
 param accentColor string = '#0b5cad'
-
 @description('Support email address or URL shown when something fails (SUPPORT_CONTACT).')
 param supportContact string = 'it-support@contoso.example'
-
 @description('Privacy notice URL (PRIVACY_URL). Empty: no link.')
 param privacyUrl string = ''
-
 @allowed([
   'en'
   'de'
@@ -56,19 +49,14 @@ param privacyUrl string = ''
 ])
 @description('Language used when neither the page nor the browser names a supported one (DEFAULT_LOCALE).')
 param defaultLocale string = 'en'
-
 @description('The organisation\'s own verified domains; their users are told to sign in instead (ORGANIZATION_DOMAINS).')
 param organizationDomains array = []
-
 @description('If not empty, only these domains and their subdomains may sign up (ALLOWED_DOMAINS).')
 param allowedDomains array = []
-
 @description('Domains refused in addition to the built-in consumer and disposable lists (BLOCKED_DOMAINS).')
 param blockedDomains array = []
-
 @description('Origins allowed to call the API from a browser (CORS_ALLOWED_ORIGINS). Empty: same origin only.')
 param corsAllowedOrigins array = []
-
 @description('Public host name of the landing page, e.g. signup.contoso.com, served by Front Door or API Management in front of the app (Flex Consumption has no managed or uploaded certificates for custom domains). Empty: the app\'s default host name.')
 param publicHostname string = ''
 
@@ -76,31 +64,22 @@ param publicHostname string = ''
 
 @description('Object ids of existing partner groups (PARTNER_GROUP_IDS): the only groups the run-time policy may add guests to. Microsoft 365 groups: labels cannot grant security groups without mail, and Graph cannot add members to mail-enabled security groups. With any partner group the Graph identity gets GroupMember.ReadWrite.All (or scope it to an administrative unit instead, docs/DEPLOY.md).')
 param partnerGroupIds array = []
-
 @description('Also create one partner group with the Graph extension, its id appended to PARTNER_GROUP_IDS: a Microsoft 365 group with hidden membership, no welcome mail, hidden from Outlook, no calendar subscription (needs Groups Administrator or User Administrator in Entra ID).')
 param createPartnerGroup bool = false
-
 @description('Proof of send: grant ExchangeMessageTrace.Read.All to the Graph identity.')
 param enableProofOfSend bool = false
-
 @description('Erasure may delete guest accounts: grant User.DeleteRestore.All to the Graph identity.')
 param allowGuestDeletion bool = false
-
 @description('uniqueName (immutable alternate key) of the group created when createPartnerGroup is true.')
 param partnerGroupUniqueName string = 'rms-signup-${toLower(environmentName)}-partners'
-
 @description('Display name of the group created when createPartnerGroup is true.')
 param partnerGroupDisplayName string = '${organizationName} RMS sign-up partners'
-
 @description('Object ids of users who own the created partner group.')
 param partnerGroupOwnerIds array = []
-
 @description('Grant the Graph app roles (see modules/graph.bicep) to the Graph identity with the Graph extension (needs Privileged Role Administrator). False: grant them with az rest (docs/DEPLOY.md).')
 param grantGraphPermissions bool = true
-
 @description('Where Microsoft sends a guest after redeeming the invitation (INVITE_REDIRECT_URL).')
 param inviteRedirectUrl string = 'https://myapplications.microsoft.com'
-
 @description('Sign-in link given to existing guests and members (SIGN_IN_URL). Empty: My Apps naming this tenant (https://myapplications.microsoft.com/?tenantid=<TENANT_ID>).')
 param signInUrl string = ''
 
@@ -109,42 +88,30 @@ param signInUrl string = ''
 @minValue(1)
 @description('Days before a guest who has not accepted the invitation gets a reminder with a fresh link; a second follows after twice that (REDEEM_REMINDER_DAYS).')
 param redeemReminderDays int = 3
-
 @description('Days a guest this service created lives before it must be renewed; 0 = forever (GUEST_LIFETIME_DAYS). Not 0: the Graph identity gets User.EnableDisableAccount.All and User.DeleteRestore.All.')
 param guestLifetimeDays int = 365
-
 @minValue(1)
 @description('Days before the end of its lifetime a guest gets a renewal link (GUEST_RENEWAL_NOTICE_DAYS).')
 param guestRenewalNoticeDays int = 14
-
 @description('Days a disabled guest is kept before it is deleted (GUEST_DELETE_AFTER_DISABLED_DAYS).')
 param guestDeleteAfterDisabledDays int = 30
-
 @description('Disable guests with no sign-in for this many days; 0 = off (GUEST_INACTIVE_DAYS). Not 0: the Graph identity gets AuditLog.Read.All to read signInActivity.')
 param guestInactiveDays int = 0
-
 @allowed(['entra'])
 @description('How admin calls are authenticated (ADMIN_AUTH). Only entra in Azure: the app refuses key mode there.')
 param adminAuth string = 'entra'
-
 @description('Create the admin app registration (modules/adminApp.bicep) with the Graph extension. False: pass adminClientId and adminAudience of one you made (docs/ADMIN.md).')
 param createAdminApp bool = true
-
 @description('Object id of the Entra group whose members get the app role RmsSignup.Admin.')
 param adminGroupId string = ''
-
 @description('Object id of the Entra group whose members get the app role RmsSignup.Reader (optional).')
 param readerGroupId string = ''
-
 @description('With createAdminApp false: client id of the existing admin app registration (ADMIN_CLIENT_ID).')
 param adminClientId string = ''
-
 @description('With createAdminApp false: its application id URI (ADMIN_AUDIENCE).')
 param adminAudience string = ''
-
 @description('Microsoft Graph endpoint (GRAPH_BASE_URL); change only for a national cloud.')
 param graphBaseUrl string = 'https://graph.microsoft.com'
-
 @minValue(1)
 @maxValue(20)
 @description('Shared Graph write budget per second for all instances (GRAPH_WRITES_PER_SECOND). Graph allows 20/s per app and tenant and 60/s per tenant for all apps together; 10 leaves room for other apps and retries.')
@@ -154,34 +121,26 @@ param graphWritesPerSecond int = 10
 
 @description('Where ACS stores email data at rest, e.g. Europe, United States, UK, Germany, Switzerland.')
 param emailDataLocation string = 'Europe'
-
 @description('Custom sender domain, e.g. signup.contoso.com. Empty: only the Azure-managed domain (test quota: 5/min, 10/h).')
 param customEmailDomain string = ''
-
 @description('True once the DNS records from the output emailDnsRecordsToAdd are published and verified; then mail is sent from the custom domain.')
 param customEmailDomainVerified bool = false
-
 @description('Local part of the sender address on the custom domain. ACS refuses any other than DoNotReply until Microsoft raises the domain\'s sending quota: set senderUsernameQuotaRaised then.')
 @minLength(1)
 param senderUsername string = 'DoNotReply'
-
 @description('True once Microsoft has raised the custom domain\'s sending quota, so ACS accepts a senderUsername other than DoNotReply.')
 param senderUsernameQuotaRaised bool = false
-
 @description('Display name in the From header.')
 param senderDisplayName string = '${organizationName} sign-up'
-
 @allowed([
   'custom'
   'builtin'
 ])
 @description('Role that lets the identity send mail: builtin (Communication and Email Service Owner on the one ACS resource) or custom (three actions from Microsoft\'s SMTP article; not yet confirmed for the REST send path, so not the default).')
 param acsSenderRoleMode string = 'builtin'
-
 @minValue(1)
 @description('Global emails per minute (EMAIL_BUDGET_PER_MINUTE). Defaults to the ACS quota of the domain in use.')
 param emailBudgetPerMinute int = (!empty(customEmailDomain) && customEmailDomainVerified) ? 30 : 5
-
 @minValue(1)
 @description('Global emails per hour (EMAIL_BUDGET_PER_HOUR). Defaults to the ACS quota of the domain in use.')
 param emailBudgetPerHour int = (!empty(customEmailDomain) && customEmailDomainVerified) ? 100 : 10
@@ -190,11 +149,9 @@ param emailBudgetPerHour int = (!empty(customEmailDomain) && customEmailDomainVe
 
 @description('Write CODE_HMAC_SECRET to Key Vault in this deployment. deploy.sh sets false when the secret exists; true on a later run ROTATES the key (pending codes and keyed address hashes stop matching).')
 param createCodeHmacSecret bool = true
-
 @secure()
 @description('Your own value for CODE_HMAC_SECRET (at least 32 characters). Empty: a random value is generated.')
 param codeHmacSecret string = ''
-
 @secure()
 @description('Do not set. Random default (two GUIDs, 244 random bits) used when codeHmacSecret is empty.')
 param generatedCodeHmacSecret string = '${newGuid()}${newGuid()}'
@@ -205,18 +162,15 @@ param generatedCodeHmacSecret string = '${newGuid()}${newGuid()}'
 @maxValue(1000)
 @description('Flex Consumption on-demand instance cap per function group (each queue function is its own group; req 59). Flex\'s documented minimum is 40; lower values work only in preview regions. The shared budgets hold the Graph and ACS limits.')
 param maximumInstanceCount int = 40
-
 @allowed([
   512
   2048
   4096
 ])
 param instanceMemoryMB int = 2048
-
 @minValue(0)
 @description('Per-instance HTTP concurrency; 0 keeps the platform default.')
 param httpPerInstanceConcurrency int = 0
-
 @minValue(0)
 @maxValue(1000)
 @description('Always-ready instances for the HTTP functions (faster first response, billed while idle; req 64). Capped at maximumInstanceCount.')
@@ -226,11 +180,9 @@ param alwaysReadyHttpInstances int = 0
 
 @description('Email address for alerts. Empty: alerts show in the portal only.')
 param alertEmailAddress string = ''
-
 @minValue(30)
 @maxValue(730)
 param logRetentionInDays int = 30
-
 @minValue(0)
 @description('Failed executions (5xx or unhandled) tolerated per 15 minutes before the failure alert fires.')
 param functionFailureThreshold int = 2

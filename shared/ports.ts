@@ -12,6 +12,9 @@ import type { QueueName } from './storageNames';
 // The vocabulary below belongs to the domain; re-exported so adapters and fakes keep one import.
 export type { Now, RateDecision, RateLimit } from './domain/rateWindows';
 export type { PausedDomain, SignupPolicy, StoredPolicy } from './domain/policy';
+// Ports of their own concern, kept in shared/ports/ and re-exported so every caller keeps one import.
+export * from './ports/adminSignIn';
+export * from './ports/telemetry';
 
 export interface Clock {
   now(): Date;
@@ -343,60 +346,6 @@ export interface QueueInspector {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Telemetry (OpenTelemetry behind shared/telemetry; a no-op when no exporter is configured)
-
-export type TelemetryAttributes = Record<string, string | number | boolean | undefined>;
-
-/** W3C trace context (https://www.w3.org/TR/trace-context/) as carried inside a queue message. */
-export interface TraceCarrier {
-  traceparent?: string;
-  tracestate?: string;
-}
-
-export type SpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
-
-export interface Tracing {
-  /**
-   * Runs `fn` in a new span: a child of `parent` when given (the context a queue message carried), else of
-   * the active span. A thrown error marks the span failed (its type only: messages may hold personal data).
-   */
-  inSpan<T>(
-    name: string,
-    options: { kind?: SpanKind; attributes?: TelemetryAttributes; parent?: TraceCarrier },
-    fn: () => Promise<T>,
-  ): Promise<T>;
-  /** The active trace context, to put inside an outgoing queue message; `{}` when tracing is off. */
-  currentContext(): TraceCarrier;
-}
-
-export const COUNTERS = [
-  'signups.started',
-  'signups.verified',
-  'signups.ready',
-  'signups.failed',
-  'email.sent',
-  'email.deferred',
-  'email.bounced',
-  'graph.requests',
-] as const;
-export type CounterName = (typeof COUNTERS)[number];
-
-export const GAUGES = ['budget.utilisation', 'queue.age'] as const;
-export type GaugeName = (typeof GAUGES)[number];
-
-export interface GaugeReading {
-  value: number;
-  attributes: TelemetryAttributes;
-}
-
-export interface Metrics {
-  /** Adds `value` (default 1) to a counter. Never throws. */
-  count(name: CounterName, attributes?: TelemetryAttributes, value?: number): void;
-  /** A gauge read at every export; a failing `read` skips that export's readings. */
-  gauge(name: GaugeName, read: () => Promise<GaugeReading[]>): void;
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Tenant readiness (read-only Graph reads of the tenant's B2B settings)
 
 /** The parts of the tenant's settings the readiness check judges, as Graph returns them. */
@@ -489,41 +438,4 @@ export interface ChallengeLedger {
   spend(id: string, expiresAt: Date): Promise<boolean>;
   /** Retention: forgets records that expired before `now` (a replay of those fails on expiry); resolves how many. */
   deleteExpired(now: Date): Promise<number>;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Admin sign-in (Entra access tokens)
-
-/** The claims of an access token whose signature, issuer, audience and lifetime were checked. */
-export interface VerifiedToken {
-  /** Object id of the user or service principal. */
-  oid: string;
-  /** The signed-in user's name; absent for an app (client credentials). */
-  preferredUsername?: string;
-  /** The calling client (v2 `azp`, v1 `appid`). */
-  clientId?: string;
-  roles: string[];
-}
-
-/** Why a token was refused, for the log (never the token itself). */
-export type TokenProblem =
-  | 'malformed'
-  | 'expired'
-  | 'not_yet_valid'
-  | 'wrong_issuer'
-  | 'wrong_audience'
-  | 'bad_signature'
-  | 'missing_claims'
-  | 'unavailable';
-
-export class InvalidTokenError extends Error {
-  override name = 'InvalidTokenError' as const;
-  constructor(readonly problem: TokenProblem) {
-    super(`The access token was refused (${problem}).`);
-  }
-}
-
-export interface AccessTokenVerifier {
-  /** Resolves the checked claims, or rejects with `InvalidTokenError`. */
-  verify(token: string): Promise<VerifiedToken>;
 }

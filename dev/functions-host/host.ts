@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
-import { loadApp, type LoadedApp, type LogLevel, type RegisteredFunction } from './functionsCoreStub';
+import { AppClock } from './appClock';
+import { consoleLogSink } from './consoleLogSink';
+import { loadApp, type LoadedApp, type RegisteredFunction } from './functionsCoreStub';
 import { readHostConfig, type HostConfig } from './hostConfig';
 import { HttpFront, type HttpFrontHost, type InvocationSummary } from './httpFront';
 import { queueMessagesFrom } from './httpIo';
@@ -33,6 +35,7 @@ import { parseSchedule, TimerTrigger, type TimerPayload } from './timerTrigger';
 export type { LogSink } from './invoker';
 export type { LogLevel } from './functionsCoreStub';
 export type { InvocationSummary } from './httpFront';
+export { consoleLogSink } from './consoleLogSink';
 export { queueMessagesFrom } from './httpIo';
 export type { AuthLevel, FunctionRegistration } from './registrations';
 
@@ -62,12 +65,7 @@ export interface LocalHostOptions {
    * so TRUSTED_PROXY_HOPS=1 behaves the same locally. Default true.
    */
   appendForwardedFor?: boolean;
-  /**
-   * Dev and tests only: a module of the app (path from appRoot, e.g. `dist/shared/container.js`) exporting
-   * `systemClock: { now(): Date }`. `POST /admin/clock` `{"offsetMs"}` then shifts the time the app sees,
-   * so time-driven features (reminders, expiry) can be tested through the host. Production runs on Azure
-   * Functions, where this host and its admin API do not exist.
-   */
+  /** Dev and tests only: the app module exporting `systemClock`, shifted by `POST /admin/clock` (appClock.ts). */
   clockModule?: string;
 }
 
@@ -84,16 +82,6 @@ export interface LocalHost {
 }
 
 export const DEFAULT_FUNCTION_KEY = 'dev-function-key';
-
-/** Console sink: one timestamped line per entry; debug/trace only with DEV_HOST_DEBUG=1. */
-export function consoleLogSink(level: LogLevel, message: string): void {
-  const line = `[${new Date().toISOString()}] ${message}`;
-  if (level === 'error' || level === 'critical') console.error(line);
-  else if (level === 'warning') console.warn(line);
-  else if (level === 'debug' || level === 'trace') {
-    if (process.env.DEV_HOST_DEBUG === '1') console.log(line);
-  } else if (level !== 'none') console.log(line);
-}
 
 // ---- the host ----------------------------------------------------------------------------------------
 
@@ -115,9 +103,7 @@ class DevFunctionsHost implements LocalHost, HttpFrontHost {
   readonly #createdQueues = new Map<string, Promise<unknown>>();
   #state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   readonly #front = new HttpFront(this);
-  /** The app's clock (see `clockModule`) and the offset it is shifted by. */
-  #clock: { now(): Date } | undefined;
-  #clockOffsetMs = 0;
+  readonly #clock = new AppClock();
 
   constructor(options: LocalHostOptions) {
     this.#options = options;
@@ -158,21 +144,9 @@ class DevFunctionsHost implements LocalHost, HttpFrontHost {
     return this.#log;
   }
 
-  /** Holds this load's clock object (another host in the process loads its own copy of the app). */
-  private attachClock(loaded: LoadedApp, modulePath: string): void {
-    const mod = loaded.requireFromApp?.(modulePath) as { systemClock?: { now(): Date } } | undefined;
-    const clock = mod?.systemClock;
-    if (!clock || typeof clock.now !== 'function')
-      throw new Error(`clockModule ${modulePath} does not export systemClock with now()`);
-    clock.now = () => new Date(Date.now() + this.#clockOffsetMs);
-    this.#clock = clock;
-  }
-
   /** `POST /admin/clock`: undefined when the host has no `clockModule`. */
   setClockOffset(offsetMs: number | undefined): { offsetMs: number; now: string } | undefined {
-    if (!this.#clock) return undefined;
-    if (offsetMs !== undefined) this.#clockOffsetMs = offsetMs;
-    return { offsetMs: this.#clockOffsetMs, now: this.#clock.now().toISOString() };
+    return this.#clock.setOffset(offsetMs);
   }
 
   async start(): Promise<void> {
@@ -192,7 +166,7 @@ class DevFunctionsHost implements LocalHost, HttpFrontHost {
       });
       this.#restoreEnv = loaded.restoreEnv;
       this.#app = loaded;
-      if (this.#options.clockModule) this.attachClock(loaded, this.#options.clockModule);
+      if (this.#options.clockModule) this.#clock.attach(loaded, this.#options.clockModule);
       this.#registrations = loaded.functions.map((fn) =>
         describeFunction(fn, loaded.appProcess.env, this.#log),
       );

@@ -5,7 +5,7 @@ import { type Logger } from '../log';
 import { makeAdminGuests } from './adminGuests';
 import { QUEUES, type QueueName } from '../storageNames';
 import { EMAIL_BUDGET_KEY, emailBudgetLimits } from './emailService';
-import { GRAPH_BUDGET_KEY, graphWriteLimits } from './provisioningService';
+import { GRAPH_BUDGET_KEY, graphWriteLimits } from './graphBudget';
 import type { AdminDeps } from './adminDeps';
 
 // ---- stats --------------------------------------------------------------------------------------------

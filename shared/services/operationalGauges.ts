@@ -7,7 +7,7 @@
 import type { Clock, Metrics, QueueInspector, RateLimiter } from '../ports';
 import { QUEUES } from '../storageNames';
 import { EMAIL_BUDGET_KEY, emailBudgetLimits } from './emailService';
-import { GRAPH_BUDGET_KEY, graphWriteLimits } from './provisioningService';
+import { GRAPH_BUDGET_KEY, graphWriteLimits } from './graphBudget';
 
 export interface GaugeDeps {
   limiter: RateLimiter;

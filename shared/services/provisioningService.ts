@@ -8,9 +8,6 @@
  * returns the existing guest when an invitation is replayed (req 49, 50, 58).
  */
 
-import { afterMailCheck, decideEligibility, type Eligibility } from '../domain/accessPolicy';
-import { parseEmailAddress } from '../domain/emailAddress';
-import { gate } from '../domain/killSwitch';
 import {
   effectiveStatus,
   type FlowLimits,
@@ -20,6 +17,7 @@ import {
 } from '../domain/signupFlow';
 import type { ProvisionMessage } from '../contracts/queues';
 import { isAppError, isTransientError } from '../errors';
+import type { Eligibility } from '../domain/accessPolicy';
 import { maskEmail } from '../domain/addressMask';
 import { type Logger } from '../log';
 import {
@@ -33,7 +31,6 @@ import {
   NotFoundYetError,
   type PolicyProvider,
   type QueuePublisher,
-  type RateLimit,
   type RateLimiter,
   type SignupStore,
   type Versioned,
@@ -41,9 +38,10 @@ import {
 } from '../ports';
 import { noMetrics } from '../telemetry/noop';
 import { QUEUES } from '../storageNames';
-import type { NotEligibleReason } from '../domain/accessPolicy';
 import { audit, auditEvent } from './audit';
 import type { GuestIntents } from './guestIntents';
+import { makeEnrolmentSteps } from './enrolmentSteps';
+import { GRAPH_BUDGET_KEY, graphWriteLimits } from './graphBudget';
 import { updateFlow } from './updateFlow';
 
 export interface ProvisioningSettings extends FlowLimits {
@@ -79,19 +77,12 @@ export interface ProvisioningDeps {
 }
 
 /** How long a held message waits before it looks at the policy again (the policy cache is 5 s). */
-export const HOLD_SECONDS = 10;
 
 export type ProvisionOutcome =
   | { action: 'done'; outcome: Outcome | 'not_eligible' | 'pending_approval' }
   | { action: 'dropped'; reason: string }
   | { action: 'requeue'; delaySeconds: number; reason: string };
 
-export const GRAPH_BUDGET_KEY = 'budget-graph-writes';
-
-/** The shared Graph write budget: sliding, so no second ever holds more than the limit. */
-export function graphWriteLimits(perSecond: number): RateLimit[] {
-  return [{ name: 'second', limit: perSecond, windowSeconds: 1, sliding: true }];
-}
 const IN_PROCESS_LAG_RETRIES_MS = [250, 500, 1000, 2000];
 /** Up to this much waiting for the Graph budget in process; beyond it the message is re-queued. */
 const MAX_IN_PROCESS_BUDGET_WAIT_MS = 3000;
@@ -131,6 +122,8 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     audit?: (written: SignupFlow) => readonly AuditEvent[],
   ) => updateFlow(deps.signups, signupId, apply, known, audit);
 
+  const enrolment = makeEnrolmentSteps(deps, update);
+
   let groupsChecked = false;
   async function checkGroupsOnce(log: Logger): Promise<void> {
     if (groupsChecked || !deps.missingManagedGroups) return;
@@ -150,7 +143,7 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
     const fields0 = { signupId: stored.value.signupId, correlationId: stored.value.correlationId };
     let decision: Eligibility;
     try {
-      const held = await holdWhileClosed(stored.value);
+      const held = await enrolment.holdWhileClosed(stored.value);
       if (held) {
         log.event('provisioning_held', { ...fields0, reason: held.reason });
         return held;
@@ -159,14 +152,14 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       decision =
         stored.value.intent === 'leave' || stored.value.intent === 'reset'
           ? { decision: 'provision', groupIds: [] }
-          : await eligibility(stored.value);
+          : await enrolment.eligibility(stored.value);
     } catch (error) {
       if (!isTransientError(error)) throw error;
       return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `graph_${error.kind}` };
     }
-    if (decision.decision === 'not_eligible') return notEligible(stored, decision.reason, log);
-    if (decision.decision === 'approval') return requestApproval(stored, log);
-    const groupIds = managedOnly(decision.decision === 'provision' ? decision.groupIds : [], log);
+    if (decision.decision === 'not_eligible') return enrolment.notEligible(stored, decision.reason, log);
+    if (decision.decision === 'approval') return enrolment.requestApproval(stored, log);
+    const groupIds = enrolment.managedOnly(decision.decision === 'provision' ? decision.groupIds : [], log);
 
     let started: Versioned<SignupFlow> | undefined;
     try {
@@ -214,83 +207,6 @@ export function makeProvisioningService(deps: ProvisioningDeps) {
       log.event('provisioning_attempt_failed', { ...fields, error: reason }, 'error');
       throw error;
     }
-  }
-
-  /** The kill switch (M2): a paused or blocked domain's message waits, and resumes on un-pause. */
-  async function holdWhileClosed(flow: SignupFlow): Promise<Requeue | undefined> {
-    const policy = await deps.policy.get();
-    const g = gate(parseEmailAddress(flow.email), policy, deps.clock.now(), settings.organizationName);
-    if (g.open) return undefined;
-    return {
-      action: 'requeue',
-      delaySeconds: HOLD_SECONDS,
-      reason: g.code === 'signups_paused' ? 'paused' : `domain_${g.reason}`,
-    };
-  }
-
-  async function eligibility(flow: SignupFlow): Promise<Eligibility> {
-    const policy = (await deps.policy.get()).access;
-    const revoked = (await deps.access.getRevocation(flow.addressKey)) !== undefined;
-    const first = decideEligibility({
-      domain: flow.domain,
-      policy,
-      revoked,
-      approved: flow.approvalDecision === 'approve',
-    });
-    if (first.decision !== 'check_mail') return first;
-    const now = deps.clock.now();
-    const since = new Date(now.getTime() - first.days * 86_400_000);
-    return afterMailCheck(policy, await deps.traces.deliveredTo(flow.canonicalEmail, since, now));
-  }
-
-  function managedOnly(groupIds: readonly string[], log: Logger): string[] {
-    const managed = new Set(settings.managedGroupIds.map((g) => g.toLowerCase()));
-    const out = groupIds.filter((g) => managed.has(g.toLowerCase()));
-    if (out.length < groupIds.length) {
-      // The admin API refuses such a policy; a stored one from before a settings change is skipped here.
-      log.event('unmanaged_group_skipped', { count: groupIds.length - out.length }, 'error');
-    }
-    return out;
-  }
-
-  async function notEligible(
-    stored: Versioned<SignupFlow>,
-    reason: NotEligibleReason,
-    log: Logger,
-  ): Promise<ProvisionOutcome> {
-    const written = await update(
-      stored.value.signupId,
-      (f) => transition(f, { type: 'found_not_eligible', reason }, deps.clock.now(), settings),
-      stored,
-      (w) => [auditEvent('not_eligible', w, deps.clock.now(), { details: { reason } })],
-    );
-    if (!written) return dropped('not_found');
-    await deps.queue.send(QUEUES.email, { signupId: stored.value.signupId, kind: 'not_eligible' });
-    log.event('signup_not_eligible', {
-      signupId: stored.value.signupId,
-      correlationId: stored.value.correlationId,
-      reason,
-    });
-    return { action: 'done', outcome: 'not_eligible' };
-  }
-
-  async function requestApproval(stored: Versioned<SignupFlow>, log: Logger): Promise<ProvisionOutcome> {
-    const now = deps.clock.now();
-    const expiresAt = new Date(now.getTime() + settings.approvalTtlDays * 86_400_000).toISOString();
-    const written = await update(
-      stored.value.signupId,
-      (f) => transition(f, { type: 'approval_requested', expiresAt }, deps.clock.now(), settings),
-      stored,
-      (w) => [auditEvent('approval_requested', w, deps.clock.now(), { details: { expiresAt } })],
-    );
-    if (!written) return dropped('not_found');
-    await deps.queue.send(QUEUES.email, { signupId: stored.value.signupId, kind: 'approval_request' });
-    log.event('approval_requested', {
-      signupId: stored.value.signupId,
-      correlationId: stored.value.correlationId,
-      expiresAt,
-    });
-    return { action: 'done', outcome: 'pending_approval' };
   }
 
   type Step =

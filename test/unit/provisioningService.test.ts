@@ -1,5 +1,5 @@
 import { TransientError } from '../../shared/errors';
-import { GRAPH_BUDGET_KEY, graphWriteLimits } from '../../shared/services/provisioningService';
+import { GRAPH_BUDGET_KEY, graphWriteLimits } from '../../shared/services/graphBudget';
 import { repairStuckFlows } from '../../shared/services/stuckFlows';
 import { QUEUES } from '../../shared/storageNames';
 import { emptyPolicy, InMemoryRateLimiter } from '../support/fakes';
