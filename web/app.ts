@@ -6,9 +6,10 @@
  * a verified sign-up until it is ready.
  */
 import { safeHttpUrl } from '../shared/email/escape';
-import { isLocale, isMessageKey, negotiateLocale, type Locale, type MessageKey } from '../shared/i18n';
-import type { ApiError, Signup, SignupApi } from './api';
+import { isMessageKey, type Locale } from '../shared/i18n';
+import type { Signup, SignupApi } from './api';
 import { isCompleteCode, normalizeCode, parseEmailLink } from './code';
+import { errorKey, errorMessage } from './errorMessages';
 import { parseRenewLink } from './lifecycle';
 import { type PollEvent, StatusPoller } from './poller';
 import { clearSignup, loadSignup, saveSignup } from './session';
@@ -16,26 +17,9 @@ import { type Focus, initialState, type Message, type PageBranding, type State, 
 import { PageView } from './views';
 
 export type { PageBranding } from './state';
+export { pickLocale, readBranding } from './pageSetup';
 
 type HistoryMode = 'push' | 'replace' | 'none';
-
-/** Reads the branding the server put on <body> (shared/web/landingPage.ts `bodyAttributes`). */
-export function readBranding(body: HTMLElement): PageBranding {
-  const data = body.dataset;
-  return {
-    organization: data.organization ?? '',
-    support: data.support ?? '',
-    privacyUrl: safeHttpUrl(data.privacyUrl),
-    logoUrl: safeHttpUrl(data.logoUrl),
-    defaultLocale: isLocale(data.defaultLocale) ? data.defaultLocale : 'en',
-  };
-}
-
-/** `?lang=` first, then the browser's languages, then the deployment's default. */
-export function pickLocale(search: string, languages: readonly string[], fallback: Locale): Locale {
-  const requested = new URLSearchParams(search).get('lang') ?? undefined;
-  return negotiateLocale({ requested, acceptLanguage: languages.slice(0, 20).join(','), fallback });
-}
 
 export class LandingApp {
   private readonly state: State;
@@ -145,7 +129,7 @@ export class LandingApp {
       this.expired(mode, false);
       return;
     }
-    this.state.alert = { key: this.errorKey(result.error), retry: () => void this.resume(mode) };
+    this.state.alert = { key: errorKey(result.error), retry: () => void this.resume(mode) };
     this.go('email', mode, 'none');
     this.announceAlert();
   }
@@ -288,7 +272,7 @@ export class LandingApp {
           : { key: specific },
       );
     }
-    this.showAlert(this.errorMessage(error, () => void this.submitEmail()));
+    this.showAlert(errorMessage(error, () => void this.submitEmail()));
   }
 
   private async submitCode(): Promise<void> {
@@ -324,7 +308,7 @@ export class LandingApp {
       this.go('waiting', 'push');
       return;
     }
-    this.showAlert(this.errorMessage(error, () => void this.submitCode()));
+    this.showAlert(errorMessage(error, () => void this.submitCode()));
   }
 
   private async resend(): Promise<void> {
@@ -366,7 +350,7 @@ export class LandingApp {
       this.go('waiting', 'push');
       return;
     }
-    this.showAlert(this.errorMessage(error, () => void this.resend()));
+    this.showAlert(errorMessage(error, () => void this.resend()));
   }
 
   private changeEmail(): void {
@@ -457,13 +441,13 @@ export class LandingApp {
     this.countdownTimer = undefined;
   }
 
-  /** Seconds until a new code may be requested, on the server's clock. */
   /** When the code should arrive, if that is more than a minute away (a backlog); else nothing to say. */
   private codeExpectedAt(): Date | undefined {
     const at = Date.parse(this.state.signup?.estimatedCodeAt ?? '');
     return Number.isFinite(at) && at - this.api.now() > 60_000 ? new Date(at) : undefined;
   }
 
+  /** Seconds until a new code may be requested, on the server's clock. */
   private resendWaitSeconds(): number {
     const at = Date.parse(this.state.signup?.resendAvailableAt ?? '');
     if (!Number.isFinite(at)) return 0;
@@ -503,21 +487,5 @@ export class LandingApp {
 
   private render(focus: Focus): void {
     this.view.render(focus);
-  }
-
-  private errorKey(error: ApiError): MessageKey {
-    if (error.code === 'network') return 'error.network';
-    const key = `error.${error.code}`;
-    return isMessageKey(key) && error.code !== 'domain_not_allowed' ? key : 'error.generic';
-  }
-
-  private errorMessage(error: ApiError, retry?: () => void): Message {
-    const key = this.errorKey(error);
-    const message: Message = { key };
-    if (key === 'error.rate_limited') message.params = { seconds: error.retryAfterSeconds ?? 60 };
-    // The admin's own words travel in `detail`; the page never reads meaning out of `message`.
-    if (key === 'error.signups_paused' && error.detail) message.detail = error.detail;
-    if (key === 'error.network' || key === 'error.generic') message.retry = retry;
-    return message;
   }
 }
