@@ -16,6 +16,7 @@ import './adminStats';
 import './approvalDecide';
 import './approvalGet';
 import './approvalPage';
+import './emailDeliveryReport';
 import './emailPoison';
 import './emailSender';
 import './guestLifecycle';

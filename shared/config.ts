@@ -109,6 +109,12 @@ export const SETTINGS = {
     default: '10',
     description: 'Code emails per recipient address per day.',
   },
+  EMAIL_SUPPRESSION_DAYS: {
+    schema: int(1, 365),
+    default: '30',
+    description:
+      'How long an address that bounced (ACS delivery report) or was refused by the SMTP relay (5xx) gets no code emails.',
+  },
   IP_STARTS_PER_MINUTE: {
     schema: int(1, 100000),
     default: '10',

@@ -23,6 +23,7 @@ import { TableAuditLog } from './adapters/tableAudit';
 import { TableGuestLedger } from './adapters/tableGuestLedger';
 import { TableChallengeLedger } from './adapters/tableChallengeLedger';
 import { TablePolicyStore } from './adapters/tablePolicyStore';
+import { TableSuppressions } from './adapters/tableSuppressions';
 import { TableAddressStore, TableSignupStore } from './adapters/tableStores';
 
 import type { LifecycleSettings } from './domain/guestLedger';
@@ -130,6 +131,7 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
       managedGroupIds: config.PARTNER_GROUP_IDS,
     },
+    bounces: { secret: config.CODE_HMAC_SECRET, suppressionDays: config.EMAIL_SUPPRESSION_DAYS },
     retention: { finishedDays: config.RETENTION_FINISHED_DAYS, auditDays: config.RETENTION_AUDIT_DAYS },
     lifecycle: {
       ...lifecycleSettings(config),
@@ -232,6 +234,7 @@ export function createPorts(config: Config): Ports & { checkStorage(): Promise<v
     policyStore: new TablePolicyStore(table(TABLES.policy)),
     audit: new TableAuditLog(table(TABLES.audit), table(TABLES.signups)),
     challenges: new TableChallengeLedger(table(TABLES.challenges)),
+    suppressions: new TableSuppressions(table(TABLES.suppressions)),
     directory: new TracedDirectory(graph, tracing),
     accounts: graph,
     ledger: new TableGuestLedger(table(TABLES.guests)),

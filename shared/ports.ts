@@ -15,6 +15,7 @@ export type { PausedDomain, SignupPolicy, StoredPolicy } from './domain/policy';
 // Ports of their own concern, kept in shared/ports/ and re-exported so every caller keeps one import.
 export * from './ports/adminSignIn';
 export * from './ports/telemetry';
+export * from './ports/suppressions';
 
 export interface Clock {
   now(): Date;

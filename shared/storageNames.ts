@@ -15,6 +15,7 @@ export const TABLES = {
   audit: 'audit',
   guests: 'guests',
   challenges: 'challenges',
+  suppressions: 'suppressions',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

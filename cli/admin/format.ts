@@ -194,6 +194,7 @@ export function formatStats(stats: AdminStats): string {
     '',
     `Email budget:  ${budget(stats.emailBudget)}`,
     `Graph budget:  ${budget(stats.graphBudget)}`,
+    `Bounces:       ${stats.emailBounces.lastHour} last hour, ${stats.emailBounces.last24h} last 24 h; ${stats.emailBounces.suppressed} addresses suppressed`,
     '',
     queues,
     '',

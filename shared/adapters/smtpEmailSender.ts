@@ -9,7 +9,8 @@
  *   conditional state write; this memo only closes the window inside one instance.
  * - TLS: certificates are verified by default, TLS 1.2 minimum; short timeouts so a dead relay fails fast.
  * - Errors: 4xx replies and connection/timeout/TLS failures → `TransientError('unavailable', 30)`;
- *   5xx replies (except 503, "bad sequence", which a new connection fixes) → permanent `Error`.
+ *   5xx replies (except 503, "bad sequence", which a new connection fixes) → permanent `Error`, and
+ *   `RecipientRejectedError` when the refusal is of the recipient (RCPT TO): the caller suppresses it.
  * - nodemailer is loaded when the first sender is built, not when this module loads: deployments that send
  *   through ACS never need it, and the production bundle ships it as a file of its own (build/package.ts),
  *   which needs the require() below to stay literal and inside a function.
@@ -18,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
 import type { SMTPPoolOptions, SMTPTransportOptions, Transporter } from 'nodemailer';
 import { TransientError } from '../errors';
-import type { EmailSender, OutgoingEmail, SendResult } from '../ports';
+import { RecipientRejectedError, type EmailSender, type OutgoingEmail, type SendResult } from '../ports';
 
 export interface SmtpEmailSenderOptions {
   host: string;
@@ -199,6 +200,9 @@ function toSendError(error: unknown): Error {
   const command = typeof e.command === 'string' ? ` at ${e.command.split(' ')[0] ?? ''}` : '';
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {
     const transient = responseCode < 500 || responseCode === 503;
+    // The recipient itself refused for good (550 "no such user" at RCPT TO): the address bounced.
+    if (!transient && command.startsWith(' at RCPT'))
+      return new RecipientRejectedError(responseCode);
     return transient
       ? new TransientError(
           `SMTP relay deferred the message (${responseCode}${command})`,

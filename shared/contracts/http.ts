@@ -97,6 +97,8 @@ export const Signup = z.strictObject({
   /** `pending_approval` only: a sponsor at the organisation decides; the person is emailed either way. */
   decidedBy: z.literal('sponsor').optional(),
   approvalExpiresAt: instant.optional(),
+  /** `pending_verification` only: the code email cannot reach the address (it bounced or was refused). */
+  emailFailed: z.literal('undeliverable').optional(),
 });
 export type Signup = z.infer<typeof Signup>;
 
@@ -324,6 +326,12 @@ export const AdminStats = z.strictObject({
   guests: z.strictObject(
     Object.fromEntries(GUEST_STATES.map((s) => [s, z.int().min(0)])) as Record<GuestState, z.ZodInt>,
   ),
+  /** Bounces (ACS delivery reports and SMTP refusals) and the addresses suppressed right now. */
+  emailBounces: z.strictObject({
+    lastHour: z.int().min(0),
+    last24h: z.int().min(0),
+    suppressed: z.int().min(0),
+  }),
 });
 export type AdminStats = z.infer<typeof AdminStats>;
 

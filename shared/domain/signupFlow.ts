@@ -100,8 +100,10 @@ export interface SignupFlow {
   /** After `leave`: the address, its hash and the code are gone from this record (only the outcome is left). */
   erasedAt?: string;
   lastError?: string;
-  /** Set when the code email could not be delivered (poison queue). */
+  /** Set when the code email could not be delivered (poison queue, or the address is suppressed). */
   emailFailedAt?: string;
+  /** `undeliverable`: the address bounced or its mail server refused it (the suppression list). */
+  emailFailedReason?: 'undeliverable';
   /** When the account-ready or failure notice went out, so a redelivery does not send it twice. */
   readyEmailedAt?: string;
   failureEmailedAt?: string;
@@ -130,7 +132,7 @@ export type FlowEvent =
     }
   | { type: 'address_erased' }
   | { type: 'provisioning_failed'; reason: string }
-  | { type: 'email_failed' }
+  | { type: 'email_failed'; reason?: 'undeliverable' }
   | { type: 'notice_emailed'; kind: 'account_ready' | 'signup_failed' | 'not_eligible' | 'approval_request' }
   | { type: 'retry_requested' }
   | { type: 'found_not_eligible'; reason: NotEligibleReason }
@@ -256,6 +258,7 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
         ...flow,
         emailedRequest: Math.max(flow.emailedRequest, event.request),
         emailFailedAt: undefined,
+        emailFailedReason: undefined,
       };
     case 'code_submitted': {
       if (PAST_VERIFICATION.includes(status)) throw new AppError('already_verified');
@@ -322,7 +325,7 @@ export function transition(flow: SignupFlow, event: FlowEvent, now: Date, limits
       if (status !== 'verified' && status !== 'provisioning') throw new AppError('conflict');
       return { ...flow, status: 'failed', lastError: event.reason, finishedAt: at };
     case 'email_failed':
-      return { ...flow, emailFailedAt: at };
+      return { ...flow, emailFailedAt: at, emailFailedReason: event.reason };
     case 'notice_emailed':
       return { ...flow, [NOTICE_FIELD[event.kind]]: at };
     case 'found_not_eligible':

@@ -32,6 +32,7 @@ export const COUNTERS = [
   'email.sent',
   'email.deferred',
   'email.bounced',
+  'email.reports',
   'graph.requests',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];

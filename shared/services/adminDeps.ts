@@ -1,6 +1,7 @@
 /** What the admin service halves share: its ports and settings. */
 import type { FlowLimits } from '../domain/signupFlow';
 import type { PolicyLists } from '../domain/policy';
+import type { BounceService } from './bounceService';
 import type {
   AddressStore,
   AuditLog,
@@ -38,6 +39,8 @@ export interface AdminDeps {
   accounts: GuestAccounts;
   clock: Clock;
   settings: AdminSettings;
+  /** Bounce and suppression counts (admin stats). */
+  bounces: Pick<BounceService, 'counts'>;
   /** Called after this instance saved a policy, so its own cache does not serve the old one. */
   onPolicyChanged?: () => void;
 }

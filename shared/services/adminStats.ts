@@ -7,6 +7,7 @@ import { QUEUES, type QueueName } from '../storageNames';
 import { EMAIL_BUDGET_KEY, emailBudgetLimits } from './emailService';
 import { GRAPH_BUDGET_KEY, graphWriteLimits } from './graphBudget';
 import type { AdminDeps } from './adminDeps';
+import type { BounceCounts } from './bounceService';
 
 // ---- stats --------------------------------------------------------------------------------------------
 
@@ -26,6 +27,8 @@ export interface AdminStats {
   queueDepths: Record<QueueName, number | null>;
   /** Guests this service created (the guest ledger), by lifecycle state. */
   guests: Record<GuestState, number>;
+  /** Bounces in the last hour and day, and the addresses suppressed now. */
+  emailBounces: BounceCounts;
 }
 
 const DAY_MS = 86_400_000;
@@ -108,6 +111,7 @@ export function makeAdminStats(deps: AdminDeps) {
       graphBudget: { second: { used: graphUsed.second ?? 0, limit: settings.graphWritesPerSecond } },
       queueDepths,
       guests: await makeAdminGuests(deps).countGuests(),
+      emailBounces: await deps.bounces.counts(),
     };
   }
 

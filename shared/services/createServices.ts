@@ -21,6 +21,7 @@ import type {
   QueuePublisher,
   RateLimiter,
   SignupStore,
+  Suppressions,
   TenantDiscovery,
   TenantInspector,
   Tracing,
@@ -29,6 +30,7 @@ import { noMetrics, noTracing } from '../telemetry/noop';
 import type { AdminSettings } from './adminDeps';
 import { makeAdminService } from './adminService';
 import { makeApprovalService } from './approvalService';
+import { type BounceSettings, makeBounceService } from './bounceService';
 import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { makeGraphBudget } from './graphBudget';
@@ -52,6 +54,8 @@ export interface Ports {
   audit: AuditLog;
   /** Spent proof-of-work solutions (shared by every instance). */
   challenges: ChallengeLedger;
+  /** Addresses that bounced: no code emails to them for EMAIL_SUPPRESSION_DAYS. */
+  suppressions: Suppressions;
   directory: Directory;
   /** Lifecycle operations on guest accounts (the Graph adapter implements both). */
   accounts: GuestAccounts;
@@ -88,6 +92,7 @@ export interface Settings {
   admin: AdminSettings;
   retention: RetentionSettings;
   lifecycle: GuestLifecycleSettings;
+  bounces: BounceSettings;
   intents: GuestIntentSettings;
   readiness: ReadinessSettings;
   challenge: ChallengeSettings;
@@ -123,6 +128,13 @@ export function createServices(ports: Ports, settings: Settings) {
     for (const id of managedGroupIds) if (!(await directory.groupExists(id))) missing.push(id);
     return missing;
   };
+  const bounceService = makeBounceService({
+    suppressions: ports.suppressions,
+    limiter,
+    clock,
+    settings: settings.bounces,
+    metrics,
+  });
   const challengeService = makeChallengeService({
     ledger: ports.challenges,
     limiter,
@@ -133,6 +145,7 @@ export function createServices(ports: Ports, settings: Settings) {
     missingManagedGroups,
     policy,
     challengeService,
+    bounceService,
     signupService: makeSignupService({
       signups,
       addresses,
@@ -154,6 +167,7 @@ export function createServices(ports: Ports, settings: Settings) {
       sender: ports.sender,
       settings: settings.email,
       metrics,
+      bounces: bounceService,
     }),
     provisioningService: makeProvisioningService({
       signups,
@@ -195,6 +209,7 @@ export function createServices(ports: Ports, settings: Settings) {
       accounts: ports.accounts,
       clock,
       settings: settings.admin,
+      bounces: bounceService,
       // This instance serves the new policy at once; the others within the provider's 5 s cache.
       onPolicyChanged: () => policy.invalidate?.(),
     }),

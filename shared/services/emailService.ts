@@ -13,36 +13,33 @@ import { parseEmailAddress } from '../domain/emailAddress';
 import { withEtagRetry } from '../domain/etagRetry';
 import { gate } from '../domain/killSwitch';
 import { effectiveStatus, type FlowLimits, type SignupFlow, transition } from '../domain/signupFlow';
-import {
-  type Branding,
-  renderAccountReadyEmail,
-  renderSignupFailedEmail,
-  renderVerificationEmail,
-} from '../email/templates';
-import { renderRedemptionResetEmail } from '../email/lifecycleTemplates';
-import { renderApprovalRequestEmail, renderNotEligibleEmail } from '../email/accessTemplates';
+import { type Branding, renderVerificationEmail } from '../email/templates';
+import { renderApprovalRequestEmail } from '../email/accessTemplates';
 import { isConcurrencyError, isTransientError } from '../errors';
 import { type Locale, negotiateLocale } from '../i18n';
 import { maskEmail } from '../domain/addressMask';
 import { type Logger } from '../log';
-import type {
-  AuditEvent,
-  AddressRecord,
-  OutgoingEmail,
-  RateLimit,
-  AddressStore,
-  Clock,
-  EmailSender,
-  Metrics,
-  PolicyProvider,
-  RateLimiter,
-  SignupStore,
-  Versioned,
+import {
+  RecipientRejectedError,
+  type AuditEvent,
+  type AddressRecord,
+  type OutgoingEmail,
+  type RateLimit,
+  type AddressStore,
+  type Clock,
+  type EmailSender,
+  type Metrics,
+  type PolicyProvider,
+  type RateLimiter,
+  type SignupStore,
+  type Versioned,
 } from '../ports';
 import { noMetrics } from '../telemetry/noop';
 import { budgetLimits, parseTicket } from '../domain/fairShare';
 import { auditEvent } from './audit';
 import { makeEmailLedger } from './emailLedger';
+import type { BounceService } from './bounceService';
+import { type NoticeKind, renderNotice } from './noticeEmails';
 import { updateFlow } from './updateFlow';
 
 export interface EmailSettings extends FlowLimits {
@@ -72,6 +69,8 @@ export interface EmailDeps {
   clock: Clock;
   settings: EmailSettings;
   metrics?: Metrics;
+  /** The suppression list (bounces); without it (benches) no address is ever suppressed. */
+  bounces?: BounceService;
 }
 
 /** How long a held message waits before it looks at the policy again (the policy cache is 5 s). */
@@ -104,6 +103,7 @@ interface IssuedCode {
 }
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
+const UNDELIVERABLE = { type: 'email_failed', reason: 'undeliverable' } as const;
 
 export function makeEmailService(deps: EmailDeps) {
   const { settings } = deps;
@@ -244,6 +244,12 @@ export function makeEmailService(deps: EmailDeps) {
     if (flow.emailedRequest >= flow.codeRequests) return { action: 'dropped', reason: 'already_sent' };
     const address = await deps.addresses.get(flow.addressKey);
     if (!address || address.value.currentSignupId !== signupId) return drop(flow, 'superseded');
+    // A bounced address gets no code email; the status tells the page (start answered as for any other).
+    if (await deps.bounces?.isSuppressed(flow.addressKey)) {
+      if (flow.emailFailedReason !== 'undeliverable')
+        await deps.signups.update(transition(flow, UNDELIVERABLE, now, settings), stored.etag);
+      return drop(flow, 'undeliverable');
+    }
 
     // Per-recipient caps, checked and reserved before the global budget so a flooded victim address
     // never uses up anybody else's emails (req 15, 22).
@@ -307,29 +313,11 @@ export function makeEmailService(deps: EmailDeps) {
     const budgetWait = await takeBudget({ kind: 'notice' });
     if (budgetWait !== undefined)
       return { action: 'requeue', delaySeconds: budgetWait, reason: 'global_budget' };
-    const email =
-      kind === 'account_ready'
-        ? flow.outcome === 'redemption_reset'
-          ? renderRedemptionResetEmail({
-              locale: locale(flow),
-              redeemUrl: flow.signInUrl ?? settings.publicBaseUrl,
-              homeTenant: flow.homeTenant,
-              branding: settings.branding,
-            })
-          : renderAccountReadyEmail({
-              locale: locale(flow),
-              outcome: flow.outcome ?? 'guest_created',
-              signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
-              homeTenant: flow.homeTenant,
-              branding: settings.branding,
-            })
-        : kind === 'not_eligible'
-          ? renderNotEligibleEmail({
-              locale: locale(flow),
-              reason: flow.notEligibleReason ?? 'not_partner',
-              branding: settings.branding,
-            })
-          : renderSignupFailedEmail({ locale: locale(flow), branding: settings.branding });
+    const email = renderNotice(kind, flow, {
+      locale: locale(flow),
+      publicBaseUrl: settings.publicBaseUrl,
+      branding: settings.branding,
+    });
     const failed = await deliver(
       { to: flow.email, ...email, idempotencyKey: `${message.signupId}:${message.kind}` },
       message,
@@ -422,6 +410,7 @@ export function makeEmailService(deps: EmailDeps) {
       return undefined;
     } catch (error) {
       await onFailure();
+      if (error instanceof RecipientRejectedError) return undeliverable(email, about, error, log);
       const transient = isTransientError(error);
       log.event(
         'email_send_failed',
@@ -435,6 +424,24 @@ export function makeEmailService(deps: EmailDeps) {
       }
       return { action: 'requeue', delaySeconds: error.retryAfterSeconds, reason: `transport_${error.kind}` };
     }
+  }
+
+  /**
+   * The relay refused the recipient for good (SMTP 5xx): suppress the address, tell the code's flow, and
+   * drop the message (no retry can deliver it).
+   */
+  async function undeliverable(
+    email: OutgoingEmail,
+    about: EmailMessage,
+    error: RecipientRejectedError,
+    log: Logger,
+  ): Promise<EmailOutcome> {
+    await deps.bounces?.suppressAddress(email.to, 'smtp_permanent', `smtp:${error.responseCode}`);
+    if (about.kind === 'verification_code')
+      await markFlow(about.signupId, (f) => transition(f, UNDELIVERABLE, deps.clock.now(), settings));
+    metrics.count('email.bounced', { kind: about.kind, source: 'smtp' });
+    log.event('email_bounced', { ...about, source: 'smtp', responseCode: error.responseCode }, 'warn');
+    return { action: 'dropped', reason: 'undeliverable' };
   }
 
   /** A code email that did not go out gives its slot back, best effort (a lost race keeps it counted). */
@@ -479,7 +486,6 @@ function errorName(error: unknown): string {
 
 export type EmailService = ReturnType<typeof makeEmailService>;
 
-type NoticeKind = 'account_ready' | 'signup_failed' | 'not_eligible';
 /** Which flow status each notice belongs to, and where its sending is recorded. */
 const NOTICES = {
   account_ready: { status: 'ready', sentAt: 'readyEmailedAt' },

@@ -101,6 +101,8 @@ export interface SignupView {
   /** pending_approval: who decides (a sponsor at the organisation) and until when. */
   decidedBy?: 'sponsor';
   approvalExpiresAt?: string;
+  /** pending_verification: the code email cannot reach the address (it bounced or was refused). */
+  emailFailed?: 'undeliverable';
 }
 
 export function makeSignupService(deps: SignupDeps) {
@@ -409,7 +411,8 @@ export function makeSignupService(deps: SignupDeps) {
       view.codeExpiresAt = codeExpiresAt(flow, settings);
       view.resendAvailableAt = resendAvailableAt(flow, settings);
       const ticket = parseTicket(flow.domain, flow.codeTicket);
-      if (ticket && flow.emailedRequest < flow.codeRequests)
+      if (flow.emailFailedReason === 'undeliverable') view.emailFailed = 'undeliverable';
+      else if (ticket && flow.emailedRequest < flow.codeRequests)
         view.estimatedCodeAt = new Date(await ledger.estimate(ticket)).toISOString();
     }
     if (current === 'ready') {

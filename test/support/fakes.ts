@@ -13,6 +13,8 @@ import type {
   AuditEvent,
   AuditLog,
   ChallengeLedger,
+  Suppression,
+  Suppressions,
   Clock,
   CounterEntity,
   Page,
@@ -380,5 +382,30 @@ export class InMemoryChallengeLedger implements ChallengeLedger {
     let n = 0;
     for (const [id, at] of this.spent) if (at < now && this.spent.delete(id)) n++;
     return Promise.resolve(n);
+  }
+}
+
+/** The suppression list in memory, with the Table adapter's upsert rule (an entry is never shortened). */
+export class InMemorySuppressions implements Suppressions {
+  readonly entries = new Map<string, Suppression>();
+  suppress(entry: Suppression): Promise<void> {
+    const existing = this.entries.get(entry.addressHash);
+    const suppressedUntil =
+      existing && existing.suppressedUntil > entry.suppressedUntil
+        ? existing.suppressedUntil
+        : entry.suppressedUntil;
+    this.entries.set(entry.addressHash, { ...entry, suppressedUntil });
+    return Promise.resolve();
+  }
+  get(addressHash: string, now: Date): Promise<Suppression | undefined> {
+    const entry = this.entries.get(addressHash);
+    return Promise.resolve(
+      entry && Date.parse(entry.suppressedUntil) > now.getTime() ? { ...entry } : undefined,
+    );
+  }
+  countActive(now: Date): Promise<number> {
+    return Promise.resolve(
+      [...this.entries.values()].filter((e) => Date.parse(e.suppressedUntil) > now.getTime()).length,
+    );
   }
 }

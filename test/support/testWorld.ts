@@ -30,6 +30,7 @@ import {
   InMemoryAuditLog,
   InMemoryAddressStore,
   InMemoryChallengeLedger,
+  InMemorySuppressions,
   InMemoryPolicyStore,
   InMemoryQueue,
   InMemoryQueueInspector,
@@ -92,6 +93,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const tenants = new FakeTenantDiscovery();
   const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
   const access = new InMemoryAccessStore();
+  const suppressions = new InMemorySuppressions();
   const ports: Ports = {
     signups,
     addresses,
@@ -101,6 +103,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     policyStore: new InMemoryPolicyStore(),
     audit,
     challenges: challengeLedger,
+    suppressions,
     directory,
     accounts: directory,
     ledger,
@@ -172,6 +175,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       inviteRedirectUrl: 'https://signup.contoso.example/',
       lifecycle: LIFECYCLE,
     },
+    bounces: { secret: settings.secret, suppressionDays: 30 },
     readiness: {
       groupIds: ['access-group'],
       emailTransport: 'smtp',

@@ -368,7 +368,9 @@ describe('formatting', () => {
         'signup-email-poison': null,
       },
       guests: { pending_acceptance: 1, active: 2, expiring: 0, disabled: 0, deleted: 0 },
+      emailBounces: { lastHour: 1, last24h: 4, suppressed: 3 },
     });
+    expect(text).toContain('Bounces:       1 last hour, 4 last 24 h; 3 addresses suppressed');
     expect(text).toMatch(/ready\s+2\s+2/);
     expect(text).toMatch(/total\s+3\s+3/);
     expect(text).toContain('Email budget:  1/30 per minute, 4/100 per hour');

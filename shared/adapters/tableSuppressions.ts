@@ -1,0 +1,90 @@
+/**
+ * The email suppression list in Table Storage: one entity per address hash (partition = the hash, so no
+ * partition is hot). Writes are upserts that never shorten an entry, so a redelivered or out-of-order
+ * report changes nothing; two concurrent writers both only extend it.
+ */
+import { odata, type TableClient } from '@azure/data-tables';
+
+import {
+  SUPPRESSION_REASONS,
+  type Suppression,
+  type SuppressionReason,
+  type Suppressions,
+} from '../ports';
+import { statusOf } from './storageClients';
+import { queryPage } from './tablePaging';
+
+const ROW = 'suppressed';
+
+interface SuppressionEntity {
+  partitionKey: string;
+  rowKey: string;
+  reason: string;
+  source: string;
+  suppressedAt: string;
+  suppressedUntil: Date;
+}
+
+export class TableSuppressions implements Suppressions {
+  constructor(private readonly table: TableClient) {}
+
+  async suppress(entry: Suppression): Promise<void> {
+    const existing = await this.read(entry.addressHash);
+    const until =
+      existing && existing.suppressedUntil > entry.suppressedUntil
+        ? existing.suppressedUntil
+        : entry.suppressedUntil;
+    await this.table.upsertEntity<SuppressionEntity>(
+      {
+        partitionKey: entry.addressHash,
+        rowKey: ROW,
+        reason: entry.reason,
+        source: entry.source,
+        suppressedAt: entry.suppressedAt,
+        suppressedUntil: new Date(until),
+      },
+      'Replace',
+    );
+  }
+
+  async get(addressHash: string, now: Date): Promise<Suppression | undefined> {
+    const entry = await this.read(addressHash);
+    return entry && Date.parse(entry.suppressedUntil) > now.getTime() ? entry : undefined;
+  }
+
+  async countActive(now: Date): Promise<number> {
+    let count = 0;
+    let continuationToken: string | undefined;
+    do {
+      const page = await queryPage(this.table, {
+        filter: odata`RowKey eq ${ROW} and suppressedUntil gt ${now}`,
+        top: 1000,
+        continuationToken,
+        select: ['PartitionKey'],
+      });
+      count += page.items.length;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return count;
+  }
+
+  private async read(addressHash: string): Promise<Suppression | undefined> {
+    try {
+      const e = await this.table.getEntity<SuppressionEntity>(addressHash, ROW);
+      return {
+        addressHash,
+        reason: reasonOf(e.reason),
+        source: e.source,
+        suppressedAt: e.suppressedAt,
+        suppressedUntil: new Date(e.suppressedUntil).toISOString(),
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+}
+
+function reasonOf(value: string): SuppressionReason {
+  return (SUPPRESSION_REASONS as readonly string[]).includes(value) ? (value as SuppressionReason) : 'bounced';
+}
