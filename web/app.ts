@@ -144,6 +144,8 @@ export class LandingApp {
         if (view.codeExpiresAt) signup.codeExpiresAt = view.codeExpiresAt;
         signup.estimatedCodeAt = view.estimatedCodeAt; // absent once the code went out
         saveSignup(signup);
+        // The address bounced or was refused: no code will come, so say so instead of waiting.
+        if (view.emailFailed === 'undeliverable') this.state.alert = { key: 'page.code.undeliverable' };
         this.go('code', mode, focus);
         return;
       case 'verified':

@@ -11,7 +11,7 @@ export type AuthLevel = 'anonymous' | 'function' | 'admin';
 
 export interface FunctionRegistration {
   name: string;
-  /** `http`, `queue`, `timer`, or the raw trigger type for triggers the dev host does not run. */
+  /** `http`, `queue`, `timer`, `eventGrid`, or the raw trigger type for triggers the dev host does not run. */
   trigger: string;
   metadata: FunctionMetadata;
   http?: { methods: string[] | undefined; route: string; authLevel: AuthLevel };
@@ -87,6 +87,9 @@ export function describeFunction(
       schedule: resolveSettingExpressions(stringProp(trigger, 'schedule'), env, where),
       runOnStartup: trigger.runOnStartup === true,
     };
+  } else if (isType(trigger, 'eventGridTrigger')) {
+    // No Event Grid locally: delivered on demand through POST /admin/functions/{name} (body `{"input": event}`).
+    registration.trigger = 'eventGrid';
   } else {
     log('warning', `${where}: trigger type '${trigger.type}' is not run by the dev host`);
   }
@@ -145,6 +148,7 @@ export function functionListing(
     if (r.queue) return `  ${r.name}: queueTrigger (${r.queue.queueName})`;
     if (r.timer)
       return `  ${r.name}: timerTrigger (${r.timer.schedule}${r.timer.runOnStartup ? ', runOnStartup' : ''})`;
+    if (r.trigger === 'eventGrid') return `  ${r.name}: eventGridTrigger (POST /admin/functions/${r.name})`;
     return `  ${r.name}: ${r.trigger} (not run by the dev host)`;
   });
   return [`Functions host listening on ${url} with ${lines.length} function(s):`, ...lines].join('\n');

@@ -60,6 +60,20 @@ export async function overview(main: HTMLElement, ctx: ViewContext): Promise<voi
       h(
         'section',
         { class: 'card' },
+        h('h2', {}, t('bounces')),
+        table(
+          t('bounces'),
+          [t('bounces'), t('count')],
+          [
+            [t('bouncesHour'), String(stats.emailBounces.lastHour)],
+            [t('bouncesDay'), String(stats.emailBounces.last24h)],
+            [t('suppressed'), String(stats.emailBounces.suppressed)],
+          ],
+        ),
+      ),
+      h(
+        'section',
+        { class: 'card' },
         h('h2', {}, t('queues')),
         table(
           t('queues'),

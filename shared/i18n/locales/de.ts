@@ -119,6 +119,8 @@ export const de: Messages = {
   'page.code.junk':
     'Noch keine E-Mail? Es kann eine Minute dauern, bis sie ankommt. Sehen Sie auch im Junk- oder Spam-Ordner nach.',
   'page.code.eta': 'Ihr Code sollte bis {time} ankommen.',
+  'page.code.undeliverable':
+    'Wir konnten keine E-Mail an diese Adresse zustellen: Sie kam zurück oder der Mailserver hat sie abgelehnt. Prüfen Sie die Adresse oder verwenden Sie eine andere.',
   'page.code.resend': 'Neuen Code senden',
   'page.code.resendCountdown':
     'Sie können in {seconds, plural, one {# Sekunde} other {# Sekunden}} einen neuen Code anfordern.',

@@ -153,6 +153,8 @@ export const en = {
   'page.code.prefilled': 'The code from your email is filled in. Select Confirm to continue.',
   'page.code.junk': 'No email yet? It can take a minute to arrive. Also check your junk or spam folder.',
   'page.code.eta': 'Your code should arrive by {time}.',
+  'page.code.undeliverable':
+    'We could not deliver email to this address: it bounced or its mail server refused it. Check the address, or use a different one.',
   'page.code.resend': 'Send a new code',
   'page.code.resendCountdown':
     'You can ask for a new code in {seconds, plural, one {# second} other {# seconds}}.',

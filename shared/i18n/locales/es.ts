@@ -116,6 +116,8 @@ export const es: Messages = {
   'page.code.junk':
     '¿Todavía no le ha llegado el correo? Puede tardar un minuto. Revise también la carpeta de correo no deseado.',
   'page.code.eta': 'Su código debería llegar antes de las {time}.',
+  'page.code.undeliverable':
+    'No pudimos entregar correo a esta dirección: se devolvió o su servidor de correo lo rechazó. Compruebe la dirección o use otra.',
   'page.code.resend': 'Enviar un código nuevo',
   'page.code.resendCountdown':
     'Podrá pedir un código nuevo dentro de {seconds, plural, one {# segundo} other {# segundos}}.',

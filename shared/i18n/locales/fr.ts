@@ -119,6 +119,8 @@ export const fr: Messages = {
   'page.code.junk':
     'Pas encore d’e-mail\u00a0? Il peut mettre une minute à arriver. Vérifiez aussi votre dossier de courrier indésirable.',
   'page.code.eta': 'Votre code devrait arriver d’ici {time}.',
+  'page.code.undeliverable':
+    'Nous n’avons pas pu envoyer d’e-mail à cette adresse : il a été renvoyé ou refusé par son serveur de messagerie. Vérifiez l’adresse ou utilisez-en une autre.',
   'page.code.resend': 'Envoyer un nouveau code',
   'page.code.resendCountdown':
     'Vous pourrez demander un nouveau code dans {seconds, plural, one {# seconde} other {# secondes}}.',

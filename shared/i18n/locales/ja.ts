@@ -120,6 +120,8 @@ export const ja: Messages = {
   'page.code.junk':
     'メールが届きませんか？届くまで1分ほどかかることがあります。迷惑メールフォルダーも確認してください。',
   'page.code.eta': 'コードは {time} までに届く見込みです。',
+  'page.code.undeliverable':
+    'このアドレスにメールを配信できませんでした。メールが返送されたか、メール サーバーに拒否されました。アドレスを確認するか、別のアドレスを使用してください。',
   'page.code.resend': '新しいコードを送信',
   'page.code.resendCountdown': '{seconds, plural, other {#秒}}後に新しいコードをリクエストできます。',
   'page.code.resent': '新しいコードを送信しました。最新のメールに記載されたコードを使用してください。',

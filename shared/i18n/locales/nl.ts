@@ -116,6 +116,8 @@ export const nl: Messages = {
   'page.code.junk':
     'Nog geen e-mail? Het kan een minuutje duren voordat die binnen is. Kijk ook in de map met ongewenste e-mail of spam.',
   'page.code.eta': 'Uw code zou uiterlijk om {time} moeten aankomen.',
+  'page.code.undeliverable':
+    'We konden geen e-mail bezorgen op dit adres: de e-mail kwam terug of de mailserver weigerde hem. Controleer het adres of gebruik een ander adres.',
   'page.code.resend': 'Nieuwe code sturen',
   'page.code.resendCountdown':
     'U kunt over {seconds, plural, one {# seconde} other {# seconden}} een nieuwe code aanvragen.',
