@@ -270,6 +270,21 @@ if [[ "$skip_code" == false ]]; then
     sleep 60
   done
   [[ "$deployed" == true ]] || die "zip deployment failed three times"
+
+  # Only now: Event Grid validates the AzureFunction endpoint, so the function must exist (docs/DEPLOY.md).
+  log "Subscribing emailDeliveryReport to ACS delivery reports (modules/deliveryReports.bicep)"
+  subscribed=false
+  for attempt in 1 2 3; do
+    if az deployment group create -g "$resource_group" -n "${deployment_name}-deliveryReports" \
+      -f "$REPO_ROOT/infra/modules/deliveryReports.bicep" -o none --parameters \
+      "communicationServiceName=$(deployment_output communicationServiceName)" "functionAppName=$app_name"; then
+      subscribed=true
+      break
+    fi
+    warn "delivery-report subscription attempt $attempt failed (the function may not be indexed yet); retrying in 60 s"
+    sleep 60
+  done
+  [[ "$subscribed" == true ]] || warn "no delivery-report subscription: bounces are not suppressed; rerun with --skip-infra"
 fi
 
 # ------------------------------------------------------------------------------------------ smoke check

@@ -119,6 +119,8 @@ param graphWritesPerSecond int = 10
 
 // ---------------------------------------------------------------- email (Azure Communication Services)
 
+@description('Subscribe emailDeliveryReport to ACS delivery reports (bounces). Event Grid validates the function, so it must be deployed: infra/deploy.sh deploys modules/deliveryReports.bicep after the code; true here keeps it on redeploys by other tools.')
+param subscribeDeliveryReports bool = false
 @description('Where ACS stores email data at rest, e.g. Europe, United States, UK, Germany, Switzerland.')
 param emailDataLocation string = 'Europe'
 @description('Custom sender domain, e.g. signup.contoso.com. Empty: only the Azure-managed domain (test quota: 5/min, 10/h).')
@@ -428,6 +430,15 @@ module functionApp 'modules/functionApp.bicep' = {
   }
 }
 
+module deliveryReports 'modules/deliveryReports.bicep' = if (subscribeDeliveryReports) {
+  name: '${deployment().name}-deliveryReports'
+  params: {
+    tags: tags
+    communicationServiceName: email.outputs.communicationServiceName
+    functionAppName: functionApp.outputs.name
+  }
+}
+
 // ================================================================ outputs
 
 var usesCustomDomain = !empty(customEmailDomain)
@@ -466,6 +477,7 @@ output resourceGroupName string = resourceGroup().name
 output senderAddress string = email.outputs.senderAddress
 output emailDnsRecordsToAdd object = email.outputs.customDomainDnsRecords
 output emailServiceName string = names.emailService
+output communicationServiceName string = email.outputs.communicationServiceName
 output keyVaultName string = keyVault.outputs.name
 output appInsightsName string = names.appInsights
 output hmacKeyName string = codeHmacSecretName

@@ -36,9 +36,17 @@ var actionGroupIds = hasActionGroup ? [resourceId('Microsoft.Insights/actionGrou
 // Custom metrics arrive pre-aggregated: each AppMetrics row carries the count of its interval in Sum.
 var emailFailureQuery = '''
 AppMetrics
-| where Name == 'email.bounced' or (Name == 'email.deferred' and tostring(Properties.reason) startswith 'transport_')
+| where (Name == 'email.bounced' and tostring(Properties.source) != 'delivery_report') or (Name == 'email.deferred' and tostring(Properties.reason) startswith 'transport_')
 | summarize failures = sum(Sum) by bin(TimeGenerated, 5m)
 | where failures > 0
+'''
+
+// Bounce rate of the last hour: bounces (ACS delivery reports and SMTP refusals) per email sent, over 5 %.
+var bounceRateQuery = '''
+AppMetrics
+| where TimeGenerated > ago(1h) and Name in ('email.bounced', 'email.sent')
+| summarize bounced = sumif(Sum, Name == 'email.bounced'), sent = sumif(Sum, Name == 'email.sent')
+| where sent > 0 and bounced * 100.0 / sent > 5
 '''
 
 var graphThrottledQuery = '''
@@ -97,6 +105,15 @@ var alertRules = [
     query: emailFailureQuery
     threshold: 0
     windowSize: 'PT15M'
+  }
+  {
+    name: 'bounce-rate'
+    displayName: 'rms-signup: bounce rate over 5 % in the last hour'
+    description: 'More than 5 % of the emails sent in the last hour bounced (email.bounced per email.sent): typed-in addresses are wrong, or someone is feeding the door addresses that do not exist. ACS suspends senders with high bounce rates; bounced addresses are suppressed for EMAIL_SUPPRESSION_DAYS.'
+    severity: 2
+    query: bounceRateQuery
+    threshold: 0
+    windowSize: 'PT1H'
   }
   {
     name: 'graph-throttled'

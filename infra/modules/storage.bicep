@@ -25,6 +25,7 @@ var tableNames = [
   'audit'
   'guests'
   'challenges'
+  'suppressions'
 ]
 
 // Keep equal to QUEUES in shared/storageNames.ts. The Functions host moves a message to

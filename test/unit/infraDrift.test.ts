@@ -863,6 +863,32 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
     expect(problems).toEqual([]);
   });
 
+  it('subscribes emailDeliveryReport to ACS delivery reports after the code is deployed, and alerts on a bounce rate over 5 % in the last hour', () => {
+    const file = (name: string) => input.files.find((f) => f.path === name)?.text ?? '';
+    const reports = file('modules/deliveryReports.bicep');
+    const main = file('main.bicep');
+    const monitoring = file('modules/monitoring.bicep');
+    const deploy = readFileSync(path.join(infraDir, 'deploy.sh'), 'utf8');
+    const checks: Array<[string, string, RegExp]> = [
+      ['system topic', reports, /^resource systemTopic 'Microsoft\.EventGrid\/systemTopics@2022-06-15' = \{/m],
+      ['topic on the ACS resource', reports, /source: communication\.id\s*topicType: 'Microsoft\.Communication\.CommunicationServices'/],
+      ['global topic (ACS is global)', reports, /location: 'global'/],
+      ['subscription', reports, /^resource deliveryReports 'Microsoft\.EventGrid\/systemTopics\/eventSubscriptions@2022-06-15' = \{\s*parent: systemTopic/m],
+      ['AzureFunction endpoint', reports, /endpointType: 'AzureFunction'\s*properties: \{\s*resourceId: '\$\{functionApp\.id\}\/functions\/emailDeliveryReport'/],
+      ['filtered to delivery reports', reports, /includedEventTypes: \[\s*'Microsoft\.Communication\.EmailDeliveryReportReceived'\s*\]/],
+      ['conditional in main.bicep', main, /module deliveryReports 'modules\/deliveryReports\.bicep' = if \(subscribeDeliveryReports\)/],
+      ['off by default (the function must exist first)', main, /param subscribeDeliveryReports bool = false/],
+      ['deploy.sh subscribes after the zip deployment', deploy, /config-zip[\s\S]*modules\/deliveryReports\.bicep/],
+      ['bounce-rate alert', monitoring, /name: 'bounce-rate'[\s\S]*?query: bounceRateQuery[\s\S]*?windowSize: 'PT1H'/],
+      ['bounce rate over 5 % of sent', monitoring, /bounced \* 100\.0 \/ sent > 5/],
+    ];
+    expect(checks.filter(([, text, re]) => !re.test(text)).map(([what]) => what)).toEqual([]);
+    // The function the subscription names exists and is an Event Grid trigger.
+    expect(readFileSync(path.join(root, 'functions', 'emailDeliveryReport.ts'), 'utf8')).toMatch(
+      /app\.eventGrid\('emailDeliveryReport'/,
+    );
+  });
+
   describe('the detector itself', () => {
     it('fails, naming the setting, when an app setting is removed from the Bicep', () => {
       const broken = withFile(input, 'main.bicep', (t) => t.replace(/^\s*SIGN_IN_URL: signInUrl\n/m, ''));
