@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { SecureContextOptions } from 'node:tls';
 import type { SMTPPoolOptions, SMTPTransportOptions, Transporter } from 'nodemailer';
+import { isPermanentSmtpRefusal } from '../domain/suppression';
 import { TransientError } from '../errors';
 import { RecipientRejectedError, type EmailSender, type OutgoingEmail, type SendResult } from '../ports';
 
@@ -199,7 +200,7 @@ function toSendError(error: unknown): Error {
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const command = typeof e.command === 'string' ? ` at ${e.command.split(' ')[0] ?? ''}` : '';
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {
-    const transient = responseCode < 500 || responseCode === 503;
+    const transient = !isPermanentSmtpRefusal(responseCode);
     // The recipient itself refused for good (550 "no such user" at RCPT TO): the address bounced.
     if (!transient && command.startsWith(' at RCPT'))
       return new RecipientRejectedError(responseCode);

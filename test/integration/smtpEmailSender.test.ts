@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { isTransientError } from '../../shared/errors';
 import { SmtpEmailSender, type SmtpEmailSenderOptions } from '../../shared/adapters/smtpEmailSender';
-import type { OutgoingEmail } from '../../shared/ports';
+import { RecipientRejectedError, type OutgoingEmail } from '../../shared/ports';
 import { describeEmailSenderContract, type EmailSenderHarness } from '../support/emailSenderContract';
 import { createTestCertificate } from '../support/fakeAcsServer';
 import { SmtpCatcher } from '../support/smtpCatcher';
@@ -226,6 +226,30 @@ describe('SmtpEmailSender', () => {
         expect(catcher.messages).toHaveLength(0);
       },
     );
+  });
+
+  describe('recipient refusals (bounces)', () => {
+    it('turns a 550 for the recipient at RCPT TO into RecipientRejectedError, so the caller suppresses the address', async () => {
+      catcher.rejectRecipient(email().to, 550);
+
+      const error = await captureError(track(senderFor(catcher)).send(email()));
+
+      expect(error).toBeInstanceOf(RecipientRejectedError);
+      expect(error).toMatchObject({ responseCode: 550 });
+      expect((error as Error).message).not.toContain(email().to);
+      expect(catcher.rcptAttempts.get(email().to.toLowerCase())).toBe(1);
+    });
+
+    it('keeps a 4xx at RCPT TO transient and a 5xx after the recipient was accepted (DATA) a plain permanent error', async () => {
+      catcher.rejectNext(1, 450, '4.2.1 Mailbox busy', 'RCPT');
+      expect(await captureError(track(senderFor(catcher)).send(email()))).toMatchObject({
+        name: 'TransientError',
+      });
+      catcher.rejectNext(1, 554, '5.6.0 Message refused', 'DATA');
+      const error = await captureError(track(senderFor(catcher)).send(email()));
+      expect(error).not.toBeInstanceOf(RecipientRejectedError);
+      expect(isTransientError(error)).toBe(false);
+    });
   });
 
   describe('TLS', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { EMAIL_DELIVERY_REPORT_EVENT } from '../../shared/contracts/events';
 import { type Config, parseConfig } from '../../shared/config';
 import { newSignupId } from '../../shared/domain/codes';
 import { newFlow, type SignupFlow } from '../../shared/domain/signupFlow';
@@ -69,4 +70,25 @@ export function testConfig(extra: Record<string, string> = {}): Config {
     ADMIN_AUTHORITY: 'http://127.0.0.1:9/test-tenant/v2.0',
     ...extra,
   });
+}
+
+/** An ACS email delivery report as Event Grid delivers it (Event Grid schema). */
+export function aDeliveryReport(recipient: string, status: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id: `evt-${status}-${recipient}`,
+    topic: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.Communication/communicationServices/acs',
+    subject: `sender/DoNotReply@contoso.example/message/00000000-0000-4000-8000-000000000001`,
+    eventType: EMAIL_DELIVERY_REPORT_EVENT,
+    eventTime: '2026-11-25T12:00:00Z',
+    dataVersion: '1.0',
+    data: {
+      sender: 'DoNotReply@contoso.example',
+      recipient,
+      messageId: '00000000-0000-4000-8000-000000000001',
+      status,
+      deliveryStatusDetails: { statusMessage: '550 5.1.1 mailbox unavailable' },
+      deliveryAttemptTimeStamp: '2026-11-25T11:59:58Z',
+    },
+    ...overrides,
+  };
 }

@@ -42,6 +42,9 @@ export class SmtpCatcher {
   private readonly silentSockets = new Set<net.Socket>();
   private readonly rejections: Array<{ stage: Stage; remaining: number; code: number; message: string }> = [];
   private readonly waiters = new Set<() => void>();
+  private readonly refusedRecipients = new Map<string, { code: number; message: string }>();
+  /** RCPT TO commands seen per (lower-cased) address, accepted or refused. */
+  readonly rcptAttempts = new Map<string, number>();
 
   private constructor(private readonly options: SmtpCatcherOptions) {}
 
@@ -54,6 +57,11 @@ export class SmtpCatcher {
   /** The next `count` transactions get this reply at `stage` (e.g. 451 at MAIL for throttling, 550 at RCPT). */
   rejectNext(count: number, code: number, message: string, stage: Stage = 'MAIL'): void {
     this.rejections.push({ stage, remaining: count, code, message });
+  }
+
+  /** Every RCPT TO for this address gets this reply (a mailbox that does not exist: 550 by default). */
+  rejectRecipient(address: string, code = 550, message = '5.1.1 Mailbox unavailable'): void {
+    this.refusedRecipients.set(address.toLowerCase(), { code, message });
   }
 
   /** Resolves with the first message (already caught or arriving) that matches. */
@@ -121,7 +129,14 @@ export class SmtpCatcher {
       logger: false,
       closeTimeout: 100,
       onMailFrom: (_address, _session, callback) => callback(this.takeRejection('MAIL')),
-      onRcptTo: (_address, _session, callback) => callback(this.takeRejection('RCPT')),
+      onRcptTo: (address, _session, callback) => {
+        const to = address.address.toLowerCase();
+        this.rcptAttempts.set(to, (this.rcptAttempts.get(to) ?? 0) + 1);
+        const refused = this.refusedRecipients.get(to);
+        if (refused)
+          return callback(Object.assign(new Error(refused.message), { responseCode: refused.code }));
+        callback(this.takeRejection('RCPT'));
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -199,6 +199,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     approvalService,
     revocationService,
     guestLifecycle,
+    bounceService,
   } = createServices(ports, servicesSettings(noLists));
 
   /**
@@ -286,6 +287,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
     approvalService,
     revocationService,
     access,
+    suppressions,
+    bounceService,
     directory,
     sleeps,
     provisioningService,
