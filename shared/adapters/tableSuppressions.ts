@@ -5,12 +5,7 @@
  */
 import { odata, type TableClient } from '@azure/data-tables';
 
-import {
-  SUPPRESSION_REASONS,
-  type Suppression,
-  type SuppressionReason,
-  type Suppressions,
-} from '../ports';
+import { SUPPRESSION_REASONS, type Suppression, type SuppressionReason, type Suppressions } from '../ports';
 import { statusOf } from './storageClients';
 import { queryPage } from './tablePaging';
 
@@ -57,7 +52,9 @@ export class TableSuppressions implements Suppressions {
     let continuationToken: string | undefined;
     do {
       const page = await queryPage(this.table, {
-        filter: odata`RowKey eq ${ROW} and suppressedUntil gt ${now}`,
+        // Literal datetime: an ISO instant holds no quote. (The app clock may hand over a Date from another
+        // realm, which `odata` would quote as a string.)
+        filter: `${odata`RowKey eq ${ROW}`} and suppressedUntil gt datetime'${new Date(now.getTime()).toISOString()}'`,
         top: 1000,
         continuationToken,
         select: ['PartitionKey'],
@@ -86,5 +83,7 @@ export class TableSuppressions implements Suppressions {
 }
 
 function reasonOf(value: string): SuppressionReason {
-  return (SUPPRESSION_REASONS as readonly string[]).includes(value) ? (value as SuppressionReason) : 'bounced';
+  return (SUPPRESSION_REASONS as readonly string[]).includes(value)
+    ? (value as SuppressionReason)
+    : 'bounced';
 }

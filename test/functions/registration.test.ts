@@ -62,3 +62,7 @@ test.each([
 ])('%s is a queue trigger on %s over the AzureWebJobsStorage connection', (name, queueName) => {
   expect(trigger(name)).toMatchObject({ type: 'queueTrigger', queueName, connection: 'AzureWebJobsStorage' });
 });
+
+test('emailDeliveryReport is an Event Grid trigger (the name the Bicep subscription points at)', () => {
+  expect(trigger('emailDeliveryReport')).toMatchObject({ type: 'eventGridTrigger' });
+});
