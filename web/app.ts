@@ -11,6 +11,7 @@ import type { Signup, SignupApi } from './api';
 import { isCompleteCode, normalizeCode, parseEmailLink } from './code';
 import { errorKey, errorMessage } from './errorMessages';
 import { parseRenewLink } from './lifecycle';
+import { DeliveryCheck } from './deliveryCheck';
 import { type PollEvent, StatusPoller } from './poller';
 import { clearSignup, loadSignup, saveSignup } from './session';
 import { type Focus, initialState, type Message, type PageBranding, type State, type Step } from './state';
@@ -25,6 +26,7 @@ export class LandingApp {
   private readonly state: State;
   private readonly view: PageView;
   private readonly poller: StatusPoller;
+  private readonly delivery: DeliveryCheck;
   private countdownTimer: number | undefined;
 
   constructor(
@@ -61,6 +63,10 @@ export class LandingApp {
       codeExpectedAt: () => this.codeExpectedAt(),
     });
     this.poller = new StatusPoller(api, (event) => this.onPoll(event));
+    this.delivery = new DeliveryCheck(api, (view) => {
+      this.applyStatus(view, 'none', 'none');
+      this.announceAlert();
+    });
   }
 
   // ---- start-up ------------------------------------------------------------------------------------
@@ -144,7 +150,6 @@ export class LandingApp {
         if (view.codeExpiresAt) signup.codeExpiresAt = view.codeExpiresAt;
         signup.estimatedCodeAt = view.estimatedCodeAt; // absent once the code went out
         saveSignup(signup);
-        // The address bounced or was refused: no code will come, so say so instead of waiting.
         if (view.emailFailed === 'undeliverable') this.state.alert = { key: 'page.code.undeliverable' };
         this.go('code', mode, focus);
         return;
@@ -213,6 +218,8 @@ export class LandingApp {
     else if (mode === 'replace') history.replaceState({ step }, '', this.currentUrl());
     this.render(focus);
     if (step === 'code') this.startCountdown();
+    if (step === 'code' && this.state.signup) this.delivery.start(this.state.signup.signupId);
+    else this.delivery.stop();
     if (step === 'waiting') this.startPolling();
   }
 
