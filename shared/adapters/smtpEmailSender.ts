@@ -202,8 +202,7 @@ function toSendError(error: unknown): Error {
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 600) {
     const transient = !isPermanentSmtpRefusal(responseCode);
     // The recipient itself refused for good (550 "no such user" at RCPT TO): the address bounced.
-    if (!transient && command.startsWith(' at RCPT'))
-      return new RecipientRejectedError(responseCode);
+    if (!transient && command.startsWith(' at RCPT')) return new RecipientRejectedError(responseCode);
     return transient
       ? new TransientError(
           `SMTP relay deferred the message (${responseCode}${command})`,

@@ -24,7 +24,8 @@ export function renderNotice(
       : renderAccountReadyEmail({
           locale,
           // `guest_removed` flows get no notice (the caller drops them first).
-          outcome: flow.outcome === undefined || flow.outcome === 'guest_removed' ? 'guest_created' : flow.outcome,
+          outcome:
+            flow.outcome === undefined || flow.outcome === 'guest_removed' ? 'guest_created' : flow.outcome,
           signInUrl: flow.signInUrl ?? settings.publicBaseUrl,
           homeTenant: flow.homeTenant,
           branding,

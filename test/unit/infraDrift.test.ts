@@ -870,16 +870,48 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
     const monitoring = file('modules/monitoring.bicep');
     const deploy = readFileSync(path.join(infraDir, 'deploy.sh'), 'utf8');
     const checks: Array<[string, string, RegExp]> = [
-      ['system topic', reports, /^resource systemTopic 'Microsoft\.EventGrid\/systemTopics@2022-06-15' = \{/m],
-      ['topic on the ACS resource', reports, /source: communication\.id\s*topicType: 'Microsoft\.Communication\.CommunicationServices'/],
+      [
+        'system topic',
+        reports,
+        /^resource systemTopic 'Microsoft\.EventGrid\/systemTopics@2022-06-15' = \{/m,
+      ],
+      [
+        'topic on the ACS resource',
+        reports,
+        /source: communication\.id\s*topicType: 'Microsoft\.Communication\.CommunicationServices'/,
+      ],
       ['global topic (ACS is global)', reports, /location: 'global'/],
-      ['subscription', reports, /^resource deliveryReports 'Microsoft\.EventGrid\/systemTopics\/eventSubscriptions@2022-06-15' = \{\s*parent: systemTopic/m],
-      ['AzureFunction endpoint', reports, /endpointType: 'AzureFunction'\s*properties: \{\s*resourceId: '\$\{functionApp\.id\}\/functions\/emailDeliveryReport'/],
-      ['filtered to delivery reports', reports, /includedEventTypes: \[\s*'Microsoft\.Communication\.EmailDeliveryReportReceived'\s*\]/],
-      ['conditional in main.bicep', main, /module deliveryReports 'modules\/deliveryReports\.bicep' = if \(subscribeDeliveryReports\)/],
+      [
+        'subscription',
+        reports,
+        /^resource deliveryReports 'Microsoft\.EventGrid\/systemTopics\/eventSubscriptions@2022-06-15' = \{\s*parent: systemTopic/m,
+      ],
+      [
+        'AzureFunction endpoint',
+        reports,
+        /endpointType: 'AzureFunction'\s*properties: \{\s*resourceId: '\$\{functionApp\.id\}\/functions\/emailDeliveryReport'/,
+      ],
+      [
+        'filtered to delivery reports',
+        reports,
+        /includedEventTypes: \[\s*'Microsoft\.Communication\.EmailDeliveryReportReceived'\s*\]/,
+      ],
+      [
+        'conditional in main.bicep',
+        main,
+        /module deliveryReports 'modules\/deliveryReports\.bicep' = if \(subscribeDeliveryReports\)/,
+      ],
       ['off by default (the function must exist first)', main, /param subscribeDeliveryReports bool = false/],
-      ['deploy.sh subscribes after the zip deployment', deploy, /config-zip[\s\S]*modules\/deliveryReports\.bicep/],
-      ['bounce-rate alert', monitoring, /name: 'bounce-rate'[\s\S]*?query: bounceRateQuery[\s\S]*?windowSize: 'PT1H'/],
+      [
+        'deploy.sh subscribes after the zip deployment',
+        deploy,
+        /config-zip[\s\S]*modules\/deliveryReports\.bicep/,
+      ],
+      [
+        'bounce-rate alert',
+        monitoring,
+        /name: 'bounce-rate'[\s\S]*?query: bounceRateQuery[\s\S]*?windowSize: 'PT1H'/,
+      ],
       ['bounce rate over 5 % of sent', monitoring, /bounced \* 100\.0 \/ sent > 5/],
     ];
     expect(checks.filter(([, text, re]) => !re.test(text)).map(([what]) => what)).toEqual([]);
