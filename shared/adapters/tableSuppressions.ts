@@ -7,7 +7,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 
 import { SUPPRESSION_REASONS, type Suppression, type SuppressionReason, type Suppressions } from '../ports';
 import { statusOf } from './storageClients';
-import { queryPage } from './tablePaging';
+import { deleteIfPresent, queryPage } from './tablePaging';
 
 const ROW = 'suppressed';
 
@@ -47,18 +47,32 @@ export class TableSuppressions implements Suppressions {
     return entry && Date.parse(entry.suppressedUntil) > now.getTime() ? entry : undefined;
   }
 
-  async countActive(now: Date): Promise<number> {
+  countActive(now: Date): Promise<number> {
+    return this.forEachKey('gt', now, () => Promise.resolve());
+  }
+
+  deleteExpired(now: Date): Promise<number> {
+    return this.forEachKey('le', now, (pk) => deleteIfPresent(this.table, pk, ROW));
+  }
+
+  /** Visits every entry whose `suppressedUntil` compares to `now` as `op`; resolves how many. */
+  private async forEachKey(
+    op: 'gt' | 'le',
+    now: Date,
+    visit: (partitionKey: string) => Promise<void>,
+  ): Promise<number> {
     let count = 0;
     let continuationToken: string | undefined;
     do {
       const page = await queryPage(this.table, {
         // Literal datetime: an ISO instant holds no quote. (The app clock may hand over a Date from another
         // realm, which `odata` would quote as a string.)
-        filter: `${odata`RowKey eq ${ROW}`} and suppressedUntil gt datetime'${new Date(now.getTime()).toISOString()}'`,
+        filter: `${odata`RowKey eq ${ROW}`} and suppressedUntil ${op} datetime'${new Date(now.getTime()).toISOString()}'`,
         top: 1000,
         continuationToken,
         select: ['PartitionKey'],
       });
+      for (const e of page.items) await visit(e.partitionKey ?? '');
       count += page.items.length;
       continuationToken = page.continuationToken;
     } while (continuationToken);

@@ -12,6 +12,8 @@ export interface Suppressions {
   get(addressHash: string, now: Date): Promise<Suppression | undefined>;
   /** How many entries are in force at `now` (admin stats). */
   countActive(now: Date): Promise<number>;
+  /** Retention: forgets entries that ended before `now`; resolves how many. */
+  deleteExpired(now: Date): Promise<number>;
 }
 
 /**

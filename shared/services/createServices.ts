@@ -221,6 +221,7 @@ export function createServices(ports: Ports, settings: Settings) {
       audit,
       ledger: ports.ledger,
       challenges: ports.challenges,
+      suppressions: ports.suppressions,
       clock,
       settings: settings.retention,
     }),

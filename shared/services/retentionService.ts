@@ -19,6 +19,7 @@ import type {
   AddressStore,
   AuditLog,
   ChallengeLedger,
+  Suppressions,
   Clock,
   GuestLedgerStore,
   Page,
@@ -41,6 +42,8 @@ export interface RetentionDeps {
   ledger?: GuestLedgerStore;
   /** Spent proof-of-work solutions; their expired records go too. */
   challenges?: ChallengeLedger;
+  /** The suppression list (bounces); entries that ended go too. */
+  suppressions?: Suppressions;
   clock: Clock;
   settings: RetentionSettings;
 }
@@ -52,6 +55,8 @@ export interface RetentionReport {
   auditRowsDeleted: number;
   /** Present when the run has a ChallengeLedger. */
   challengesDeleted?: number;
+  /** Present when the run has the suppression list. */
+  suppressionsDeleted?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -166,6 +171,7 @@ export function makeRetentionService(deps: RetentionDeps) {
 
     report.auditRowsDeleted = await deps.audit.deleteOlderThan(auditCutoff(now, settings));
     if (deps.challenges) report.challengesDeleted = await deps.challenges.deleteExpired(now);
+    if (deps.suppressions) report.suppressionsDeleted = await deps.suppressions.deleteExpired(now);
     const ledger = deps.ledger;
     let tombstones = 0;
     if (ledger) {

@@ -25,7 +25,7 @@ describe('emailDeliveryReport', () => {
       { id: 'x', eventType: 'Microsoft.Storage.BlobCreated', data: {} } as never,
       world.context('emailDeliveryReport'),
     );
-    expect(world.suppressions.entries.size).toBe(0);
+    expect(await world.suppressions.countActive(world.clock.now())).toBe(0);
     expect(world.sink.lines.join('\n')).toContain('event_ignored');
   });
 

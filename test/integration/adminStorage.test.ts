@@ -10,10 +10,12 @@ import { TableServiceClient } from '@azure/data-tables';
 import { createTableClient } from '../../shared/adapters/storageClients';
 import { TableAuditLog } from '../../shared/adapters/tableAudit';
 import { TableChallengeLedger } from '../../shared/adapters/tableChallengeLedger';
+import { TableSuppressions } from '../../shared/adapters/tableSuppressions';
 import { TablePolicyStore } from '../../shared/adapters/tablePolicyStore';
 import { TableRateLimiter } from '../../shared/adapters/tableRateLimiter';
 import { TableAddressStore, TableSignupStore } from '../../shared/adapters/tableStores';
 import { systemClock } from '../../shared/container';
+import { suppressionOf } from '../../shared/domain/suppression';
 import { isAppError } from '../../shared/errors';
 import type { Clock, PolicyStore } from '../../shared/ports';
 import { erasedSubject } from '../../shared/services/adminService';
@@ -45,6 +47,7 @@ async function azuriteApp(clock: Clock = new FixedClock(), policyStore?: PolicyS
     limiter: new TableRateLimiter(await freshTable('limits')),
     audit: new TableAuditLog(await freshTable('audit'), signupsTable),
     challengeLedger: new TableChallengeLedger(await freshTable('challenges')),
+    suppressions: new TableSuppressions(await freshTable('suppressions')),
     policy,
     settings: { ipStartsPerMinute: 10_000, ipStartsPerHour: 10_000, ipVerifiesPerMinute: 10_000 },
   });
@@ -197,6 +200,11 @@ test('retention on Table Storage deletes exactly what is due', async () => {
   await app.audit.append({ type: 'policy_changed', at: ago(179 * D).toISOString(), actor: 'alice' });
   await app.challengeLedger.spend('a'.repeat(64), ago(60_000)); // expired a minute ago
   await app.challengeLedger.spend('b'.repeat(64), ago(-240_000)); // still usable for 4 minutes
+  // A bounce suppression that ended yesterday goes; one that still holds stays.
+  const bounce = (addressHash: string, at: Date) =>
+    suppressionOf({ addressHash, reason: 'bounced', source: 'acs:Bounced', now: at, days: 1 });
+  await app.suppressions.suppress(bounce('ended', ago(2 * D)));
+  await app.suppressions.suppress(bounce('live', ago(H)));
 
   expect(await app.retentionService.run(app.log)).toEqual({
     flowsDeleted: 2,
@@ -204,7 +212,9 @@ test('retention on Table Storage deletes exactly what is due', async () => {
     limitsDeleted: 1,
     auditRowsDeleted: 1,
     challengesDeleted: 1,
+    suppressionsDeleted: 1,
   });
+  expect(await app.suppressions.countActive(clock.now())).toBe(1);
   expect(await app.challengeLedger.spend('b'.repeat(64), ago(-240_000))).toBe(false);
   const remaining = await app.signups.list({ now: clock.now(), top: 1000 });
   expect(remaining.items.map((i) => i.value.signupId).sort()).toEqual(keep.map((f) => f.signupId).sort());

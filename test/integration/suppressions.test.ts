@@ -56,4 +56,17 @@ describe.each([
     expect(await list.countActive(later(0.5))).toBe(3);
     expect(await list.countActive(later(2))).toBe(2);
   });
+
+  it('retention forgets only the entries that ended', async () => {
+    const list = await make();
+    await list.suppress(
+      suppressionOf({ addressHash: hash(7), reason: 'bounced', source: 'acs:Bounced', now: t0, days: 1 }),
+    );
+    await list.suppress(
+      suppressionOf({ addressHash: hash(8), reason: 'bounced', source: 'acs:Bounced', now: t0, days: 30 }),
+    );
+    expect(await list.deleteExpired(later(2))).toBe(1);
+    expect(await list.get(hash(8), later(2))).toBeDefined();
+    expect(await list.countActive(t0)).toBe(1);
+  });
 });

@@ -408,4 +408,10 @@ export class InMemorySuppressions implements Suppressions {
       [...this.entries.values()].filter((e) => Date.parse(e.suppressedUntil) > now.getTime()).length,
     );
   }
+  deleteExpired(now: Date): Promise<number> {
+    let n = 0;
+    for (const [key, e] of this.entries)
+      if (Date.parse(e.suppressedUntil) <= now.getTime() && this.entries.delete(key)) n++;
+    return Promise.resolve(n);
+  }
 }

@@ -13,6 +13,7 @@ import type {
   PolicyStore,
   RateLimiter,
   SignupStore,
+  Suppressions,
 } from '../../shared/ports';
 import type { PolicyLists } from '../../shared/domain/policy';
 import type { ChallengeMode } from '../../shared/services/challengeService';
@@ -69,6 +70,8 @@ export interface WorldOptions {
   challengeMode?: ChallengeMode;
   /** Spent challenges; default in memory. */
   challengeLedger?: ChallengeLedger;
+  /** The suppression list (bounces); default in memory. */
+  suppressions?: Suppressions;
 }
 
 export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldOptions & { audit?: A } = {}) {
@@ -93,7 +96,7 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
   const tenants = new FakeTenantDiscovery();
   const challengeLedger = options.challengeLedger ?? new InMemoryChallengeLedger();
   const access = new InMemoryAccessStore();
-  const suppressions = new InMemorySuppressions();
+  const suppressions = options.suppressions ?? new InMemorySuppressions();
   const ports: Ports = {
     signups,
     addresses,

@@ -14,7 +14,7 @@ function harness(answers: Array<Partial<Signup>>) {
   const api = {
     status: (signupId: string) => {
       calls.push(signupId);
-      const data = { signupId, status: 'pending_verification', ...answers.shift() };
+      const data: Signup = { signupId, status: 'pending_verification', ...answers.shift() };
       return Promise.resolve({ ok: true as const, status: 200, data });
     },
   };
