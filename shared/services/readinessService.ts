@@ -115,6 +115,8 @@ export function makeReadinessService(deps: ReadinessDeps) {
     );
   }
 
+  // PUT /api/admin/policy refuses approval without approvers; a policy stored before that rule, or edited
+  // in the table, can still have none, and then nobody can ever be approved.
   async function approvers(): Promise<ReadinessCheck> {
     const id = 'approvers';
     const { access } = await deps.policy.get();
