@@ -63,7 +63,11 @@ export function requiredGraphRoles(features: GraphFeatures): GraphRoleNeed[] {
   const needs: [string, string, boolean][] = [
     ['User.Invite.All', 'inviting guests', true],
     ['User.Read.All', 'looking up existing users', true],
-    ['GroupMember.ReadWrite.All', 'adding guests to partner groups (PARTNER_GROUP_IDS)', features.partnerGroups],
+    [
+      'GroupMember.ReadWrite.All',
+      'adding guests to partner groups (PARTNER_GROUP_IDS)',
+      features.partnerGroups,
+    ],
     ['ExchangeMessageTrace.Read.All', 'proof of send (message trace)', features.proofOfSend],
     ['User.DeleteRestore.All', 'erasure that deletes guest accounts', features.guestDeletion],
     [

@@ -141,7 +141,8 @@ export function makeReadinessService(deps: ReadinessDeps) {
   async function messageTrace(): Promise<ReadinessCheck> {
     const id = 'message_trace';
     const { access } = await deps.policy.get();
-    if (access.enrolment !== 'proof_of_send') return pass(id, 'Proof of send is off: no message trace is read.');
+    if (access.enrolment !== 'proof_of_send')
+      return pass(id, 'Proof of send is off: no message trace is read.');
     try {
       await tenant.probeMessageTraces();
     } catch (error) {

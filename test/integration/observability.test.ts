@@ -251,7 +251,11 @@ describe('tenant readiness over HTTP', () => {
       const fault = await fetch(`${stack.graph.url}/_emulator/faults`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ method: 'GET', path: '/v1.0/admin/exchange/tracing/messageTraces', status: 403 }),
+        body: JSON.stringify({
+          method: 'GET',
+          path: '/v1.0/admin/exchange/tracing/messageTraces',
+          status: 403,
+        }),
       });
       expect(fault.status).toBe(201);
       expect(await notPassing()).toEqual([

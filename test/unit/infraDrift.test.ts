@@ -10,7 +10,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ZodType } from 'zod';
 import { SETTINGS } from '../../shared/config';
-import { ALL_GRAPH_ROLES, type GraphFeatures, requiredGraphRoles } from '../../shared/domain/graphPermissions';
+import {
+  ALL_GRAPH_ROLES,
+  type GraphFeatures,
+  requiredGraphRoles,
+} from '../../shared/domain/graphPermissions';
 import { COUNTERS, GAUGES } from '../../shared/ports';
 import { QUEUES, TABLES } from '../../shared/storageNames';
 
@@ -1184,7 +1188,8 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
 
     it('fails when either side of the Graph permissions drifts: a Bicep condition, a Bicep role, or the readiness derivation', () => {
       const main = input.files.find((f) => f.path === 'main.bicep')?.text ?? '';
-      const everyDeployment = "['Policy.Read.All', 'Policy.Read.AuthenticationMethod', 'Policy.Read.B2BManagementPolicy']";
+      const everyDeployment =
+        "['Policy.Read.All', 'Policy.Read.AuthenticationMethod', 'Policy.Read.B2BManagementPolicy']";
       // AuditLog.Read.All granted with the lifetime too, not only with inactivity.
       const widened = main.replace(
         "guestInactiveDays > 0 ? ['AuditLog.Read.All']",
