@@ -368,6 +368,8 @@ export const READINESS_CHECK_IDS = [
   'inbound_b2b',
   'invitation_domains',
   'groups',
+  'approvers',
+  'message_trace',
   'acs_sender_domain',
   'key_vault_secret',
 ] as const;
