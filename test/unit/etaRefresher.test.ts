@@ -16,7 +16,7 @@ class ScriptedStatus {
 const waiting = (estimatedCodeAt?: string): ApiResult<Signup> => ({
   ok: true,
   status: 200,
-  data: { signupId: 'S', status: 'pending_verification', estimatedCodeAt } as Signup,
+  data: { signupId: 'S', status: 'pending_verification', estimatedCodeAt },
 });
 
 beforeAll(() => {
