@@ -277,3 +277,34 @@ test('paused while messages are queued: provisioning and emails are held, not dr
   expect(await depth('signup-provision-poison')).toBe(0);
   expect(await depth('signup-email-poison')).toBe(0);
 });
+
+// Last in this file: it moves the app's clock past the approval TTL, and time never runs backwards for
+// the app (budgets and rate windows hold events at the times they happened).
+test('approval past APPROVAL_TTL_DAYS: a decision is refused 404 approval_not_found, the flow reads expired and nothing is provisioned', async () => {
+  await setPolicy({ enrolment: 'approval', approvers: [APPROVER] });
+  const email = address('northwindtraders.com');
+  const { signupId, settled: waiting } = await signUp(email);
+  expect(waiting).toMatchObject({ status: 'pending_approval', decidedBy: 'sponsor' });
+  const mail = await stack.smtp.waitFor((m) => m.to.includes(APPROVER) && m.text.includes(email), 15_000);
+  const token = /\/approvals\/([A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{24})/.exec(mail.text)![1]!;
+  // The default TTL (7 days) has passed, by a minute.
+  const clock = await api(stack, 'POST', '/admin/clock', { offsetMs: 7 * 86_400_000 + 60_000 }, admin);
+  expect(clock.status).toBe(200);
+  await clearGraphLog();
+
+  for (const decision of ['approve', 'deny']) {
+    expect(await api(stack, 'POST', `/api/approvals/${token}`, { decision })).toMatchObject({
+      status: 404,
+      json: { error: { code: 'approval_not_found' } },
+    });
+  }
+  expect((await api(stack, 'GET', `/api/approvals/${token}`)).status).toBe(404);
+  expect((await api(stack, 'GET', `/api/signups/${signupId}`)).json.status).toBe('expired');
+  // Give a wrongly queued provisioning message time to be handled before looking for its Graph calls.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  expect((await api(stack, 'GET', `/api/signups/${signupId}`)).json.status).toBe('expired');
+  expect((await graphLog()).filter((r) => r.path === '/v1.0/invitations')).toEqual([]);
+  expect(stack.smtp.messages.some((m) => m.to.includes(email) && /guest account/.test(m.subject))).toBe(
+    false,
+  );
+});
