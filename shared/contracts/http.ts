@@ -346,6 +346,8 @@ export const AdminGuest = z.strictObject({
   remindersSent: z.int().min(0),
   groups: z.int().min(0),
   createdBySignupId: z.string(),
+  /** The approver or partner sponsor at the organisation recorded when the guest was created. */
+  sponsor: z.email().optional(),
 });
 export type AdminGuest = z.infer<typeof AdminGuest>;
 
