@@ -231,6 +231,7 @@ export async function fairnessPhase(stack: Stack) {
     const errors: number[] = [];
     let withinQuarter = 0;
     let total = 0;
+    const misses: Array<{ domain: string; askedAtS: number; estimateS: number; sentS: number }> = [];
     for (const f of flows) {
       const [estimate, askedAt] = pick(f);
       if (estimate === undefined || askedAt === undefined || f.sentAt === undefined) continue;
@@ -239,12 +240,18 @@ export async function fairnessPhase(stack: Stack) {
       const error = relativeError(f.sentAt, estimate, askedAt);
       if (wait >= 60_000) errors.push(Math.abs(error));
       if (wait < 60_000 ? Math.abs(f.sentAt - estimate) <= 15_000 : Math.abs(error) <= 0.25) withinQuarter++;
+      else if (misses.length < 8) {
+        const s = (ms: number) => Math.round((ms - f.startedAt) / 100) / 10;
+        misses.push({ domain: f.domain, askedAtS: s(askedAt), estimateS: s(estimate), sentS: s(f.sentAt) });
+      }
     }
     return {
       flows: total,
       withinTolerance: withinQuarter,
       maxRelativeError: errors.length ? Math.max(...errors) : 0,
       p95RelativeError: errors.length ? percentile(errors, 95) : 0,
+      /** The first misses, in seconds after the flow started: when asked, the estimate, the real send. */
+      misses,
     };
   };
   const at202 = judged(backlog, (f) => [f.estimate202, f.startedAt]);

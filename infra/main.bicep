@@ -225,7 +225,9 @@ var graphPermissions = concat(
   (allowGuestDeletion || guestLifetimeDays > 0 || guestInactiveDays > 0) ? ['User.DeleteRestore.All'] : [],
   // Guest lifecycle: disabling unrenewed or inactive guests (accountEnabled), reading their sign-ins.
   (guestLifetimeDays > 0 || guestInactiveDays > 0) ? ['User.EnableDisableAccount.All'] : [],
-  guestInactiveDays > 0 ? ['AuditLog.Read.All'] : []
+  guestInactiveDays > 0 ? ['AuditLog.Read.All'] : [],
+  // The readiness check reads tenant policies: read-only and least privileged per read (docs/DEPLOY.md).
+  ['Policy.Read.All', 'Policy.Read.AuthenticationMethod', 'Policy.Read.B2BManagementPolicy']
 )
 
 // ================================================================ resources

@@ -153,6 +153,8 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       emailTransport: config.EMAIL_TRANSPORT,
       senderAddress: config.EMAIL_SENDER_ADDRESS,
       codeHmacSecret: config.CODE_HMAC_SECRET,
+      guestLifetimeDays: config.GUEST_LIFETIME_DAYS,
+      guestInactiveDays: config.GUEST_INACTIVE_DAYS,
     },
     challenge: {
       mode: config.CHALLENGE_MODE,

@@ -355,14 +355,16 @@ export interface TenantInspector {
   grantedRoles(): Promise<string[] | undefined>;
   /** GET /policies/authorizationPolicy (Policy.Read.All). */
   authorizationPolicy(): Promise<{ allowInvitesFrom?: string; guestUserRoleId?: string }>;
-  /** GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email (Policy.Read.All). */
+  /** GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email (Policy.Read.AuthenticationMethod). */
   emailOtpConfiguration(): Promise<{ state?: string; allowExternalIdToUseEmailOtp?: string }>;
   /** GET /policies/crossTenantAccessPolicy/default (Policy.Read.All): inbound B2B collaboration. */
   inboundB2bCollaboration(): Promise<{ usersAndGroups?: string; applications?: string }>;
-  /** The tenant's B2B invitation allow or block list (beta b2bManagementPolicies); undefined = none set. */
+  /** The tenant's B2B invitation allow or block list (beta b2bManagementPolicies, Policy.Read.B2BManagementPolicy); undefined = none set. */
   invitationDomainList(): Promise<{ allowed?: string[]; blocked?: string[] } | undefined>;
   /** GET /groups/{id}: undefined when it does not exist. */
   group(groupId: string): Promise<{ id: string; visibility?: string | null } | undefined>;
+  /** GET /admin/exchange/tracing/messageTraces?$top=1 (ExchangeMessageTrace.Read.All): throws AccessDeniedError on 401/403. */
+  probeMessageTraces(): Promise<void>;
 }
 
 /** Graph refused a read (401/403): the identity lacks the permission, so the setting is unknown. */

@@ -10,6 +10,7 @@ import { isMessageKey, type Locale } from '../shared/i18n';
 import type { Signup, SignupApi } from './api';
 import { isCompleteCode, normalizeCode, parseEmailLink } from './code';
 import { errorKey, errorMessage } from './errorMessages';
+import { CodeStepClock } from './codeStepClock';
 import { parseRenewLink } from './lifecycle';
 import { DeliveryCheck } from './deliveryCheck';
 import { type PollEvent, StatusPoller } from './poller';
@@ -27,7 +28,7 @@ export class LandingApp {
   private readonly view: PageView;
   private readonly poller: StatusPoller;
   private readonly delivery: DeliveryCheck;
-  private countdownTimer: number | undefined;
+  private readonly clock: CodeStepClock;
 
   constructor(
     private readonly root: HTMLElement,
@@ -36,6 +37,8 @@ export class LandingApp {
     locale: Locale,
   ) {
     this.state = initialState(locale);
+    // The view is made below; the clock reaches it only once a step is shown.
+    this.clock = new CodeStepClock(api, this.state, () => this.view);
     this.view = new PageView(this.state, branding, {
       submitEmail: () => void this.submitEmail(),
       submitCode: () => void this.submitCode(),
@@ -53,14 +56,14 @@ export class LandingApp {
         this.state.alert = undefined;
         action();
       },
-      resendWaitSeconds: () => this.resendWaitSeconds(),
+      resendWaitSeconds: () => this.clock.resendWaitSeconds(),
       chooseIntent: (intent) => {
         this.state.intent = intent;
         this.state.alert = undefined;
         this.state.fieldError = undefined;
         this.go('email', 'push', 'heading');
       },
-      codeExpectedAt: () => this.codeExpectedAt(),
+      codeExpectedAt: () => this.clock.codeExpectedAt(),
     });
     this.poller = new StatusPoller(api, (event) => this.onPoll(event));
     this.delivery = new DeliveryCheck(api, (view) => {
@@ -210,14 +213,14 @@ export class LandingApp {
   // ---- navigation ----------------------------------------------------------------------------------
 
   private go(step: Step, mode: HistoryMode, focus: Focus = 'heading'): void {
-    if (step !== 'code') this.stopCountdown();
+    if (step !== 'code') this.clock.stop();
     if (step !== 'waiting') this.stopPolling();
     this.state.step = step;
     this.state.busy = false;
     if (mode === 'push') history.pushState({ step }, '', this.currentUrl());
     else if (mode === 'replace') history.replaceState({ step }, '', this.currentUrl());
     this.render(focus);
-    if (step === 'code') this.startCountdown();
+    if (step === 'code') this.clock.start();
     if (step === 'code' && this.state.signup) this.delivery.start(this.state.signup.signupId);
     else this.delivery.stop();
     if (step === 'waiting') this.startPolling();
@@ -338,7 +341,7 @@ export class LandingApp {
       this.state.codePrefilled = false;
       this.state.notice = { key: 'page.code.resent' };
       this.render('field');
-      this.startCountdown();
+      this.clock.start();
       this.view.announce(this.view.text('page.code.resent'));
       return;
     }
@@ -349,7 +352,7 @@ export class LandingApp {
         saveSignup(signup);
       }
       this.showAlert({ key: 'error.resend_too_soon' });
-      this.startCountdown();
+      this.clock.start();
       return;
     }
     if (error.status === 404) return this.expired('push', false);
@@ -389,7 +392,7 @@ export class LandingApp {
     history.replaceState(history.state, '', url.pathname + url.search);
     this.view.applyLocale();
     this.render('language');
-    if (this.state.step === 'code') this.tickCountdown();
+    if (this.state.step === 'code') this.clock.tick();
   }
 
   // ---- waiting -------------------------------------------------------------------------------------
@@ -437,38 +440,6 @@ export class LandingApp {
     this.go('waiting', 'none', 'heading');
   }
 
-  // ---- resend countdown ----------------------------------------------------------------------------
-
-  private startCountdown(): void {
-    this.stopCountdown();
-    this.tickCountdown();
-    this.countdownTimer = window.setInterval(() => this.tickCountdown(), 1000);
-  }
-
-  private stopCountdown(): void {
-    if (this.countdownTimer !== undefined) window.clearInterval(this.countdownTimer);
-    this.countdownTimer = undefined;
-  }
-
-  /** When the code should arrive, if that is more than a minute away (a backlog); else nothing to say. */
-  private codeExpectedAt(): Date | undefined {
-    const at = Date.parse(this.state.signup?.estimatedCodeAt ?? '');
-    return Number.isFinite(at) && at - this.api.now() > 60_000 ? new Date(at) : undefined;
-  }
-
-  /** Seconds until a new code may be requested, on the server's clock. */
-  private resendWaitSeconds(): number {
-    const at = Date.parse(this.state.signup?.resendAvailableAt ?? '');
-    if (!Number.isFinite(at)) return 0;
-    return Math.max(0, Math.ceil((at - this.api.now()) / 1000));
-  }
-
-  private tickCountdown(): void {
-    const seconds = this.resendWaitSeconds();
-    this.view.updateCountdown(seconds);
-    if (seconds === 0) this.stopCountdown();
-  }
-
   // ---- feedback ------------------------------------------------------------------------------------
 
   private setBusy(busy: boolean): void {
@@ -486,7 +457,7 @@ export class LandingApp {
     this.state.busy = false;
     this.state.alert = message;
     this.render(focus);
-    if (this.state.step === 'code') this.tickCountdown();
+    if (this.state.step === 'code') this.clock.tick();
     this.announceAlert();
   }
 

@@ -92,6 +92,15 @@ export class PageView {
     status.hidden = seconds === 0;
   }
 
+  /** Replaces the code step's "should arrive by" line in place (no re-render: the person may be typing). */
+  updateCodeEta(): void {
+    const current = document.getElementById('code-eta');
+    const next = this.renderCodeEta();
+    if (current && next) current.replaceWith(next);
+    else if (current) current.remove();
+    else if (next) document.querySelector('.resend')?.prepend(next);
+  }
+
   /** Reads the current alert out through the assertive live region. */
   announceAlert(): void {
     const alert = this.state.alert;

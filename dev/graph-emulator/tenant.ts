@@ -6,13 +6,15 @@
  *   {"guestUserRoleId"?, "allowInvitesFrom"?, "emailOtpEnabled"?, "inboundB2bAllowed"?,
  *    "allowedDomains"?, "blockedDomains"?}
  *
- * Served (GET only): /v1.0/policies/authorizationPolicy,
+ * Served (GET only; ./messageTraces.ts serves the message trace the readiness probe reads, and
+ * `POST /_emulator/faults` with its path makes that read 403): /v1.0/policies/authorizationPolicy,
  * /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/email,
  * /v1.0/policies/crossTenantAccessPolicy/default, /beta/policies/b2bManagementPolicies.
  * Shapes follow the Graph v1.0/beta resource docs (only the properties the app reads, plus ids).
  * `emulatorAccessToken()` is a bearer token shaped like a managed identity's (an unsigned JWT whose `roles`
  * claim the readiness check reads); the emulator itself accepts any token.
  */
+import { ALL_GRAPH_ROLES } from '../../shared/domain/graphPermissions';
 import { badRequest, readJsonObject, sendJson, type Exchange } from './http';
 import type { EmulatorContext, RouteModule } from './router';
 
@@ -41,8 +43,11 @@ export function defaultTenant(): TenantSettings {
 
 export class TenantControlError extends Error {}
 
-/** The application permissions the app's Graph identity holds after a deployment (infra/modules/graph.bicep). */
-export const GRANTED_ROLES = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All'];
+/**
+ * The application permissions the app's Graph identity holds after a deployment with every feature on
+ * (infra/main.bicep graphPermissions), so readiness passes whatever the local settings turn on.
+ */
+export const GRANTED_ROLES: readonly string[] = ALL_GRAPH_ROLES;
 
 /** An unsigned JWT carrying `roles`, like the Graph token of a managed identity (never valid for Graph). */
 export function emulatorAccessToken(roles: readonly string[] = GRANTED_ROLES): string {

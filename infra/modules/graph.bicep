@@ -1,8 +1,10 @@
 // Microsoft Entra side, through the Microsoft Graph Bicep extensions (infra/bicepconfig.json):
-// - application permissions for the dedicated Graph identity (main.bicep decides which: User.Invite.All and
-//   User.Read.All always; GroupMember.ReadWrite.All only with partner groups;
-//   ExchangeMessageTrace.Read.All only with proof of send; User.DeleteRestore.All only when erasure may
-//   delete guests);
+// - application permissions for the dedicated Graph identity (main.bicep decides which, the same set the
+//   readiness check requires, shared/domain/graphPermissions.ts: User.Invite.All, User.Read.All and the
+//   read-only Policy.Read.All, Policy.Read.AuthenticationMethod, Policy.Read.B2BManagementPolicy always;
+//   GroupMember.ReadWrite.All only with partner groups; ExchangeMessageTrace.Read.All only with proof of
+//   send; User.DeleteRestore.All when erasure may delete guests or with the guest lifecycle;
+//   User.EnableDisableAccount.All with the guest lifecycle; AuditLog.Read.All with GUEST_INACTIVE_DAYS);
 // - optionally one partner group (main.bicep appends its id to PARTNER_GROUP_IDS). Sensitivity labels can only grant users and *mail-enabled* groups
 //   (mission-anchors.md §4.1), and Microsoft Graph can neither create mail-enabled security groups nor change
 //   their members (read-only in Graph), so the only group both a label and the provisioner can use is a

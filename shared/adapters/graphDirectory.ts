@@ -61,6 +61,8 @@ export interface GraphDirectoryOptions {
   retry?: { maxRetries?: number; maxInProcessDelaySeconds?: number };
   /** Called after every HTTP attempt (retries included), for metrics and throttling alerts. */
   onAttempt?: (attempt: GraphAttempt) => void;
+  /** `$top` of a proof-of-send message trace look-up (default 100). */
+  messageTracePageSize?: number;
 }
 
 interface GraphUserPayload {
@@ -78,9 +80,11 @@ export class GraphDirectory implements Directory, GuestAccounts, MessageTraces {
   private readonly baseUrl: string;
   private readonly authProvider: TokenCredentialAuthenticationProvider;
   private attempts = 0;
+  private readonly tracePageSize: number;
 
   constructor(options: GraphDirectoryOptions) {
     this.baseUrl = (options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '');
+    this.tracePageSize = options.messageTracePageSize ?? 100;
     const origin = new URL(this.baseUrl).origin;
     if (
       options.credential instanceof StaticTokenCredential &&
@@ -325,27 +329,59 @@ export class GraphDirectory implements Directory, GuestAccounts, MessageTraces {
   }
 
   async deliveredTo(recipient: string, since: Date, until: Date): Promise<boolean> {
+    // The service narrows by recipient and window; the status and every other condition are judged here
+    // on each row, so a row the service returns loosely is never taken as proof. A recipient's failed or
+    // pending traces can fill the first pages, so the look-up follows @odata.nextLink to the first match.
     const filter = [
       `recipientAddress eq ${odataString(recipient)}`,
-      `status eq 'Delivered'`,
       `receivedDateTime ge ${since.toISOString()}`,
       `receivedDateTime le ${until.toISOString()}`,
     ].join(' and ');
-    let page: unknown;
-    try {
-      page = (await this.client
-        .api('/admin/exchange/tracing/messageTraces')
-        .filter(encodeURIComponent(filter))
-        .top(1)
-        .get()) as unknown;
-    } catch (error) {
-      throw toDirectoryError(error, 'message trace');
+    let request = this.client.api(MESSAGE_TRACES).filter(encodeURIComponent(filter)).top(this.tracePageSize);
+    for (let pages = 0; pages < MAX_TRACE_PAGES; pages++) {
+      let page: { value?: unknown; '@odata.nextLink'?: unknown } | null;
+      try {
+        page = (await request.get()) as typeof page;
+      } catch (error) {
+        throw toDirectoryError(error, 'message trace');
+      }
+      const value = page?.value;
+      if (!Array.isArray(value))
+        throw new GraphRequestError('Graph message trace returned no value array', 200, undefined);
+      if (value.some((row) => isDeliveredTrace(row, recipient, since, until))) return true;
+      const next = page?.['@odata.nextLink'];
+      if (typeof next !== 'string') return false;
+      request = this.client.api(this.pathOf(next));
     }
-    const value = (page as { value?: unknown } | null)?.value;
-    if (!Array.isArray(value))
-      throw new GraphRequestError('Graph message trace returned no value array', 200, undefined);
-    return value.length > 0;
+    // So many undelivered traces in the window prove nothing: not eligible by proof of send.
+    return false;
   }
+
+  /** A nextLink as a path under our base URL and version; a link elsewhere is refused (the token stays here). */
+  private pathOf(link: string): string {
+    const prefix = `${this.baseUrl}/v1.0/`;
+    if (!link.toLowerCase().startsWith(prefix.toLowerCase()))
+      throw new GraphRequestError('Graph returned a nextLink outside its base URL', 200, undefined);
+    return `/${link.slice(prefix.length)}`;
+  }
+}
+
+const MESSAGE_TRACES = '/admin/exchange/tracing/messageTraces';
+/** At most this many pages per proof-of-send look-up (with the default page size, 1,000 traces). */
+const MAX_TRACE_PAGES = 10;
+
+/** A trace row that shows mail reached `recipient` with status Delivered within [since, until]. */
+function isDeliveredTrace(row: unknown, recipient: string, since: Date, until: Date): boolean {
+  if (typeof row !== 'object' || row === null) return false;
+  const { recipientAddress, status, receivedDateTime } = row as Record<string, unknown>;
+  if (typeof recipientAddress !== 'string' || typeof status !== 'string') return false;
+  const at = typeof receivedDateTime === 'string' ? Date.parse(receivedDateTime) : NaN;
+  return (
+    recipientAddress.toLowerCase() === recipient.toLowerCase() &&
+    status === 'Delivered' &&
+    at >= since.getTime() &&
+    at <= until.getTime()
+  );
 }
 
 function toDirectoryUser(payload: GraphUserPayload): DirectoryUser | undefined {

@@ -1,8 +1,10 @@
 /**
  * `TenantInspector` over Microsoft Graph: read-only GETs of the tenant's B2B settings and the `roles` claim
- * of the app's own token. The policy reads need Policy.Read.All (the domain list, a beta resource, also
- * Policy.Read.B2BManagementPolicy); the group read is covered by the GroupMember.ReadWrite.All the
- * provisioner already has. A denied read is reported by the readiness check as `warn`.
+ * of the app's own token. Least privileged permissions (shared/domain/graphPermissions.ts): Policy.Read.All
+ * for the authorization and cross-tenant access policies, Policy.Read.AuthenticationMethod for email OTP,
+ * Policy.Read.B2BManagementPolicy for the (beta) domain list; the group read is covered by the
+ * GroupMember.ReadWrite.All the provisioner already has, the message trace probe by proof of send's
+ * ExchangeMessageTrace.Read.All.
  */
 import type { TenantInspector } from '../ports';
 import type { GraphDirectory } from './graphDirectory';
@@ -96,5 +98,10 @@ export class GraphTenantInspector implements TenantInspector {
     if (body === undefined) return undefined;
     const group = record(body);
     return { id: str(group.id) ?? groupId, visibility: str(group.visibility) ?? null };
+  }
+
+  async probeMessageTraces() {
+    // One trace at most: only whether Graph answers matters (a 403 throws AccessDeniedError).
+    await this.graph.read('/admin/exchange/tracing/messageTraces?$top=1');
   }
 }

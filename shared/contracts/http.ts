@@ -354,6 +354,8 @@ export const AdminGuest = z.strictObject({
   remindersSent: z.int().min(0),
   groups: z.int().min(0),
   createdBySignupId: z.string(),
+  /** The approver or partner sponsor at the organisation recorded when the guest was created. */
+  sponsor: z.email().optional(),
 });
 export type AdminGuest = z.infer<typeof AdminGuest>;
 
@@ -376,6 +378,8 @@ export const READINESS_CHECK_IDS = [
   'inbound_b2b',
   'invitation_domains',
   'groups',
+  'approvers',
+  'message_trace',
   'acs_sender_domain',
   'key_vault_secret',
 ] as const;

@@ -122,3 +122,13 @@ export function approversFor(domain: string, policy: AccessPolicy): readonly str
   const partner = partnerFor(domain, policy.partners);
   return partner && partner.sponsors.length > 0 ? partner.sponsors : policy.approvers;
 }
+
+/**
+ * The sponsor recorded for a guest our invitation creates (a staff address from the policy, not data of
+ * the guest): for an approved flow the first approver its link went to (they share one link, so which of
+ * them decided is not known; the audit trail holds the decision), else the partner's first sponsor.
+ */
+export function sponsorFor(domain: string, policy: AccessPolicy, approved: boolean): string | undefined {
+  const approver = approved ? approversFor(domain, policy)[0] : undefined;
+  return approver ?? partnerFor(domain, policy.partners)?.sponsors[0];
+}

@@ -25,6 +25,8 @@ export interface AdminGuest {
   remindersSent: number;
   groups: number;
   createdBySignupId: string;
+  /** The approver or partner sponsor at the organisation recorded at creation (staff, from the policy). */
+  sponsor?: string;
 }
 
 export interface ListGuestsInput {
@@ -51,6 +53,7 @@ function toAdminGuest(entry: GuestEntry, address?: string): AdminGuest {
     remindersSent: entry.remindersSent,
     groups: entry.groups.length,
     createdBySignupId: entry.createdBySignupId,
+    ...(entry.sponsor ? { sponsor: entry.sponsor } : {}),
   };
 }
 

@@ -109,6 +109,7 @@ export function createServices(ports: Ports, settings: Settings) {
     addresses,
     audit,
     tenants: ports.tenants,
+    policy,
     budget: makeGraphBudget({
       limiter,
       clock,

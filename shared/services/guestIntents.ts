@@ -12,6 +12,7 @@
  *
  * A guest we did not create, or a member, is never touched: `not_managed`.
  */
+import { sponsorFor } from '../domain/accessPolicy';
 import { keyedHash } from '../domain/codes';
 import {
   type GuestEntry,
@@ -35,6 +36,7 @@ import type {
   DirectoryUser,
   GuestAccounts,
   GuestLedgerStore,
+  PolicyProvider,
   SignupStore,
   TenantDiscovery,
   Versioned,
@@ -56,6 +58,8 @@ export interface GuestIntentDeps {
   addresses: AddressStore;
   audit: AuditLog;
   tenants: TenantDiscovery;
+  /** The access policy, for the sponsor a new ledger entry records. */
+  policy: PolicyProvider;
   budget: GraphBudget;
   clock: Clock;
   settings: GuestIntentSettings;
@@ -110,14 +114,18 @@ export function makeGuestIntents(deps: GuestIntentDeps) {
     return entry;
   }
 
-  /** Our own invitation just created `userId` for `flow`: start its ledger entry (idempotent). */
+  /**
+   * Our own invitation just created `userId` for `flow`: start its ledger entry (idempotent), with the
+   * sponsor the current policy names for the flow (accessPolicy.ts `sponsorFor`).
+   */
   async function recordCreated(
     flow: SignupFlow,
     userId: string,
     groups: readonly string[],
     log: Logger,
-    sponsor?: string,
   ): Promise<void> {
+    const policy = (await deps.policy.get()).access;
+    const sponsor = sponsorFor(flow.domain, policy, flow.approvalDecision === 'approve');
     const built = newGuestEntry({
       objectId: userId,
       addressHash: flow.addressKey,

@@ -4,9 +4,12 @@
  * Run by `GET /api/admin/readiness`, `npm run admin -- readiness` and infra/deploy.sh after a deployment,
  * so a misconfiguration is found by the operator, not by the first recipient.
  *
- * A setting the identity may not read (403) is `warn`, never `fail`: the check could not tell.
+ * A setting the identity may not read (403) is `warn`, never `fail`: the check could not tell. The
+ * exception is the message trace probe: proof of send depends on that very read, so a 403 there is `fail`.
  */
 import type { AdminReadiness, ReadinessCheck } from '../contracts/http';
+import { type GraphFeatures, requiredGraphRoles } from '../domain/graphPermissions';
+import type { SignupPolicy } from '../domain/policy';
 import { AccessDeniedError, type PolicyProvider, type TenantInspector } from '../ports';
 
 export type { AdminReadiness as ReadinessReport, ReadinessCheck } from '../contracts/http';
@@ -15,8 +18,7 @@ type ReadinessCheckId = ReadinessCheck['id'];
 
 /** "Guest user access is restricted to properties and memberships of their own directory objects". */
 export const RESTRICTED_GUEST_ROLE_ID = '2af84b1e-32c8-42b7-82bc-daa82404023b';
-const POLICY_READ_FIX =
-  'Grant the Graph identity the application permission Policy.Read.All (read-only) so this can be checked, or check it in the Entra admin center.';
+const DELETION_ROLE = 'User.DeleteRestore.All';
 
 export interface ReadinessSettings {
   /** Groups every guest is added to (the access group, partner groups). */
@@ -26,6 +28,9 @@ export interface ReadinessSettings {
   senderAddress: string;
   /** The HMAC secret as the app sees it: an unresolved Key Vault reference is a literal `@Microsoft.KeyVault(`. */
   codeHmacSecret: string;
+  /** GUEST_LIFETIME_DAYS and GUEST_INACTIVE_DAYS: the lifecycle's Graph permissions. */
+  guestLifetimeDays: number;
+  guestInactiveDays: number;
 }
 
 export interface ReadinessDeps {
@@ -41,13 +46,13 @@ const pass = (id: ReadinessCheckId, message: string): ReadinessCheck => ({
   fix: '',
 });
 
-function unreadable(id: ReadinessCheckId, what: string, error: unknown): ReadinessCheck {
+function unreadable(id: ReadinessCheckId, what: string, permission: string, error: unknown): ReadinessCheck {
   if (error instanceof AccessDeniedError) {
     return {
       id,
       status: 'warn',
       message: `${what} could not be read (Graph ${error.status}).`,
-      fix: POLICY_READ_FIX,
+      fix: `Grant the Graph identity the application permission ${permission} (read-only) so this can be checked, or check it in the Entra admin center.`,
     };
   }
   const reason = error instanceof Error ? error.name : 'error';
@@ -59,12 +64,22 @@ function unreadable(id: ReadinessCheckId, what: string, error: unknown): Readine
   };
 }
 
-export function requiredGraphRoles(settings: Pick<ReadinessSettings, 'groupIds'>): string[] {
-  return [
-    'User.Invite.All',
-    'User.Read.All',
-    ...(settings.groupIds.length ? ['GroupMember.ReadWrite.All'] : []),
-  ];
+/**
+ * The features this deployment runs, as far as the app can see them. Erasure deletes a guest only when an
+ * admin asks for it and no setting says whether that is allowed (Bicep's allowGuestDeletion only grants
+ * the permission), so deletion is not required here: the pass message says when it is unavailable.
+ */
+export function graphFeaturesOf(
+  settings: Pick<ReadinessSettings, 'groupIds' | 'guestLifetimeDays' | 'guestInactiveDays'>,
+  policy: Pick<SignupPolicy, 'access'>,
+): GraphFeatures {
+  return {
+    partnerGroups: settings.groupIds.length > 0,
+    proofOfSend: policy.access.enrolment === 'proof_of_send',
+    guestDeletion: false,
+    guestLifetimeDays: settings.guestLifetimeDays,
+    guestInactiveDays: settings.guestInactiveDays,
+  };
 }
 
 export function makeReadinessService(deps: ReadinessDeps) {
@@ -81,16 +96,65 @@ export function makeReadinessService(deps: ReadinessDeps) {
         fix: 'Run the check in Azure, where the managed identity’s token is a JWT.',
       };
     }
-    const missing = requiredGraphRoles(settings).filter((r) => !granted.includes(r));
+    const needs = requiredGraphRoles(graphFeaturesOf(settings, await deps.policy.get()));
+    const missing = needs.filter((n) => !granted.includes(n.role));
     if (missing.length) {
+      const names = missing.map((n) => n.role).join(', ');
       return {
         id,
         status: 'fail',
-        message: `The Graph identity lacks ${missing.join(', ')}.`,
-        fix: `Grant the application permission(s) ${missing.join(', ')} to the Graph identity (infra/modules/graph.bicep does it on deployment), then restart the app so it gets a new token.`,
+        message: `The Graph identity lacks ${missing.map((n) => `${n.role} (for ${n.neededFor.join('; ')})`).join(', ')}.`,
+        fix: `Grant the application permission(s) ${names} to the Graph identity (infra/main.bicep graphPermissions does it on deployment; docs/DEPLOY.md lists each), then restart the app so it gets a new token.`,
       };
     }
-    return pass(id, `Granted: ${requiredGraphRoles(settings).join(', ')}.`);
+    // A role granted but no longer needed is not reported: least privilege is Bicep's job, not a failure.
+    const deletion = needs.some((n) => n.role === DELETION_ROLE) || granted.includes(DELETION_ROLE);
+    return pass(
+      id,
+      `Granted: ${needs.map((n) => n.role).join(', ')}.${deletion ? '' : ` Erasure cannot delete guest accounts (${DELETION_ROLE} not granted).`}`,
+    );
+  }
+
+  // PUT /api/admin/policy refuses approval without approvers; a policy stored before that rule, or edited
+  // in the table, can still have none, and then nobody can ever be approved.
+  async function approvers(): Promise<ReadinessCheck> {
+    const id = 'approvers';
+    const { access } = await deps.policy.get();
+    const sponsored = access.partners.filter((p) => p.sponsors.length > 0).length;
+    if (access.enrolment === 'approval' && !access.approvers.length && !sponsored) {
+      return {
+        id,
+        status: 'fail',
+        message:
+          'Enrolment is approval but no approvers are configured anywhere: every sign-up outside a partner domain is refused and none can be approved.',
+        fix: 'Add approvers to the run-time policy (admin console → Policy → Approvers, or PUT /api/admin/policy with approvers), or sponsors to a partner.',
+      };
+    }
+    if (access.enrolment === 'approval' || access.enrolment === 'proof_of_send')
+      return pass(
+        id,
+        `${access.approvers.length} approver(s) and ${sponsored} partner(s) with sponsors (enrolment ${access.enrolment}).`,
+      );
+    return pass(id, `Enrolment ${access.enrolment} needs no approvers.`);
+  }
+
+  async function messageTrace(): Promise<ReadinessCheck> {
+    const id = 'message_trace';
+    const { access } = await deps.policy.get();
+    if (access.enrolment !== 'proof_of_send')
+      return pass(id, 'Proof of send is off: no message trace is read.');
+    try {
+      await tenant.probeMessageTraces();
+    } catch (error) {
+      if (!(error instanceof AccessDeniedError)) throw error;
+      return {
+        id,
+        status: 'fail',
+        message: `Enrolment is proof_of_send but Graph refused the message trace read (${error.status}): every sign-up without an approver would be refused.`,
+        fix: 'Grant the Graph identity ExchangeMessageTrace.Read.All (Bicep: enableProofOfSend=true; docs/DEPLOY.md), check the tenant has Exchange Online, then restart the app so it gets a new token.',
+      };
+    }
+    return pass(id, 'Message trace answers: proof of send can look up delivered mail.');
   }
 
   async function emailOtp(): Promise<ReadinessCheck> {
@@ -253,21 +317,34 @@ export function makeReadinessService(deps: ReadinessDeps) {
     const guarded = async (
       ids: readonly ReadinessCheckId[],
       what: string,
+      permission: string,
       run: () => Promise<ReadinessCheck | ReadinessCheck[]>,
     ): Promise<ReadinessCheck[]> => {
       try {
         return [await run()].flat();
       } catch (error) {
-        return ids.map((id) => unreadable(id, what, error));
+        return ids.map((id) => unreadable(id, what, permission, error));
       }
     };
     const results = await Promise.all([
-      guarded(['graph_roles'], 'The token’s roles', roles),
-      guarded(['email_otp'], 'The email OTP policy', emailOtp),
-      guarded(['guest_invitations', 'guest_access_restricted'], 'The authorization policy', authorization),
-      guarded(['inbound_b2b'], 'The cross-tenant access default', inbound),
-      guarded(['invitation_domains'], 'The B2B invitation domain list', domains),
-      guarded(['groups'], 'The configured groups', groups),
+      guarded(['graph_roles'], 'The token’s roles', 'User.Read.All', roles),
+      guarded(['email_otp'], 'The email OTP policy', 'Policy.Read.AuthenticationMethod', emailOtp),
+      guarded(
+        ['guest_invitations', 'guest_access_restricted'],
+        'The authorization policy',
+        'Policy.Read.All',
+        authorization,
+      ),
+      guarded(['inbound_b2b'], 'The cross-tenant access default', 'Policy.Read.All', inbound),
+      guarded(
+        ['invitation_domains'],
+        'The B2B invitation domain list',
+        'Policy.Read.B2BManagementPolicy',
+        domains,
+      ),
+      guarded(['groups'], 'The configured groups', 'GroupMember.ReadWrite.All', groups),
+      guarded(['approvers'], 'The run-time policy', 'User.Read.All', approvers),
+      guarded(['message_trace'], 'The message trace', 'ExchangeMessageTrace.Read.All', messageTrace),
     ]);
     return { checks: [...results.flat(), acs(), keyVault()] };
   }

@@ -105,6 +105,8 @@ beforeAll(async () => {
     // The budgets and per-recipient caps are not under test here; they must not stall the run.
     EMAIL_BUDGET_PER_MINUTE: '100000',
     EMAIL_BUDGET_PER_HOUR: '1000000',
+    START_BUDGET_PER_MINUTE: '100000',
+    START_BUDGET_PER_HOUR: '1000000',
     RECIPIENT_EMAILS_PER_MINUTE: '5',
     RECIPIENT_EMAILS_PER_HOUR: '30',
     RECIPIENT_EMAILS_PER_DAY: '60',

@@ -90,6 +90,18 @@ const membersOf = async (groupId: string) =>
     ).json()) as { value: Array<{ mail: string }> }
   ).value.map((m) => m.mail);
 
+/** The sponsor `GET /api/admin/guests/{objectId}` shows for the guest created for `email`. */
+async function sponsorOf(email: string) {
+  const users = (await (
+    await fetch(`${stack.graph.url}/v1.0/users?$filter=${encodeURIComponent(`mail eq '${email}'`)}`, {
+      headers: { authorization: 'Bearer t' },
+    })
+  ).json()) as { value: Array<{ id: string }> };
+  const detail = await api(stack, 'GET', `/api/admin/guests/${users.value[0]!.id}`, undefined, admin);
+  expect(detail.status).toBe(200);
+  return (detail.json.guest as { sponsor?: string }).sponsor;
+}
+
 test('default policy: identity only; a partner address joins exactly its group; a policy naming an unmanaged group is refused', async () => {
   await setPolicy({});
   await clearGraphLog();
@@ -98,6 +110,7 @@ test('default policy: identity only; a partner address joins exactly its group; 
   // The managed groups are checked to exist once per process, at first use: not a per-guest cost.
   const perGuest = (await graphLog()).filter((r) => r.path !== `/v1.0/groups/${ACCESS_GROUP}`);
   expect(perGuest.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1.0/users', 'POST /v1.0/invitations']);
+  expect(await sponsorOf(plain)).toBeUndefined();
 
   await setPolicy({ partners: [{ domain: 'fabrikam.com', groupIds: [ACCESS_GROUP] }] });
   const partner = address('eu.fabrikam.com');
@@ -149,7 +162,7 @@ test('partners and proof_of_send end not_eligible with an email and no Graph wri
   expect(writes(log).map((r) => r.path)).toEqual(['/v1.0/invitations']);
 });
 
-test('approval: the sponsor email links to the page; GETs never decide; approve → ready, a second decision → 409; deny → not_eligible with an email', async () => {
+test("approval: the sponsor email links to the page; GETs never decide; approve → ready with the approver as the guest's sponsor, a second decision → 409; deny → not_eligible with an email", async () => {
   await setPolicy({ enrolment: 'approval', approvers: [APPROVER] });
   const tokenFor = async (email: string) => {
     const mail = await stack.smtp.waitFor((m) => m.to.includes(APPROVER) && m.text.includes(email), 15_000);
@@ -175,6 +188,7 @@ test('approval: the sponsor email links to the page; GETs never decide; approve 
   });
   expect((await settled(signupId)).status).toBe('ready');
   await stack.smtp.waitFor((m) => m.to.includes(a) && /guest account/.test(m.subject), 15_000);
+  expect(await sponsorOf(a)).toBe(APPROVER);
   expect(await api(stack, 'POST', `/api/approvals/${token}`, { decision: 'deny' })).toMatchObject({
     status: 409,
     json: { error: { code: 'already_decided' } },
@@ -276,4 +290,35 @@ test('paused while messages are queued: provisioning and emails are held, not dr
     (await api(stack, 'GET', '/api/admin/stats', undefined, admin)).json.queueDepths[queue] as number;
   expect(await depth('signup-provision-poison')).toBe(0);
   expect(await depth('signup-email-poison')).toBe(0);
+});
+
+// Last in this file: it moves the app's clock past the approval TTL, and time never runs backwards for
+// the app (budgets and rate windows hold events at the times they happened).
+test('approval past APPROVAL_TTL_DAYS: a decision is refused 404 approval_not_found, the flow reads expired and nothing is provisioned', async () => {
+  await setPolicy({ enrolment: 'approval', approvers: [APPROVER] });
+  const email = address('northwindtraders.com');
+  const { signupId, settled: waiting } = await signUp(email);
+  expect(waiting).toMatchObject({ status: 'pending_approval', decidedBy: 'sponsor' });
+  const mail = await stack.smtp.waitFor((m) => m.to.includes(APPROVER) && m.text.includes(email), 15_000);
+  const token = /\/approvals\/([A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{24})/.exec(mail.text)![1]!;
+  // The default TTL (7 days) has passed, by a minute.
+  const clock = await api(stack, 'POST', '/admin/clock', { offsetMs: 7 * 86_400_000 + 60_000 }, admin);
+  expect(clock.status).toBe(200);
+  await clearGraphLog();
+
+  for (const decision of ['approve', 'deny']) {
+    expect(await api(stack, 'POST', `/api/approvals/${token}`, { decision })).toMatchObject({
+      status: 404,
+      json: { error: { code: 'approval_not_found' } },
+    });
+  }
+  expect((await api(stack, 'GET', `/api/approvals/${token}`)).status).toBe(404);
+  expect((await api(stack, 'GET', `/api/signups/${signupId}`)).json.status).toBe('expired');
+  // Give a wrongly queued provisioning message time to be handled before looking for its Graph calls.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  expect((await api(stack, 'GET', `/api/signups/${signupId}`)).json.status).toBe('expired');
+  expect((await graphLog()).filter((r) => r.path === '/v1.0/invitations')).toEqual([]);
+  expect(stack.smtp.messages.some((m) => m.to.includes(email) && /guest account/.test(m.subject))).toBe(
+    false,
+  );
 });

@@ -310,6 +310,55 @@ describe('GraphDirectory behaviour on the wire', () => {
     expect(emulator.state.users.has(id)).toBe(false);
   });
 
+  describe('proof of send (message traces)', () => {
+    const DAY = 86_400_000;
+    const until = new Date();
+    const since = new Date(until.getTime() - 30 * DAY);
+    const trace = (recipientAddress: string, status: string, daysAgo: number) =>
+      control(emulator, 'POST', '/_emulator/message-traces', {
+        recipientAddress,
+        senderAddress: 'owner@contoso.com',
+        status,
+        receivedDateTime: new Date(until.getTime() - daysAgo * DAY).toISOString(),
+      });
+    const traceCalls = async () =>
+      (await requests()).filter((r) => r.path === '/v1.0/admin/exchange/tracing/messageTraces');
+
+    it('follows @odata.nextLink to a Delivered trace on page 2 behind newer failed and pending ones', async () => {
+      const email = newAddress();
+      await trace(email, 'Failed', 1);
+      await trace(email, 'Pending', 2);
+      await trace(email, 'Failed', 3);
+      await trace(email, 'Delivered', 10);
+      await trace(newAddress(), 'Delivered', 1); // someone else's mail never counts
+      await expect(make({ messageTracePageSize: 2 }).deliveredTo(email, since, until)).resolves.toBe(true);
+      const calls = await traceCalls();
+      expect(calls).toHaveLength(2);
+      expect(calls[0]?.query).toContain(`recipientAddress eq '${email}'`);
+      expect(calls[0]?.query).toContain('$top=2');
+      expect(calls[1]?.query).toContain('$skiptoken=2');
+      expect(calls[1]?.query).toContain(`recipientAddress eq '${email}'`);
+    });
+
+    it('stops at the first page with a match, and reads every page before saying no', async () => {
+      const email = newAddress();
+      await trace(email, 'Delivered', 1);
+      for (let i = 2; i < 7; i++) await trace(email, 'Failed', i);
+      await trace(email, 'Delivered', 45); // outside the window
+      await expect(make({ messageTracePageSize: 2 }).deliveredTo(email, since, until)).resolves.toBe(true);
+      expect(await traceCalls()).toHaveLength(1);
+
+      await control(emulator, 'DELETE', '/_emulator/requests');
+      const failedOnly = newAddress();
+      for (let i = 1; i < 6; i++) await trace(failedOnly, 'Failed', i);
+      await trace(failedOnly, 'Delivered', 45);
+      await expect(make({ messageTracePageSize: 2 }).deliveredTo(failedOnly, since, until)).resolves.toBe(
+        false,
+      );
+      expect(await traceCalls()).toHaveLength(3);
+    });
+  });
+
   it('refuses the static dev token for the real Microsoft Graph', () => {
     expect(
       () =>

@@ -605,6 +605,77 @@ describe('Graph emulator', () => {
     });
   });
 
+  describe('message traces', () => {
+    interface Trace {
+      id: string;
+      recipientAddress: string;
+      senderAddress: string;
+      status: string;
+      receivedDateTime: string;
+    }
+    const DAY = 86_400_000;
+    const base = Date.parse('2026-11-01T12:00:00Z');
+
+    it('pages a filtered list with @odata.nextLink: every matching trace exactly once, the filter held on every page', async () => {
+      // 40 traces across two recipients, two senders, three statuses and 40 days.
+      const seeded: Trace[] = [];
+      for (let i = 0; i < 40; i++) {
+        const reply = await control('POST', '/_emulator/message-traces', {
+          recipientAddress: i % 4 === 3 ? 'other@fabrikam.com' : 'Ann@Fabrikam.com',
+          senderAddress: i % 5 === 4 ? 'someone@contoso.com' : 'owner@contoso.com',
+          status: ['Delivered', 'Failed', 'Delivered', 'Pending'][i % 4 === 3 ? 0 : i % 3],
+          receivedDateTime: new Date(base - i * DAY).toISOString(),
+        });
+        expect(reply.status).toBe(201);
+        seeded.push(reply.body as Trace);
+      }
+      const since = new Date(base - 30 * DAY);
+      const until = new Date(base - 2 * DAY);
+      const matches = (t: Trace) =>
+        t.recipientAddress.toLowerCase() === 'ann@fabrikam.com' &&
+        t.senderAddress === 'owner@contoso.com' &&
+        t.status === 'Delivered' &&
+        Date.parse(t.receivedDateTime) >= since.getTime() &&
+        Date.parse(t.receivedDateTime) <= until.getTime();
+      const expected = seeded.filter(matches).map((t) => t.id);
+      expect(expected.length).toBeGreaterThan(4);
+
+      const filter = [
+        "recipientAddress eq 'ann@fabrikam.com'",
+        "senderAddress eq 'owner@contoso.com'",
+        "status eq 'Delivered'",
+        `receivedDateTime ge ${since.toISOString()}`,
+        `receivedDateTime le ${until.toISOString()}`,
+      ].join(' and ');
+      let path: string | undefined =
+        `/v1.0/admin/exchange/tracing/messageTraces?$filter=${encodeURIComponent(filter)}&$top=4`;
+      const seen: string[] = [];
+      let pages = 0;
+      while (path) {
+        const reply = await call('GET', path);
+        expect(reply.status).toBe(200);
+        const page = reply.body as { value: Trace[]; '@odata.nextLink'?: string };
+        expect(page.value.length).toBeLessThanOrEqual(4);
+        expect(page.value.filter((t) => !matches(t))).toEqual([]);
+        seen.push(...page.value.map((t) => t.id));
+        pages += 1;
+        const next = page['@odata.nextLink'];
+        if (next)
+          expect(next.startsWith(`${emulator.url}/v1.0/admin/exchange/tracing/messageTraces?`)).toBe(true);
+        path = next?.slice(emulator.url.length);
+      }
+      expect(pages).toBe(Math.ceil(expected.length / 4));
+      expect(new Set(seen).size).toBe(seen.length);
+      expect([...seen].sort()).toEqual([...expected].sort());
+    });
+
+    it('refuses a bad $top or $skiptoken with 400', async () => {
+      const list = '/v1.0/admin/exchange/tracing/messageTraces';
+      expect((await call('GET', `${list}?$top=0`)).status).toBe(400);
+      expect((await call('GET', `${list}?$skiptoken=-1`)).status).toBe(400);
+    });
+  });
+
   describe('control endpoints', () => {
     it('logs every Graph request (method, path, status, time, selected headers) but not control calls or tokens', async () => {
       await call('GET', '/v1.0/users', { token: null });

@@ -4,7 +4,8 @@
  * - One sign-up is one trace: start → code email → verify → provisioning (Graph) → account-ready email,
  *   with Azure Storage spans from the SDK, and the counters count it once.
  * - GET /api/admin/readiness: all pass against the default emulator; each simulated misconfiguration
- *   (POST /_emulator/tenant) turns exactly its check to warn/fail, with a fix.
+ *   (POST /_emulator/tenant, the run-time policy, a 403 injected on the message trace) turns exactly its
+ *   check to warn/fail, with a fix.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -216,6 +217,53 @@ describe('tenant readiness over HTTP', () => {
       expect(bad[0]!.fix).not.toBe('');
     } finally {
       await fetch(`${stack.graph.url}/_emulator/reset`, { method: 'POST' });
+    }
+  });
+
+  const putPolicy = async (access: object) => {
+    const res = await api(
+      stack,
+      'PUT',
+      '/api/admin/policy',
+      { signupsPaused: false, allowedDomains: [], blockedDomains: [], pausedDomains: [], ...access },
+      { 'x-functions-key': ADMIN_KEY },
+    );
+    expect(res.status).toBe(200);
+  };
+  const notPassing = async () =>
+    (await readiness()).filter((c) => c.status !== 'pass').map((c) => [c.id, c.status, c.fix]);
+
+  test('enrolment approval with an approver passes approvers (the admin API refuses one without)', async () => {
+    try {
+      await putPolicy({ enrolment: 'approval', approvers: ['boss@contoso.com'] });
+      const checks = await readiness();
+      expect(checks.filter((c) => c.status !== 'pass')).toEqual([]);
+      expect(checks.find((c) => c.id === 'approvers')?.message).toContain('1 approver(s)');
+    } finally {
+      await putPolicy({ enrolment: 'open' });
+    }
+  });
+
+  test('proof of send: the message trace probe passes; a 403 on it → only message_trace fails, naming the permission', async () => {
+    try {
+      await putPolicy({ enrolment: 'proof_of_send' });
+      expect(await notPassing()).toEqual([]);
+      const fault = await fetch(`${stack.graph.url}/_emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          method: 'GET',
+          path: '/v1.0/admin/exchange/tracing/messageTraces',
+          status: 403,
+        }),
+      });
+      expect(fault.status).toBe(201);
+      expect(await notPassing()).toEqual([
+        ['message_trace', 'fail', expect.stringContaining('ExchangeMessageTrace.Read.All')],
+      ]);
+    } finally {
+      await fetch(`${stack.graph.url}/_emulator/reset`, { method: 'POST' });
+      await putPolicy({ enrolment: 'open' });
     }
   });
 });

@@ -1,9 +1,11 @@
+import { ALL_GRAPH_ROLES } from '../../shared/domain/graphPermissions';
 import { AccessDeniedError, type TenantInspector } from '../../shared/ports';
 import { RESTRICTED_GUEST_ROLE_ID } from '../../shared/services/readinessService';
 
 /** A tenant set up the way the app needs it; tests change one field at a time. */
 export class FakeTenant implements TenantInspector {
-  roles: string[] | undefined = ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All'];
+  /** Every role any feature can need (a role granted but not needed is never reported). */
+  roles: string[] | undefined = [...ALL_GRAPH_ROLES];
   allowInvitesFrom = 'everyone';
   guestUserRoleId = RESTRICTED_GUEST_ROLE_ID;
   allowExternalIdToUseEmailOtp = 'default';
@@ -39,5 +41,8 @@ export class FakeTenant implements TenantInspector {
   async group(groupId: string) {
     this.guard('group');
     return this.groups.has(groupId) ? { id: groupId, visibility: this.groups.get(groupId) } : undefined;
+  }
+  async probeMessageTraces() {
+    this.guard('probeMessageTraces');
   }
 }

@@ -184,6 +184,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       emailTransport: 'smtp',
       senderAddress: 'DoNotReply@contoso.example',
       codeHmacSecret: settings.secret,
+      guestLifetimeDays: LIFECYCLE.lifetimeDays,
+      guestInactiveDays: LIFECYCLE.inactiveDays,
     },
     challenge: {
       mode: options.challengeMode ?? 'off',

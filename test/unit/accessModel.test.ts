@@ -8,6 +8,7 @@ import {
   decideEligibility,
   DEFAULT_ACCESS_POLICY,
   partnerFor,
+  sponsorFor,
 } from '../../shared/domain/accessPolicy';
 import { makeApprovalService } from '../../shared/services/approvalService';
 import { emailHashOf, makeRevocationService } from '../../shared/services/revocationService';
@@ -78,6 +79,15 @@ describe('eligibility (pure)', () => {
     ['proof_of_send', 'fabrikam.com', { decision: 'provision', groupIds: [PARTNER_GROUP] }],
   ] as const)('%s: %s → %j', (enrolment, domain, expected) => {
     expect(decideEligibility({ domain, policy: { ...policy, enrolment }, revoked: false })).toEqual(expected);
+  });
+  test("the ledger's sponsor: an approved flow's first approver, else the partner's first sponsor, else none", () => {
+    const withApprovers = { ...policy, approvers: [APPROVER, 'second@contoso.com'] };
+    const withSponsors = { ...withApprovers, ...partner([SPONSOR, 'other@contoso.com']) };
+    expect(sponsorFor('northwind.com', withApprovers, true)).toBe(APPROVER);
+    expect(sponsorFor('northwind.com', withApprovers, false)).toBeUndefined();
+    expect(sponsorFor('eu.fabrikam.com', withSponsors, true)).toBe(SPONSOR);
+    expect(sponsorFor('eu.fabrikam.com', withSponsors, false)).toBe(SPONSOR);
+    expect(sponsorFor('fabrikam.com', { ...withApprovers, ...partner() }, false)).toBeUndefined();
   });
 });
 
@@ -160,6 +170,24 @@ describe('enrolment modes, decided after verification', () => {
 });
 
 describe('sponsor approval', () => {
+  test('the guest ledger records the approver as sponsor; an open sign-up records none', async () => {
+    const w = world({ enrolment: 'approval', approvers: [APPROVER, 'second@contoso.com'] });
+    const ledgerSponsor = async (email: string) => {
+      const [guest] = w.directory.usersWithAddress(email);
+      return (await w.ledger.get(guest!.id))?.value.sponsor;
+    };
+    const approved = uniqueEmail('northwind.com');
+    await w.journey(approved);
+    await w.approvals.decide(w.tokenIn(APPROVER), 'approve', w.log);
+    await w.deliverProvisioning();
+    expect(await ledgerSponsor(approved)).toBe(APPROVER);
+
+    w.policy.policy = emptyPolicy({ access: { ...DEFAULT_ACCESS_POLICY, approvers: [APPROVER] } });
+    const open = uniqueEmail('northwind.com');
+    await w.journey(open);
+    expect(await ledgerSponsor(open)).toBeUndefined();
+  });
+
   test('approve: the sponsor gets an email naming the address and domain; GET does not decide; approve provisions; a second decision is 409', async () => {
     const w = world({ enrolment: 'approval', approvers: [APPROVER] });
     const email = uniqueEmail('northwind.com');

@@ -2,6 +2,7 @@
  * The Graph emulator's tenant model (dev/graph-emulator/tenant.ts): the control endpoint's body is
  * validated property by property, and each policy resource reflects the model in Graph's shape.
  */
+import { ALL_GRAPH_ROLES } from '../../shared/domain/graphPermissions';
 import {
   defaultTenant,
   emulatorAccessToken,
@@ -71,11 +72,7 @@ test.each([
   expect(() => updateTenant(defaultTenant(), body)).toThrow(new TenantControlError(property));
 });
 
-test("the emulator's token carries the roles a deployment grants", () => {
-  expect(rolesClaim(emulatorAccessToken())).toEqual([
-    'User.Invite.All',
-    'User.Read.All',
-    'GroupMember.ReadWrite.All',
-  ]);
+test("the emulator's token carries every role a deployment with all features gets", () => {
+  expect(rolesClaim(emulatorAccessToken())).toEqual([...ALL_GRAPH_ROLES]);
   expect(rolesClaim(emulatorAccessToken(['User.Read.All']))).toEqual(['User.Read.All']);
 });

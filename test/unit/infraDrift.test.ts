@@ -10,6 +10,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ZodType } from 'zod';
 import { SETTINGS } from '../../shared/config';
+import {
+  ALL_GRAPH_ROLES,
+  type GraphFeatures,
+  requiredGraphRoles,
+} from '../../shared/domain/graphPermissions';
 import { COUNTERS, GAUGES } from '../../shared/ports';
 import { QUEUES, TABLES } from '../../shared/storageNames';
 
@@ -628,7 +633,12 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
       'User.EnableDisableAccount.All',
       /^\s*\(guestLifetimeDays > 0 \|\| guestInactiveDays > 0\) \? \['User\.EnableDisableAccount\.All'\] : \[\],$/m,
     ],
-    ['AuditLog.Read.All', /^\s*guestInactiveDays > 0 \? \['AuditLog\.Read\.All'\] : \[\]$/m],
+    ['AuditLog.Read.All', /^\s*guestInactiveDays > 0 \? \['AuditLog\.Read\.All'\] : \[\],$/m],
+    // The readiness check reads tenant policies in every deployment (read-only).
+    [
+      'Policy.Read.All, Policy.Read.AuthenticationMethod and Policy.Read.B2BManagementPolicy',
+      /^\s*\['Policy\.Read\.All', 'Policy\.Read\.AuthenticationMethod', 'Policy\.Read\.B2BManagementPolicy'\]$/m,
+    ],
   ];
   for (const [permission, rule] of rules)
     if (!rule.test(perms))
@@ -641,8 +651,11 @@ export function checkTemplatePitfalls(input: PitfallInput): string[] {
     !/PARTNER_GROUP_IDS: join\(effectivePartnerGroupIds, ','\)/.test(main)
   )
     problems.push('main.bicep: the created partner group is not appended to PARTNER_GROUP_IDS');
-  const named = [...perms.matchAll(/'([A-Za-z.]+)'/g)].length;
-  if (named !== 7) problems.push(`main.bicep: graphPermissions names ${named} permissions, expected 7`);
+  const named = [...perms.matchAll(/'([A-Za-z0-9.]+)'/g)].length;
+  if (named !== ALL_GRAPH_ROLES.length)
+    problems.push(
+      `main.bicep: graphPermissions names ${named} permissions, expected ${ALL_GRAPH_ROLES.length}`,
+    );
   if (
     !/for permission in graphPermissions: if \(grantGraphPermissions\)/.test(graph) ||
     graph.includes("'GroupMember")
@@ -758,6 +771,133 @@ function withFile<T extends { files: BicepFile[] }>(
   return { ...input, files };
 }
 
+// --------------------------------------------------- Graph permissions: Bicep vs the readiness check
+
+/** The Bicep parameters (and `hasPartnerGroups`) the graphPermissions conditions read. */
+export type GraphParams = Record<
+  'hasPartnerGroups' | 'enableProofOfSend' | 'allowGuestDeletion' | 'guestLifetimeDays' | 'guestInactiveDays',
+  boolean | number
+>;
+
+/** Splits `text` at top-level commas (outside brackets and parentheses). */
+function topLevelItems(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      items.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(text.slice(start));
+  return items.map((t) => t.trim()).filter(Boolean);
+}
+
+/** Evaluates a Bicep condition of `||`, `&&`, `>`, `!`, parentheses, integers and `params` names. */
+function evalCondition(text: string, params: GraphParams): boolean | number {
+  const tokens = text.match(/\|\||&&|[()!>]|\d+|[A-Za-z]\w*|\S/g) ?? [];
+  let at = 0;
+  const peek = () => tokens[at];
+  const next = () => tokens[at++];
+  const primary = (): boolean | number => {
+    const t = next();
+    if (t === '!') return !primary();
+    if (t === '(') {
+      const v = or();
+      if (next() !== ')') throw new Error(`unbalanced condition: ${text}`);
+      return v;
+    }
+    if (t && /^\d+$/.test(t)) return Number(t);
+    if (t && t in params) return params[t as keyof GraphParams];
+    throw new Error(`graphPermissions condition reads ${t ?? 'nothing'}, which the drift test does not know`);
+  };
+  const compare = (): boolean | number => {
+    const left = primary();
+    if (peek() !== '>') return left;
+    next();
+    return Number(left) > Number(primary());
+  };
+  const and = (): boolean | number => {
+    let v = compare();
+    while (peek() === '&&') {
+      next();
+      const r = compare();
+      v = Boolean(v) && Boolean(r);
+    }
+    return v;
+  };
+  const or = (): boolean | number => {
+    let v = and();
+    while (peek() === '||') {
+      next();
+      const r = and();
+      v = Boolean(v) || Boolean(r);
+    }
+    return v;
+  };
+  const value = or();
+  if (at !== tokens.length) throw new Error(`cannot read condition: ${text}`);
+  return value;
+}
+
+/** The roles main.bicep's `graphPermissions` concat grants for `params`, sorted. */
+export function bicepGraphRoles(main: string, params: GraphParams): string[] {
+  const body = /var graphPermissions = concat\(([\s\S]*?)\n\)/.exec(main)?.[1];
+  if (body === undefined) throw new Error('main.bicep: no var graphPermissions = concat(...)');
+  const roles = topLevelItems(body.replace(/\/\/.*$/gm, '')).flatMap((item) => {
+    const list = (t: string) => [...t.matchAll(/'([A-Za-z0-9.]+)'/g)].map((m) => m[1] ?? '');
+    const conditional = /^([\s\S]+?)\?\s*(\[[^\]]*\])\s*:\s*\[\]$/.exec(item);
+    if (conditional) return evalCondition(conditional[1] ?? '', params) ? list(conditional[2] ?? '') : [];
+    if (/^\[[^\]]*\]$/.test(item)) return list(item);
+    throw new Error(`main.bicep: graphPermissions item the drift test cannot read: ${item}`);
+  });
+  return [...new Set(roles)].sort();
+}
+
+/** Every parameter combination whose Bicep grant differs from what readiness requires for the same features. */
+export function graphPermissionDrift(
+  main: string,
+  required: (features: GraphFeatures) => readonly string[],
+): string[] {
+  const problems: string[] = [];
+  for (const hasPartnerGroups of [false, true])
+    for (const enableProofOfSend of [false, true])
+      for (const allowGuestDeletion of [false, true])
+        for (const guestLifetimeDays of [0, 365])
+          for (const guestInactiveDays of [0, 90]) {
+            const params = {
+              hasPartnerGroups,
+              enableProofOfSend,
+              allowGuestDeletion,
+              guestLifetimeDays,
+              guestInactiveDays,
+            };
+            const granted = bicepGraphRoles(main, params);
+            const needed = [
+              ...new Set(
+                required({
+                  partnerGroups: hasPartnerGroups,
+                  proofOfSend: enableProofOfSend,
+                  guestDeletion: allowGuestDeletion,
+                  guestLifetimeDays,
+                  guestInactiveDays,
+                }),
+              ),
+            ].sort();
+            if (granted.join() !== needed.join())
+              problems.push(
+                `${JSON.stringify(params)}: Bicep grants [${granted.join(', ')}], readiness requires [${needed.join(', ')}]`,
+              );
+          }
+  return problems;
+}
+
+const readinessRoles = (f: GraphFeatures) => requiredGraphRoles(f).map((n) => n.role);
+
 // ------------------------------------------------------------------------------------------ tests
 
 describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames.ts)', () => {
@@ -821,6 +961,11 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
 
   it('avoids the known deploy-time pitfalls and grants Graph only what the features need', () => {
     expect(checkTemplatePitfalls(pitfallInput)).toEqual([]);
+  });
+
+  it('grants the Graph identity, for every parameter combination, exactly the roles readiness requires for the same features', () => {
+    const main = input.files.find((f) => f.path === 'main.bicep')?.text ?? '';
+    expect(graphPermissionDrift(main, readinessRoles)).toEqual([]);
   });
 
   it('creates the admin app registration: both app roles, the audience, the /console SPA redirect, the admin group assigned; entra is the only mode (security review M1)', () => {
@@ -1095,8 +1240,34 @@ describe('infra drift (infra/*.bicep vs shared/config.ts and shared/storageNames
         t.replace('  enableProofOfSend ?', "  ['Directory.ReadWrite.All'],\n  enableProofOfSend ?"),
       );
       expect(checkTemplatePitfalls(widened)).toEqual([
-        'main.bicep: graphPermissions names 8 permissions, expected 7',
+        'main.bicep: graphPermissions names 11 permissions, expected 10',
       ]);
+    });
+
+    it('fails when either side of the Graph permissions drifts: a Bicep condition, a Bicep role, or the readiness derivation', () => {
+      const main = input.files.find((f) => f.path === 'main.bicep')?.text ?? '';
+      const everyDeployment =
+        "['Policy.Read.All', 'Policy.Read.AuthenticationMethod', 'Policy.Read.B2BManagementPolicy']";
+      // AuditLog.Read.All granted with the lifetime too, not only with inactivity.
+      const widened = main.replace(
+        "guestInactiveDays > 0 ? ['AuditLog.Read.All']",
+        "(guestLifetimeDays > 0 || guestInactiveDays > 0) ? ['AuditLog.Read.All']",
+      );
+      expect(widened).not.toBe(main);
+      const drift = graphPermissionDrift(widened, readinessRoles);
+      expect(drift).toHaveLength(8); // lifetime on, inactivity off: 2 × 2 × 2 combinations
+      expect(drift[0]).toContain('"guestLifetimeDays":365,"guestInactiveDays":0');
+      // A readiness permission dropped from Bicep: every combination drifts.
+      const dropped = main.replace(everyDeployment, "['Policy.Read.All']");
+      expect(dropped).not.toBe(main);
+      expect(graphPermissionDrift(dropped, readinessRoles)).toHaveLength(32);
+      // The readiness side asks for one more role with proof of send: exactly those combinations drift.
+      const more = (f: GraphFeatures) => [...readinessRoles(f), ...(f.proofOfSend ? ['Mail.Read'] : [])];
+      expect(graphPermissionDrift(main, more)).toHaveLength(16);
+      // A condition on a parameter the test does not model is refused, not guessed.
+      expect(() =>
+        graphPermissionDrift(main.replace('enableProofOfSend ?', 'enableMailTrace ?'), readinessRoles),
+      ).toThrow('enableMailTrace');
     });
 
     it('fails when the created partner group is left out of PARTNER_GROUP_IDS or group writes are always granted', () => {

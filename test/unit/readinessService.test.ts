@@ -8,6 +8,8 @@ import {
   READINESS_CHECKS,
   type ReadinessSettings,
 } from '../../shared/services/readinessService';
+import { READINESS_GRAPH_ROLES } from '../../shared/domain/graphPermissions';
+import type { AccessPolicy } from '../../shared/domain/accessPolicy';
 import { FakeTenant } from '../support/fakeTenant';
 import { emptyPolicy, FixedPolicy } from '../support/fakes';
 
@@ -25,6 +27,8 @@ function world(settings: Partial<ReadinessSettings> = {}) {
       emailTransport: 'smtp',
       senderAddress: 'DoNotReply@mail.contoso.com',
       codeHmacSecret: 'x'.repeat(48),
+      guestLifetimeDays: 365,
+      guestInactiveDays: 0,
       ...settings,
     },
   });
@@ -105,10 +109,98 @@ test('an unresolved Key Vault reference for CODE_HMAC_SECRET fails', async () =>
   ]);
 });
 
-test('no groups configured: GroupMember.ReadWrite.All is not required', async () => {
-  const w = world({ groupIds: [] });
-  w.tenant.roles = ['User.Invite.All', 'User.Read.All'];
+const BASE_ROLES = ['User.Invite.All', 'User.Read.All', ...READINESS_GRAPH_ROLES];
+const access = (a: Partial<AccessPolicy>) =>
+  emptyPolicy({ access: { enrolment: 'open', proofOfSendDays: 30, approvers: [], partners: [], ...a } });
+
+test('no groups, no lifecycle: only invitations, look-ups and the readiness reads are required', async () => {
+  const w = world({ groupIds: [], guestLifetimeDays: 0 });
+  w.tenant.roles = [...BASE_ROLES];
+  const checks = await w.run();
+  expect(checks.filter((c) => c.status !== 'pass')).toEqual([]);
+  // Erasure asked to delete a guest would meet a 403: said, not failed (no setting makes it required).
+  expect(checks.find((c) => c.id === 'graph_roles')!.message).toContain(
+    'Erasure cannot delete guest accounts (User.DeleteRestore.All not granted)',
+  );
+});
+
+test.each([
+  ['Policy.Read.All', {}, 'authorization and cross-tenant access policies'],
+  ['Policy.Read.AuthenticationMethod', {}, 'email one-time passcode policy'],
+  ['Policy.Read.B2BManagementPolicy', {}, 'invitation domain list'],
+  ['GroupMember.ReadWrite.All', {}, 'PARTNER_GROUP_IDS'],
+  ['User.EnableDisableAccount.All', {}, 'GUEST_LIFETIME_DAYS'],
+  ['User.DeleteRestore.All', {}, 'deleting expired guests'],
+  ['AuditLog.Read.All', { guestInactiveDays: 90 }, 'GUEST_INACTIVE_DAYS'],
+] as const)(
+  '%s missing while a feature needs it → only graph_roles fails, naming it and why',
+  async (role, settings, why) => {
+    const w = world(settings);
+    w.tenant.roles = w.tenant.roles!.filter((r) => r !== role);
+    const bad = await w.notPassing();
+    expect(bad.map((c) => [c.id, c.status])).toEqual([['graph_roles', 'fail']]);
+    expect(bad[0]!.message).toContain(role);
+    expect(bad[0]!.message).toContain(why);
+    expect(bad[0]!.fix).toContain(role);
+  },
+);
+
+test('AuditLog.Read.All is not required while GUEST_INACTIVE_DAYS is 0; extra granted roles are not reported', async () => {
+  const w = world();
+  w.tenant.roles = w.tenant.roles!.filter((r) => r !== 'AuditLog.Read.All');
   expect(await w.notPassing()).toEqual([]);
+  w.tenant.roles.push('Directory.Read.All');
+  expect(await w.notPassing()).toEqual([]);
+});
+
+test('proof of send in the stored policy requires ExchangeMessageTrace.Read.All', async () => {
+  const w = world();
+  w.tenant.roles = w.tenant.roles!.filter((r) => r !== 'ExchangeMessageTrace.Read.All');
+  expect(await w.notPassing()).toEqual([]);
+  w.policy.policy = access({ enrolment: 'proof_of_send' });
+  const bad = await w.notPassing();
+  expect(bad.map((c) => c.id)).toEqual(['graph_roles']);
+  expect(bad[0]!.message).toContain('ExchangeMessageTrace.Read.All (for proof of send');
+});
+
+test('enrolment approval with no approvers anywhere → only approvers fails; an approver or a sponsor passes', async () => {
+  const w = world();
+  w.policy.policy = access({ enrolment: 'approval' });
+  const bad = await w.notPassing();
+  expect(bad.map((c) => [c.id, c.status])).toEqual([['approvers', 'fail']]);
+  expect(bad[0]!.fix).toContain('approvers');
+  w.policy.policy = access({ enrolment: 'approval', approvers: ['boss@contoso.com'] });
+  expect(await w.notPassing()).toEqual([]);
+  w.policy.policy = access({
+    enrolment: 'approval',
+    partners: [{ domain: 'fabrikam.com', groupIds: [], sponsors: ['ana@contoso.com'] }],
+  });
+  expect(await w.notPassing()).toEqual([]);
+  // proof_of_send without approvers is a choice (no trace → refused), not a misconfiguration.
+  w.policy.policy = access({ enrolment: 'proof_of_send' });
+  expect(await w.notPassing()).toEqual([]);
+});
+
+test('proof of send: a 403 on the message trace probe → only message_trace fails, with the permission to grant', async () => {
+  const w = world();
+  w.tenant.denied.add('probeMessageTraces');
+  expect(await w.notPassing()).toEqual([]); // not probed while proof of send is off
+  w.policy.policy = access({ enrolment: 'proof_of_send' });
+  const bad = await w.notPassing();
+  expect(bad.map((c) => [c.id, c.status])).toEqual([['message_trace', 'fail']]);
+  expect(bad[0]!.fix).toContain('ExchangeMessageTrace.Read.All');
+});
+
+test('a denied email OTP or domain list read names its own least privileged permission', async () => {
+  const w = world();
+  w.tenant.denied.add('emailOtpConfiguration').add('invitationDomainList');
+  const bad = await w.notPassing();
+  expect(bad.map((c) => [c.id, c.status])).toEqual([
+    ['email_otp', 'warn'],
+    ['invitation_domains', 'warn'],
+  ]);
+  expect(bad[0]!.fix).toContain('Policy.Read.AuthenticationMethod');
+  expect(bad[1]!.fix).toContain('Policy.Read.B2BManagementPolicy');
 });
 
 test('roles come from the JWT payload; a non-JWT token has none', () => {

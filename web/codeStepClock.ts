@@ -1,0 +1,66 @@
+/**
+ * The code step's clocks: the resend countdown (every second, on the server's clock) and, while a backlog
+ * holds the code, the minute-by-minute refresh of when it should arrive (etaRefresher.ts).
+ */
+import type { SignupApi } from './api';
+import { EtaRefresher } from './etaRefresher';
+import { saveSignup } from './session';
+import type { State } from './state';
+import type { PageView } from './views';
+
+export class CodeStepClock {
+  private countdownTimer: number | undefined;
+  private readonly eta: EtaRefresher;
+
+  constructor(
+    private readonly api: SignupApi,
+    private readonly state: State,
+    private readonly view: () => PageView,
+  ) {
+    this.eta = new EtaRefresher(api, (estimatedCodeAt) => this.onEstimate(estimatedCodeAt));
+  }
+
+  start(): void {
+    this.stop();
+    this.tick();
+    this.countdownTimer = window.setInterval(() => this.tick(), 1000);
+    const signupId = this.state.signup?.signupId;
+    if (signupId && this.codeExpectedAt()) this.eta.start(signupId);
+  }
+
+  stop(): void {
+    if (this.countdownTimer !== undefined) window.clearInterval(this.countdownTimer);
+    this.countdownTimer = undefined;
+    this.eta.stop();
+  }
+
+  /** When the code should arrive, if that is more than a minute away (a backlog); else nothing to say. */
+  codeExpectedAt(): Date | undefined {
+    const at = Date.parse(this.state.signup?.estimatedCodeAt ?? '');
+    return Number.isFinite(at) && at - this.api.now() > 60_000 ? new Date(at) : undefined;
+  }
+
+  /** Seconds until a new code may be requested, on the server's clock. */
+  resendWaitSeconds(): number {
+    const at = Date.parse(this.state.signup?.resendAvailableAt ?? '');
+    if (!Number.isFinite(at)) return 0;
+    return Math.max(0, Math.ceil((at - this.api.now()) / 1000));
+  }
+
+  tick(): void {
+    const seconds = this.resendWaitSeconds();
+    this.view().updateCountdown(seconds);
+    if (seconds === 0 && this.countdownTimer !== undefined) {
+      window.clearInterval(this.countdownTimer);
+      this.countdownTimer = undefined;
+    }
+  }
+
+  private onEstimate(estimatedCodeAt: string | undefined): void {
+    const signup = this.state.signup;
+    if (!signup || this.state.step !== 'code') return;
+    signup.estimatedCodeAt = estimatedCodeAt;
+    saveSignup(signup);
+    this.view().updateCodeEta();
+  }
+}
