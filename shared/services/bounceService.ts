@@ -24,6 +24,8 @@ export interface BounceDeps {
   clock: Clock;
   settings: BounceSettings;
   metrics?: Metrics;
+  /** Marks the address's sign-up that waits for its code as undeliverable (undeliverableFlow.ts). */
+  markUndeliverable?: (addressHash: string) => Promise<boolean>;
 }
 
 /** The counter entity of bounces (every instance adds to it); its limits never refuse. */
@@ -59,8 +61,10 @@ export function makeBounceService(deps: BounceDeps) {
   }
 
   /** The transport refused the recipient for good (SMTP 5xx): suppress it. */
-  async function suppressAddress(email: string, reason: SuppressionReason, source: string): Promise<void> {
-    await suppressHash(emailHashOf(settings.secret, email), reason, source);
+  async function suppressAddress(email: string, reason: SuppressionReason, source: string): Promise<string> {
+    const addressHash = emailHashOf(settings.secret, email);
+    await suppressHash(addressHash, reason, source);
+    return addressHash;
   }
 
   /** True while the address (by its keyed hash, `SignupFlow.addressKey`) is suppressed. */
@@ -87,16 +91,19 @@ export function makeBounceService(deps: BounceDeps) {
       log.event('delivery_report', fields);
       return { action: 'counted', status };
     }
+    let addressHash: string;
     try {
-      await suppressAddress(recipient, 'bounced', `acs:${status}`);
+      addressHash = await suppressAddress(recipient, 'bounced', `acs:${status}`);
     } catch (error) {
       if (!isAppError(error)) throw error;
       // Not an address this app could have mailed: nothing to suppress.
       log.event('invalid_delivery_report', { ...fields, reason: 'recipient' }, 'error');
       return { action: 'ignored', reason: 'invalid' };
     }
+    // The code that bounced was most likely for the sign-up that waits now: tell its page.
+    const flowMarked = (await deps.markUndeliverable?.(addressHash)) ?? false;
     metrics.count('email.bounced', { source: 'delivery_report', status });
-    log.event('email_bounced', { ...fields, source: 'delivery_report' }, 'warn');
+    log.event('email_bounced', { ...fields, source: 'delivery_report', flowMarked }, 'warn');
     return { action: 'suppressed', status };
   }
 

@@ -34,6 +34,7 @@ import { type BounceSettings, makeBounceService } from './bounceService';
 import { type ChallengeSettings, makeChallengeService } from './challengeService';
 import { type EmailSettings, makeEmailService } from './emailService';
 import { makeGraphBudget } from './graphBudget';
+import { makeMarkUndeliverable } from './undeliverableFlow';
 import { type GuestIntentSettings, makeGuestIntents } from './guestIntents';
 import { type GuestLifecycleSettings, makeGuestLifecycle } from './guestLifecycle';
 import { CachedPolicyProvider } from './policy';
@@ -135,6 +136,7 @@ export function createServices(ports: Ports, settings: Settings) {
     clock,
     settings: settings.bounces,
     metrics,
+    markUndeliverable: makeMarkUndeliverable({ signups, addresses, clock, limits: settings.email }),
   });
   const challengeService = makeChallengeService({
     ledger: ports.challenges,

@@ -92,3 +92,35 @@ test('an SMTP 550 for the recipient: suppressed after one attempt, no retries, n
   await startAndWaitUndeliverable(email);
   expect(stack.smtp.rcptAttempts.get(email)).toBe(1);
 });
+
+test('a Bounced report for the code just sent: the sign-up waiting for it says undeliverable', async () => {
+  const email = newAddress();
+  const started = await api(stack, 'POST', '/api/signups', { email, locale: 'en' });
+  expect(started.status).toBe(202);
+  const signupId = started.json.signupId as string;
+  await waitFor(
+    () => stack.smtp.messages.find((m) => m.envelopeTo.includes(email)),
+    20_000,
+    'the code email',
+  );
+  const before = await api(stack, 'GET', `/api/signups/${signupId}`);
+  expect(before.json.emailFailed).toBeUndefined();
+
+  const invoked = await api(
+    stack,
+    'POST',
+    '/admin/functions/emailDeliveryReport',
+    { input: aDeliveryReport(email, 'Bounced') },
+    admin,
+  );
+  expect(invoked.status).toBe(202);
+  const status = await waitFor(
+    async () => {
+      const s = await api(stack, 'GET', `/api/signups/${signupId}`);
+      return s.json.emailFailed === 'undeliverable' ? s.json : undefined;
+    },
+    10_000,
+    'the waiting sign-up to say undeliverable',
+  );
+  expect(status.status).toBe('pending_verification');
+});
