@@ -25,18 +25,20 @@ let counter = 0;
 const newAddress = () => `bounce.${Date.now().toString(36)}.${counter++}@fabrikam.com`;
 const admin = { 'x-functions-key': ADMIN_KEY };
 
-async function startAndWaitUndeliverable(email: string) {
-  const started = await api(stack, 'POST', '/api/signups', { email, locale: 'en' });
-  expect(started.status).toBe(202);
-  const signupId = started.json.signupId as string;
-  const status = await waitFor(
+const waitUndeliverable = (signupId: string, ms: number) =>
+  waitFor(
     async () => {
       const s = await api(stack, 'GET', `/api/signups/${signupId}`);
       return s.json.emailFailed === 'undeliverable' ? s.json : undefined;
     },
-    30_000,
-    'the status to say undeliverable',
+    ms,
+    `sign-up ${signupId} to say undeliverable`,
   );
+
+async function startAndWaitUndeliverable(email: string) {
+  const started = await api(stack, 'POST', '/api/signups', { email, locale: 'en' });
+  expect(started.status).toBe(202);
+  const status = await waitUndeliverable(started.json.signupId as string, 30_000);
   return { started, status };
 }
 
@@ -114,13 +116,6 @@ test('a Bounced report for the code just sent: the sign-up waiting for it says u
     admin,
   );
   expect(invoked.status).toBe(202);
-  const status = await waitFor(
-    async () => {
-      const s = await api(stack, 'GET', `/api/signups/${signupId}`);
-      return s.json.emailFailed === 'undeliverable' ? s.json : undefined;
-    },
-    10_000,
-    'the waiting sign-up to say undeliverable',
-  );
+  const status = await waitUndeliverable(signupId, 10_000);
   expect(status.status).toBe('pending_verification');
 });
