@@ -128,9 +128,9 @@ export function report(r: Results): { table: string; markdown: string } {
     ],
     [
       'Bundle load in a fresh process (median of 10)',
-      `${f0(r.bundle.requireMs)} ms require (${f0(r.bundle.processMs)} ms whole process)`,
+      `${f0(r.bundle.requireMs)} ms require (${f0(r.bundle.processMs)} ms whole process); telemetry on ${f0(r.bundle.requireMsTelemetryOn)} ms`,
       '≤ 150 ms',
-      mark(r.bundle.requireMs <= 150),
+      mark(Math.max(r.bundle.requireMs, r.bundle.requireMsTelemetryOn) <= 150),
     ],
     [
       'Email pacing: sends per full window vs budget 60',
