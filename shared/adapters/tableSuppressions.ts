@@ -23,8 +23,9 @@ interface SuppressionEntity {
 export class TableSuppressions implements Suppressions {
   constructor(private readonly table: TableClient) {}
 
-  async suppress(entry: Suppression): Promise<void> {
+  async suppress(entry: Suppression): Promise<boolean> {
     const existing = await this.read(entry.addressHash);
+    if (existing?.source === entry.source) return false;
     const until =
       existing && existing.suppressedUntil > entry.suppressedUntil
         ? existing.suppressedUntil
@@ -40,6 +41,7 @@ export class TableSuppressions implements Suppressions {
       },
       'Replace',
     );
+    return true;
   }
 
   async get(addressHash: string, now: Date): Promise<Suppression | undefined> {

@@ -10,7 +10,7 @@ export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 export interface Suppression {
   addressHash: string;
   reason: SuppressionReason;
-  /** What reported it: `acs:<delivery status>` or `smtp:<reply code>`. */
+  /** What reported it, down to the one report: `acs:<delivery status>:<report key>` or `smtp:<reply code>:<email key>`. */
   source: string;
   suppressedAt: string;
   /** No code email goes to the address before this instant (EMAIL_SUPPRESSION_DAYS after the last bounce). */

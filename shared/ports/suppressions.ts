@@ -6,8 +6,12 @@ import type { Suppression } from '../domain/suppression';
 export { SUPPRESSION_REASONS, type Suppression, type SuppressionReason } from '../domain/suppression';
 
 export interface Suppressions {
-  /** Upsert by `addressHash`: a repeated report (at-least-once delivery) or a new bounce only moves the dates. */
-  suppress(entry: Suppression): Promise<void>;
+  /**
+   * Upsert by `addressHash`: a new bounce only moves the dates. Resolves false, writing nothing, when the
+   * stored entry already came from the same `source` (the same report delivered again: Event Grid
+   * delivers at least once), so the caller counts each bounce once.
+   */
+  suppress(entry: Suppression): Promise<boolean>;
   /** The entry when one is in force at `now`; undefined when none or expired. */
   get(addressHash: string, now: Date): Promise<Suppression | undefined>;
   /** How many entries are in force at `now` (admin stats). */

@@ -5,6 +5,7 @@
  */
 import { EMAIL_DELIVERY_REPORT_EVENT, EmailDeliveryReport, EventGridEnvelope } from '../contracts/events';
 import { maskEmail } from '../domain/addressMask';
+import { keyedHash } from '../domain/codes';
 import { reportAction, suppressionOf, type SuppressionReason } from '../domain/suppression';
 import { isAppError } from '../errors';
 import type { Logger } from '../log';
@@ -51,13 +52,13 @@ export function makeBounceService(deps: BounceDeps) {
   const { settings } = deps;
   const metrics = deps.metrics ?? noMetrics;
 
-  /** Puts the address hash on the list (idempotent) and counts one bounce. */
+  /** Puts the address hash on the list and counts the bounce, once per report (`source`). */
   async function suppressHash(addressHash: string, reason: SuppressionReason, source: string): Promise<void> {
     const now = deps.clock.now();
-    await deps.suppressions.suppress(
+    const isNew = await deps.suppressions.suppress(
       suppressionOf({ addressHash, reason, source, now, days: settings.suppressionDays }),
     );
-    await deps.limiter.consume(BOUNCE_COUNTER_KEY, BOUNCE_WINDOWS, () => deps.clock.now());
+    if (isNew) await deps.limiter.consume(BOUNCE_COUNTER_KEY, BOUNCE_WINDOWS, () => deps.clock.now());
   }
 
   /** The transport refused the recipient for good (SMTP 5xx): suppress it. */
@@ -93,7 +94,9 @@ export function makeBounceService(deps: BounceDeps) {
     }
     let addressHash: string;
     try {
-      addressHash = await suppressAddress(recipient, 'bounced', `acs:${status}`);
+      // The report's own identity (Event Grid redelivers the same event id), kept as a short keyed hash.
+      const reportKey = keyedHash(settings.secret, 'report', report.data.id ?? messageId ?? '').slice(0, 16);
+      addressHash = await suppressAddress(recipient, 'bounced', `acs:${status}:${reportKey}`);
     } catch (error) {
       if (!isAppError(error)) throw error;
       // Not an address this app could have mailed: nothing to suppress.

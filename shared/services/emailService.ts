@@ -436,7 +436,11 @@ export function makeEmailService(deps: EmailDeps) {
     error: RecipientRejectedError,
     log: Logger,
   ): Promise<EmailOutcome> {
-    await deps.bounces?.suppressAddress(email.to, 'smtp_permanent', `smtp:${error.responseCode}`);
+    await deps.bounces?.suppressAddress(
+      email.to,
+      'smtp_permanent',
+      `smtp:${error.responseCode}:${email.idempotencyKey}`,
+    );
     if (about.kind === 'verification_code')
       await markFlow(about.signupId, (f) => transition(f, UNDELIVERABLE, deps.clock.now(), settings));
     metrics.count('email.bounced', { kind: about.kind, source: 'smtp' });

@@ -43,6 +43,17 @@ describe.each([
     expect(await list.countActive(later(1))).toBe(1);
   });
 
+  it('says whether a report is new: the same source again is not, and writes nothing', async () => {
+    const list = await make();
+    const entry = (source: string, now: Date) =>
+      suppressionOf({ addressHash: hash(9), reason: 'bounced', source, now, days: 30 });
+    expect(await list.suppress(entry('acs:Bounced:r1', t0))).toBe(true);
+    expect(await list.suppress(entry('acs:Bounced:r1', later(3)))).toBe(false);
+    expect((await list.get(hash(9), t0))?.suppressedUntil).toBe(later(30).toISOString());
+    expect(await list.suppress(entry('acs:Bounced:r2', later(3)))).toBe(true);
+    expect((await list.get(hash(9), t0))?.suppressedUntil).toBe(later(33).toISOString());
+  });
+
   it('counts only the entries in force', async () => {
     const list = await make();
     for (const [n, days] of [

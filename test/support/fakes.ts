@@ -388,14 +388,15 @@ export class InMemoryChallengeLedger implements ChallengeLedger {
 /** The suppression list in memory, with the Table adapter's upsert rule (an entry is never shortened). */
 export class InMemorySuppressions implements Suppressions {
   readonly entries = new Map<string, Suppression>();
-  suppress(entry: Suppression): Promise<void> {
+  suppress(entry: Suppression): Promise<boolean> {
     const existing = this.entries.get(entry.addressHash);
+    if (existing?.source === entry.source) return Promise.resolve(false);
     const suppressedUntil =
       existing && existing.suppressedUntil > entry.suppressedUntil
         ? existing.suppressedUntil
         : entry.suppressedUntil;
     this.entries.set(entry.addressHash, { ...entry, suppressedUntil });
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
   get(addressHash: string, now: Date): Promise<Suppression | undefined> {
     const entry = this.entries.get(addressHash);
