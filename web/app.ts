@@ -12,7 +12,6 @@ import { isCompleteCode, normalizeCode, parseEmailLink } from './code';
 import { errorKey, errorMessage } from './errorMessages';
 import { CodeStepClock } from './codeStepClock';
 import { parseRenewLink } from './lifecycle';
-import { DeliveryCheck } from './deliveryCheck';
 import { type PollEvent, StatusPoller } from './poller';
 import { clearSignup, loadSignup, saveSignup } from './session';
 import { type Focus, initialState, type Message, type PageBranding, type State, type Step } from './state';
@@ -27,7 +26,6 @@ export class LandingApp {
   private readonly state: State;
   private readonly view: PageView;
   private readonly poller: StatusPoller;
-  private readonly delivery: DeliveryCheck;
   private readonly clock: CodeStepClock;
 
   constructor(
@@ -38,7 +36,15 @@ export class LandingApp {
   ) {
     this.state = initialState(locale);
     // The view is made below; the clock reaches it only once a step is shown.
-    this.clock = new CodeStepClock(api, this.state, () => this.view);
+    this.clock = new CodeStepClock(
+      api,
+      this.state,
+      () => this.view,
+      (view) => {
+        this.applyStatus(view, 'none', 'none');
+        this.announceAlert();
+      },
+    );
     this.view = new PageView(this.state, branding, {
       submitEmail: () => void this.submitEmail(),
       submitCode: () => void this.submitCode(),
@@ -66,10 +72,6 @@ export class LandingApp {
       codeExpectedAt: () => this.clock.codeExpectedAt(),
     });
     this.poller = new StatusPoller(api, (event) => this.onPoll(event));
-    this.delivery = new DeliveryCheck(api, (view) => {
-      this.applyStatus(view, 'none', 'none');
-      this.announceAlert();
-    });
   }
 
   // ---- start-up ------------------------------------------------------------------------------------
@@ -221,8 +223,6 @@ export class LandingApp {
     else if (mode === 'replace') history.replaceState({ step }, '', this.currentUrl());
     this.render(focus);
     if (step === 'code') this.clock.start();
-    if (step === 'code' && this.state.signup) this.delivery.start(this.state.signup.signupId);
-    else this.delivery.stop();
     if (step === 'waiting') this.startPolling();
   }
 

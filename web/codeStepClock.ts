@@ -1,23 +1,27 @@
 /**
- * The code step's clocks: the resend countdown (every second, on the server's clock) and, while a backlog
- * holds the code, the minute-by-minute refresh of when it should arrive (etaRefresher.ts).
+ * The code step's clocks: the resend countdown (every second, on the server's clock) and the watch on the
+ * code email (codeWatch.ts): could it be sent, and when should it arrive.
  */
-import type { SignupApi } from './api';
-import { EtaRefresher } from './etaRefresher';
+import type { Signup, SignupApi } from './api';
+import { CodeWatch } from './codeWatch';
 import { saveSignup } from './session';
 import type { State } from './state';
 import type { PageView } from './views';
 
 export class CodeStepClock {
   private countdownTimer: number | undefined;
-  private readonly eta: EtaRefresher;
+  private readonly watch: CodeWatch;
 
   constructor(
     private readonly api: SignupApi,
     private readonly state: State,
     private readonly view: () => PageView,
+    onUndeliverable: (view: Signup) => void,
   ) {
-    this.eta = new EtaRefresher(api, (estimatedCodeAt) => this.onEstimate(estimatedCodeAt));
+    this.watch = new CodeWatch(api, {
+      estimate: (estimatedCodeAt) => this.onEstimate(estimatedCodeAt),
+      undeliverable: onUndeliverable,
+    });
   }
 
   start(): void {
@@ -25,13 +29,13 @@ export class CodeStepClock {
     this.tick();
     this.countdownTimer = window.setInterval(() => this.tick(), 1000);
     const signupId = this.state.signup?.signupId;
-    if (signupId && this.codeExpectedAt()) this.eta.start(signupId);
+    if (signupId) this.watch.start(signupId);
   }
 
   stop(): void {
     if (this.countdownTimer !== undefined) window.clearInterval(this.countdownTimer);
     this.countdownTimer = undefined;
-    this.eta.stop();
+    this.watch.stop();
   }
 
   /** When the code should arrive, if that is more than a minute away (a backlog); else nothing to say. */
