@@ -80,7 +80,7 @@ export class TableRateLimiter implements RateLimiter {
         return result;
       },
       {
-        // The email budget's entity is every sender's: more races, each a little longer (the fair-share replay).
+        // The email budget's entity is every sender's: more races, each a little longer (planning a slot).
         attempts: 3 * MAX_RACES,
         exhausted: () => new LimiterContention('Rate limiter: too much contention'),
         isLostRace: (error) => statusOf(error) === 412 || statusOf(error) === 409,

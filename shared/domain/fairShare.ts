@@ -1,28 +1,29 @@
 /**
- * Fair admission to the email budget (req 15, DESIGN.md §3): the global send budget is shared out per
+ * Fair admission to the email budget (req 15, docs/DESIGN.md §1): the global send budget is shared out per
  * recipient domain, code emails go before notices, and every waiting code email has an honest estimate.
  *
- * The model. Each recipient domain has a *lane*: a ticket counter. A start or resend takes the lane's next
- * ticket (kept on the flow); the email function settles it once the code email went out or was dropped.
- * The budget's own sliding windows (`budget-email`) and the lanes live in ONE limiter entity, so a send
- * takes a budget token and settles its ticket in one ETag-guarded write — several instances and
- * redelivered queue messages cannot double-count (settling is idempotent per ticket).
- *
- * Who gets the next token is decided by `simulate`, a pure replay of the future from the stored state:
- * whenever the budget admits one email, it goes to the best waiting lane, where lanes still under their
- * share of every window (`EMAIL_DOMAIN_SHARE` × the window's limit, at least 1, per aligned window) come
- * before lanes over it, then the lane served least recently (round robin). Lanes over their share use
- * the budget only while it keeps one share of every window in reserve for domains that are not (so a
- * flood that started while nobody else waited cannot spend the whole hour ahead of them). So a domain takes
- * more than its share only when no domain under its share is waiting, and a flood at one domain queues
- * behind everyone else. Within a lane, tickets go in order. The same replay answers three questions:
- * may this ticket be sent now (it is served at `now`), when will it be (`estimatedCodeAt`, and the
- * re-queue delay of a message that must wait), and would a new start wait longer than the flow lives
- * (then it is shed with `busy`). Notices (account ready, failed) take a token only when no code waits.
+ * The model: a plan of kept promises. Each recipient domain has a *lane*, a ticket counter. A start or
+ * resend takes the lane's next ticket (kept on the flow) and, at that moment, a *slot*: the second its code
+ * email will go out, which is its `estimatedCodeAt`. The slot is the earliest second at which one more
+ * email keeps every sliding window of the budget within its limit, counting the emails already sent and
+ * every slot already promised — so a promise is never broken by anyone who comes later. Fairness is
+ * decided when the slot is chosen:
+ * - a lane within its share (`EMAIL_DOMAIN_SHARE` × the window's limit, at least 1, in every sliding
+ *   window the email falls in) may use the whole budget;
+ * - a lane over its share uses it only while one share of every window stays in reserve, for domains that
+ *   come later, and while the unused minute share of every domain seen in the last two minutes stays free
+ *   for that domain's next starts (so domains arriving together are served side by side, as in round
+ *   robin). A flood plans its tail behind a reserve that a newcomer domain takes at once, and it can never
+ *   spend the hour ahead of them.
+ * Within a lane, slots follow ticket order. The email function sends a code when its slot has come and
+ * the budget's own windows agree (they are the authority on the quota). Notices (account ready, failed)
+ * and codes whose ticket is unknown take only budget nobody was promised. The budget's windows and the
+ * lanes live in ONE limiter entity, so each decision is one ETag-guarded write across instances;
+ * settling is idempotent per ticket.
  */
 import { z } from 'zod';
 
-import { decide, type RateLimit, type RateWindows, usage } from './rateWindows';
+import { bucketSize, decide, type RateLimit, type RateWindows } from './rateWindows';
 
 export interface FairShareSettings {
   budgetPerMinute: number;
@@ -40,26 +41,25 @@ export interface Ticket {
   n: number;
 }
 
-const Lane = z.object({
+export interface Lane {
   /** When the lane was created (epoch ms); tickets of another epoch are not in this lane. */
-  epoch: z.number(),
+  epoch: number;
   /** The next ticket number to hand out. */
-  next: z.number().int().min(0),
+  next: number;
   /** Every ticket below `head` is settled. */
-  head: z.number().int().min(0),
+  head: number;
   /** Settled tickets at or above `head` (settled out of order), ascending. */
-  done: z.array(z.number().int()),
-  /** When `head` last moved (or the lane was created). */
-  moved: z.number(),
-  /** When this lane last sent (epoch ms; 0 = never): among lanes alike, the least recently served goes first. */
-  last: z.number().default(0),
-  /** This lane's sends per aligned minute and hour. */
-  used: z.record(z.string(), z.object({ start: z.number(), count: z.number() })),
-});
-export type Lane = z.infer<typeof Lane>;
-
-const Ledger = z.object({ lanes: z.record(z.string(), Lane) });
-export type FairLedger = z.infer<typeof Ledger>;
+  done: number[];
+  /** When `head` last moved (or the lane was created), epoch ms. */
+  moved: number;
+  /** The promised second (epoch s) of each ticket from `head` on; settled ones are ignored. */
+  slots: number[];
+  /** The seconds (epoch s) of this lane's most recent sends, ascending: its use of each window's share. */
+  sent: number[];
+}
+export interface FairLedger {
+  lanes: Record<string, Lane>;
+}
 
 /** The budget entity: the global sliding windows and the lanes, written together. */
 export interface BudgetState {
@@ -67,15 +67,59 @@ export interface BudgetState {
   ledger: FairLedger;
 }
 
+// Stored compactly (the entity must stay well under Table Storage's 64 KB property limit): slots and
+// sends as whole seconds, each the difference from the one before it (the first from the lane's epoch).
+const Stored = z.object({
+  lanes: z.record(
+    z.string(),
+    z.object({
+      epoch: z.number(),
+      next: z.number().int().min(0),
+      head: z.number().int().min(0),
+      done: z.array(z.number().int()),
+      moved: z.number(),
+      slots: z.array(z.number().int()).default([]),
+      sent: z.array(z.number().int()).default([]),
+    }),
+  ),
+});
+
+const SECOND = 1000;
+const epochSecond = (lane: { epoch: number }) => Math.floor(lane.epoch / SECOND);
+
+function undelta(base: number, deltas: number[]): number[] {
+  let at = base;
+  return deltas.map((d) => (at += d));
+}
+function delta(base: number, values: number[]): number[] {
+  let at = base;
+  return values.map((v) => {
+    const d = v - at;
+    at = v;
+    return d;
+  });
+}
+
 /** A stored ledger, or an empty one when absent or unreadable (it is rebuilt by the next starts). */
 export function parseLedger(raw: string | undefined): FairLedger {
   if (!raw) return { lanes: {} };
   try {
-    const parsed = Ledger.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : { lanes: {} };
+    const parsed = Stored.safeParse(JSON.parse(raw));
+    if (!parsed.success) return { lanes: {} };
+    const lanes: FairLedger['lanes'] = {};
+    for (const [name, l] of Object.entries(parsed.data.lanes))
+      lanes[name] = { ...l, slots: undelta(epochSecond(l), l.slots), sent: undelta(epochSecond(l), l.sent) };
+    return { lanes };
   } catch {
     return { lanes: {} };
   }
+}
+
+export function serializeLedger(ledger: FairLedger): string {
+  const lanes: Record<string, z.input<typeof Stored>['lanes'][string]> = {};
+  for (const [name, l] of Object.entries(ledger.lanes))
+    lanes[name] = { ...l, slots: delta(epochSecond(l), l.slots), sent: delta(epochSecond(l), l.sent) };
+  return JSON.stringify({ lanes });
 }
 
 /** The global budget: sliding, because ACS counts its quota over any minute and any hour. */
@@ -88,20 +132,20 @@ export function budgetLimits(s: Pick<FairShareSettings, 'budgetPerMinute' | 'bud
 
 /** One domain's share of each window (at least one email, so a small budget still serves every domain). */
 export function shareLimits(s: FairShareSettings): RateLimit[] {
-  return [
-    { name: 'minute', limit: Math.max(1, Math.floor(s.domainShare * s.budgetPerMinute)), windowSeconds: 60 },
-    { name: 'hour', limit: Math.max(1, Math.floor(s.domainShare * s.budgetPerHour)), windowSeconds: 3600 },
-  ];
+  return budgetLimits(s).map((l) => ({ ...l, limit: Math.max(1, Math.floor(s.domainShare * l.limit)) }));
 }
 
-/** Counting a lane's sends never refuses: the share only orders lanes. */
-const countingLimits = (s: FairShareSettings) =>
-  shareLimits(s).map((l) => ({ ...l, limit: Number.MAX_SAFE_INTEGER }));
-
-const sizeMs = (l: RateLimit) => l.windowSeconds * 1000;
+/**
+ * How many recent sends a lane remembers: enough to tell whether it is over its share of every window, up
+ * to this many (above it, an hourly share larger than this does not bind: the minute share still does).
+ */
+const MAX_SENT_KEPT = 64;
+const keptSends = (s: FairShareSettings) =>
+  Math.min(MAX_SENT_KEPT, Math.max(...shareLimits(s).map((l) => l.limit)));
 const ttlMs = (s: FairShareSettings) => s.flowTtlHours * 3_600_000;
-/** A simulation never looks further than this many grants (a lane backlog is bounded by the flow TTL). */
-const MAX_STEPS = 100_000;
+const longestWindowSeconds = 3600;
+/** A domain with a slot or a send this recently is still arriving: a flood leaves room for its next starts. */
+const ACTIVE_SECONDS = 120;
 
 export function waitingIn(lane: Lane): number {
   return lane.next - lane.head - lane.done.length;
@@ -118,29 +162,46 @@ export function positionOf(ledger: FairLedger, ticket: Ticket): number | undefin
   return 1 + ticket.n - lane.head - lane.done.filter((d) => d < ticket.n).length;
 }
 
+/** A slot this long past and unsent no longer holds budget: its message is late or lost (it may still go). */
+const OVERDUE_SECONDS = 300;
+
+/**
+ * The seconds the plan holds for a lane's waiting tickets: each its slot, or now once that has passed (a
+ * ticket from before slots were kept counts as due now), but none for a slot long overdue.
+ */
+function waitingSlots(lane: Lane, nowSecond: number): number[] {
+  const out: number[] = [];
+  for (let n = lane.head; n < lane.next; n++) {
+    const slot = lane.slots[n - lane.head] ?? nowSecond;
+    if (!lane.done.includes(n) && slot >= nowSecond - OVERDUE_SECONDS) out.push(Math.max(slot, nowSecond));
+  }
+  return out;
+}
+
 const newLane = (now: number): Lane => ({
   epoch: now,
   next: 0,
   head: 0,
   done: [],
   moved: now,
-  last: 0,
-  used: {},
+  slots: [],
+  sent: [],
 });
 const cloneLedger = (ledger: FairLedger): FairLedger => structuredClone(ledger);
 
 /**
- * Drops lanes nobody waits in whose counts have run out, and resets a lane whose head has not moved for
- * a flow's lifetime (its tickets belong to flows that expired with their messages lost).
+ * Drops lanes nobody waits in whose sends have left every window, forgets sends older than that, and
+ * resets a lane whose head has not moved for a flow's lifetime (its tickets belong to flows that expired
+ * with their messages lost).
  */
 export function tidy(ledger: FairLedger, now: number, s: FairShareSettings): FairLedger {
   const lanes: FairLedger['lanes'] = {};
-  const at = new Date(now);
+  const horizon = Math.floor(now / SECOND) - longestWindowSeconds - 60;
   for (const [name, lane] of Object.entries(ledger.lanes)) {
-    const counting = shareLimits(s).some((l) => usage(lane.used, l, at) > 0);
+    const sent = lane.sent.filter((t) => t > horizon);
     const stuck = waitingIn(lane) > 0 && now - lane.moved > ttlMs(s);
-    if (stuck || (waitingIn(lane) === 0 && !counting)) continue;
-    lanes[name] = lane;
+    if (stuck || (waitingIn(lane) === 0 && sent.length === 0)) continue;
+    lanes[name] = sent.length === lane.sent.length ? lane : { ...lane, sent };
   }
   return { lanes };
 }
@@ -155,97 +216,155 @@ export function settle(ledger: FairLedger, ticket: Ticket, now: number): FairLed
   while (lane.done[0] === lane.head) {
     lane.done.shift();
     lane.head++;
+    lane.slots.shift();
     lane.moved = now;
   }
   return next;
 }
 
-type Target = { lane: string; position: number } | 'notice' | 'drain';
-
 /**
- * Replays the future from `state` at `now`: the time (epoch ms) the target is served — the ticket at
- * `position` of `lane`, a notice (after every waiting code) or the whole code backlog — or undefined when
- * it is past MAX_STEPS grants.
+ * Emails per bucket of one sliding limit over a span of seconds, and for every bucket the most the limit
+ * counts in any window an email of that bucket falls in (the limiter's own arithmetic: a window ending in
+ * bucket k counts buckets k−60..k, so an email in bucket k is counted until bucket k+60).
  */
-export function simulate(
+class WindowCounts {
+  private readonly counts: Int32Array;
+  private peaks?: Int32Array;
+  private readonly span: number;
+  constructor(
+    private readonly bucketMs: number,
+    windowSeconds: number,
+    private readonly first: number,
+    last: number,
+  ) {
+    this.span = Math.round((windowSeconds * SECOND) / bucketMs);
+    // Buckets from `span` before the first (they count in its windows) to `span` after the last.
+    this.counts = new Int32Array(this.bucketOf(last) - this.bucketOf(first) + 2 * this.span + 1);
+  }
+  private bucketOf(second: number) {
+    return Math.floor((second * SECOND) / this.bucketMs);
+  }
+  private index(second: number) {
+    return this.bucketOf(second) - this.bucketOf(this.first) + this.span;
+  }
+  addAtMs(ms: number, n = 1) {
+    const i = Math.floor(ms / this.bucketMs) - this.bucketOf(this.first) + this.span;
+    if (i >= 0 && i < this.counts.length) this.counts[i] = (this.counts[i] ?? 0) + n;
+    this.peaks = undefined;
+  }
+  add(second: number) {
+    this.addAtMs(second * SECOND);
+  }
+  /** The most this limit counts in any window that an email sent at `second` is counted in. */
+  peak(second: number): number {
+    this.peaks ??= this.computePeaks();
+    return this.peaks[this.index(second)] ?? 0;
+  }
+  private computePeaks(): Int32Array {
+    const n = this.counts.length;
+    const windowed = new Int32Array(n);
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      sum += this.counts[k] ?? 0;
+      if (k > this.span) sum -= this.counts[k - this.span - 1] ?? 0;
+      windowed[k] = sum;
+    }
+    // peaks[k] = max(windowed[k..k+span]), right to left with a monotonic deque.
+    const peaks = new Int32Array(n);
+    const deque: number[] = [];
+    for (let k = n - 1; k >= 0; k--) {
+      while (deque.length && (windowed[deque[deque.length - 1] as number] ?? 0) <= (windowed[k] ?? 0))
+        deque.pop();
+      deque.push(k);
+      while ((deque[0] as number) > k + this.span) deque.shift();
+      peaks[k] = windowed[deque[0] as number] ?? 0;
+    }
+    return peaks;
+  }
+}
+
+/** What the plan holds between two seconds: every limit's counts, globally, for one lane and for the others. */
+function planCounts(
   state: BudgetState,
   now: number,
   s: FairShareSettings,
-  target: Target,
+  first: number,
+  last: number,
+  lane?: string,
+) {
+  const nowSecond = Math.floor(now / SECOND);
+  const limits = budgetLimits(s);
+  const counts = () => limits.map((l) => new WindowCounts(bucketSize(l), l.windowSeconds, first, last));
+  const global = counts();
+  limits.forEach((l, i) => {
+    for (const [start, count] of state.windows[l.name]?.buckets ?? []) global[i]?.addAtMs(start, count);
+  });
+  const lanes = new Map<string, { counts: WindowCounts[]; lastActive: number }>();
+  for (const [name, l] of Object.entries(state.ledger.lanes)) {
+    const slots = waitingSlots(l, nowSecond);
+    const lastActive = Math.max(...slots, ...l.sent);
+    const own =
+      name === lane || (lane !== undefined && lastActive + ACTIVE_SECONDS >= first) ? counts() : undefined;
+    for (const second of slots) for (const c of global) c.add(second);
+    if (!own) continue;
+    for (const second of [...slots, ...l.sent]) for (const c of own) c.add(second);
+    lanes.set(name, { counts: own, lastActive });
+  }
+  const own = (lane !== undefined && lanes.get(lane)?.counts) || counts();
+  const others = [...lanes].filter(([name]) => name !== lane).map(([, l]) => l);
+  return { global, own, others };
+}
+
+/**
+ * The earliest second from `from` (and at most `until`) at which one more email fits the plan, for
+ * `lane` (fair share: within its share it may use the whole budget, over it all but one share) or, with
+ * no lane, for an email that takes only budget nobody was promised. Undefined when none fits by `until`.
+ */
+function firstFit(
+  state: BudgetState,
+  now: number,
+  s: FairShareSettings,
+  from: number,
+  until: number,
+  lane?: string,
 ): number | undefined {
   const limits = budgetLimits(s);
-  const share = shareLimits(s);
-  const counting = countingLimits(s);
-  const reserved = limits.map((l, i) => ({ ...l, limit: l.limit - (share[i] as RateLimit).limit }));
-  let windows = state.windows;
-  const lanes = Object.entries(state.ledger.lanes)
-    .map(([name, lane]) => ({
-      name,
-      last: lane.last,
-      waiting: waitingIn(lane),
-      served: 0,
-      used: lane.used,
-    }))
-    .filter((l) => l.waiting > 0 || (typeof target === 'object' && l.name === target.lane));
-  let t = now;
-  // Each step is one instant: every token free then is handed out, one by one, then time moves on to when
-  // the budget (or the reserve) next has room. Cost grows with the instants, not with the backlog.
-  for (let step = 0; step < MAX_STEPS; step++) {
-    const at = new Date(t);
-    const room = roomIn(windows, limits, at);
-    const roomReserved = reserved.every((l) => l.limit >= 1) ? roomIn(windows, reserved, at) : 0;
-    if (lanes.every((l) => l.waiting === 0)) {
-      if (target === 'drain') return t;
-      // A notice goes once no code waits and the budget has room for it.
-      if (target === 'notice') return room > 0 ? t : t + retryAfter(windows, limits, at);
-      return undefined;
-    }
-    let granted = 0;
-    while (granted < room) {
-      const waiting = lanes.filter((l) => l.waiting > 0);
-      if (waiting.length === 0) break;
-      const underShare = (l: (typeof lanes)[number]) => share.every((w) => usage(l.used, w, at) < w.limit);
-      const eligible = waiting.filter(underShare);
-      // Only domains over their share wait: they may use the budget but for a reserve of one share of
-      // every window, kept for domains that come later (so a flood cannot spend the hour ahead of them).
-      if (eligible.length === 0) {
-        if (granted >= roomReserved) break;
-        eligible.push(...waiting);
-      }
-      const best = eligible.reduce((x, y) =>
-        x.last !== y.last ? (x.last < y.last ? x : y) : x.name <= y.name ? x : y,
+  const shares = shareLimits(s);
+  const kept = keptSends(s);
+  const { global, own, others } = planCounts(state, now, s, from, until, lane);
+  for (let second = from; second <= until; second++) {
+    const within =
+      lane === undefined ||
+      shares.every(
+        (share, i) => share.limit > kept || (own[i] as WindowCounts).peak(second) + 1 <= share.limit,
       );
-      granted++;
-      best.used = decide(best.used, counting, at).next ?? best.used;
-      best.last = t;
-      best.waiting--;
-      best.served++;
-      if (typeof target === 'object' && best.name === target.lane && best.served >= target.position) return t;
-    }
-    if (granted > 0) windows = decide(windows, limits, at, granted).next ?? windows;
-    if (lanes.every((l) => l.waiting === 0)) continue;
-    // Nothing more fits at this instant: move on to when the budget, the reserve or a share reopens.
-    const boundary = Math.min(...share.map((w) => (Math.floor(t / sizeMs(w)) + 1) * sizeMs(w)));
-    const full = roomIn(windows, limits, at) <= 0;
-    const reopen = full
-      ? t + retryAfter(windows, limits, at)
-      : reserved.every((l) => l.limit >= 1)
-        ? Math.min(t + retryAfter(windows, reserved, at), boundary)
-        : boundary;
-    t = Math.max(t + 1, reopen);
+    // Over its share, a lane also leaves the unused minute share of every domain active within the last
+    // window: those domains' next starts go before this lane's excess, as they would in round robin.
+    const heldForOthers = within
+      ? 0
+      : others.reduce(
+          (sum, o) =>
+            second > o.lastActive + ACTIVE_SECONDS
+              ? sum
+              : sum +
+                Math.max(0, (shares[0] as RateLimit).limit - (o.counts[0] as WindowCounts).peak(second)),
+          0,
+        );
+    const fits = limits.every((l, i) => {
+      const cap = within ? l.limit : l.limit - (shares[i] as RateLimit).limit - (i === 0 ? heldForOthers : 0);
+      return (global[i] as WindowCounts).peak(second) + 1 <= cap;
+    });
+    if (fits) return second;
   }
   return undefined;
 }
 
-/** How many more events `limits` admit at `at`. */
-function roomIn(windows: RateWindows, limits: readonly RateLimit[], at: Date): number {
-  return Math.max(0, Math.min(...limits.map((l) => l.limit - usage(windows, l, at))));
-}
-
-/** Milliseconds until `limits` next admit one event at `at` (0 when they do now). */
-function retryAfter(windows: RateWindows, limits: readonly RateLimit[], at: Date): number {
-  const { decision } = decide(windows, limits, at);
-  return decision.allowed ? 0 : decision.retryAfterMs;
+/** The last second anything is planned or counted: after it plus the longest window, everything fits. */
+function planEnd(state: BudgetState, nowSecond: number): number {
+  let end = nowSecond;
+  for (const lane of Object.values(state.ledger.lanes))
+    for (const t of waitingSlots(lane, nowSecond)) end = Math.max(end, t);
+  return end + longestWindowSeconds + 2 * 60;
 }
 
 export type Admission =
@@ -253,9 +372,9 @@ export type Admission =
   | { admitted: false; retryAfterSeconds: number };
 
 /**
- * A code email is wanted for an address at `lane`: hands out the lane's next ticket, settles the one it
- * replaces (a resend's earlier request) and estimates when it goes out. Refused when that is later than a
- * flow lives (the start is shed with `busy`, Retry-After the excess).
+ * A code email is wanted for an address at `lane`: hands out the lane's next ticket and its slot (settling
+ * the ticket it replaces, a resend's earlier request). Refused when the slot is later than a flow lives
+ * (the start is shed with `busy`, Retry-After the excess).
  */
 export function admit(
   state: BudgetState,
@@ -267,39 +386,54 @@ export function admit(
   let ledger = tidy(state.ledger, now, s);
   if (replaces) ledger = settle(ledger, replaces, now) ?? ledger;
   ledger = cloneLedger(ledger);
+  const nowSecond = Math.floor(now / SECOND);
   const lane = (ledger.lanes[laneName] ??= newLane(now));
-  const ticket: Ticket = { lane: laneName, epoch: lane.epoch, n: lane.next };
-  lane.next++;
-  const next = { windows: state.windows, ledger };
-  const position = positionOf(ledger, ticket) ?? 1;
-  const estimatedAt = simulate(next, now, s, { lane: laneName, position }) ?? Number.POSITIVE_INFINITY;
-  if (estimatedAt - now > ttlMs(s)) {
-    const excess = Number.isFinite(estimatedAt) ? estimatedAt - now - ttlMs(s) : 3_600_000;
-    return { admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(excess / 1000)) };
+  const from = Math.max(nowSecond, ...waitingSlots(lane, nowSecond));
+  const planned = { windows: state.windows, ledger };
+  const end = planEnd(planned, nowSecond);
+  const slot = firstFit(planned, now, s, from, end, laneName);
+  const lastAllowed = Math.floor((now + ttlMs(s)) / SECOND);
+  if (slot === undefined || slot > lastAllowed) {
+    const excess = slot === undefined ? 3600 : slot - lastAllowed;
+    return { admitted: false, retryAfterSeconds: Math.max(1, excess) };
   }
-  return { admitted: true, ticket, estimatedAt, next };
+  const ticket: Ticket = { lane: laneName, epoch: lane.epoch, n: lane.next };
+  // Tickets from before slots were kept are due now.
+  lane.slots = [...Array.from({ length: lane.next - lane.head }, (_, i) => lane.slots[i] ?? nowSecond), slot];
+  lane.next++;
+  return { admitted: true, ticket, estimatedAt: Math.max(now, slot * SECOND), next: planned };
 }
 
-/** When the ticket's email should go out (epoch ms): now if it is being sent, undefined if unknown. */
-export function estimate(
-  state: BudgetState,
-  ticket: Ticket,
-  now: number,
-  s: FairShareSettings,
-): number | undefined {
-  const position = positionOf(state.ledger, ticket);
-  if (position === undefined) return undefined;
-  return simulate(state, now, s, { lane: ticket.lane, position });
+/** When the ticket's email should go out (epoch ms): its slot, or now once that has come; undefined if settled. */
+export function estimate(state: BudgetState, ticket: Ticket, now: number): number | undefined {
+  const lane = state.ledger.lanes[ticket.lane];
+  if (!lane || positionOf(state.ledger, ticket) === undefined) return undefined;
+  const slot = lane.slots[ticket.n - lane.head];
+  return slot === undefined ? now : Math.max(now, slot * SECOND);
+}
+
+/**
+ * A ticket may go before its slot into budget nobody was promised — a hole left by a request that was
+ * dropped or superseded — when it is the first of its lane and would be given this second if it asked now.
+ */
+function mayGoEarly(state: BudgetState, ticket: Ticket, now: number, s: FairShareSettings): boolean {
+  const without = settle(state.ledger, ticket, now);
+  if (!without || positionOf(state.ledger, ticket) !== 1) return false;
+  const nowSecond = Math.floor(now / SECOND);
+  return (
+    firstFit({ windows: state.windows, ledger: without }, now, s, nowSecond, nowSecond, ticket.lane) ===
+    nowSecond
+  );
 }
 
 export type Claim = { allowed: true; next: BudgetState } | { allowed: false; retryAt: number };
 
 /**
- * May this email take a budget token now? A code email with a waiting ticket: when the replay serves it
- * now. A code email whose ticket is unknown (settled by an earlier attempt whose send failed, queued
- * before lanes existed, or its lane was reset): as soon as the budget has room, since it already waited
- * its turn. A notice: when the budget has room and no code email waits for it. On `allowed` the token is
- * counted, the lane's use recorded and the ticket settled, all in `next`.
+ * May this email take a budget token now? A code email with a waiting ticket: once its slot has come
+ * (within the second), or earlier into a hole (`mayGoEarly`), and the budget's windows have room. A code email whose ticket is unknown (settled by
+ * an earlier attempt whose send failed, or its lane was reset) and a notice: when one more email now breaks
+ * no promise. On `allowed` the token is counted, the lane's send recorded and the ticket settled, all in
+ * `next`.
  */
 export function claim(
   state: BudgetState,
@@ -309,21 +443,24 @@ export function claim(
 ): Claim {
   const ledger = tidy(state.ledger, now, s);
   const tidied = { windows: state.windows, ledger };
-  const position = email.kind === 'code' && email.ticket ? positionOf(ledger, email.ticket) : undefined;
-  if (email.kind === 'notice' || position !== undefined) {
-    const target: Target = email.kind === 'notice' ? 'notice' : { lane: email.lane, position: position ?? 1 };
-    const servedAt = simulate(tidied, now, s, target) ?? now + 3_600_000;
-    if (servedAt > now) return { allowed: false, retryAt: servedAt };
+  const nowSecond = Math.floor(now / SECOND);
+  const ticket = email.kind === 'code' ? email.ticket : undefined;
+  const promised = ticket && estimate(tidied, ticket, now);
+  if (ticket && promised !== undefined) {
+    if (promised >= (nowSecond + 1) * SECOND && !mayGoEarly(tidied, ticket, now, s))
+      return { allowed: false, retryAt: promised };
+  } else {
+    const fit = firstFit(tidied, now, s, nowSecond, planEnd(tidied, nowSecond));
+    if (fit === undefined || fit > nowSecond)
+      return { allowed: false, retryAt: (fit ?? nowSecond + 3600) * SECOND };
   }
   const { decision, next: windows } = decide(state.windows, budgetLimits(s), new Date(now));
   if (!decision.allowed || !windows)
-    return { allowed: false, retryAt: now + (decision.allowed ? 1000 : decision.retryAfterMs) };
+    return { allowed: false, retryAt: now + (decision.allowed ? SECOND : decision.retryAfterMs) };
   if (email.kind === 'notice') return { allowed: true, next: { windows, ledger } };
-  let after = (email.ticket && settle(ledger, email.ticket, now)) || cloneLedger(ledger);
+  const after = (email.ticket && settle(ledger, email.ticket, now)) || cloneLedger(ledger);
   const lane = (after.lanes[email.lane] ??= newLane(now));
-  lane.last = now;
-  lane.used = decide(lane.used, countingLimits(s), new Date(now)).next ?? lane.used;
-  after = { lanes: { ...after.lanes, [email.lane]: lane } };
+  lane.sent = [...lane.sent, nowSecond].sort((a, b) => a - b).slice(-keptSends(s));
   return { allowed: true, next: { windows, ledger: after } };
 }
 

@@ -43,7 +43,7 @@ const alignedStart = (now: number, limit: RateLimit) => Math.floor(now / sizeOf(
 const fixedStart = (w: RateWindow | undefined, limit: RateLimit, now: number) =>
   Math.max(alignedStart(now, limit), w?.start ?? 0);
 const BUCKETS_PER_WINDOW = 60;
-const bucketSize = (limit: RateLimit) => Math.max(1, Math.floor(sizeOf(limit) / BUCKETS_PER_WINDOW));
+export const bucketSize = (limit: RateLimit) => Math.max(1, Math.floor(sizeOf(limit) / BUCKETS_PER_WINDOW));
 /** Buckets that still touch the window ending at `now` (a bucket counts whole until it has fully left). */
 const live = (w: RateWindow | undefined, limit: RateLimit, now: number) =>
   (w?.buckets ?? []).filter(([start]) => start + bucketSize(limit) > now - sizeOf(limit));

@@ -11,6 +11,7 @@ import {
   estimate,
   type FairShareSettings,
   parseLedger,
+  serializeLedger,
   settle,
   type Ticket,
 } from '../domain/fairShare';
@@ -35,7 +36,7 @@ export function makeEmailLedger({ limiter, clock, settings }: EmailLedgerDeps) {
         );
         return {
           result,
-          next: next && { windows: next.windows, document: JSON.stringify(next.ledger) },
+          next: next && { windows: next.windows, document: serializeLedger(next.ledger) },
         };
       },
       () => clock.now(),
@@ -71,7 +72,7 @@ export function makeEmailLedger({ limiter, clock, settings }: EmailLedgerDeps) {
     },
     /** When the ticket's email should go out (epoch ms); `now` when it is being sent; reads only. */
     estimate(ticket: Ticket): Promise<number> {
-      return run((state, now) => ({ result: estimate(state, ticket, now, settings) ?? now }));
+      return run((state, now) => ({ result: estimate(state, ticket, now) ?? now }));
     },
   };
 }

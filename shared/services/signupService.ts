@@ -181,8 +181,8 @@ export function makeSignupService(deps: SignupDeps) {
   const ledger = makeEmailLedger({ ...deps, settings: fairShareSettings(settings) });
 
   /**
-   * A place in the domain's lane of the email budget, or 503 `busy` when the code would come later than
-   * the flow lives (only a backlog at this domain does that: other domains queue ahead of it).
+   * A place in the domain's lane of the email budget and the slot its code will go in, or 503 `busy` when
+   * that would be later than the flow lives (a backlog at this domain: other domains take the reserve).
    */
   async function admitCode(domain: string, log: Logger, replaces?: Ticket) {
     const admission = await ledger.admit(domain, replaces);

@@ -64,23 +64,25 @@ describe('fair share replay (pure)', () => {
     expect(b.estimatedAt).toBe(T0 + 5_000);
     const first = sendDue(state, [...tickets, b.ticket], T0 + 5_000);
     expect(first.served).toEqual(['other-corp.com']);
-    // A minute on, the flood goes on at the budget less the reserve (the other's send is still in the window).
-    expect(sendDue(first.state, [...tickets], T0 + 61_000).served).toHaveLength(4);
+    // A minute on, the flood goes on as promised before the other domain came: five, for the other's email
+    // took the spare reserve, not a promised slot (the window holds exactly the budget).
+    expect(sendDue(first.state, [...tickets], T0 + 60_000).served).toEqual([]);
+    expect(sendDue(first.state, [...tickets], T0 + 61_000).served).toHaveLength(5);
   });
 
   test('while another domain waits, a flooded domain gets at most its share of a window', () => {
     let state = empty();
     const tickets: Ticket[] = [];
+    // Budget 10/min, share 0.2 → 2 per domain per minute while the other waits.
+    const s = { ...SIX, budgetPerMinute: 10 };
     for (let i = 0; i < 30; i++) {
       for (const lane of ['a-corp.com', 'b-corp.com']) {
         if (lane === 'b-corp.com' && i >= 2) continue;
-        const a = admitted(state, lane, T0);
+        const a = admitted(state, lane, T0, s);
         state = a.next;
         tickets.push(a.ticket);
       }
     }
-    // Budget 10/min, share 0.2 → 2 per domain per minute while the other waits.
-    const s = { ...SIX, budgetPerMinute: 10 };
     const { served } = sendDue(state, tickets, T0, s);
     expect(served).toHaveLength(8); // 2 of the 10 stay in reserve while only domains over their share wait
     // b (2 waiting: its share) is never kept behind a: a is over its share after 2 while b still waits.
@@ -129,16 +131,18 @@ describe('fair share replay (pure)', () => {
   });
 
   test('a start whose code would come after the flow expires is shed, with Retry-After for the excess', () => {
-    const s = { ...SIX, budgetPerMinute: 1, budgetPerHour: 1, flowTtlHours: 3 };
+    // One email a minute and five an hour: a domain's share is one an hour, four stay for other domains.
+    const s = { ...SIX, budgetPerMinute: 1, budgetPerHour: 5, flowTtlHours: 3 };
     let state = empty();
-    state = admitted(state, 'x-corp.com', T0, s).next; // now
-    state = admitted(state, 'x-corp.com', T0, s).next; // about an hour on
-    state = admitted(state, 'x-corp.com', T0, s).next; // about two hours on: within the TTL
-    const shed = admit(state, 'x-corp.com', T0, s); // about three hours and a few minutes on
-    expect(shed).toEqual({ admitted: false, retryAfterSeconds: expect.any(Number) });
-    if (!shed.admitted) expect(shed.retryAfterSeconds).toBeLessThanOrEqual(3600);
-    // Another domain is not held up by that backlog: it goes at the next free token.
-    expect(admit(state, 'y-corp.com', T0, s).admitted).toBe(true);
+    const at = (a: ReturnType<typeof admitted>) => ((state = a.next), (a.estimatedAt - T0) / 60_000);
+    expect(at(admitted(state, 'x-corp.com', T0, s))).toBe(0);
+    expect(at(admitted(state, 'x-corp.com', T0, s))).toBe(61); // its next hourly share
+    expect(at(admitted(state, 'x-corp.com', T0, s))).toBe(122); // within the TTL
+    const shed = admit(state, 'x-corp.com', T0, s); // 183 minutes on: past the three hours a flow lives
+    expect(shed).toEqual({ admitted: false, retryAfterSeconds: 180 });
+    // Another domain is not held up by that backlog: it goes as soon as the minute's budget has room.
+    const y = admit(state, 'y-corp.com', T0, s);
+    expect(y.admitted && y.estimatedAt - T0).toBe(61_000);
   });
 });
 
