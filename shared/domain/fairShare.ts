@@ -294,24 +294,25 @@ function planCounts(
 ) {
   const nowSecond = Math.floor(now / SECOND);
   const limits = budgetLimits(s);
-  const counts = () => limits.map((l) => new WindowCounts(bucketSize(l), l.windowSeconds, first, last));
+  const counts = (until = last) =>
+    limits.map((l) => new WindowCounts(bucketSize(l), l.windowSeconds, first, Math.max(first, until)));
   const global = counts();
   limits.forEach((l, i) => {
     for (const [start, count] of state.windows[l.name]?.buckets ?? []) global[i]?.addAtMs(start, count);
   });
-  const lanes = new Map<string, { counts: WindowCounts[]; lastActive: number }>();
+  const own = counts();
+  // Other domains count only while they are active (their minute share is held for them), so only that far.
+  const others: Array<{ counts: WindowCounts[]; lastActive: number }> = [];
   for (const [name, l] of Object.entries(state.ledger.lanes)) {
     const slots = waitingSlots(l, nowSecond);
-    const lastActive = Math.max(...slots, ...l.sent);
-    const own =
-      name === lane || (lane !== undefined && lastActive + ACTIVE_SECONDS >= first) ? counts() : undefined;
     for (const second of slots) for (const c of global) c.add(second);
-    if (!own) continue;
-    for (const second of [...slots, ...l.sent]) for (const c of own) c.add(second);
-    lanes.set(name, { counts: own, lastActive });
+    const lastActive = Math.max(...slots, ...l.sent);
+    const mine = name === lane;
+    if (!mine && (lane === undefined || lastActive + ACTIVE_SECONDS < first)) continue;
+    const theirs = mine ? own : counts(Math.min(last, lastActive + ACTIVE_SECONDS));
+    for (const second of [...slots, ...l.sent]) for (const c of theirs) c.add(second);
+    if (!mine) others.push({ counts: theirs, lastActive });
   }
-  const own = (lane !== undefined && lanes.get(lane)?.counts) || counts();
-  const others = [...lanes].filter(([name]) => name !== lane).map(([, l]) => l);
   return { global, own, others };
 }
 
