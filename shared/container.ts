@@ -140,6 +140,8 @@ export function settingsFromConfig(config: Config): Settings & { http: HttpSetti
       graphWritesPerSecond: config.GRAPH_WRITES_PER_SECOND,
       emailBudgetPerMinute: config.EMAIL_BUDGET_PER_MINUTE,
       emailBudgetPerHour: config.EMAIL_BUDGET_PER_HOUR,
+      emailDomainShare: config.EMAIL_DOMAIN_SHARE,
+      flowTtlHours: config.FLOW_TTL_HOURS,
       defaultLocale: config.DEFAULT_LOCALE,
       branding: emailSettings(config).branding,
     },

@@ -16,8 +16,9 @@
  *   robin). A flood plans its tail behind a reserve that a newcomer domain takes at once, and it can never
  *   spend the hour ahead of them.
  * Within a lane, slots follow ticket order. The email function sends a code when its slot has come and
- * the budget's own windows agree (they are the authority on the quota). Notices (account ready, failed)
- * and codes whose ticket is unknown take only budget nobody was promised. The budget's windows and the
+ * the budget's own windows agree (they are the authority on the quota); the plan books it at its slot
+ * (`FairLedger.booked`). Notices (account ready, failed, lifecycle) and codes whose ticket is unknown take
+ * only budget nobody was promised. The budget's windows and the
  * lanes live in ONE limiter entity, so each decision is one ETag-guarded write across instances;
  * settling is idempotent per ticket.
  */
@@ -59,6 +60,14 @@ export interface Lane {
 }
 export interface FairLedger {
   lanes: Record<string, Lane>;
+  /**
+   * The emails sent, per bucket of each budget window (by limit name: [bucket start, epoch s; count]),
+   * filed at the second they were planned for rather than the moment they went: the plan reckons every
+   * send on time, so a message that wakes late cannot make the plan look over budget and push newcomers
+   * back; the budget's own windows, which file the real moment, hold the late send back instead. Absent
+   * in a ledger written before bookings were kept (the windows stand in).
+   */
+  booked?: Record<string, Array<[number, number]>>;
 }
 
 /** The budget entity: the global sliding windows and the lanes, written together. */
@@ -82,6 +91,7 @@ const Stored = z.object({
       sent: z.array(z.number().int()).default([]),
     }),
   ),
+  booked: z.record(z.string(), z.array(z.tuple([z.number().int(), z.number().int().min(0)]))).optional(),
 });
 
 const SECOND = 1000;
@@ -109,7 +119,7 @@ export function parseLedger(raw: string | undefined): FairLedger {
     const lanes: FairLedger['lanes'] = {};
     for (const [name, l] of Object.entries(parsed.data.lanes))
       lanes[name] = { ...l, slots: undelta(epochSecond(l), l.slots), sent: undelta(epochSecond(l), l.sent) };
-    return { lanes };
+    return parsed.data.booked ? { lanes, booked: parsed.data.booked } : { lanes };
   } catch {
     return { lanes: {} };
   }
@@ -119,7 +129,7 @@ export function serializeLedger(ledger: FairLedger): string {
   const lanes: Record<string, z.input<typeof Stored>['lanes'][string]> = {};
   for (const [name, l] of Object.entries(ledger.lanes))
     lanes[name] = { ...l, slots: delta(epochSecond(l), l.slots), sent: delta(epochSecond(l), l.sent) };
-  return JSON.stringify({ lanes });
+  return JSON.stringify(ledger.booked ? { lanes, booked: ledger.booked } : { lanes });
 }
 
 /** The global budget: sliding, because ACS counts its quota over any minute and any hour. */
@@ -166,16 +176,39 @@ export function positionOf(ledger: FairLedger, ticket: Ticket): number | undefin
 const OVERDUE_SECONDS = 300;
 
 /**
- * The seconds the plan holds for a lane's waiting tickets: each its slot, or now once that has passed (a
- * ticket from before slots were kept counts as due now), but none for a slot long overdue.
+ * The seconds the plan holds for a lane's waiting tickets: each its slot, as if sent on time (a ticket
+ * from before slots were kept counts as due now), but none for a slot long overdue.
  */
 function waitingSlots(lane: Lane, nowSecond: number): number[] {
   const out: number[] = [];
   for (let n = lane.head; n < lane.next; n++) {
     const slot = lane.slots[n - lane.head] ?? nowSecond;
-    if (!lane.done.includes(n) && slot >= nowSecond - OVERDUE_SECONDS) out.push(Math.max(slot, nowSecond));
+    if (!lane.done.includes(n) && slot >= nowSecond - OVERDUE_SECONDS) out.push(slot);
   }
   return out;
+}
+
+/** The second a waiting ticket was planned for, if it has one. */
+function slotOf(ledger: FairLedger, ticket: Ticket): number | undefined {
+  const lane = ledger.lanes[ticket.lane];
+  return lane && positionOf(ledger, ticket) !== undefined ? lane.slots[ticket.n - lane.head] : undefined;
+}
+
+/** Files one send at `second` into the ledger's bookings, forgetting buckets that left every window. */
+function book(ledger: FairLedger, second: number, nowSecond: number, s: FairShareSettings): FairLedger {
+  const booked: Record<string, Array<[number, number]>> = {};
+  for (const l of budgetLimits(s)) {
+    const size = bucketSize(l) / SECOND;
+    const start = Math.floor(second / size) * size;
+    const kept = (ledger.booked?.[l.name] ?? []).filter(
+      ([b]) => b + size + l.windowSeconds > nowSecond - size,
+    );
+    const same = kept.find(([b]) => b === start);
+    if (same) same[1]++;
+    else kept.push([start, 1]);
+    booked[l.name] = kept.sort((a, b) => a[0] - b[0]);
+  }
+  return { ...ledger, booked };
 }
 
 const newLane = (now: number): Lane => ({
@@ -203,7 +236,7 @@ export function tidy(ledger: FairLedger, now: number, s: FairShareSettings): Fai
     if (stuck || (waitingIn(lane) === 0 && sent.length === 0)) continue;
     lanes[name] = sent.length === lane.sent.length ? lane : { ...lane, sent };
   }
-  return { lanes };
+  return { ...ledger, lanes };
 }
 
 /** Marks the ticket settled; undefined when it already was (a redelivery), so nothing is written. */
@@ -298,7 +331,10 @@ function planCounts(
     limits.map((l) => new WindowCounts(bucketSize(l), l.windowSeconds, first, Math.max(first, until)));
   const global = counts();
   limits.forEach((l, i) => {
-    for (const [start, count] of state.windows[l.name]?.buckets ?? []) global[i]?.addAtMs(start, count);
+    const sends = state.ledger.booked
+      ? (state.ledger.booked[l.name] ?? []).map(([second, n]): [number, number] => [second * SECOND, n])
+      : (state.windows[l.name]?.buckets ?? []);
+    for (const [start, count] of sends) global[i]?.addAtMs(start, count);
   });
   const own = counts();
   // Other domains count only while they are active (their minute share is held for them), so only that far.
@@ -458,10 +494,13 @@ export function claim(
   const { decision, next: windows } = decide(state.windows, budgetLimits(s), new Date(now));
   if (!decision.allowed || !windows)
     return { allowed: false, retryAt: now + (decision.allowed ? SECOND : decision.retryAfterMs) };
-  if (email.kind === 'notice') return { allowed: true, next: { windows, ledger } };
-  const after = (email.ticket && settle(ledger, email.ticket, now)) || cloneLedger(ledger);
+  // Filed at its slot when it had one and is late (the plan reckons sends on time; see `booked`).
+  const bookedAt = Math.min(nowSecond, (ticket && slotOf(ledger, ticket)) ?? nowSecond);
+  if (email.kind === 'notice')
+    return { allowed: true, next: { windows, ledger: book(ledger, bookedAt, nowSecond, s) } };
+  const after = book((ticket && settle(ledger, ticket, now)) || cloneLedger(ledger), bookedAt, nowSecond, s);
   const lane = (after.lanes[email.lane] ??= newLane(now));
-  lane.sent = [...lane.sent, nowSecond].sort((a, b) => a - b).slice(-keptSends(s));
+  lane.sent = [...lane.sent, bookedAt].sort((a, b) => a - b).slice(-keptSends(s));
   return { allowed: true, next: { windows, ledger: after } };
 }
 

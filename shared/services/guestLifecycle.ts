@@ -39,7 +39,7 @@ import type {
   RateLimiter,
   Versioned,
 } from '../ports';
-import { EMAIL_BUDGET_KEY, emailBudgetLimits } from './emailService';
+import { makeEmailLedger } from './emailLedger';
 import { makeGraphBudget } from './graphBudget';
 
 export interface GuestLifecycleSettings extends LifecycleSettings {
@@ -48,6 +48,9 @@ export interface GuestLifecycleSettings extends LifecycleSettings {
   graphWritesPerSecond: number;
   emailBudgetPerMinute: number;
   emailBudgetPerHour: number;
+  /** The email budget's fair share and flow lifetime: lifecycle emails take only budget no code was promised. */
+  emailDomainShare: number;
+  flowTtlHours: number;
   defaultLocale: Locale;
   branding: Branding;
 }
@@ -96,15 +99,25 @@ export function makeGuestLifecycle(deps: GuestLifecycleDeps) {
     perSecond: settings.graphWritesPerSecond,
     sleep: deps.sleep,
   });
-  const emailLimits = emailBudgetLimits(settings.emailBudgetPerMinute, settings.emailBudgetPerHour);
+  const emailBudget = makeEmailLedger({
+    limiter: deps.limiter,
+    clock: deps.clock,
+    settings: {
+      budgetPerMinute: settings.emailBudgetPerMinute,
+      budgetPerHour: settings.emailBudgetPerHour,
+      domainShare: settings.emailDomainShare,
+      flowTtlHours: settings.flowTtlHours,
+    },
+  });
   const base = settings.publicBaseUrl.replace(/\/+$/, '');
 
   async function graphToken(): Promise<void> {
     if ((await budget.take(1, MAX_GRAPH_WAIT_MS)) !== undefined) throw new Deferred('graph budget');
   }
 
+  /** A token of the shared email budget, as a notice: after every code email that was promised one. */
   async function emailToken(): Promise<void> {
-    const d = await deps.limiter.consume(EMAIL_BUDGET_KEY, emailLimits, () => deps.clock.now());
+    const d = await emailBudget.claim({ kind: 'notice' });
     if (!d.allowed) throw new Deferred('email budget');
   }
 

@@ -46,8 +46,8 @@ test('60 starts at one domain then 1 at another: the other code goes within the 
       }
     }
     // The flood alone takes the first window but one share (one email), kept in reserve for other domains.
-    // (Shares count per aligned minute: a first window that straddles a minute boundary gives the flood a
-    // fresh share, and it may take the reserve too; then the other domain waits for the next window.)
+    // (Shares count over sliding windows, so the flood gets no fresh share at a minute boundary; six is
+    // still accepted below, with the other domain then waiting for the next window.)
     await waitFor(() => (arrived.size >= 5 ? true : undefined), 30_000, 'the first five flood codes');
     const firstWindow = Math.min(...arrived.values());
     await new Promise((r) => setTimeout(r, 3000));

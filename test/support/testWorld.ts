@@ -166,6 +166,8 @@ export function testWorld<A extends AuditLog = InMemoryAuditLog>(options: WorldO
       graphWritesPerSecond: 20,
       emailBudgetPerMinute: options.budgetPerMinute ?? 30,
       emailBudgetPerHour: options.budgetPerHour ?? 100,
+      emailDomainShare: 0.2,
+      flowTtlHours: 24,
       defaultLocale: 'en',
       branding: {
         organizationName: 'Contoso',

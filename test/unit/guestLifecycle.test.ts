@@ -172,6 +172,27 @@ describe('redemption reminders', () => {
     expect(world.audit.events.filter((e) => e.type === 'guest_reminded')).toHaveLength(2);
   });
 
+  test('a reminder takes only email budget no code was promised: it waits behind promised codes (req 15)', async () => {
+    const world = testWorld({
+      budgetPerMinute: 2,
+      budgetPerHour: 1000,
+      settings: { ipStartsPerMinute: 1000, ipStartsPerHour: 1000 },
+    });
+    const { email } = await joinedGuest(world);
+    const before = world.sender.deliveredTo(email).length;
+    world.clock.advance(3 * DAY + 61_000);
+    // Two people start: their codes are promised this minute's whole budget.
+    for (const other of [uniqueEmail('adatum.com'), uniqueEmail('litware.com')])
+      await world.signupService.start({ email: other, ip: '203.0.113.60', correlationId: 'c' }, world.log);
+    const held = await world.guestLifecycle.sweep(world.log);
+    expect(held).toMatchObject({ reminded: 0, deferred: 1 });
+    expect(world.sender.deliveredTo(email)).toHaveLength(before);
+    await world.deliverEmails(); // the two codes go, as promised
+    world.clock.advance(61_000);
+    expect(await world.guestLifecycle.sweep(world.log)).toMatchObject({ reminded: 1, deferred: 0 });
+    expect(world.sender.deliveredTo(email)).toHaveLength(before + 1);
+  });
+
   test('no reminder once the guest redeemed; the ledger says active', async () => {
     const world = testWorld();
     const { email, guest } = await joinedGuest(world);
