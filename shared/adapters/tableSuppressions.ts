@@ -1,11 +1,12 @@
 /**
  * The email suppression list in Table Storage: one entity per address hash (partition = the hash, so no
- * partition is hot). Writes are upserts that never shorten an entry, so a redelivered or out-of-order
- * report changes nothing; two concurrent writers both only extend it.
+ * partition is hot). Writes never shorten an entry, and each is conditional on what was read (create, or
+ * replace with its ETag), so of two deliveries of one report racing, exactly one is new.
  */
 import { odata, type TableClient } from '@azure/data-tables';
 
 import { SUPPRESSION_REASONS, type Suppression, type SuppressionReason, type Suppressions } from '../ports';
+import { withEtagRetry } from '../domain/etagRetry';
 import { statusOf } from './storageClients';
 import { deleteIfPresent, queryPage } from './tablePaging';
 
@@ -23,25 +24,33 @@ interface SuppressionEntity {
 export class TableSuppressions implements Suppressions {
   constructor(private readonly table: TableClient) {}
 
-  async suppress(entry: Suppression): Promise<boolean> {
-    const existing = await this.read(entry.addressHash);
-    if (existing?.source === entry.source) return false;
-    const until =
-      existing && existing.suppressedUntil > entry.suppressedUntil
-        ? existing.suppressedUntil
-        : entry.suppressedUntil;
-    await this.table.upsertEntity<SuppressionEntity>(
-      {
-        partitionKey: entry.addressHash,
-        rowKey: ROW,
-        reason: entry.reason,
-        source: entry.source,
-        suppressedAt: entry.suppressedAt,
-        suppressedUntil: new Date(until),
+  suppress(entry: Suppression): Promise<boolean> {
+    return withEtagRetry(
+      () => this.readVersioned(entry.addressHash),
+      async (existing) => {
+        if (existing?.value.source === entry.source) return false;
+        const until =
+          existing && existing.value.suppressedUntil > entry.suppressedUntil
+            ? existing.value.suppressedUntil
+            : entry.suppressedUntil;
+        const entity: SuppressionEntity = {
+          partitionKey: entry.addressHash,
+          rowKey: ROW,
+          reason: entry.reason,
+          source: entry.source,
+          suppressedAt: entry.suppressedAt,
+          suppressedUntil: new Date(until),
+        };
+        if (existing) await this.table.updateEntity(entity, 'Replace', { etag: existing.etag });
+        else await this.table.createEntity(entity);
+        return true;
       },
-      'Replace',
+      {
+        attempts: 5,
+        exhausted: () => new Error('Suppression list: too much contention'),
+        isLostRace: (error) => statusOf(error) === 412 || statusOf(error) === 409,
+      },
     );
-    return true;
   }
 
   async get(addressHash: string, now: Date): Promise<Suppression | undefined> {
@@ -82,15 +91,22 @@ export class TableSuppressions implements Suppressions {
   }
 
   private async read(addressHash: string): Promise<Suppression | undefined> {
+    return (await this.readVersioned(addressHash))?.value;
+  }
+
+  private async readVersioned(
+    addressHash: string,
+  ): Promise<{ value: Suppression; etag: string } | undefined> {
     try {
       const e = await this.table.getEntity<SuppressionEntity>(addressHash, ROW);
-      return {
+      const value: Suppression = {
         addressHash,
         reason: reasonOf(e.reason),
         source: e.source,
         suppressedAt: e.suppressedAt,
         suppressedUntil: new Date(e.suppressedUntil).toISOString(),
       };
+      return { value, etag: e.etag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

@@ -19,6 +19,21 @@ import type { Clock, RateLimiter } from '../ports';
 
 export const EMAIL_BUDGET_KEY = 'budget-email';
 
+/** The email budget's settings as the sign-up and lifecycle settings name them. */
+export function fairShareSettings(s: {
+  emailBudgetPerMinute: number;
+  emailBudgetPerHour: number;
+  emailDomainShare: number;
+  flowTtlHours: number;
+}): FairShareSettings {
+  return {
+    budgetPerMinute: s.emailBudgetPerMinute,
+    budgetPerHour: s.emailBudgetPerHour,
+    domainShare: s.emailDomainShare,
+    flowTtlHours: s.flowTtlHours,
+  };
+}
+
 export interface EmailLedgerDeps {
   limiter: RateLimiter;
   clock: Clock;

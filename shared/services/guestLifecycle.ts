@@ -39,7 +39,7 @@ import type {
   RateLimiter,
   Versioned,
 } from '../ports';
-import { makeEmailLedger } from './emailLedger';
+import { fairShareSettings, makeEmailLedger } from './emailLedger';
 import { makeGraphBudget } from './graphBudget';
 
 export interface GuestLifecycleSettings extends LifecycleSettings {
@@ -99,16 +99,7 @@ export function makeGuestLifecycle(deps: GuestLifecycleDeps) {
     perSecond: settings.graphWritesPerSecond,
     sleep: deps.sleep,
   });
-  const emailBudget = makeEmailLedger({
-    limiter: deps.limiter,
-    clock: deps.clock,
-    settings: {
-      budgetPerMinute: settings.emailBudgetPerMinute,
-      budgetPerHour: settings.emailBudgetPerHour,
-      domainShare: settings.emailDomainShare,
-      flowTtlHours: settings.flowTtlHours,
-    },
-  });
+  const emailBudget = makeEmailLedger({ ...deps, settings: fairShareSettings(settings) });
   const base = settings.publicBaseUrl.replace(/\/+$/, '');
 
   async function graphToken(): Promise<void> {

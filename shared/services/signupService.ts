@@ -5,7 +5,7 @@
 import { START_BUDGET_KEY, startBudgetLimits } from '../domain/admission';
 import { codeMatches, keyedHash, newSignupId, SIGNUP_ID_PATTERN } from '../domain/codes';
 import type { NotEligibleReason } from '../domain/accessPolicy';
-import { type FairShareSettings, formatTicket, parseTicket, type Ticket } from '../domain/fairShare';
+import { formatTicket, parseTicket, type Ticket } from '../domain/fairShare';
 import { type EmailAddress, parseEmailAddress } from '../domain/emailAddress';
 import { gate } from '../domain/killSwitch';
 import { isPaused } from '../domain/policy';
@@ -40,7 +40,7 @@ import type {
 import { noMetrics, noTracing } from '../telemetry/noop';
 import { auditEvent } from './audit';
 import type { ChallengeService } from './challengeService';
-import { makeEmailLedger } from './emailLedger';
+import { fairShareSettings, makeEmailLedger } from './emailLedger';
 import { requeueIfStuck } from './stuckFlows';
 import { updateFlow } from './updateFlow';
 import { QUEUES } from '../storageNames';
@@ -438,13 +438,4 @@ export type SignupService = ReturnType<typeof makeSignupService>;
 /** `signups_paused` with the admin's pause reason as the public `detail` (the page shows it). */
 function pausedError(reason: string | undefined): AppError {
   return new AppError('signups_paused', reason, reason ? { details: { detail: reason } } : {});
-}
-
-export function fairShareSettings(settings: SignupSettings): FairShareSettings {
-  return {
-    budgetPerMinute: settings.emailBudgetPerMinute,
-    budgetPerHour: settings.emailBudgetPerHour,
-    domainShare: settings.emailDomainShare,
-    flowTtlHours: settings.flowTtlHours,
-  };
 }

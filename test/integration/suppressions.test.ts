@@ -54,6 +54,19 @@ describe.each([
     expect((await list.get(hash(9), t0))?.suppressedUntil).toBe(later(33).toISOString());
   });
 
+  it('of two deliveries of one report racing, exactly one is new', async () => {
+    const list = await make();
+    const entry = suppressionOf({
+      addressHash: hash(10),
+      reason: 'bounced',
+      source: 'acs:Bounced:r3',
+      now: t0,
+      days: 30,
+    });
+    const answers = await Promise.all([list.suppress(entry), list.suppress(entry), list.suppress(entry)]);
+    expect(answers.filter(Boolean)).toHaveLength(1);
+  });
+
   it('counts only the entries in force', async () => {
     const list = await make();
     for (const [n, days] of [
