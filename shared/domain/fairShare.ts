@@ -9,7 +9,8 @@
  * every slot already promised — so a promise is never broken by anyone who comes later. Fairness is
  * decided when the slot is chosen:
  * - a lane within its share (`EMAIL_DOMAIN_SHARE` × the window's limit, at least 1, in every sliding
- *   window the email falls in) may use the whole budget;
+ *   window the email falls in) may use the whole budget when it is arriving (no slot or send in the last
+ *   ACTIVE_SECONDS), and all but one share of every window (the reserve) when it is already sending;
  * - a lane over its share uses it only while one share of every window stays in reserve, for domains that
  *   come later, and while the unused minute share of every domain seen in the last two minutes stays free
  *   for that domain's next starts (so domains arriving together are served side by side, as in round
@@ -337,6 +338,7 @@ function planCounts(
     for (const [start, count] of sends) global[i]?.addAtMs(start, count);
   });
   const own = counts();
+  let ownSeconds: number[] = [];
   // Other domains count only while they are active (their minute share is held for them), so only that far.
   const others: Array<{ counts: WindowCounts[]; lastActive: number }> = [];
   for (const [name, l] of Object.entries(state.ledger.lanes)) {
@@ -347,9 +349,10 @@ function planCounts(
     if (!mine && (lane === undefined || lastActive + ACTIVE_SECONDS < first)) continue;
     const theirs = mine ? own : counts(Math.min(last, lastActive + ACTIVE_SECONDS));
     for (const second of [...slots, ...l.sent]) for (const c of theirs) c.add(second);
-    if (!mine) others.push({ counts: theirs, lastActive });
+    if (mine) ownSeconds = [...slots, ...l.sent].sort((a, b) => a - b);
+    else others.push({ counts: theirs, lastActive });
   }
-  return { global, own, others };
+  return { global, own, ownSeconds, others };
 }
 
 /**
@@ -368,8 +371,17 @@ function firstFit(
   const limits = budgetLimits(s);
   const shares = shareLimits(s);
   const kept = keptSends(s);
-  const { global, own, others } = planCounts(state, now, s, from, until, lane);
+  const { global, own, ownSeconds, others } = planCounts(state, now, s, from, until, lane);
+  // The reserve (one share of each window) is for domains arriving: a domain with a slot or a send in the
+  // last ACTIVE_SECONDS plans in the rest, so a second flood at its share cannot keep taking it.
+  const reserve = limits.map((l, i) =>
+    l.limit - (shares[i] as RateLimit).limit >= 1 ? (shares[i] as RateLimit).limit : 0,
+  );
+  let recent = 0; // ownSeconds before this index are older than ACTIVE_SECONDS
   for (let second = from; second <= until; second++) {
+    while (recent < ownSeconds.length && (ownSeconds[recent] as number) < second - ACTIVE_SECONDS) recent++;
+    const arriving =
+      lane === undefined || !(recent < ownSeconds.length && (ownSeconds[recent] as number) <= second);
     const within =
       lane === undefined ||
       shares.every(
@@ -388,7 +400,11 @@ function firstFit(
           0,
         );
     const fits = limits.every((l, i) => {
-      const cap = within ? l.limit : l.limit - (shares[i] as RateLimit).limit - (i === 0 ? heldForOthers : 0);
+      const cap = !within
+        ? l.limit - (shares[i] as RateLimit).limit - (i === 0 ? heldForOthers : 0)
+        : arriving
+          ? l.limit
+          : l.limit - (reserve[i] as number);
       return (global[i] as WindowCounts).peak(second) + 1 <= cap;
     });
     if (fits) return second;
